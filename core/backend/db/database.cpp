@@ -1,0 +1,160 @@
+#include "backend/db/database.h"
+#include "backend/db/dberror.h"
+#include "common/logging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <map>
+
+namespace vesper::backend {
+
+std::atomic<int> Database::s_instances{0};
+
+namespace {
+// Connection names this thread opened, keyed by Database instance; removed when the thread ends.
+struct ThreadConnections {
+    std::map<int, QString> names;
+    ~ThreadConnections()
+    {
+        for (const auto &entry : names) {
+            {
+                QSqlDatabase db = QSqlDatabase::database(entry.second, false);
+                if (db.isValid())
+                    db.close();
+            }
+            QSqlDatabase::removeDatabase(entry.second);
+        }
+    }
+};
+thread_local ThreadConnections t_connections;
+} // namespace
+
+Database::Database(DbConfig config)
+    : m_config(std::move(config))
+    , m_instance(++s_instances)
+{
+}
+
+Database::~Database()
+{
+    auto it = t_connections.names.find(m_instance);
+    if (it != t_connections.names.end()) {
+        const QString name = it->second;
+        t_connections.names.erase(it);
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+QSqlDatabase Database::open(const QString &name, QString *error)
+{
+    QSqlDatabase db;
+    if (isSqlite()) {
+        const QFileInfo info(m_config.sqlitePath);
+        QDir().mkpath(info.absolutePath());
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_config.sqlitePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    } else {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(m_config.host);
+        db.setPort(m_config.port);
+        db.setUserName(m_config.user);
+        db.setPassword(m_config.password);
+        db.setDatabaseName(m_config.database);
+        QString options = QStringLiteral("connect_timeout=10");
+        if (!m_config.options.isEmpty())
+            options += QLatin1Char(';') + m_config.options;
+        db.setConnectOptions(options);
+    }
+    if (!db.open()) {
+        *error = db.lastError().text();
+        return db;
+    }
+    QSqlQuery q(db);
+    if (isSqlite()) {
+        // WAL lets readers run beside the one writer; NORMAL sync is durable at checkpoints and
+        // never corrupts; foreign keys are off by default in SQLite.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                                   "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000",
+                                   "PRAGMA cache_size=-65536", "PRAGMA mmap_size=268435456",
+                                   "PRAGMA temp_store=MEMORY"}) {
+            if (!q.exec(QString::fromLatin1(pragma))) {
+                *error = q.lastError().text();
+                db.close();
+                return db;
+            }
+        }
+    } else {
+        q.exec(QStringLiteral("SET TIME ZONE 'UTC'"));
+    }
+    return db;
+}
+
+QSqlDatabase Database::connection()
+{
+    auto it = t_connections.names.find(m_instance);
+    if (it != t_connections.names.end()) {
+        QSqlDatabase db = QSqlDatabase::database(it->second, false);
+        if (db.isOpen())
+            return db;
+        QSqlDatabase::removeDatabase(it->second);
+        t_connections.names.erase(it);
+    }
+    static std::atomic<quint64> serial{0};
+    const QString name = QStringLiteral("vesper-%1-%2").arg(m_instance).arg(++serial);
+    QString error;
+    QSqlDatabase db = open(name, &error);
+    if (!db.isOpen()) {
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        throw DbError(QStringLiteral("cannot open %1: %2").arg(m_config.redacted(), error));
+    }
+    t_connections.names.emplace(m_instance, name);
+    return db;
+}
+
+bool Database::check(QString *error)
+{
+    try {
+        QSqlDatabase db = connection();
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT 1"))) {
+            *error = q.lastError().text();
+            return false;
+        }
+        return true;
+    } catch (const DbError &e) {
+        *error = e.message();
+        return false;
+    }
+}
+
+QString Database::timeParam(const QString &placeholder) const
+{
+    if (isSqlite())
+        return placeholder;
+    return QStringLiteral("(TIMESTAMPTZ 'epoch' + CAST(%1 AS bigint) * INTERVAL '1 microsecond')").arg(placeholder);
+}
+
+QString Database::timeColumn(const QString &column) const
+{
+    if (isSqlite())
+        return column;
+    return QStringLiteral("(EXTRACT(EPOCH FROM %1) * 1000000)::bigint").arg(column);
+}
+
+QString Database::jsonParam(const QString &placeholder) const
+{
+    if (isSqlite())
+        return placeholder;
+    return QStringLiteral("CAST(%1 AS jsonb)").arg(placeholder);
+}
+
+} // namespace vesper::backend

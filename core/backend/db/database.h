@@ -1,0 +1,44 @@
+#pragma once
+// The backend's handle on its database: one QSqlDatabase connection per thread (QtSql connections
+// must stay on the thread that opened them), opened with the dialect's settings.
+#include "backend/db/dbconfig.h"
+
+#include <QSqlDatabase>
+#include <QString>
+#include <atomic>
+
+namespace vesper::backend {
+
+class Database {
+public:
+    explicit Database(DbConfig config);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    const DbConfig &config() const { return m_config; }
+    Dialect dialect() const { return m_config.dialect; }
+    bool isSqlite() const { return m_config.dialect == Dialect::Sqlite; }
+
+    /// This thread's open connection; throws DbError when it cannot be opened.
+    QSqlDatabase connection();
+    /// Opens a connection once to report a clear error at start-up instead of on the first request.
+    bool check(QString *error);
+
+    // Dialect fragments, so one SQL text serves both databases.
+    /// A bound time parameter (integer microseconds) as the column type.
+    QString timeParam(const QString &placeholder) const;
+    /// A time column read back as integer microseconds.
+    QString timeColumn(const QString &column) const;
+    /// A bound JSON text parameter as the column type.
+    QString jsonParam(const QString &placeholder) const;
+
+private:
+    QSqlDatabase open(const QString &name, QString *error);
+
+    DbConfig m_config;
+    int m_instance;
+    static std::atomic<int> s_instances;
+};
+
+} // namespace vesper::backend

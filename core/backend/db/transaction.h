@@ -1,0 +1,26 @@
+#pragma once
+// A write transaction that rolls back unless committed. On SQLite it starts with BEGIN IMMEDIATE so
+// the write lock is taken up front and two writers never deadlock upgrading a read lock.
+#include <QSqlDatabase>
+
+namespace vesper::backend {
+
+class Database;
+
+class Transaction {
+public:
+    Transaction(Database &database, const QSqlDatabase &db);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    void commit();
+    /// Allocates `count` consecutive values of the global rev counter; returns the first.
+    qint64 allocateRevs(qint64 count = 1);
+
+private:
+    QSqlDatabase m_db;
+    bool m_open = false;
+};
+
+} // namespace vesper::backend

@@ -1,0 +1,157 @@
+#include "backend/http/apidispatcher.h"
+#include "backend/db/dberror.h"
+#include "backend/http/apierror.h"
+#include "backend/http/gzip.h"
+#include "backend/http/responses.h"
+#include "backend/http/router.h"
+#include "backend/server/servercontext.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/ratelimiter.h"
+#include "common/uuid.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <openssl/crypto.h>
+
+namespace vesper::backend {
+namespace {
+HttpResponse errorResponse(const ApiError &error)
+{
+    HttpResponse response = jsonResponse(error.status(), QJsonObject{{QStringLiteral("error"), error.message()},
+                                                                     {QStringLiteral("code"), error.code()}});
+    if (error.retryAfterSeconds() > 0)
+        response.setHeader("Retry-After", QByteArray::number(error.retryAfterSeconds()));
+    return response;
+}
+
+bool acceptableRequestId(const QByteArray &id)
+{
+    if (id.isEmpty() || id.size() > 64)
+        return false;
+    for (char c : id) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+ApiDispatcher::ApiDispatcher(const Router &router, ServerContext &context)
+    : m_router(router)
+    , m_context(context)
+{
+    auto &metrics = MetricsRegistry::instance();
+    metrics.describe(QStringLiteral("vesper_http_requests_total"), QStringLiteral("counter"), QStringLiteral("HTTP requests by route, method and status."));
+    metrics.describe(QStringLiteral("vesper_http_request_duration_seconds"), QStringLiteral("histogram"), QStringLiteral("Time spent answering, by route."));
+    metrics.describe(QStringLiteral("vesper_http_response_bytes_total"), QStringLiteral("counter"), QStringLiteral("Response body bytes sent, by route."));
+}
+
+HttpResponse ApiDispatcher::tooLarge(qint64 limit)
+{
+    return errorResponse(ApiError(413, QStringLiteral("PAYLOAD_TOO_LARGE"),
+                                  QStringLiteral("request body is larger than %1 bytes").arg(limit)));
+}
+
+qint64 ApiDispatcher::bodyLimit(const QByteArray &, const QString &path) const
+{
+    return path.startsWith(QLatin1String("/api/uploads")) ? m_context.config.maxUploadBytes : m_context.config.maxJsonBytes;
+}
+
+QString ApiDispatcher::authenticate(const HttpRequest &request) const
+{
+    const QByteArray header = request.header("authorization");
+    if (!header.startsWith("Bearer ") && !header.startsWith("bearer "))
+        throw ApiError::unauthorized();
+    const QByteArray token = header.mid(7).trimmed();
+    const QByteArray &embedded = m_context.embeddedToken;
+    if (!embedded.isEmpty() && token.size() == embedded.size()
+        && CRYPTO_memcmp(token.constData(), embedded.constData(), size_t(token.size())) == 0)
+        return m_context.embeddedUserId;
+    QString reason;
+    const auto claims = m_context.jwt.verify(token, nowMicros() / 1000000, m_context.config.clockSkewSeconds, &reason);
+    if (!claims)
+        throw ApiError::unauthorized(reason);
+    return claims->value(QStringLiteral("sub")).toString();
+}
+
+HttpResponse ApiDispatcher::handle(HttpRequest &request)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray incomingId = request.header("x-request-id");
+    const QString requestId = acceptableRequestId(incomingId) ? QString::fromLatin1(incomingId) : newUuidV7();
+
+    QHash<QString, QString> params;
+    bool methodMismatch = false;
+    const Route *route = m_router.match(request.method, request.path, &params, &methodMismatch);
+    const QString routeLabel = route ? route->pattern : QStringLiteral("unmatched");
+    QString userId;
+    HttpResponse response;
+    try {
+        if (!route) {
+            throw methodMismatch ? ApiError(405, QStringLiteral("METHOD_NOT_ALLOWED"), QStringLiteral("method not allowed"))
+                                 : ApiError::notFound(QStringLiteral("route"));
+        }
+        if (route->requiresAuth)
+            userId = authenticate(request);
+        const bool isAuthRoute = route->pattern.startsWith(QLatin1String("/auth/"));
+        const int limit = isAuthRoute && userId.isEmpty() ? m_context.config.authRateLimitPerMinute : m_context.config.rateLimitPerMinute;
+        if (limit > 0) {
+            const QString key = userId.isEmpty() ? QStringLiteral("ip:") + request.remoteAddress : QStringLiteral("user:") + userId;
+            const RateDecision decision = m_context.rateLimits.hit(key, limit, 60);
+            if (!decision.allowed)
+                throw ApiError::rateLimited(decision.retryAfterSeconds);
+        }
+        RequestContext context{request, std::move(params), userId, requestId};
+        response = route->handler(context);
+    } catch (const ApiError &error) {
+        response = errorResponse(error);
+    } catch (const DbError &error) {
+        if (error.isConstraint()) {
+            response = errorResponse(ApiError::conflict(QStringLiteral("the change conflicts with existing data")));
+        } else {
+            qCWarning(lcApi).noquote() << QJsonDocument(QJsonObject{{QStringLiteral("msg"), QStringLiteral("database error")},
+                                                                    {QStringLiteral("requestId"), requestId},
+                                                                    {QStringLiteral("route"), routeLabel},
+                                                                    {QStringLiteral("error"), error.message()}}).toJson(QJsonDocument::Compact);
+            response = errorResponse(ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("internal error")));
+        }
+    } catch (const std::exception &error) {
+        qCWarning(lcApi) << "unexpected failure" << error.what();
+        response = errorResponse(ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("internal error")));
+    }
+
+    if (response.body.size() >= 1024 && response.contentType.startsWith("application/json")
+        && request.header("accept-encoding").contains("gzip")) {
+        const QByteArray compressed = gzipCompress(response.body);
+        if (!compressed.isEmpty()) {
+            response.body = compressed;
+            response.setHeader("Content-Encoding", "gzip");
+            response.setHeader("Vary", "Accept-Encoding");
+        }
+    }
+    const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    response.setHeader("X-Request-Id", requestId.toLatin1());
+    response.setHeader("Server-Timing", "app;dur=" + QByteArray::number(seconds * 1000.0, 'f', 3));
+
+    auto &metrics = MetricsRegistry::instance();
+    const QString labels = QStringLiteral("route=\"%1\",method=\"%2\",status=\"%3\"")
+                               .arg(routeLabel, QString::fromLatin1(request.method)).arg(response.status);
+    metrics.addCounter(QStringLiteral("vesper_http_requests_total"), labels);
+    metrics.observe(QStringLiteral("vesper_http_request_duration_seconds"), QStringLiteral("route=\"%1\"").arg(routeLabel), seconds);
+    metrics.addCounter(QStringLiteral("vesper_http_response_bytes_total"), QStringLiteral("route=\"%1\"").arg(routeLabel), double(response.body.size()));
+
+    if (m_context.config.accessLog) {
+        // Route pattern, never the raw path or query: ids are fine, but prompts and emails are not logged.
+        qCInfo(lcHttp).noquote() << QJsonDocument(QJsonObject{
+            {QStringLiteral("msg"), QStringLiteral("request")}, {QStringLiteral("requestId"), requestId},
+            {QStringLiteral("method"), QString::fromLatin1(request.method)}, {QStringLiteral("route"), routeLabel},
+            {QStringLiteral("status"), response.status}, {QStringLiteral("ms"), seconds * 1000.0},
+            {QStringLiteral("bytes"), response.body.size()}, {QStringLiteral("user"), userId}}).toJson(QJsonDocument::Compact);
+    }
+    return response;
+}
+
+} // namespace vesper::backend

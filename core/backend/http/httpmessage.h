@@ -1,0 +1,34 @@
+#pragma once
+// The request and response that cross the HTTP server module's boundary. Nothing above this line
+// knows which server library parses the bytes.
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+namespace vesper::backend {
+
+struct HttpRequest {
+    QByteArray method;
+    QString path;
+    QHash<QString, QString> query; // decoded; the last of repeated keys wins
+    QHash<QByteArray, QByteArray> headers; // names in lower case
+    QByteArray body;
+    QString remoteAddress;
+
+    QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
+    QString queryValue(const QString &key) const { return query.value(key); }
+    bool hasQuery(const QString &key) const { return query.contains(key); }
+};
+
+struct HttpResponse {
+    int status = 200;
+    QByteArray contentType = "application/json";
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+
+    void setHeader(const QByteArray &name, const QByteArray &value) { headers.append({name, value}); }
+};
+
+} // namespace vesper::backend

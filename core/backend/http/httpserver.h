@@ -1,0 +1,53 @@
+#pragma once
+// The HTTP server module, on GNU libmicrohttpd: a thread pool that uses every core, a per-connection
+// memory cap that bounds headers, idle timeouts, a connection limit, and request bodies refused
+// with 413 as soon as their declared or received size passes the route's limit — never buffered whole.
+#include "backend/http/httpmessage.h"
+
+#include <QString>
+#include <functional>
+
+struct MHD_Daemon;
+
+namespace vesper::backend {
+
+struct HttpServerLimits {
+    int threads = 4;
+    int connectionLimit = 1024;
+    int idleTimeoutSeconds = 30;
+    int connectionMemoryBytes = 64 * 1024; // headers and per-request bookkeeping
+};
+
+class HttpServer {
+public:
+    using Handler = std::function<HttpResponse(HttpRequest &)>;
+    /// The largest body accepted for a request line, in bytes.
+    using BodyLimit = std::function<qint64(const QByteArray &method, const QString &path)>;
+    /// Builds the 413 answer (the caller's error shape).
+    using TooLarge = std::function<HttpResponse(const HttpRequest &, qint64 limit)>;
+
+    HttpServer(Handler handler, BodyLimit bodyLimit, TooLarge tooLarge);
+    ~HttpServer();
+    HttpServer(const HttpServer &) = delete;
+    HttpServer &operator=(const HttpServer &) = delete;
+
+    /// Starts listening; port 0 picks a free port. Returns false with a readable error.
+    bool listen(const QString &host, quint16 port, const HttpServerLimits &limits, QString *error);
+    quint16 port() const { return m_port; }
+    void stop();
+
+    // Internal: called from the libmicrohttpd callbacks.
+    struct Exchange;
+    Handler &handler() { return m_handler; }
+    BodyLimit &bodyLimit() { return m_bodyLimit; }
+    TooLarge &tooLarge() { return m_tooLarge; }
+
+private:
+    Handler m_handler;
+    BodyLimit m_bodyLimit;
+    TooLarge m_tooLarge;
+    MHD_Daemon *m_daemon = nullptr;
+    quint16 m_port = 0;
+};
+
+} // namespace vesper::backend

@@ -1,0 +1,29 @@
+#include "backend/db/database.h"
+#include "backend/http/apierror.h"
+#include "backend/http/responses.h"
+#include "backend/http/router.h"
+#include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+
+namespace vesper::backend {
+
+void addHealthRoutes(Router &router, ServerContext &context)
+{
+    router.add("GET", QStringLiteral("/healthz"), [&context](RequestContext &) {
+        QString error;
+        if (!context.db.check(&error))
+            throw ApiError(503, QStringLiteral("UNAVAILABLE"), QStringLiteral("database unavailable"));
+        return jsonResponse(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
+                                             {QStringLiteral("serverTime"), formatTime(nowMicros())}});
+    }, false);
+    router.add("GET", QStringLiteral("/metrics"), [](RequestContext &) {
+        HttpResponse response;
+        response.contentType = "text/plain; version=0.0.4";
+        response.body = MetricsRegistry::instance().render();
+        return response;
+    }, false);
+}
+
+} // namespace vesper::backend

@@ -1,0 +1,59 @@
+#include "backend/server/backendserver.h"
+#include "backend/server/servercontext.h"
+#include "backend/tools/commands.h"
+#include "backend/tools/demodata.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTimer>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace vesper::backend {
+namespace {
+std::atomic<bool> g_stopRequested{false};
+void requestStop(int) { g_stopRequested = true; }
+} // namespace
+
+void addServeOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("demo"), QStringLiteral("Create a demo account and project if missing, and print how to sign in.")});
+}
+
+int runServe(ServerConfig config, const QCommandLineParser &parser)
+{
+    BackendServer server(config);
+    QString error;
+    if (!server.start(&error)) {
+        std::fprintf(stderr, "vesper-server: %s\n", qPrintable(error));
+        return 1;
+    }
+    const QString base = QStringLiteral("http://%1:%2").arg(config.listenHost).arg(server.port());
+    std::printf("vesper-server listening on %s (database %s)\n", qPrintable(base), qPrintable(config.db.redacted()));
+    if (config.embedded)
+        std::printf("embedded token: %s\n", server.context().embeddedToken.constData());
+    if (parser.isSet(QStringLiteral("demo"))) {
+        const DemoAccount demo = ensureDemoData(server.context().db, config);
+        std::printf("demo account: %s / %s (project \"%s\")\n", qPrintable(demo.email), qPrintable(demo.password), qPrintable(demo.projectName));
+        std::printf("sign in:  curl -s -X POST '%s/auth/v1/token?grant_type=password' -H 'Content-Type: application/json' "
+                    "-d '{\"email\":\"%s\",\"password\":\"%s\"}'\n",
+                    qPrintable(base), qPrintable(demo.email), qPrintable(demo.password));
+        std::printf("then:     curl -s %s/api/projects/with-thumbnails -H \"Authorization: Bearer $ACCESS_TOKEN\"\n", qPrintable(base));
+    }
+    std::fflush(stdout);
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [] {
+        if (g_stopRequested)
+            QCoreApplication::quit();
+    });
+    poll.start(100);
+    const int code = QCoreApplication::exec();
+    server.stop();
+    std::printf("vesper-server stopped\n");
+    return code;
+}
+
+} // namespace vesper::backend
