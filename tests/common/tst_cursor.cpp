@@ -1,0 +1,58 @@
+// Cursors and UUIDv7: round trips, ordering, and garbage refused.
+#include "common/clock.h"
+#include "common/uuid.h"
+#include "domain/cursor.h"
+
+#include <QTest>
+
+using namespace vesper;
+
+class TestCursor : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip()
+    {
+        const Cursor cursor{1795000000123456, newUuidV7()};
+        const auto decoded = Cursor::decode(cursor.encode());
+        QVERIFY(decoded.has_value());
+        QCOMPARE(decoded->timeMicros, cursor.timeMicros);
+        QCOMPARE(decoded->id, cursor.id);
+    }
+    void garbageIsRefused_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("not base64") << QStringLiteral("!!!***");
+        QTest::newRow("sql") << QStringLiteral("' OR 1=1 --");
+        QTest::newRow("wrong version") << QString::fromLatin1(QByteArray("v2:1:01a20176-b2e5-7000-8f7b-dfa2482e21f3").toBase64(QByteArray::Base64UrlEncoding));
+        QTest::newRow("bad id") << QString::fromLatin1(QByteArray("v1:1:../../etc/passwd").toBase64(QByteArray::Base64UrlEncoding));
+        QTest::newRow("negative time") << QString::fromLatin1(QByteArray("v1:-5:01a20176-b2e5-7000-8f7b-dfa2482e21f3").toBase64(QByteArray::Base64UrlEncoding));
+        QTest::newRow("huge") << QString(500, QLatin1Char('A'));
+    }
+    void garbageIsRefused()
+    {
+        QFETCH(QString, text);
+        QVERIFY(!Cursor::decode(text).has_value());
+    }
+    void uuidsAreOrderedAndValid()
+    {
+        QString previous;
+        for (int i = 0; i < 5000; ++i) {
+            const QString id = newUuidV7();
+            QVERIFY2(isUuid(id), qPrintable(id));
+            QCOMPARE(id.at(14), QLatin1Char('7'));
+            QVERIFY2(id > previous, qPrintable(id + QStringLiteral(" <= ") + previous));
+            previous = id;
+        }
+    }
+    void timeFormatKeepsMicroseconds()
+    {
+        const qint64 t = 1795000000123456;
+        QCOMPARE(formatTime(t), QStringLiteral("2026-11-18T11:06:40.123456Z"));
+        QCOMPARE(parseTime(formatTime(t)), t);
+        QCOMPARE(parseTime(QStringLiteral("yesterday")), qint64(-1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCursor)
+#include "tst_cursor.moc"
