@@ -30,6 +30,12 @@ SqlQuery::SqlQuery(const QSqlDatabase &db, const QString &sql)
 
 SqlQuery &SqlQuery::bind(const QString &placeholder, const QVariant &value)
 {
+    // QtSql binds a null QString as SQL NULL; an empty string the caller meant is bound as ''.
+    // A deliberate NULL is a null QVariant (QVariant(QMetaType(...))), which stays NULL.
+    if (value.typeId() == QMetaType::QString && !value.isNull() && value.toString().isNull()) {
+        m_query.bindValue(placeholder, QVariant(QStringLiteral("")));
+        return *this;
+    }
     m_query.bindValue(placeholder, value);
     return *this;
 }

@@ -10,6 +10,7 @@ class SqlQuery {
 public:
     SqlQuery(const QSqlDatabase &db, const QString &sql);
 
+    /// Binds a value; a null QString binds as '' (use a null QVariant for SQL NULL).
     SqlQuery &bind(const QString &placeholder, const QVariant &value);
     /// Executes; throws DbError (isConstraint() for unique/foreign-key violations).
     SqlQuery &exec();

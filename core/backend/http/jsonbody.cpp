@@ -81,4 +81,15 @@ QString queryId(const HttpRequest &request, const QString &key)
     return value.toLower();
 }
 
+std::optional<Cursor> queryCursor(const HttpRequest &request)
+{
+    const QString text = request.queryValue(QStringLiteral("cursor"));
+    if (text.isEmpty())
+        return std::nullopt;
+    auto cursor = Cursor::decode(text);
+    if (!cursor)
+        throw ApiError::validation(QStringLiteral("cursor is malformed"));
+    return cursor;
+}
+
 } // namespace vesper::backend::jsonbody

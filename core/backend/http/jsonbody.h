@@ -1,6 +1,8 @@
 #pragma once
 // Reading request bodies and query strings with strict types: every failure is a 400 that names
 // the field, so a client learns exactly what it sent wrong.
+#include "domain/cursor.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <optional>
@@ -23,6 +25,8 @@ QString requiredId(const QJsonObject &body, const QString &key);
 int queryInt(const HttpRequest &request, const QString &key, int fallback, int min, int max);
 /// A required UUID from the query string.
 QString queryId(const HttpRequest &request, const QString &key);
+/// The `cursor` query parameter: nullopt when absent or empty, 400 when malformed.
+std::optional<Cursor> queryCursor(const HttpRequest &request);
 }
 
 } // namespace vesper::backend

@@ -25,6 +25,20 @@ public:
     /// projects they are a member of, newest `updated_at` first, as a union of two index scans.
     ProjectPage listWithThumbnails(const QString &userId, bool includeShared, int limit, const std::optional<Cursor> &after);
 
+    /// One project as the caller sees it (role decides the counts); nullopt when it is gone.
+    std::optional<QJsonObject> fetch(const QString &projectId, const QString &role);
+    /// Creates a project with its first session, "Session 1"; returns the project id.
+    QString create(const QString &ownerId, const QString &name, const QString &description, bool isShared);
+    struct Changes {
+        std::optional<QString> name;
+        std::optional<QString> description;
+        std::optional<bool> isShared;
+    };
+    /// Applies an owner's edit; sharing changes emit tombstones or regrants for the members.
+    void update(const QString &projectId, const Changes &changes);
+    /// Deletes the project and everything in it, leaving tombstones for everyone who saw it.
+    void remove(const QString &projectId);
+
 private:
     Database &m_database;
 };

@@ -1,10 +1,83 @@
+#include "backend/access/accesscontrol.h"
+#include "backend/db/database.h"
+#include "backend/http/apierror.h"
+#include "backend/http/jsonbody.h"
+#include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/projectrepository.h"
+#include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
 
 namespace vesper::backend {
+namespace {
+constexpr int kNameMax = 200;
+constexpr int kDescriptionMax = 2000;
 
-void addProjectRoutes(Router &, ServerContext &)
+HttpResponse projectResponse(ServerContext &context, int status, const ProjectAccess &access, bool includeSessions)
 {
+    ProjectRepository projects(context.db);
+    auto project = projects.fetch(access.projectId, access.roleName());
+    if (!project)
+        throw ApiError::notFound(QStringLiteral("project"));
+    if (includeSessions)
+        project->insert(QStringLiteral("sessions"), SessionRepository(context.db).list(access.projectId, access.isOwner()));
+    return jsonResponse(status, *project);
+}
+} // namespace
+
+void addProjectRoutes(Router &router, ServerContext &context)
+{
+    router.add("GET", QStringLiteral("/api/projects/with-thumbnails"), [&context](RequestContext &rc) {
+        const int limit = jsonbody::queryInt(rc.request, QStringLiteral("limit"), 20, 1, 50);
+        const QString scope = rc.request.hasQuery(QStringLiteral("scope")) ? rc.request.queryValue(QStringLiteral("scope"))
+                                                                           : QStringLiteral("all");
+        if (scope != QLatin1String("all") && scope != QLatin1String("mine"))
+            throw ApiError::validation(QStringLiteral("scope must be mine or all"));
+        ProjectRepository projects(context.db);
+        const ProjectPage page = projects.listWithThumbnails(rc.userId, scope == QLatin1String("all"), limit, jsonbody::queryCursor(rc.request));
+        return jsonResponse(200, pageObject(page.data, page.nextCursor));
+    });
+
+    router.add("POST", QStringLiteral("/api/projects"), [&context](RequestContext &rc) {
+        const QJsonObject body = jsonbody::object(rc.request);
+        const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
+        const QString description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax).value_or(QString());
+        const bool isShared = jsonbody::optionalBool(body, QStringLiteral("isShared")).value_or(false);
+        const QString id = ProjectRepository(context.db).create(rc.userId, name, description, isShared);
+        ProjectAccess access{id, rc.userId, isShared, Role::Owner};
+        return projectResponse(context, 201, access, false);
+    });
+
+    router.add("GET", QStringLiteral("/api/projects/{id}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        const QString include = rc.request.queryValue(QStringLiteral("includeSessions"));
+        return projectResponse(context, 200, access, include == QLatin1String("1") || include == QLatin1String("true"));
+    });
+
+    router.add("PATCH", QStringLiteral("/api/projects/{id}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        const QJsonObject body = jsonbody::object(rc.request);
+        AccessControl::requireOwner(access);
+        ProjectRepository::Changes changes;
+        changes.name = jsonbody::optionalString(body, QStringLiteral("name"), kNameMax);
+        if (changes.name && changes.name->isEmpty())
+            throw ApiError::validation(QStringLiteral("name must not be empty"));
+        changes.description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax);
+        changes.isShared = jsonbody::optionalBool(body, QStringLiteral("isShared"));
+        ProjectRepository(context.db).update(access.projectId, changes);
+        return projectResponse(context, 200, access, false);
+    });
+
+    router.add("DELETE", QStringLiteral("/api/projects/{id}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        AccessControl::requireOwner(access);
+        ProjectRepository(context.db).remove(access.projectId);
+        return noContent();
+    });
 }
 
 } // namespace vesper::backend

@@ -1,0 +1,141 @@
+#include "backend/repositories/projectrepository.h"
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "backend/repositories/changelog.h"
+#include "backend/repositories/projectstats.h"
+#include "backend/repositories/rowcodec.h"
+#include "common/clock.h"
+#include "common/uuid.h"
+
+namespace vesper::backend {
+
+ProjectRepository::ProjectRepository(Database &database)
+    : m_database(database)
+{
+}
+
+ProjectPage ProjectRepository::listWithThumbnails(const QString &userId, bool includeShared, int limit,
+                                                  const std::optional<Cursor> &after)
+{
+    const Database &d = m_database;
+    // Each branch walks its own index in sort order and stops after limit+1 rows; the outer query
+    // merges the two short lists. An OR over ownership and membership would read every project.
+    const QString keyset = after ? QStringLiteral(" AND (p.updated_at, p.id) < (%1, :cid)").arg(d.timeParam(QStringLiteral(":ct")))
+                                 : QString();
+    QString branches = QStringLiteral("SELECT * FROM (SELECT p.id, p.updated_at, 'owner' AS role FROM projects p "
+                                      "WHERE p.owner_id = :u%1 ORDER BY p.updated_at DESC, p.id DESC LIMIT :n) AS mine")
+                           .arg(keyset);
+    if (includeShared) {
+        branches += QStringLiteral(" UNION ALL SELECT * FROM (SELECT p.id, p.updated_at, m.role FROM project_members m "
+                                   "JOIN projects p ON p.id = m.project_id WHERE m.user_id = :u AND p.is_shared%1 "
+                                   "ORDER BY p.updated_at DESC, p.id DESC LIMIT :n) AS shared")
+                        .arg(keyset);
+    }
+    const QString sql = QStringLiteral("SELECT %1, x.role FROM (%2) AS x JOIN projects p ON p.id = x.id %3 "
+                                       "ORDER BY x.updated_at DESC, x.id DESC LIMIT :n")
+                            .arg(rowcodec::projectColumns(d), branches, rowcodec::projectJoins());
+    SqlQuery q(m_database.connection(), sql);
+    q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":n"), limit + 1);
+    if (after)
+        q.bind(QStringLiteral(":ct"), after->timeMicros).bind(QStringLiteral(":cid"), after->id);
+    q.exec();
+    ProjectPage page;
+    Cursor last;
+    int count = 0;
+    bool more = false;
+    while (q.next()) {
+        if (count == limit) {
+            more = true;
+            break;
+        }
+        const QJsonObject project = rowcodec::project(q, 0, q.text(rowcodec::kProjectColumnCount));
+        last = Cursor{q.int64(6), q.text(0)};
+        page.data.append(project);
+        ++count;
+    }
+    if (more)
+        page.nextCursor = last.encode();
+    return page;
+}
+
+std::optional<QJsonObject> ProjectRepository::fetch(const QString &projectId, const QString &role)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM projects p %2 WHERE p.id = :p")
+                                            .arg(rowcodec::projectColumns(m_database), rowcodec::projectJoins()));
+    q.bind(QStringLiteral(":p"), projectId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return rowcodec::project(q, 0, role);
+}
+
+QString ProjectRepository::create(const QString &ownerId, const QString &name, const QString &description, bool isShared)
+{
+    const Database &d = m_database;
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    const qint64 now = nowMicros();
+    const qint64 rev = tx.allocateRevs(2);
+    const QString projectId = newUuidV7();
+    SqlQuery project(db, QStringLiteral("INSERT INTO projects (id, owner_id, name, description, is_shared, created_at, updated_at, rev) "
+                                        "VALUES (:id, :owner, :name, :description, :shared, %1, %1, :rev)")
+                             .arg(d.timeParam(QStringLiteral(":now"))));
+    project.bind(QStringLiteral(":id"), projectId).bind(QStringLiteral(":owner"), ownerId).bind(QStringLiteral(":name"), name)
+        .bind(QStringLiteral(":description"), description).bind(QStringLiteral(":shared"), isShared)
+        .bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).exec();
+    SqlQuery session(db, QStringLiteral("INSERT INTO sessions (id, project_id, creator_id, name, type, is_private, created_at, updated_at, rev) "
+                                        "VALUES (:id, :project, :creator, 'Session 1', 'image', FALSE, %1, %1, :rev)")
+                             .arg(d.timeParam(QStringLiteral(":now"))));
+    session.bind(QStringLiteral(":id"), newUuidV7()).bind(QStringLiteral(":project"), projectId)
+        .bind(QStringLiteral(":creator"), ownerId).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev + 1).exec();
+    ProjectStats::recompute(m_database, db, projectId);
+    tx.commit();
+    return projectId;
+}
+
+void ProjectRepository::update(const QString &projectId, const Changes &changes)
+{
+    const Database &d = m_database;
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    ChangeLog log(m_database, db, tx);
+    SqlQuery current(db, QStringLiteral("SELECT is_shared FROM projects WHERE id = :p"));
+    current.bind(QStringLiteral(":p"), projectId).exec();
+    if (!current.next())
+        return;
+    const bool wasShared = current.boolean(0);
+    SqlQuery q(db, QStringLiteral("UPDATE projects SET name = COALESCE(:name, name), description = COALESCE(:description, description), "
+                                  "is_shared = COALESCE(:shared, is_shared), updated_at = %1 WHERE id = :p")
+                       .arg(d.timeParam(QStringLiteral(":now"))));
+    const QVariant nullText(QMetaType(QMetaType::QString));
+    q.bind(QStringLiteral(":name"), changes.name ? QVariant(*changes.name) : nullText)
+        .bind(QStringLiteral(":description"), changes.description ? QVariant(*changes.description) : nullText)
+        .bind(QStringLiteral(":shared"), changes.isShared ? QVariant(*changes.isShared) : QVariant(QMetaType(QMetaType::Bool)))
+        .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":p"), projectId).exec();
+    const bool isShared = changes.isShared.value_or(wasShared);
+    if (wasShared && !isShared)
+        log.tombstone(QStringLiteral("project"), projectId, projectId, log.memberIds(projectId));
+    if (!wasShared && isShared)
+        log.regrantProject(projectId);
+    else
+        log.touch(QStringLiteral("projects"), projectId);
+    ProjectStats::recompute(m_database, db, projectId);
+    tx.commit();
+}
+
+void ProjectRepository::remove(const QString &projectId)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    ChangeLog log(m_database, db, tx);
+    SqlQuery current(db, QStringLiteral("SELECT owner_id, is_shared FROM projects WHERE id = :p"));
+    current.bind(QStringLiteral(":p"), projectId).exec();
+    if (!current.next())
+        return;
+    log.tombstone(QStringLiteral("project"), projectId, projectId, log.projectAudience(projectId, current.text(0), current.boolean(1)));
+    SqlQuery remove(db, QStringLiteral("DELETE FROM projects WHERE id = :p"));
+    remove.bind(QStringLiteral(":p"), projectId).exec();
+    tx.commit();
+}
+
+} // namespace vesper::backend

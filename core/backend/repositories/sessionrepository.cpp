@@ -1,0 +1,96 @@
+#include "backend/repositories/sessionrepository.h"
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "backend/repositories/changelog.h"
+#include "backend/repositories/projectstats.h"
+#include "backend/repositories/rowcodec.h"
+#include "common/clock.h"
+#include "common/uuid.h"
+
+namespace vesper::backend {
+
+SessionRepository::SessionRepository(Database &database)
+    : m_database(database)
+{
+}
+
+QJsonArray SessionRepository::list(const QString &projectId, bool callerIsOwner)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM sessions s WHERE s.project_id = :p%2 ORDER BY s.created_at, s.id")
+                                            .arg(rowcodec::sessionColumns(m_database),
+                                                 callerIsOwner ? QString() : QStringLiteral(" AND NOT s.is_private")));
+    q.bind(QStringLiteral(":p"), projectId).exec();
+    QJsonArray sessions;
+    while (q.next())
+        sessions.append(rowcodec::session(q));
+    return sessions;
+}
+
+std::optional<QJsonObject> SessionRepository::fetch(const QString &sessionId)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM sessions s WHERE s.id = :s").arg(rowcodec::sessionColumns(m_database)));
+    q.bind(QStringLiteral(":s"), sessionId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return rowcodec::session(q);
+}
+
+QString SessionRepository::create(const QString &projectId, const QString &creatorId, const QString &name, const QString &type,
+                                  bool isPrivate)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    const QString id = newUuidV7();
+    SqlQuery insert(db, QStringLiteral("INSERT INTO sessions (id, project_id, creator_id, name, type, is_private, created_at, updated_at, rev) "
+                                       "VALUES (:id, :p, :c, :name, :type, :private, %1, %1, :rev)")
+                            .arg(m_database.timeParam(QStringLiteral(":now"))));
+    insert.bind(QStringLiteral(":id"), id).bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":c"), creatorId)
+        .bind(QStringLiteral(":name"), name).bind(QStringLiteral(":type"), type).bind(QStringLiteral(":private"), isPrivate)
+        .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).exec();
+    ProjectStats::recompute(m_database, db, projectId);
+    tx.commit();
+    return id;
+}
+
+void SessionRepository::update(const QString &sessionId, const QString &projectId, bool projectShared,
+                               const std::optional<QString> &name, const std::optional<bool> &isPrivate)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    ChangeLog log(m_database, db, tx);
+    SqlQuery current(db, QStringLiteral("SELECT is_private FROM sessions WHERE id = :s"));
+    current.bind(QStringLiteral(":s"), sessionId).exec();
+    if (!current.next())
+        return;
+    const bool wasPrivate = current.boolean(0);
+    SqlQuery q(db, QStringLiteral("UPDATE sessions SET name = COALESCE(:name, name), is_private = COALESCE(:private, is_private), "
+                                  "updated_at = %1 WHERE id = :s").arg(m_database.timeParam(QStringLiteral(":now"))));
+    q.bind(QStringLiteral(":name"), name ? QVariant(*name) : QVariant(QMetaType(QMetaType::QString)))
+        .bind(QStringLiteral(":private"), isPrivate ? QVariant(*isPrivate) : QVariant(QMetaType(QMetaType::Bool)))
+        .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":s"), sessionId).exec();
+    const bool nowPrivate = isPrivate.value_or(wasPrivate);
+    if (!wasPrivate && nowPrivate && projectShared)
+        log.tombstone(QStringLiteral("session"), sessionId, projectId, log.memberIds(projectId));
+    if (wasPrivate && !nowPrivate)
+        log.regrantSession(sessionId);
+    else
+        log.touch(QStringLiteral("sessions"), sessionId);
+    ProjectStats::recompute(m_database, db, projectId);
+    tx.commit();
+}
+
+void SessionRepository::remove(const QString &sessionId, const QString &projectId, const QString &ownerId, bool projectShared,
+                               bool wasPrivate)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    ChangeLog log(m_database, db, tx);
+    log.tombstone(QStringLiteral("session"), sessionId, projectId, log.projectAudience(projectId, ownerId, projectShared && !wasPrivate));
+    SqlQuery remove(db, QStringLiteral("DELETE FROM sessions WHERE id = :s"));
+    remove.bind(QStringLiteral(":s"), sessionId).exec();
+    ProjectStats::recompute(m_database, db, projectId);
+    tx.commit();
+}
+
+} // namespace vesper::backend

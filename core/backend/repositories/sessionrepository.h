@@ -1,0 +1,30 @@
+#pragma once
+// Sessions of a project: list, create, rename, privacy and delete, each write in one transaction
+// with the project_stats row and the feed's tombstones or regrants.
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+#include <optional>
+
+namespace vesper::backend {
+
+class Database;
+
+class SessionRepository {
+public:
+    explicit SessionRepository(Database &database);
+
+    /// Sessions of the project the caller may see (members: not private), oldest first.
+    QJsonArray list(const QString &projectId, bool callerIsOwner);
+    std::optional<QJsonObject> fetch(const QString &sessionId);
+    QString create(const QString &projectId, const QString &creatorId, const QString &name, const QString &type, bool isPrivate);
+    /// Renames and/or changes privacy; privacy changes hide from or show to the project's members.
+    void update(const QString &sessionId, const QString &projectId, bool projectShared,
+                const std::optional<QString> &name, const std::optional<bool> &isPrivate);
+    void remove(const QString &sessionId, const QString &projectId, const QString &ownerId, bool projectShared, bool wasPrivate);
+
+private:
+    Database &m_database;
+};
+
+} // namespace vesper::backend
