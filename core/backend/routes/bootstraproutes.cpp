@@ -1,10 +1,41 @@
+#include "backend/catalog/modelcatalog.h"
+#include "backend/http/apierror.h"
+#include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/profilerepository.h"
+#include "backend/repositories/projectrepository.h"
 #include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
+#include "common/clock.h"
 
 namespace vesper::backend {
 
-void addBootstrapRoutes(Router &, ServerContext &)
+void addBootstrapRoutes(Router &router, ServerContext &context)
 {
+    // One round trip at start: who am I, what can I use, my first page of projects.
+    router.add("GET", QStringLiteral("/api/bootstrap"), [&context](RequestContext &rc) {
+        const auto profile = ProfileRepository(context.db).findById(rc.userId);
+        if (!profile)
+            throw ApiError::unauthorized(QStringLiteral("the profile of this token no longer exists"));
+        const ProjectPage projects = ProjectRepository(context.db).listWithThumbnails(rc.userId, true, 20, std::nullopt);
+        const ServerConfig &config = context.config;
+        const QJsonObject limits{{QStringLiteral("maxJsonBytes"), config.maxJsonBytes},
+                                 {QStringLiteral("maxUploadBytes"), config.maxUploadBytes},
+                                 {QStringLiteral("requestsPerMinute"), config.rateLimitPerMinute},
+                                 {QStringLiteral("projectPageMax"), 50},
+                                 {QStringLiteral("generationPageMax"), 50},
+                                 {QStringLiteral("imagePageMax"), 100},
+                                 {QStringLiteral("changesPageMax"), 1000}};
+        QJsonObject me = profile->toJson();
+        me.remove(QStringLiteral("username"));
+        return jsonResponse(200, QJsonObject{{QStringLiteral("profile"), me},
+                                             {QStringLiteral("models"), ModelCatalog::models()},
+                                             {QStringLiteral("projects"), pageObject(projects.data, projects.nextCursor)},
+                                             // The skills registry lands with the assistant (DESIGN §7).
+                                             {QStringLiteral("skills"), QJsonArray()},
+                                             {QStringLiteral("limits"), limits},
+                                             {QStringLiteral("serverTime"), formatTime(nowMicros())}});
+    });
 }
 
 } // namespace vesper::backend

@@ -1,10 +1,61 @@
+#include "backend/access/accesscontrol.h"
+#include "backend/db/database.h"
+#include "backend/http/apierror.h"
+#include "backend/http/jsonbody.h"
+#include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/memberrepository.h"
+#include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
+#include "common/uuid.h"
 
 namespace vesper::backend {
 
-void addMemberRoutes(Router &, ServerContext &)
+void addMemberRoutes(Router &router, ServerContext &context)
 {
+    router.add("GET", QStringLiteral("/api/projects/{id}/members"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        return jsonResponse(200, QJsonObject{{QStringLiteral("data"), MemberRepository(context.db).list(access.projectId)}});
+    });
+
+    router.add("POST", QStringLiteral("/api/projects/{id}/members"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        const QJsonObject body = jsonbody::object(rc.request);
+        AccessControl::requireOwner(access);
+        const QString role = jsonbody::optionalString(body, QStringLiteral("role"), 10).value_or(QStringLiteral("viewer"));
+        if (role != QLatin1String("viewer") && role != QLatin1String("editor"))
+            throw ApiError::validation(QStringLiteral("role must be viewer or editor"));
+        ProfileRepository profiles(context.db);
+        std::optional<Profile> member;
+        if (body.contains(QStringLiteral("userId"))) {
+            member = profiles.findById(jsonbody::requiredId(body, QStringLiteral("userId")));
+        } else {
+            const QString email = jsonbody::requiredString(body, QStringLiteral("email"), 3, 254);
+            member = profiles.findByEmail(email);
+        }
+        if (!member)
+            throw ApiError::notFound(QStringLiteral("user"));
+        if (member->id == access.ownerId)
+            throw ApiError::validation(QStringLiteral("the owner is not a member of their own project"));
+        MemberRepository members(context.db);
+        const bool created = members.upsert(access.projectId, access.isShared, member->id, role);
+        return jsonResponse(created ? 201 : 200, members.fetch(access.projectId, member->id).value_or(QJsonObject()));
+    });
+
+    router.add("DELETE", QStringLiteral("/api/projects/{id}/members/{userId}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        const QString userId = rc.param(QStringLiteral("userId")).toLower();
+        // The owner removes anyone; a member may leave.
+        if (!access.isOwner() && userId != rc.userId)
+            AccessControl::requireOwner(access);
+        if (!isUuid(userId) || !MemberRepository(context.db).remove(access.projectId, access.isShared, userId))
+            throw ApiError::notFound(QStringLiteral("member"));
+        return noContent();
+    });
 }
 
 } // namespace vesper::backend

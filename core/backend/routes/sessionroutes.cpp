@@ -1,10 +1,86 @@
+#include "backend/access/accesscontrol.h"
+#include "backend/db/database.h"
+#include "backend/http/apierror.h"
+#include "backend/http/jsonbody.h"
+#include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
 
 namespace vesper::backend {
+namespace {
+constexpr int kNameMax = 200;
 
-void addSessionRoutes(Router &, ServerContext &)
+HttpResponse sessionResponse(ServerContext &context, int status, const QString &sessionId)
 {
+    const auto session = SessionRepository(context.db).fetch(sessionId);
+    if (!session)
+        throw ApiError::notFound(QStringLiteral("session"));
+    return jsonResponse(status, *session);
+}
+
+/// The owner may change any session; an editor only the sessions they created.
+void requireSessionEditor(const SessionAccess &access, const QString &userId)
+{
+    if (access.project.isOwner())
+        return;
+    if (access.project.role == Role::Editor && access.creatorId == userId)
+        return;
+    throw ApiError::forbidden(QStringLiteral("only the project owner or the session's creator may change it"));
+}
+} // namespace
+
+void addSessionRoutes(Router &router, ServerContext &context)
+{
+    router.add("GET", QStringLiteral("/api/sessions"), [&context](RequestContext &rc) {
+        const QString projectId = jsonbody::queryId(rc.request, QStringLiteral("projectId"));
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, projectId);
+        return jsonResponse(200, QJsonObject{{QStringLiteral("data"), SessionRepository(context.db).list(access.projectId, access.isOwner())}});
+    });
+
+    router.add("POST", QStringLiteral("/api/sessions"), [&context](RequestContext &rc) {
+        const QJsonObject body = jsonbody::object(rc.request);
+        const QString projectId = jsonbody::requiredId(body, QStringLiteral("projectId"));
+        const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
+        const QString type = jsonbody::optionalString(body, QStringLiteral("type"), 10).value_or(QStringLiteral("image"));
+        if (type != QLatin1String("image") && type != QLatin1String("video"))
+            throw ApiError::validation(QStringLiteral("type must be image or video"));
+        const bool isPrivate = jsonbody::optionalBool(body, QStringLiteral("isPrivate")).value_or(false);
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, projectId);
+        AccessControl::requireContributor(access);
+        if (isPrivate)
+            AccessControl::requireOwner(access);
+        const QString id = SessionRepository(context.db).create(access.projectId, rc.userId, name, type, isPrivate);
+        return sessionResponse(context, 201, id);
+    });
+
+    router.add("PATCH", QStringLiteral("/api/sessions/{id}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const SessionAccess access = acl.session(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        const QJsonObject body = jsonbody::object(rc.request);
+        const auto name = jsonbody::optionalString(body, QStringLiteral("name"), kNameMax);
+        if (name && name->isEmpty())
+            throw ApiError::validation(QStringLiteral("name must not be empty"));
+        const auto isPrivate = jsonbody::optionalBool(body, QStringLiteral("isPrivate"));
+        if (isPrivate)
+            AccessControl::requireOwner(access.project);
+        if (name)
+            requireSessionEditor(access, rc.userId);
+        SessionRepository(context.db).update(access.sessionId, access.project.projectId, access.project.isShared, name, isPrivate);
+        return sessionResponse(context, 200, access.sessionId);
+    });
+
+    router.add("DELETE", QStringLiteral("/api/sessions/{id}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const SessionAccess access = acl.session(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        requireSessionEditor(access, rc.userId);
+        SessionRepository(context.db).remove(access.sessionId, access.project.projectId, access.project.ownerId,
+                                             access.project.isShared, access.isPrivate);
+        return noContent();
+    });
 }
 
 } // namespace vesper::backend

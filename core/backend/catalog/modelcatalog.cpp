@@ -1,0 +1,44 @@
+#include "backend/catalog/modelcatalog.h"
+
+#include <QJsonObject>
+#include <QProcessEnvironment>
+
+namespace vesper::backend {
+namespace {
+QJsonObject model(const QString &id, const QString &name, const QString &provider, const QStringList &aspectRatios,
+                  const QStringList &resolutions, int maxOutputs, int cost, bool available, const QString &description)
+{
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("provider"), provider},
+                       {QStringLiteral("type"), QStringLiteral("image")},
+                       {QStringLiteral("aspectRatios"), QJsonArray::fromStringList(aspectRatios)},
+                       {QStringLiteral("resolutions"), QJsonArray::fromStringList(resolutions)},
+                       {QStringLiteral("maxOutputs"), maxOutputs},
+                       {QStringLiteral("cost"), cost},
+                       {QStringLiteral("available"), available},
+                       {QStringLiteral("description"), description}};
+}
+} // namespace
+
+QJsonArray ModelCatalog::models()
+{
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QStringList ratios{QStringLiteral("1:1"), QStringLiteral("4:3"), QStringLiteral("3:4"), QStringLiteral("16:9"), QStringLiteral("9:16")};
+    const QStringList sizes{QStringLiteral("512"), QStringLiteral("1024")};
+    return QJsonArray{
+        model(QStringLiteral("sketch"), QStringLiteral("Sketch (procedural, offline)"), QStringLiteral("sketch"), ratios, sizes, 4, 0, true,
+              QStringLiteral("Built-in deterministic procedural images from the prompt and seed. Not a generative model: "
+                             "it makes a fresh install work offline.")),
+        model(QStringLiteral("a1111-sd"), QStringLiteral("Stable Diffusion (web UI)"), QStringLiteral("a1111"), ratios, sizes, 4, 1,
+              !env.value(QStringLiteral("VESPER_A1111_URL")).isEmpty(), QStringLiteral("A local Stable Diffusion web UI (VESPER_A1111_URL).")),
+        model(QStringLiteral("comfyui"), QStringLiteral("ComfyUI workflow"), QStringLiteral("comfyui"), ratios, sizes, 4, 1,
+              !env.value(QStringLiteral("VESPER_COMFYUI_URL")).isEmpty(), QStringLiteral("A local ComfyUI server (VESPER_COMFYUI_URL).")),
+        model(QStringLiteral("gemini-image"), QStringLiteral("Gemini image"), QStringLiteral("gemini"), ratios, {QStringLiteral("1024")}, 4, 4,
+              !env.value(QStringLiteral("GEMINI_API_KEY")).isEmpty(), QStringLiteral("Google Gemini image generation (GEMINI_API_KEY).")),
+        model(QStringLiteral("replicate-flux"), QStringLiteral("FLUX on Replicate"), QStringLiteral("replicate"), ratios, sizes, 4, 3,
+              !env.value(QStringLiteral("REPLICATE_API_TOKEN")).isEmpty(), QStringLiteral("Replicate predictions (REPLICATE_API_TOKEN).")),
+    };
+}
+
+} // namespace vesper::backend

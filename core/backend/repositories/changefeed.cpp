@@ -1,0 +1,104 @@
+#include "backend/repositories/changefeed.h"
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/repositories/rowcodec.h"
+
+#include <QJsonObject>
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+namespace vesper::backend {
+namespace {
+struct Change {
+    qint64 rev;
+    QJsonObject json;
+};
+
+// The projects the caller sees and their role in each: two index scans, never an OR.
+const char *kVisibleProjects =
+    "(SELECT id, 'owner' AS role FROM projects WHERE owner_id = :u "
+    "UNION ALL SELECT p.id, m.role FROM project_members m JOIN projects p ON p.id = m.project_id "
+    "WHERE m.user_id = :u AND p.is_shared)";
+
+QJsonObject upsert(qint64 rev, const QString &kind, const QJsonObject &data)
+{
+    return QJsonObject{{QStringLiteral("rev"), rev}, {QStringLiteral("kind"), kind}, {QStringLiteral("op"), QStringLiteral("upsert")},
+                       {QStringLiteral("id"), data.value(QStringLiteral("id"))}, {QStringLiteral("data"), data}};
+}
+} // namespace
+
+ChangeFeed::ChangeFeed(Database &database)
+    : m_database(database)
+{
+}
+
+ChangePage ChangeFeed::read(const QString &userId, qint64 since, int limit)
+{
+    const Database &d = m_database;
+    QSqlDatabase db = m_database.connection();
+    const QString visible = QString::fromLatin1(kVisibleProjects);
+    std::vector<Change> changes;
+    bool truncated = false;
+
+    // Each source returns its first limit+1 revs past `since`; the first `limit` of their merge are
+    // the first `limit` overall.
+    auto collect = [&](const QString &sql, const std::function<Change(const SqlQuery &)> &read) {
+        SqlQuery q(db, sql);
+        q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":since"), since).bind(QStringLiteral(":n"), limit + 1).exec();
+        int rows = 0;
+        while (q.next()) {
+            changes.push_back(read(q));
+            ++rows;
+        }
+        if (rows > limit)
+            truncated = true;
+    };
+
+    collect(QStringLiteral("SELECT %1, v.role, p.rev FROM %2 v JOIN projects p ON p.id = v.id %3 WHERE p.rev > :since ORDER BY p.rev LIMIT :n")
+                .arg(rowcodec::projectColumns(d), visible, rowcodec::projectJoins()),
+            [](const SqlQuery &q) {
+                const qint64 rev = q.int64(rowcodec::kProjectColumnCount + 1);
+                return Change{rev, upsert(rev, QStringLiteral("project"), rowcodec::project(q, 0, q.text(rowcodec::kProjectColumnCount)))};
+            });
+    collect(QStringLiteral("SELECT %1, s.rev FROM %2 v JOIN sessions s ON s.project_id = v.id "
+                           "WHERE s.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY s.rev LIMIT :n")
+                .arg(rowcodec::sessionColumns(d), visible),
+            [](const SqlQuery &q) {
+                const qint64 rev = q.int64(rowcodec::kSessionColumnCount);
+                return Change{rev, upsert(rev, QStringLiteral("session"), rowcodec::session(q))};
+            });
+    collect(QStringLiteral("SELECT %1, g.rev FROM %2 v JOIN generations g ON g.project_id = v.id JOIN sessions s ON s.id = g.session_id "
+                           "WHERE g.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY g.rev LIMIT :n")
+                .arg(rowcodec::generationColumns(d), visible),
+            [](const SqlQuery &q) {
+                const qint64 rev = q.int64(rowcodec::kGenerationColumnCount);
+                return Change{rev, upsert(rev, QStringLiteral("generation"), rowcodec::generation(q))};
+            });
+    collect(QStringLiteral("SELECT %1, o2.rev FROM %2 v JOIN outputs o2 ON o2.project_id = v.id JOIN sessions s ON s.id = o2.session_id "
+                           "WHERE o2.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY o2.rev LIMIT :n")
+                .arg(rowcodec::outputColumns(d), visible),
+            [](const SqlQuery &q) {
+                const qint64 rev = q.int64(rowcodec::kOutputColumnCount);
+                return Change{rev, upsert(rev, QStringLiteral("output"), rowcodec::output(q))};
+            });
+    collect(QStringLiteral("SELECT rev, kind, id, project_id FROM tombstones WHERE user_id = :u AND rev > :since ORDER BY rev LIMIT :n"),
+            [](const SqlQuery &q) {
+                const qint64 rev = q.int64(0);
+                return Change{rev, QJsonObject{{QStringLiteral("rev"), rev}, {QStringLiteral("kind"), q.text(1)},
+                                               {QStringLiteral("op"), QStringLiteral("delete")}, {QStringLiteral("id"), q.text(2)},
+                                               {QStringLiteral("projectId"), q.text(3)}}};
+            });
+
+    std::sort(changes.begin(), changes.end(), [](const Change &a, const Change &b) { return a.rev < b.rev; });
+    ChangePage page;
+    page.nextSince = since;
+    page.hasMore = truncated || changes.size() > size_t(limit);
+    for (size_t i = 0; i < changes.size() && i < size_t(limit); ++i) {
+        page.changes.append(changes[i].json);
+        page.nextSince = changes[i].rev;
+    }
+    return page;
+}
+
+} // namespace vesper::backend
