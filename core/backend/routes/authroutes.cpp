@@ -1,10 +1,224 @@
+// The subset of the Supabase Auth (GoTrue) protocol a client needs: sign-up, the password and
+// refresh_token grants, the current user and logout, with the same request and response shapes.
+#include "backend/auth/passwordhasher.h"
+#include "backend/auth/refreshtokens.h"
+#include "backend/db/dberror.h"
+#include "backend/http/apierror.h"
+#include "backend/http/jsonbody.h"
+#include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
+#include "common/clock.h"
+#include "common/logging.h"
 
 namespace vesper::backend {
+namespace {
+const QString kAuthenticated = QStringLiteral("authenticated");
 
-void addAuthRoutes(Router &, ServerContext &)
+QJsonObject userObject(const Profile &profile, const QString &audience)
 {
+    return QJsonObject{{QStringLiteral("id"), profile.id},
+                       {QStringLiteral("aud"), audience},
+                       {QStringLiteral("role"), kAuthenticated},
+                       {QStringLiteral("email"), profile.email},
+                       {QStringLiteral("app_metadata"), QJsonObject{{QStringLiteral("provider"), QStringLiteral("email")},
+                                                                    {QStringLiteral("providers"), QJsonArray{QStringLiteral("email")}}}},
+                       {QStringLiteral("user_metadata"), QJsonObject{{QStringLiteral("display_name"), profile.displayName}}},
+                       {QStringLiteral("created_at"), formatTime(profile.createdAt)},
+                       {QStringLiteral("updated_at"), formatTime(profile.updatedAt)}};
+}
+
+/// A failed grant in GoTrue's shape (error, error_description, error_code) plus our stable `code`.
+HttpResponse grantError(const QString &error, const QString &description, const QString &errorCode)
+{
+    return jsonResponse(400, QJsonObject{{QStringLiteral("error"), error},
+                                         {QStringLiteral("error_description"), description},
+                                         {QStringLiteral("error_code"), errorCode},
+                                         {QStringLiteral("code"), QStringLiteral("VALIDATION_ERROR")}});
+}
+
+HttpResponse invalidCredentials()
+{
+    return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid login credentials"), QStringLiteral("invalid_credentials"));
+}
+
+HttpResponse sessionResponse(const ServerContext &context, const Profile &profile, const IssuedRefreshToken &refresh)
+{
+    const qint64 issuedAt = nowMicros() / 1000000;
+    const qint64 expiresAt = issuedAt + context.config.accessTokenSeconds;
+    const QJsonObject claims{{QStringLiteral("sub"), profile.id},
+                             {QStringLiteral("aud"), context.config.jwtAudience},
+                             {QStringLiteral("role"), kAuthenticated},
+                             {QStringLiteral("email"), profile.email},
+                             {QStringLiteral("iat"), issuedAt},
+                             {QStringLiteral("exp"), expiresAt},
+                             {QStringLiteral("session_id"), refresh.familyId},
+                             {QStringLiteral("aal"), QStringLiteral("aal1")},
+                             {QStringLiteral("is_anonymous"), false}};
+    return jsonResponse(200, QJsonObject{{QStringLiteral("access_token"), QString::fromLatin1(context.jwt.sign(claims))},
+                                         {QStringLiteral("token_type"), QStringLiteral("bearer")},
+                                         {QStringLiteral("expires_in"), context.config.accessTokenSeconds},
+                                         {QStringLiteral("expires_at"), expiresAt},
+                                         {QStringLiteral("refresh_token"), refresh.token},
+                                         {QStringLiteral("user"), userObject(profile, context.config.jwtAudience)}});
+}
+
+/// A required string taken verbatim: passwords and tokens are never trimmed.
+QString verbatimString(const QJsonObject &body, const QString &key)
+{
+    const QJsonValue value = body.value(key);
+    if (value.isUndefined() || value.isNull())
+        throw ApiError::validation(QStringLiteral("%1 is required").arg(key));
+    if (!value.isString())
+        throw ApiError::validation(QStringLiteral("%1 must be a string").arg(key));
+    return value.toString();
+}
+
+HttpResponse passwordGrant(ServerContext &context, const PasswordHasher &hasher, const QJsonObject &body)
+{
+    const QString email = jsonbody::requiredString(body, QStringLiteral("email"), 1, credentials::kMaxEmailLength);
+    const QString password = verbatimString(body, QStringLiteral("password"));
+    const auto normalized = credentials::normalizeEmail(email);
+    const bool plausible = normalized && password.size() <= credentials::kMaxPasswordLength * 2;
+    const auto profile = plausible ? ProfileRepository(context.db).findByEmail(*normalized) : std::nullopt;
+    // Every failure spends one hash verify, so timing does not reveal which emails have accounts.
+    const QString checked = plausible ? password : QString();
+    if (!profile) {
+        hasher.verifyDummy(checked);
+        qCInfo(lcAuth) << "password sign-in failed: no such account";
+        return invalidCredentials();
+    }
+    if (!hasher.verify(profile->passwordHash, checked)) {
+        qCInfo(lcAuth).noquote() << "password sign-in failed for user" << profile->id;
+        return invalidCredentials();
+    }
+    const IssuedRefreshToken refresh = RefreshTokenStore(context.db, context.config.refreshReuseSeconds).issue(profile->id);
+    return sessionResponse(context, *profile, refresh);
+}
+
+HttpResponse refreshGrant(ServerContext &context, const QJsonObject &body)
+{
+    const QString token = verbatimString(body, QStringLiteral("refresh_token"));
+    const auto notFound = [] {
+        return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Refresh Token Not Found"),
+                          QStringLiteral("refresh_token_not_found"));
+    };
+    if (token.isEmpty() || token.size() > 512)
+        return notFound();
+    const RefreshOutcome outcome = RefreshTokenStore(context.db, context.config.refreshReuseSeconds).rotate(token);
+    switch (outcome.status) {
+    case RefreshOutcome::Status::Rotated:
+        break;
+    case RefreshOutcome::Status::Unknown:
+        return notFound();
+    case RefreshOutcome::Status::Revoked:
+        return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Revoked"),
+                          QStringLiteral("refresh_token_not_found"));
+    case RefreshOutcome::Status::Reused:
+        return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Already Used"),
+                          QStringLiteral("refresh_token_already_used"));
+    }
+    const auto profile = ProfileRepository(context.db).findById(outcome.userId);
+    if (!profile)
+        return notFound();
+    return sessionResponse(context, *profile, outcome.issued);
+}
+
+HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, RequestContext &request)
+{
+    if (!context.config.allowSignup)
+        throw ApiError::forbidden(QStringLiteral("signups are disabled"));
+    const QJsonObject body = jsonbody::object(request.request);
+    const QString rawEmail = jsonbody::requiredString(body, QStringLiteral("email"), 1, credentials::kMaxEmailLength);
+    const auto email = credentials::normalizeEmail(rawEmail);
+    if (!email)
+        throw ApiError::validation(QStringLiteral("email is not a valid address"));
+    const QString password = verbatimString(body, QStringLiteral("password"));
+    const QString problem = credentials::passwordProblem(password);
+    if (!problem.isEmpty())
+        throw ApiError::validation(problem);
+    QString displayName;
+    const QJsonValue data = body.value(QStringLiteral("data"));
+    if (!data.isUndefined() && !data.isNull()) {
+        if (!data.isObject())
+            throw ApiError::validation(QStringLiteral("data must be an object"));
+        displayName = jsonbody::optionalString(data.toObject(), QStringLiteral("display_name"), credentials::kMaxDisplayNameLength)
+                          .value_or(QString());
+    }
+    if (displayName.isEmpty())
+        displayName = credentials::defaultDisplayName(*email);
+
+    const QString hash = hasher.hash(password);
+    Profile profile;
+    try {
+        profile = ProfileRepository(context.db).create(*email, displayName, hash, context.config.defaultCredits);
+    } catch (const DbError &error) {
+        if (error.isConstraint())
+            throw ApiError::conflict(QStringLiteral("a user with this email already exists"));
+        throw;
+    }
+    qCInfo(lcAuth).noquote() << "signed up user" << profile.id;
+    const IssuedRefreshToken refresh = RefreshTokenStore(context.db, context.config.refreshReuseSeconds).issue(profile.id);
+    return sessionResponse(context, profile, refresh);
+}
+
+HttpResponse logout(ServerContext &context, RequestContext &request)
+{
+    const QString scope = request.request.hasQuery(QStringLiteral("scope")) ? request.request.queryValue(QStringLiteral("scope"))
+                                                                             : QStringLiteral("local");
+    if (scope != QLatin1String("local") && scope != QLatin1String("global") && scope != QLatin1String("others"))
+        throw ApiError::validation(QStringLiteral("scope must be local, global or others"));
+    // The dispatcher checked the token but hands over only the user id; the session is a claim.
+    QString sessionId;
+    const QByteArray header = request.request.header("authorization");
+    QString reason;
+    const auto claims = context.jwt.verify(header.mid(7).trimmed(), nowMicros() / 1000000, context.config.clockSkewSeconds, &reason);
+    if (claims)
+        sessionId = claims->value(QStringLiteral("session_id")).toString();
+    RefreshTokenStore store(context.db, context.config.refreshReuseSeconds);
+    if (scope == QLatin1String("global"))
+        store.revokeUser(request.userId);
+    else if (!sessionId.isEmpty() && scope == QLatin1String("local"))
+        store.revokeFamily(sessionId, request.userId);
+    else if (!sessionId.isEmpty())
+        store.revokeUser(request.userId, sessionId);
+    qCInfo(lcAuth).noquote() << "logout" << scope << "for user" << request.userId;
+    return noContent();
+}
+} // namespace
+
+void addAuthRoutes(Router &router, ServerContext &context)
+{
+    const PasswordHasher hasher(context.config.fastPasswordHashing);
+    hasher.prepare();
+
+    router.add("POST", QStringLiteral("/auth/v1/signup"), [&context, hasher](RequestContext &request) {
+        return signUp(context, hasher, request);
+    }, false);
+
+    router.add("POST", QStringLiteral("/auth/v1/token"), [&context, hasher](RequestContext &request) {
+        const QString grantType = request.request.queryValue(QStringLiteral("grant_type"));
+        if (grantType != QLatin1String("password") && grantType != QLatin1String("refresh_token"))
+            return grantError(QStringLiteral("unsupported_grant_type"), QStringLiteral("grant_type must be password or refresh_token"),
+                              QStringLiteral("validation_failed"));
+        const QJsonObject body = jsonbody::object(request.request);
+        return grantType == QLatin1String("password") ? passwordGrant(context, hasher, body) : refreshGrant(context, body);
+    }, false);
+
+    router.add("GET", QStringLiteral("/auth/v1/user"), [&context](RequestContext &request) {
+        const auto profile = ProfileRepository(context.db).findById(request.userId);
+        if (!profile)
+            throw ApiError::notFound(QStringLiteral("user"));
+        QJsonObject user = userObject(*profile, context.config.jwtAudience);
+        user.insert(QStringLiteral("credits"), profile->credits);
+        return jsonResponse(200, user);
+    });
+
+    router.add("POST", QStringLiteral("/auth/v1/logout"), [&context](RequestContext &request) {
+        return logout(context, request);
+    });
 }
 
 } // namespace vesper::backend

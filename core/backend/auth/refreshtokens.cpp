@@ -1,0 +1,122 @@
+#include "backend/auth/refreshtokens.h"
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/uuid.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+
+namespace vesper::backend {
+namespace {
+QString newSecret()
+{
+    // 32 bytes from the operating system's generator: unguessable, and only ever stored hashed.
+    quint32 words[8];
+    QRandomGenerator::system()->generate(std::begin(words), std::end(words));
+    const QByteArray bytes(reinterpret_cast<const char *>(words), sizeof words);
+    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+IssuedRefreshToken insertToken(Database &database, const QSqlDatabase &db, const QString &userId, const QString &familyId,
+                               const QString &parentHash, qint64 now)
+{
+    IssuedRefreshToken issued{newSecret(), familyId};
+    SqlQuery insert(db, QStringLiteral("INSERT INTO refresh_tokens (token_hash, user_id, family_id, parent_hash, issued_at) "
+                                       "VALUES (:hash, :user, :family, :parent, %1)")
+                            .arg(database.timeParam(QStringLiteral(":now"))));
+    insert.bind(QStringLiteral(":hash"), RefreshTokenStore::hashToken(issued.token))
+        .bind(QStringLiteral(":user"), userId)
+        .bind(QStringLiteral(":family"), familyId)
+        .bind(QStringLiteral(":parent"), parentHash.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(parentHash))
+        .bind(QStringLiteral(":now"), now)
+        .exec();
+    return issued;
+}
+} // namespace
+
+RefreshTokenStore::RefreshTokenStore(Database &database, int reuseSeconds)
+    : m_database(database)
+    , m_reuseMicros(qint64(reuseSeconds) * 1000000)
+{
+}
+
+QString RefreshTokenStore::hashToken(const QString &token)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+IssuedRefreshToken RefreshTokenStore::issue(const QString &userId)
+{
+    return insertToken(m_database, m_database.connection(), userId, newUuidV7(), QString(), nowMicros());
+}
+
+RefreshOutcome RefreshTokenStore::rotate(const QString &token)
+{
+    const QString hash = hashToken(token);
+    QSqlDatabase db = m_database.connection();
+    // SQLite's BEGIN IMMEDIATE already serialises writers; on PostgreSQL the row lock makes two
+    // concurrent refreshes of one token take turns, so the second sees the first's used_at.
+    Transaction tx(m_database, db);
+    SqlQuery find(db, QStringLiteral("SELECT user_id, family_id, %1, %2 FROM refresh_tokens WHERE token_hash = :hash%3")
+                          .arg(m_database.timeColumn(QStringLiteral("used_at")), m_database.timeColumn(QStringLiteral("revoked_at")),
+                               m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+    find.bind(QStringLiteral(":hash"), hash).exec();
+    RefreshOutcome outcome;
+    if (!find.next())
+        return outcome; // Unknown
+    outcome.userId = find.text(0);
+    const QString familyId = find.text(1);
+    const bool used = !find.value(2).isNull();
+    const qint64 usedAt = find.int64(2);
+    const bool revoked = !find.value(3).isNull();
+    const qint64 now = nowMicros();
+
+    if (revoked) {
+        outcome.status = RefreshOutcome::Status::Revoked;
+        return outcome;
+    }
+    if (used && now - usedAt >= m_reuseMicros) {
+        // A token used long ago came back: someone else holds a copy. End the whole session.
+        SqlQuery revoke(db, QStringLiteral("UPDATE refresh_tokens SET revoked_at = %1 WHERE family_id = :family AND revoked_at IS NULL")
+                                .arg(m_database.timeParam(QStringLiteral(":now"))));
+        revoke.bind(QStringLiteral(":now"), now).bind(QStringLiteral(":family"), familyId).exec();
+        tx.commit();
+        qCWarning(lcAuth).noquote() << "refresh token reused after its reuse interval; session revoked for user" << outcome.userId;
+        outcome.status = RefreshOutcome::Status::Reused;
+        return outcome;
+    }
+    if (!used) {
+        SqlQuery mark(db, QStringLiteral("UPDATE refresh_tokens SET used_at = %1 WHERE token_hash = :hash")
+                              .arg(m_database.timeParam(QStringLiteral(":now"))));
+        mark.bind(QStringLiteral(":now"), now).bind(QStringLiteral(":hash"), hash).exec();
+    }
+    // A tolerated reuse keeps the first use time, so the interval is counted from the real use.
+    outcome.issued = insertToken(m_database, db, outcome.userId, familyId, hash, now);
+    tx.commit();
+    outcome.status = RefreshOutcome::Status::Rotated;
+    return outcome;
+}
+
+int RefreshTokenStore::revokeFamily(const QString &familyId, const QString &userId)
+{
+    SqlQuery revoke(m_database.connection(),
+                    QStringLiteral("UPDATE refresh_tokens SET revoked_at = %1 WHERE family_id = :family AND user_id = :user AND revoked_at IS NULL")
+                        .arg(m_database.timeParam(QStringLiteral(":now"))));
+    revoke.bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":family"), familyId).bind(QStringLiteral(":user"), userId).exec();
+    return revoke.numRowsAffected();
+}
+
+int RefreshTokenStore::revokeUser(const QString &userId, const QString &exceptFamilyId)
+{
+    SqlQuery revoke(m_database.connection(),
+                    QStringLiteral("UPDATE refresh_tokens SET revoked_at = %1 WHERE user_id = :user AND revoked_at IS NULL "
+                                   "AND family_id <> :except")
+                        .arg(m_database.timeParam(QStringLiteral(":now"))));
+    revoke.bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":user"), userId).bind(QStringLiteral(":except"), exceptFamilyId).exec();
+    return revoke.numRowsAffected();
+}
+
+} // namespace vesper::backend

@@ -1,0 +1,50 @@
+#pragma once
+// Refresh tokens with rotation and reuse detection (the Supabase Auth model). A sign-in starts a
+// family; every refresh marks the presented token used and issues its child in the same family.
+// A used token presented again shortly after its use is tolerated (two tabs refreshing at once);
+// later it means the token leaked, so the whole family is revoked. Only SHA-256 hashes are stored.
+#include <QString>
+
+namespace vesper::backend {
+
+class Database;
+
+/// A newly issued refresh token: the secret (shown once to the client) and its family (the session).
+struct IssuedRefreshToken {
+    QString token;
+    QString familyId;
+};
+
+/// The outcome of presenting a refresh token.
+struct RefreshOutcome {
+    enum class Status { Rotated, Unknown, Revoked, Reused };
+    Status status = Status::Unknown;
+    IssuedRefreshToken issued; // set when Rotated
+    QString userId;            // set when the token was found
+
+    bool ok() const { return status == Status::Rotated; }
+};
+
+/// The refresh_tokens table.
+class RefreshTokenStore {
+public:
+    RefreshTokenStore(Database &database, int reuseSeconds);
+
+    /// Starts a new family (a new session) for userId.
+    IssuedRefreshToken issue(const QString &userId);
+    /// Rotates token in one transaction; see the header comment for the reuse rules.
+    RefreshOutcome rotate(const QString &token);
+    /// Revokes every live token of a family owned by userId; returns how many were revoked.
+    int revokeFamily(const QString &familyId, const QString &userId);
+    /// Revokes every live token of userId, optionally sparing one family; returns how many.
+    int revokeUser(const QString &userId, const QString &exceptFamilyId = QString());
+
+    /// The stored form of a token: lowercase hex SHA-256.
+    static QString hashToken(const QString &token);
+
+private:
+    Database &m_database;
+    qint64 m_reuseMicros;
+};
+
+} // namespace vesper::backend
