@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include <chrono>
+#include <cstdio>
 
 namespace vesper {
 qint64 nowMicros()
@@ -13,15 +14,36 @@ qint64 nowMicros()
 
 QString formatTime(qint64 micros)
 {
+    // Hand-rolled: this runs for every time field of every row served, and QDateTime::toString
+    // parses its format string on each call.
     qint64 seconds = micros / 1000000;
     qint64 fraction = micros % 1000000;
     if (fraction < 0) {
         fraction += 1000000;
         --seconds;
     }
-    const QDateTime dt = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
-    return dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + QLatin1Char('.')
-        + QStringLiteral("%1").arg(fraction, 6, 10, QLatin1Char('0')) + QLatin1Char('Z');
+    qint64 days = seconds / 86400;
+    qint64 rest = seconds % 86400;
+    if (rest < 0) {
+        rest += 86400;
+        --days;
+    }
+    // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil inverse).
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const qint64 day = doy - (153 * mp + 2) / 5 + 1;
+    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    char buffer[40];
+    const int length = std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
+                                     static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
+                                     static_cast<long long>(rest / 3600), static_cast<long long>(rest / 60 % 60),
+                                     static_cast<long long>(rest % 60), static_cast<long long>(fraction));
+    return QString::fromLatin1(buffer, length);
 }
 
 qint64 parseTime(const QString &text)

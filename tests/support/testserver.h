@@ -36,9 +36,10 @@ public:
     /// Runs `vesper-server <args>` against the same database and settings; returns exit code.
     int runCommand(const QStringList &args, QByteArray *output = nullptr, int timeoutMs = 120000);
     QString stdoutText() const { return m_stdout; }
+    /// Creates this test's database without starting a server (in-process tests use dbUrl()).
+    bool prepareDatabase(QString *error);
 
 private:
-    bool prepareDatabase(QString *error);
     QProcessEnvironment environment() const;
 
     QTemporaryDir m_dir;

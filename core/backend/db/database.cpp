@@ -1,8 +1,10 @@
 #include "backend/db/database.h"
 #include "backend/db/dberror.h"
+#include "backend/db/statementcache.h"
 #include "common/logging.h"
 
 #include <QDir>
+#include <QHash>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -14,11 +16,16 @@ namespace vesper::backend {
 std::atomic<int> Database::s_instances{0};
 
 namespace {
-// Connection names this thread opened, keyed by Database instance; removed when the thread ends.
+constexpr int kMaxStatementsPerConnection = 256;
+
+// Connection names this thread opened, keyed by Database instance, and their prepared statements;
+// removed when the thread ends.
 struct ThreadConnections {
     std::map<int, QString> names;
+    QHash<QString, QHash<QString, std::shared_ptr<CachedStatement>>> statements; // connection -> sql -> statement
     ~ThreadConnections()
     {
+        statements.clear();
         for (const auto &entry : names) {
             {
                 QSqlDatabase db = QSqlDatabase::database(entry.second, false);
@@ -32,6 +39,34 @@ struct ThreadConnections {
 thread_local ThreadConnections t_connections;
 } // namespace
 
+std::shared_ptr<CachedStatement> acquireStatement(const QString &connectionName, const QString &sql)
+{
+    auto connection = t_connections.statements.find(connectionName);
+    if (connection == t_connections.statements.end())
+        return nullptr;
+    auto &cache = *connection;
+    auto it = cache.find(sql);
+    if (it != cache.end()) {
+        if ((*it)->inUse)
+            return nullptr;
+        (*it)->inUse = true;
+        return *it;
+    }
+    if (cache.size() >= kMaxStatementsPerConnection) {
+        for (auto entry = cache.begin(); entry != cache.end();)
+            entry = (*entry)->inUse ? std::next(entry) : cache.erase(entry);
+    }
+    auto statement = std::make_shared<CachedStatement>(QSqlDatabase::database(connectionName, false));
+    statement->inUse = true;
+    cache.insert(sql, statement);
+    return statement;
+}
+
+void releaseStatement(const std::shared_ptr<CachedStatement> &statement)
+{
+    statement->inUse = false;
+}
+
 Database::Database(DbConfig config)
     : m_config(std::move(config))
     , m_instance(++s_instances)
@@ -44,6 +79,7 @@ Database::~Database()
     if (it != t_connections.names.end()) {
         const QString name = it->second;
         t_connections.names.erase(it);
+        t_connections.statements.remove(name);
         {
             QSqlDatabase db = QSqlDatabase::database(name, false);
             db.close();
@@ -104,6 +140,7 @@ QSqlDatabase Database::connection()
         QSqlDatabase db = QSqlDatabase::database(it->second, false);
         if (db.isOpen())
             return db;
+        t_connections.statements.remove(it->second);
         QSqlDatabase::removeDatabase(it->second);
         t_connections.names.erase(it);
     }
@@ -117,6 +154,7 @@ QSqlDatabase Database::connection()
         throw DbError(QStringLiteral("cannot open %1: %2").arg(m_config.redacted(), error));
     }
     t_connections.names.emplace(m_instance, name);
+    t_connections.statements.insert(name, {});
     return db;
 }
 
