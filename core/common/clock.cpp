@@ -3,7 +3,6 @@
 #include <QDateTime>
 
 #include <chrono>
-#include <cstdio>
 
 namespace vesper {
 qint64 nowMicros()
@@ -38,11 +37,26 @@ QString formatTime(qint64 micros)
     const qint64 day = doy - (153 * mp + 2) / 5 + 1;
     const qint64 month = mp < 10 ? mp + 3 : mp - 9;
     const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    char buffer[40];
-    const int length = std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
-                                     static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
-                                     static_cast<long long>(rest / 3600), static_cast<long long>(rest / 60 % 60),
-                                     static_cast<long long>(rest % 60), static_cast<long long>(fraction));
+    char buffer[27];
+    auto digits = [&buffer](int at, qint64 value, int count) {
+        for (int i = at + count - 1; i >= at; --i, value /= 10)
+            buffer[i] = char('0' + value % 10);
+    };
+    digits(0, year, 4);
+    buffer[4] = '-';
+    digits(5, month, 2);
+    buffer[7] = '-';
+    digits(8, day, 2);
+    buffer[10] = 'T';
+    digits(11, rest / 3600, 2);
+    buffer[13] = ':';
+    digits(14, rest / 60 % 60, 2);
+    buffer[16] = ':';
+    digits(17, rest % 60, 2);
+    buffer[19] = '.';
+    digits(20, fraction, 6);
+    buffer[26] = 'Z';
+    const int length = 27;
     return QString::fromLatin1(buffer, length);
 }
 

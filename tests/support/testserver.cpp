@@ -19,6 +19,8 @@ TestServer::TestServer()
     m_env.insert(QStringLiteral("VESPER_JWT_SECRET"), QStringLiteral("test-secret-test-secret-test-secret-0123"));
     m_env.insert(QStringLiteral("VESPER_ACCESS_LOG"), QStringLiteral("0"));
     m_env.insert(QStringLiteral("VESPER_THREADS"), QStringLiteral("4"));
+    // Tests sign up many users from one address; the per-IP auth limit is tested on its own.
+    m_env.insert(QStringLiteral("VESPER_AUTH_RATE_LIMIT"), QStringLiteral("0"));
 }
 
 TestServer::~TestServer()

@@ -2,8 +2,8 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/repositories/rowcodec.h"
+#include "common/jsonwriter.h"
 
-#include <QJsonObject>
 #include <algorithm>
 #include <functional>
 #include <vector>
@@ -12,7 +12,7 @@ namespace vesper::backend {
 namespace {
 struct Change {
     qint64 rev;
-    QJsonObject json;
+    QByteArray json;
 };
 
 // The projects the caller sees and their role in each: two index scans, never an OR.
@@ -21,10 +21,16 @@ const char *kVisibleProjects =
     "UNION ALL SELECT p.id, m.role FROM project_members m JOIN projects p ON p.id = m.project_id "
     "WHERE m.user_id = :u AND p.is_shared)";
 
-QJsonObject upsert(qint64 rev, const QString &kind, const QJsonObject &data)
+// An upsert change whose data object is written by `fields`.
+template <typename Fields>
+Change upsert(qint64 rev, const char *kind, const SqlQuery &q, Fields fields)
 {
-    return QJsonObject{{QStringLiteral("rev"), rev}, {QStringLiteral("kind"), kind}, {QStringLiteral("op"), QStringLiteral("upsert")},
-                       {QStringLiteral("id"), data.value(QStringLiteral("id"))}, {QStringLiteral("data"), data}};
+    JsonWriter w(1024);
+    w.beginObject().field("rev", rev).field("kind", kind).field("op", "upsert").field("id", q.text(0));
+    w.key("data").beginObject();
+    fields(w);
+    w.endObject().endObject();
+    return Change{rev, w.take()};
 }
 } // namespace
 
@@ -58,46 +64,51 @@ ChangePage ChangeFeed::read(const QString &userId, qint64 since, int limit)
     collect(QStringLiteral("SELECT %1, v.role, p.rev FROM %2 v JOIN projects p ON p.id = v.id %3 WHERE p.rev > :since ORDER BY p.rev LIMIT :n")
                 .arg(rowcodec::projectColumns(d), visible, rowcodec::projectJoins()),
             [](const SqlQuery &q) {
-                const qint64 rev = q.int64(rowcodec::kProjectColumnCount + 1);
-                return Change{rev, upsert(rev, QStringLiteral("project"), rowcodec::project(q, 0, q.text(rowcodec::kProjectColumnCount)))};
+                return upsert(q.int64(rowcodec::kProjectColumnCount + 1), "project", q, [&q](JsonWriter &w) {
+                    rowcodec::projectFields(w, q, 0, q.text(rowcodec::kProjectColumnCount));
+                });
             });
     collect(QStringLiteral("SELECT %1, s.rev FROM %2 v JOIN sessions s ON s.project_id = v.id "
                            "WHERE s.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY s.rev LIMIT :n")
                 .arg(rowcodec::sessionColumns(d), visible),
             [](const SqlQuery &q) {
-                const qint64 rev = q.int64(rowcodec::kSessionColumnCount);
-                return Change{rev, upsert(rev, QStringLiteral("session"), rowcodec::session(q))};
+                return upsert(q.int64(rowcodec::kSessionColumnCount), "session", q, [&q](JsonWriter &w) { rowcodec::sessionFields(w, q); });
             });
     collect(QStringLiteral("SELECT %1, g.rev FROM %2 v JOIN generations g ON g.project_id = v.id JOIN sessions s ON s.id = g.session_id "
                            "WHERE g.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY g.rev LIMIT :n")
                 .arg(rowcodec::generationColumns(d), visible),
             [](const SqlQuery &q) {
-                const qint64 rev = q.int64(rowcodec::kGenerationColumnCount);
-                return Change{rev, upsert(rev, QStringLiteral("generation"), rowcodec::generation(q))};
+                return upsert(q.int64(rowcodec::kGenerationColumnCount), "generation", q,
+                              [&q](JsonWriter &w) { rowcodec::generationFields(w, q); });
             });
     collect(QStringLiteral("SELECT %1, o2.rev FROM %2 v JOIN outputs o2 ON o2.project_id = v.id JOIN sessions s ON s.id = o2.session_id "
                            "WHERE o2.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY o2.rev LIMIT :n")
                 .arg(rowcodec::outputColumns(d), visible),
             [](const SqlQuery &q) {
-                const qint64 rev = q.int64(rowcodec::kOutputColumnCount);
-                return Change{rev, upsert(rev, QStringLiteral("output"), rowcodec::output(q))};
+                return upsert(q.int64(rowcodec::kOutputColumnCount), "output", q, [&q](JsonWriter &w) { rowcodec::outputFields(w, q); });
             });
     collect(QStringLiteral("SELECT rev, kind, id, project_id FROM tombstones WHERE user_id = :u AND rev > :since ORDER BY rev LIMIT :n"),
             [](const SqlQuery &q) {
                 const qint64 rev = q.int64(0);
-                return Change{rev, QJsonObject{{QStringLiteral("rev"), rev}, {QStringLiteral("kind"), q.text(1)},
-                                               {QStringLiteral("op"), QStringLiteral("delete")}, {QStringLiteral("id"), q.text(2)},
-                                               {QStringLiteral("projectId"), q.text(3)}}};
+                JsonWriter w(256);
+                w.beginObject().field("rev", rev).field("kind", q.text(1)).field("op", "delete").field("id", q.text(2))
+                    .field("projectId", q.text(3)).endObject();
+                return Change{rev, w.take()};
             });
 
     std::sort(changes.begin(), changes.end(), [](const Change &a, const Change &b) { return a.rev < b.rev; });
     ChangePage page;
     page.nextSince = since;
     page.hasMore = truncated || changes.size() > size_t(limit);
+    JsonWriter w(qsizetype(std::min(changes.size(), size_t(limit))) * 700 + 16);
+    w.beginArray();
     for (size_t i = 0; i < changes.size() && i < size_t(limit); ++i) {
-        page.changes.append(changes[i].json);
+        w.raw(changes[i].json);
         page.nextSince = changes[i].rev;
+        ++page.count;
     }
+    w.endArray();
+    page.changes = w.take();
     return page;
 }
 

@@ -2,9 +2,9 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/repositories/rowcodec.h"
+#include "common/jsonwriter.h"
 
 #include <QHash>
-#include <QJsonObject>
 
 namespace vesper::backend {
 
@@ -26,21 +26,22 @@ GenerationPage GenerationRepository::listForSession(const QString &sessionId, in
         q.bind(QStringLiteral(":ct"), after->timeMicros).bind(QStringLiteral(":cid"), after->id);
     q.exec();
     GenerationPage page;
-    QList<QJsonObject> generations;
+    QList<QByteArray> generations; // each generation's members, its outputs spliced in after
     QStringList ids;
     Cursor last;
-    bool more = false;
     while (q.next()) {
         if (generations.size() == limit) {
-            more = true;
+            page.nextCursor = last.encode();
             break;
         }
-        generations.append(rowcodec::generation(q));
+        JsonWriter g(1024);
+        rowcodec::generationFields(g, q);
+        generations.append(g.take());
         ids << q.text(0);
-        last = Cursor{q.int64(13), q.text(0)};
+        last = Cursor{q.int64(rowcodec::kGenerationCreatedAtColumn), q.text(0)};
     }
     // One query for the outputs of the whole page, not one per generation.
-    QHash<QString, QJsonArray> outputs;
+    QHash<QString, QByteArray> outputs;
     if (!ids.isEmpty()) {
         QStringList placeholders;
         for (int i = 0; i < ids.size(); ++i)
@@ -50,15 +51,27 @@ GenerationPage GenerationRepository::listForSession(const QString &sessionId, in
         for (int i = 0; i < ids.size(); ++i)
             o.bind(placeholders.at(i), ids.at(i));
         o.exec();
-        while (o.next())
-            outputs[o.text(1)].append(rowcodec::output(o));
+        while (o.next()) {
+            QByteArray &list = outputs[o.text(1)];
+            JsonWriter w(512);
+            w.beginObject();
+            rowcodec::outputFields(w, o);
+            w.endObject();
+            if (!list.isEmpty())
+                list.append(',');
+            list.append(w.data());
+        }
     }
-    for (QJsonObject &generation : generations) {
-        generation.insert(QStringLiteral("outputs"), outputs.value(generation.value(QStringLiteral("id")).toString()));
-        page.data.append(generation);
+    JsonWriter w(generations.size() * 1500 + 16);
+    w.beginArray();
+    for (int i = 0; i < generations.size(); ++i) {
+        w.beginObject().rawMembers(generations.at(i));
+        w.key("outputs").raw('[' + outputs.value(ids.at(i)) + ']');
+        w.endObject();
     }
-    if (more)
-        page.nextCursor = last.encode();
+    w.endArray();
+    page.data = w.take();
+    page.count = int(generations.size());
     return page;
 }
 
@@ -78,17 +91,22 @@ GenerationPage GenerationRepository::listImages(const QString &projectId, bool i
         q.bind(QStringLiteral(":ct"), after->timeMicros).bind(QStringLiteral(":cid"), after->id);
     q.exec();
     GenerationPage page;
+    JsonWriter w(limit * 400 + 16);
+    w.beginArray();
     Cursor last;
-    int count = 0;
     while (q.next()) {
-        if (count == limit) {
+        if (page.count == limit) {
             page.nextCursor = last.encode();
             break;
         }
-        page.data.append(rowcodec::output(q));
-        last = Cursor{q.int64(7), q.text(0)};
-        ++count;
+        w.beginObject();
+        rowcodec::outputFields(w, q);
+        w.endObject();
+        last = Cursor{q.int64(rowcodec::kOutputCreatedAtColumn), q.text(0)};
+        ++page.count;
     }
+    w.endArray();
+    page.data = w.take();
     return page;
 }
 

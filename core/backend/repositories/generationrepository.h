@@ -3,7 +3,7 @@
 // (Creating generations belongs to the generation pipeline.)
 #include "domain/cursor.h"
 
-#include <QJsonArray>
+#include <QByteArray>
 #include <QString>
 #include <optional>
 
@@ -12,7 +12,8 @@ namespace vesper::backend {
 class Database;
 
 struct GenerationPage {
-    QJsonArray data;
+    QByteArray data; // a JSON array
+    int count = 0;
     QString nextCursor;
 };
 

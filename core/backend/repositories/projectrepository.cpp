@@ -6,6 +6,7 @@
 #include "backend/repositories/projectstats.h"
 #include "backend/repositories/rowcodec.h"
 #include "common/clock.h"
+#include "common/jsonwriter.h"
 #include "common/uuid.h"
 
 namespace vesper::backend {
@@ -41,32 +42,35 @@ ProjectPage ProjectRepository::listWithThumbnails(const QString &userId, bool in
         q.bind(QStringLiteral(":ct"), after->timeMicros).bind(QStringLiteral(":cid"), after->id);
     q.exec();
     ProjectPage page;
+    JsonWriter w(limit * 512);
+    w.beginArray();
     Cursor last;
-    int count = 0;
-    bool more = false;
     while (q.next()) {
-        if (count == limit) {
-            more = true;
+        if (page.count == limit) {
+            page.nextCursor = last.encode();
             break;
         }
-        const QJsonObject project = rowcodec::project(q, 0, q.text(rowcodec::kProjectColumnCount));
-        last = Cursor{q.int64(6), q.text(0)};
-        page.data.append(project);
-        ++count;
+        w.beginObject();
+        rowcodec::projectFields(w, q, 0, q.text(rowcodec::kProjectColumnCount));
+        w.endObject();
+        last = Cursor{q.int64(rowcodec::kProjectUpdatedAtColumn), q.text(0)};
+        ++page.count;
     }
-    if (more)
-        page.nextCursor = last.encode();
+    w.endArray();
+    page.data = w.take();
     return page;
 }
 
-std::optional<QJsonObject> ProjectRepository::fetch(const QString &projectId, const QString &role)
+std::optional<QByteArray> ProjectRepository::fetchMembers(const QString &projectId, const QString &role)
 {
     SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM projects p %2 WHERE p.id = :p")
                                             .arg(rowcodec::projectColumns(m_database), rowcodec::projectJoins()));
     q.bind(QStringLiteral(":p"), projectId).exec();
     if (!q.next())
         return std::nullopt;
-    return rowcodec::project(q, 0, role);
+    JsonWriter w(1024);
+    rowcodec::projectFields(w, q, 0, role);
+    return w.take();
 }
 
 QString ProjectRepository::create(const QString &ownerId, const QString &name, const QString &description, bool isShared)

@@ -3,8 +3,7 @@
 // create, update and delete. Visibility comes from access/visibility; nothing here decides it.
 #include "domain/cursor.h"
 
-#include <QJsonArray>
-#include <QJsonObject>
+#include <QByteArray>
 #include <QString>
 #include <optional>
 
@@ -13,7 +12,8 @@ namespace vesper::backend {
 class Database;
 
 struct ProjectPage {
-    QJsonArray data;
+    QByteArray data;    // a JSON array of project objects
+    int count = 0;
     QString nextCursor; // empty on the last page
 };
 
@@ -25,8 +25,9 @@ public:
     /// projects they are a member of, newest `updated_at` first, as a union of two index scans.
     ProjectPage listWithThumbnails(const QString &userId, bool includeShared, int limit, const std::optional<Cursor> &after);
 
-    /// One project as the caller sees it (role decides the counts); nullopt when it is gone.
-    std::optional<QJsonObject> fetch(const QString &projectId, const QString &role);
+    /// The members of one project object as the caller sees it (role decides the counts), to be
+    /// written inside braces; nullopt when it is gone.
+    std::optional<QByteArray> fetchMembers(const QString &projectId, const QString &role);
     /// Creates a project with its first session, "Session 1"; returns the project id.
     QString create(const QString &ownerId, const QString &name, const QString &description, bool isShared);
     struct Changes {

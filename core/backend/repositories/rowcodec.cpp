@@ -2,28 +2,35 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "common/clock.h"
-
-#include <QJsonArray>
-#include <QJsonDocument>
+#include "common/jsonwriter.h"
 
 namespace vesper::backend::rowcodec {
 namespace {
-QJsonValue timeValue(const SqlQuery &q, int index)
+void timeField(JsonWriter &w, const char *name, const SqlQuery &q, int index)
 {
     const QVariant v = q.value(index);
-    return v.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(formatTime(v.toLongLong()));
+    if (v.isNull())
+        w.nullField(name);
+    else
+        w.field(name, formatTime(v.toLongLong()));
 }
 
-QJsonValue nullableText(const SqlQuery &q, int index)
+void nullableTextField(JsonWriter &w, const char *name, const SqlQuery &q, int index)
 {
     const QVariant v = q.value(index);
-    return v.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(v.toString());
+    if (v.isNull())
+        w.nullField(name);
+    else
+        w.field(name, v.toString());
 }
 
-QJsonValue nullableInt(const SqlQuery &q, int index)
+void nullableIntField(JsonWriter &w, const char *name, const SqlQuery &q, int index)
 {
     const QVariant v = q.value(index);
-    return v.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(v.toLongLong());
+    if (v.isNull())
+        w.nullField(name);
+    else
+        w.field(name, v.toLongLong());
 }
 } // namespace
 
@@ -49,31 +56,26 @@ QString projectJoins()
     return QStringLiteral(" JOIN profiles o ON o.id = p.owner_id LEFT JOIN project_stats st ON st.project_id = p.id ");
 }
 
-QJsonObject project(const SqlQuery &q, int offset, const QString &role)
+void projectFields(JsonWriter &w, const SqlQuery &q, int offset, const QString &role)
 {
     const int i = offset;
     const QString ownerId = q.text(i + 3);
     // Members count and see only sessions that are not private (DESIGN §3): their figures come
     // from the "shared" half of the read model.
     const bool owner = role == QLatin1String("owner");
-    const qint64 sessionCount = q.int64(owner ? i + 9 : i + 10);
-    const QVariant latest = q.value(owner ? i + 11 : i + 12);
-    return QJsonObject{
-        {QStringLiteral("id"), q.text(i)},
-        {QStringLiteral("name"), q.text(i + 1)},
-        {QStringLiteral("description"), q.text(i + 2)},
-        {QStringLiteral("ownerId"), ownerId},
-        {QStringLiteral("isShared"), q.boolean(i + 4)},
-        {QStringLiteral("createdAt"), timeValue(q, i + 5)},
-        {QStringLiteral("updatedAt"), timeValue(q, i + 6)},
-        {QStringLiteral("owner"), QJsonObject{{QStringLiteral("id"), ownerId},
-                                              {QStringLiteral("displayName"), q.text(i + 7)},
-                                              {QStringLiteral("username"), nullableText(q, i + 8)}}},
-        {QStringLiteral("role"), role},
-        {QStringLiteral("sessionCount"), sessionCount},
-        {QStringLiteral("thumbnailUrl"), latest.isNull() || latest.toString().isEmpty() ? QJsonValue(QJsonValue::Null)
-                                                                                         : QJsonValue(thumbnailUrl(latest.toString()))},
-    };
+    const QString latest = q.text(owner ? i + 11 : i + 12);
+    w.field("id", q.text(i)).field("name", q.text(i + 1)).field("description", q.text(i + 2)).field("ownerId", ownerId)
+        .field("isShared", q.boolean(i + 4));
+    timeField(w, "createdAt", q, i + 5);
+    timeField(w, "updatedAt", q, i + 6);
+    w.key("owner").beginObject().field("id", ownerId).field("displayName", q.text(i + 7));
+    nullableTextField(w, "username", q, i + 8);
+    w.endObject();
+    w.field("role", role).field("sessionCount", q.int64(owner ? i + 9 : i + 10));
+    if (latest.isEmpty())
+        w.nullField("thumbnailUrl");
+    else
+        w.field("thumbnailUrl", thumbnailUrl(latest));
 }
 
 QString sessionColumns(const Database &d)
@@ -82,19 +84,13 @@ QString sessionColumns(const Database &d)
         .arg(d.timeColumn(QStringLiteral("s.created_at")), d.timeColumn(QStringLiteral("s.updated_at")));
 }
 
-QJsonObject session(const SqlQuery &q, int offset)
+void sessionFields(JsonWriter &w, const SqlQuery &q, int offset)
 {
     const int i = offset;
-    return QJsonObject{
-        {QStringLiteral("id"), q.text(i)},
-        {QStringLiteral("projectId"), q.text(i + 1)},
-        {QStringLiteral("creatorId"), q.text(i + 2)},
-        {QStringLiteral("name"), q.text(i + 3)},
-        {QStringLiteral("type"), q.text(i + 4)},
-        {QStringLiteral("isPrivate"), q.boolean(i + 5)},
-        {QStringLiteral("createdAt"), timeValue(q, i + 6)},
-        {QStringLiteral("updatedAt"), timeValue(q, i + 7)},
-    };
+    w.field("id", q.text(i)).field("projectId", q.text(i + 1)).field("creatorId", q.text(i + 2)).field("name", q.text(i + 3))
+        .field("type", q.text(i + 4)).field("isPrivate", q.boolean(i + 5));
+    timeField(w, "createdAt", q, i + 6);
+    timeField(w, "updatedAt", q, i + 7);
 }
 
 QString generationColumns(const Database &d)
@@ -105,30 +101,23 @@ QString generationColumns(const Database &d)
              d.timeColumn(QStringLiteral("g.finished_at")));
 }
 
-QJsonObject generation(const SqlQuery &q, int offset)
+void generationFields(JsonWriter &w, const SqlQuery &q, int offset)
 {
     const int i = offset;
-    const QVariant errorCode = q.value(i + 10);
-    QJsonValue error(QJsonValue::Null);
-    if (!errorCode.isNull())
-        error = QJsonObject{{QStringLiteral("code"), errorCode.toString()}, {QStringLiteral("message"), q.text(i + 11)}};
-    return QJsonObject{
-        {QStringLiteral("id"), q.text(i)},
-        {QStringLiteral("sessionId"), q.text(i + 1)},
-        {QStringLiteral("userId"), q.text(i + 2)},
-        {QStringLiteral("modelId"), q.text(i + 3)},
-        {QStringLiteral("prompt"), q.text(i + 4)},
-        {QStringLiteral("negativePrompt"), q.text(i + 5)},
-        {QStringLiteral("parameters"), QJsonDocument::fromJson(q.text(i + 6).toUtf8()).object()},
-        {QStringLiteral("status"), q.text(i + 7)},
-        {QStringLiteral("progress"), q.int64(i + 8)},
-        {QStringLiteral("progressIsEstimate"), q.boolean(i + 9)},
-        {QStringLiteral("error"), error},
-        {QStringLiteral("cost"), q.int64(i + 12)},
-        {QStringLiteral("createdAt"), timeValue(q, i + 13)},
-        {QStringLiteral("startedAt"), timeValue(q, i + 14)},
-        {QStringLiteral("finishedAt"), timeValue(q, i + 15)},
-    };
+    const QByteArray parameters = q.text(i + 6).toUtf8().trimmed();
+    w.field("id", q.text(i)).field("sessionId", q.text(i + 1)).field("userId", q.text(i + 2)).field("modelId", q.text(i + 3))
+        .field("prompt", q.text(i + 4)).field("negativePrompt", q.text(i + 5));
+    // Parameters are JSON the server itself wrote; anything else is served as an empty object.
+    w.key("parameters").raw(parameters.startsWith('{') && parameters.endsWith('}') ? parameters : QByteArray("{}"));
+    w.field("status", q.text(i + 7)).field("progress", q.int64(i + 8)).field("progressIsEstimate", q.boolean(i + 9));
+    if (q.value(i + 10).isNull())
+        w.nullField("error");
+    else
+        w.key("error").beginObject().field("code", q.text(i + 10)).field("message", q.text(i + 11)).endObject();
+    w.field("cost", q.int64(i + 12));
+    timeField(w, "createdAt", q, i + 13);
+    timeField(w, "startedAt", q, i + 14);
+    timeField(w, "finishedAt", q, i + 15);
 }
 
 QString outputColumns(const Database &d)
@@ -137,22 +126,16 @@ QString outputColumns(const Database &d)
         .arg(d.timeColumn(QStringLiteral("o2.created_at")));
 }
 
-QJsonObject output(const SqlQuery &q, int offset)
+void outputFields(JsonWriter &w, const SqlQuery &q, int offset)
 {
     const int i = offset;
     const QString id = q.text(i);
-    return QJsonObject{
-        {QStringLiteral("id"), id},
-        {QStringLiteral("generationId"), q.text(i + 1)},
-        {QStringLiteral("sessionId"), q.text(i + 2)},
-        {QStringLiteral("fileType"), q.text(i + 3)},
-        {QStringLiteral("width"), nullableInt(q, i + 4)},
-        {QStringLiteral("height"), nullableInt(q, i + 5)},
-        {QStringLiteral("isStarred"), q.boolean(i + 6)},
-        {QStringLiteral("createdAt"), timeValue(q, i + 7)},
-        {QStringLiteral("thumbnailUrl"), thumbnailUrl(id)},
-        {QStringLiteral("url"), fileUrl(id)},
-    };
+    w.field("id", id).field("generationId", q.text(i + 1)).field("sessionId", q.text(i + 2)).field("fileType", q.text(i + 3));
+    nullableIntField(w, "width", q, i + 4);
+    nullableIntField(w, "height", q, i + 5);
+    w.field("isStarred", q.boolean(i + 6));
+    timeField(w, "createdAt", q, i + 7);
+    w.field("thumbnailUrl", thumbnailUrl(id)).field("url", fileUrl(id));
 }
 
 } // namespace vesper::backend::rowcodec

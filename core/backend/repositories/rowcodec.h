@@ -1,8 +1,12 @@
 #pragma once
 // The column lists and JSON shapes of projects, sessions, generations and outputs, written once:
-// the list endpoints, the details and the changes feed all read rows through these.
-#include <QJsonObject>
+// the list endpoints, the details and the changes feed all read rows through these. Each
+// *Fields function writes the members of one object into an open JsonWriter object.
 #include <QString>
+
+namespace vesper {
+class JsonWriter;
+}
 
 namespace vesper::backend {
 
@@ -10,26 +14,28 @@ class Database;
 class SqlQuery;
 
 namespace rowcodec {
-/// "p.id, ..." for a projects row aliased p, its owner profile aliased o and its project_stats
-/// row aliased st (13 columns).
+/// Columns of a projects row aliased p, its owner profile aliased o and its project_stats row
+/// aliased st (13 columns); projectJoins() is the FROM part they expect after "projects p".
 QString projectColumns(const Database &d);
-constexpr int kProjectColumnCount = 13;
-/// Reads projectColumns at offset; role ("owner", "editor", "viewer") picks which counts it sees.
-QJsonObject project(const SqlQuery &q, int offset, const QString &role);
-/// The FROM clause that projectColumns expects, for projects aliased p.
 QString projectJoins();
+constexpr int kProjectColumnCount = 13;
+constexpr int kProjectUpdatedAtColumn = 6;
+/// role ("owner", "editor", "viewer") picks which half of the read model the caller sees.
+void projectFields(JsonWriter &w, const SqlQuery &q, int offset, const QString &role);
 
 QString sessionColumns(const Database &d); // alias s
 constexpr int kSessionColumnCount = 8;
-QJsonObject session(const SqlQuery &q, int offset = 0);
+void sessionFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 
 QString generationColumns(const Database &d); // alias g
 constexpr int kGenerationColumnCount = 16;
-QJsonObject generation(const SqlQuery &q, int offset = 0);
+constexpr int kGenerationCreatedAtColumn = 13;
+void generationFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 
 QString outputColumns(const Database &d); // alias o2
 constexpr int kOutputColumnCount = 8;
-QJsonObject output(const SqlQuery &q, int offset = 0);
+constexpr int kOutputCreatedAtColumn = 7;
+void outputFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 
 QString thumbnailUrl(const QString &outputId);
 QString fileUrl(const QString &outputId);

@@ -6,6 +6,7 @@
 #include "backend/repositories/projectstats.h"
 #include "backend/repositories/rowcodec.h"
 #include "common/clock.h"
+#include "common/jsonwriter.h"
 #include "common/uuid.h"
 
 namespace vesper::backend {
@@ -15,25 +16,34 @@ SessionRepository::SessionRepository(Database &database)
 {
 }
 
-QJsonArray SessionRepository::list(const QString &projectId, bool callerIsOwner)
+QByteArray SessionRepository::list(const QString &projectId, bool callerIsOwner)
 {
     SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM sessions s WHERE s.project_id = :p%2 ORDER BY s.created_at, s.id")
                                             .arg(rowcodec::sessionColumns(m_database),
                                                  callerIsOwner ? QString() : QStringLiteral(" AND NOT s.is_private")));
     q.bind(QStringLiteral(":p"), projectId).exec();
-    QJsonArray sessions;
-    while (q.next())
-        sessions.append(rowcodec::session(q));
-    return sessions;
+    JsonWriter w;
+    w.beginArray();
+    while (q.next()) {
+        w.beginObject();
+        rowcodec::sessionFields(w, q);
+        w.endObject();
+    }
+    w.endArray();
+    return w.take();
 }
 
-std::optional<QJsonObject> SessionRepository::fetch(const QString &sessionId)
+std::optional<QByteArray> SessionRepository::fetch(const QString &sessionId)
 {
     SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM sessions s WHERE s.id = :s").arg(rowcodec::sessionColumns(m_database)));
     q.bind(QStringLiteral(":s"), sessionId).exec();
     if (!q.next())
         return std::nullopt;
-    return rowcodec::session(q);
+    JsonWriter w(512);
+    w.beginObject();
+    rowcodec::sessionFields(w, q);
+    w.endObject();
+    return w.take();
 }
 
 QString SessionRepository::create(const QString &projectId, const QString &creatorId, const QString &name, const QString &type,

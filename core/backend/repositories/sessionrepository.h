@@ -1,8 +1,7 @@
 #pragma once
 // Sessions of a project: list, create, rename, privacy and delete, each write in one transaction
 // with the project_stats row and the feed's tombstones or regrants.
-#include <QJsonArray>
-#include <QJsonObject>
+#include <QByteArray>
 #include <QString>
 #include <optional>
 
@@ -15,8 +14,10 @@ public:
     explicit SessionRepository(Database &database);
 
     /// Sessions of the project the caller may see (members: not private), oldest first.
-    QJsonArray list(const QString &projectId, bool callerIsOwner);
-    std::optional<QJsonObject> fetch(const QString &sessionId);
+    /// A JSON array of session objects.
+    QByteArray list(const QString &projectId, bool callerIsOwner);
+    /// One session object as JSON; nullopt when it is gone.
+    std::optional<QByteArray> fetch(const QString &sessionId);
     QString create(const QString &projectId, const QString &creatorId, const QString &name, const QString &type, bool isPrivate);
     /// Renames and/or changes privacy; privacy changes hide from or show to the project's members.
     void update(const QString &sessionId, const QString &projectId, bool projectShared,

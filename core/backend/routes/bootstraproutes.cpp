@@ -7,6 +7,7 @@
 #include "backend/routes/routes.h"
 #include "backend/server/servercontext.h"
 #include "common/clock.h"
+#include "common/jsonwriter.h"
 
 namespace vesper::backend {
 
@@ -28,13 +29,16 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
                                  {QStringLiteral("changesPageMax"), 1000}};
         QJsonObject me = profile->toJson();
         me.remove(QStringLiteral("username"));
-        return jsonResponse(200, QJsonObject{{QStringLiteral("profile"), me},
-                                             {QStringLiteral("models"), ModelCatalog::models()},
-                                             {QStringLiteral("projects"), pageObject(projects.data, projects.nextCursor)},
-                                             // The skills registry lands with the assistant (DESIGN §7).
-                                             {QStringLiteral("skills"), QJsonArray()},
-                                             {QStringLiteral("limits"), limits},
-                                             {QStringLiteral("serverTime"), formatTime(nowMicros())}});
+        JsonWriter w(projects.data.size() + 4096);
+        w.beginObject();
+        w.key("profile").raw(QJsonDocument(me).toJson(QJsonDocument::Compact));
+        w.key("models").raw(QJsonDocument(ModelCatalog::models()).toJson(QJsonDocument::Compact));
+        w.key("projects").raw(pageJson(projects.data, projects.nextCursor));
+        w.key("skills").beginArray().endArray(); // the skills registry lands with the assistant (DESIGN §7)
+        w.key("limits").raw(QJsonDocument(limits).toJson(QJsonDocument::Compact));
+        w.field("serverTime", formatTime(nowMicros()));
+        w.endObject();
+        return rawJsonResponse(200, w.take());
     });
 }
 

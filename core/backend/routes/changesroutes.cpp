@@ -5,6 +5,7 @@
 #include "backend/repositories/changefeed.h"
 #include "backend/routes/routes.h"
 #include "backend/server/servercontext.h"
+#include "common/jsonwriter.h"
 
 namespace vesper::backend {
 
@@ -20,9 +21,9 @@ void addChangesRoutes(Router &router, ServerContext &context)
         }
         const int limit = jsonbody::queryInt(rc.request, QStringLiteral("limit"), 1000, 1, 1000);
         const ChangePage page = ChangeFeed(context.db).read(rc.userId, since, limit);
-        return jsonResponse(200, QJsonObject{{QStringLiteral("changes"), page.changes},
-                                             {QStringLiteral("nextSince"), page.nextSince},
-                                             {QStringLiteral("hasMore"), page.hasMore}});
+        JsonWriter w(page.changes.size() + 64);
+        w.beginObject().key("changes").raw(page.changes).field("nextSince", page.nextSince).field("hasMore", page.hasMore).endObject();
+        return rawJsonResponse(200, w.take());
     });
 }
 

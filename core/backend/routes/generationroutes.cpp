@@ -18,7 +18,7 @@ void addGenerationRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const SessionAccess access = acl.session(context.db.connection(), rc.userId, sessionId);
         const GenerationPage page = GenerationRepository(context.db).listForSession(access.sessionId, limit, cursor);
-        return jsonResponse(200, pageObject(page.data, page.nextCursor));
+        return rawJsonResponse(200, pageJson(page.data, page.nextCursor));
     });
 
     router.add("GET", QStringLiteral("/api/projects/{id}/images"), [&context](RequestContext &rc) {
@@ -27,7 +27,7 @@ void addGenerationRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         const GenerationPage page = GenerationRepository(context.db).listImages(access.projectId, access.isOwner(), limit, cursor);
-        return jsonResponse(200, pageObject(page.data, page.nextCursor));
+        return rawJsonResponse(200, pageJson(page.data, page.nextCursor));
     });
 }
 

@@ -8,6 +8,7 @@
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
 #include "backend/server/servercontext.h"
+#include "common/jsonwriter.h"
 
 namespace vesper::backend {
 namespace {
@@ -17,12 +18,15 @@ constexpr int kDescriptionMax = 2000;
 HttpResponse projectResponse(ServerContext &context, int status, const ProjectAccess &access, bool includeSessions)
 {
     ProjectRepository projects(context.db);
-    auto project = projects.fetch(access.projectId, access.roleName());
-    if (!project)
+    const auto members = projects.fetchMembers(access.projectId, access.roleName());
+    if (!members)
         throw ApiError::notFound(QStringLiteral("project"));
+    JsonWriter w(members->size() + 64);
+    w.beginObject().rawMembers(*members);
     if (includeSessions)
-        project->insert(QStringLiteral("sessions"), SessionRepository(context.db).list(access.projectId, access.isOwner()));
-    return jsonResponse(status, *project);
+        w.key("sessions").raw(SessionRepository(context.db).list(access.projectId, access.isOwner()));
+    w.endObject();
+    return rawJsonResponse(status, w.take());
 }
 } // namespace
 
@@ -36,7 +40,7 @@ void addProjectRoutes(Router &router, ServerContext &context)
             throw ApiError::validation(QStringLiteral("scope must be mine or all"));
         ProjectRepository projects(context.db);
         const ProjectPage page = projects.listWithThumbnails(rc.userId, scope == QLatin1String("all"), limit, jsonbody::queryCursor(rc.request));
-        return jsonResponse(200, pageObject(page.data, page.nextCursor));
+        return rawJsonResponse(200, pageJson(page.data, page.nextCursor));
     });
 
     router.add("POST", QStringLiteral("/api/projects"), [&context](RequestContext &rc) {

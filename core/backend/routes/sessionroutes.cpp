@@ -14,10 +14,10 @@ constexpr int kNameMax = 200;
 
 HttpResponse sessionResponse(ServerContext &context, int status, const QString &sessionId)
 {
-    const auto session = SessionRepository(context.db).fetch(sessionId);
+    auto session = SessionRepository(context.db).fetch(sessionId);
     if (!session)
         throw ApiError::notFound(QStringLiteral("session"));
-    return jsonResponse(status, *session);
+    return rawJsonResponse(status, std::move(*session));
 }
 
 /// The owner may change any session; an editor only the sessions they created.
@@ -37,7 +37,7 @@ void addSessionRoutes(Router &router, ServerContext &context)
         const QString projectId = jsonbody::queryId(rc.request, QStringLiteral("projectId"));
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, projectId);
-        return jsonResponse(200, QJsonObject{{QStringLiteral("data"), SessionRepository(context.db).list(access.projectId, access.isOwner())}});
+        return rawJsonResponse(200, "{\"data\":" + SessionRepository(context.db).list(access.projectId, access.isOwner()) + '}');
     });
 
     router.add("POST", QStringLiteral("/api/sessions"), [&context](RequestContext &rc) {
