@@ -30,9 +30,10 @@ int runServe(ServerConfig config, const QCommandLineParser &parser)
         return 1;
     }
     const QString base = QStringLiteral("http://%1:%2").arg(config.listenHost).arg(server.port());
-    std::printf("vesper-server listening on %s (database %s)\n", qPrintable(base), qPrintable(config.db.redacted()));
+    // The token line comes first so a parent process that waits for "listening" has both.
     if (config.embedded)
         std::printf("embedded token: %s\n", server.context().embeddedToken.constData());
+    std::printf("vesper-server listening on %s (database %s)\n", qPrintable(base), qPrintable(config.db.redacted()));
     if (parser.isSet(QStringLiteral("demo"))) {
         const DemoAccount demo = ensureDemoData(server.context().db, config);
         std::printf("demo account: %s / %s (project \"%s\")\n", qPrintable(demo.email), qPrintable(demo.password), qPrintable(demo.projectName));
