@@ -607,6 +607,66 @@ private Q_SLOTS:
         QVERIFY(!reply.json.value(QStringLiteral("error")).toString().isEmpty());
     }
 
+    void cursorIsAKeyNotAPosition()
+    {
+        // Between two pages the row the cursor names is deleted and rows with the same time appear on
+        // both sides of it: the walk continues strictly after the cursor's (time, id).
+        const QString session = createSession(m_genOwner, m_genProject, QStringLiteral("Live"), false);
+        QVERIFY(!session.isEmpty());
+        QList<GenerationRow> rows;
+        for (int i = 0; i < 40; ++i) {
+            GenerationRow row;
+            row.sessionId = session;
+            row.projectId = m_genProject;
+            row.userId = m_genOwner.id;
+            row.createdAt = kT1;
+            rows << row;
+        }
+        QVERIFY2(m_data->insert(rows), qPrintable(m_data->lastError()));
+        QList<Keyed> keyed;
+        for (const GenerationRow &row : rows)
+            keyed << Keyed{row.createdAt, row.id};
+        const QStringList all = sortedIds(keyed);
+
+        const QString path = QStringLiteral("/api/generations?limit=10&sessionId=") + session;
+        Reply reply = m_client->get(path, m_genOwner.accessToken);
+        EXPECT_STATUS(reply, 200);
+        const QStringList first = idsOf([&] {
+            QList<QJsonObject> objects;
+            for (const QJsonValue &value : reply.data())
+                objects << value.toObject();
+            return objects;
+        }());
+        QCOMPARE(first, all.mid(0, 10));
+        const QString cursor = reply.json.value(QStringLiteral("nextCursor")).toString();
+        QVERIFY(!cursor.isEmpty());
+
+        QVERIFY2(m_data->exec(QStringLiteral("DELETE FROM generations WHERE id = ?"), {first.last()}), qPrintable(m_data->lastError()));
+        QList<GenerationRow> late(2);
+        late[0].id = QStringLiteral("ffffffff-ffff-7fff-bfff-ffffffffffff"); // sorts before the cursor: already passed
+        late[1].id = QStringLiteral("00000000-0000-7000-8000-000000000000"); // sorts after it: still ahead
+        for (GenerationRow &row : late) {
+            row.sessionId = session;
+            row.projectId = m_genProject;
+            row.userId = m_genOwner.id;
+            row.createdAt = kT1;
+        }
+        QVERIFY2(m_data->insert(late), qPrintable(m_data->lastError()));
+
+        QStringList rest;
+        QString next = cursor;
+        for (int page = 0; page < 20 && !next.isEmpty(); ++page) {
+            reply = m_client->get(path + QStringLiteral("&cursor=") + enc(next), m_genOwner.accessToken);
+            EXPECT_STATUS(reply, 200);
+            for (const QJsonValue &value : reply.data())
+                rest << value.toObject().value(QStringLiteral("id")).toString();
+            next = reply.json.value(QStringLiteral("nextCursor")).toString();
+        }
+        QStringList expected = all.mid(10);
+        expected << late[1].id;
+        verifyWalk(rest, expected);
+    }
+
     void listsStillWhole()
     {
         // After all the hostile cursors, nothing was dropped or changed.

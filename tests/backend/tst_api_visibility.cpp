@@ -973,6 +973,12 @@ private Q_SLOTS:
         EXPECT_STATUS(m_client->get(QStringLiteral("/api/projects/") + projectId, viewer.accessToken), 404);
         EXPECT_STATUS(m_client->get(QStringLiteral("/api/projects/%1/members").arg(projectId), viewer.accessToken), 404);
         EXPECT_STATUS(m_client->get(QStringLiteral("/api/projects/%1/images").arg(projectId), viewer.accessToken), 404);
+        EXPECT_STATUS(m_client->get(QStringLiteral("/api/sessions?projectId=") + projectId, viewer.accessToken), 404);
+        const QString session1 = firstSession(owner, projectId);
+        QVERIFY(!session1.isEmpty());
+        EXPECT_STATUS(m_client->get(QStringLiteral("/api/generations?sessionId=") + session1, viewer.accessToken), 404);
+        EXPECT_STATUS(m_client->patch(QStringLiteral("/api/sessions/") + session1, {{QStringLiteral("name"), QStringLiteral("x")}}, viewer.accessToken), 404);
+        EXPECT_STATUS(m_client->del(QStringLiteral("/api/projects/%1/members/%2").arg(projectId, viewer.id), viewer.accessToken), 404);
         QVERIFY(projectList(owner, QStringLiteral("all")).contains(projectId));
         QByteArray drift;
         QVERIFY2(repairStats(*m_server, &drift), drift.constData());
