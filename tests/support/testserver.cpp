@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QUrl>
 #include <QUuid>
+#include <csignal>
+#include <sys/prctl.h>
 
 namespace vesper::test {
 
@@ -122,6 +124,8 @@ bool TestServer::start(QString *error, const QStringList &extraArgs)
     m_process = std::make_unique<QProcess>();
     m_process->setProcessEnvironment(environment());
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    // If the test binary dies (a crash, a timeout kill), its server goes with it.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process->setStandardErrorFile(m_dir.path() + QStringLiteral("/server.stderr.log"), QIODevice::Append);
     m_process->start(serverBinary(), QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + extraArgs);
     if (!m_process->waitForStarted(10000)) {

@@ -29,11 +29,11 @@ void Transaction::commit()
     m_open = false;
 }
 
-qint64 Transaction::allocateRevs(qint64 count)
+qint64 Transaction::allocateRevs(const QSqlDatabase &db, qint64 count)
 {
     // One row holds the counter: on PostgreSQL its row lock orders writers, so revs become visible
     // in increasing order and the changes feed never skips a row committed late.
-    SqlQuery q(m_db, QStringLiteral("UPDATE rev_counter SET value = value + :n WHERE id = 1 RETURNING value"));
+    SqlQuery q(db, QStringLiteral("UPDATE rev_counter SET value = value + :n WHERE id = 1 RETURNING value"));
     q.bind(QStringLiteral(":n"), count).exec();
     if (!q.next())
         throw DbError(QStringLiteral("rev counter row is missing"));

@@ -16,7 +16,9 @@ public:
 
     void commit();
     /// Allocates `count` consecutive values of the global rev counter; returns the first.
-    qint64 allocateRevs(qint64 count = 1);
+    qint64 allocateRevs(qint64 count = 1) { return allocateRevs(m_db, count); }
+    /// The same inside a transaction the caller holds on db.
+    static qint64 allocateRevs(const QSqlDatabase &db, qint64 count);
 
 private:
     QSqlDatabase m_db;

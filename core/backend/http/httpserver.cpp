@@ -116,6 +116,39 @@ MHD_Result onAccess(void *cls, MHD_Connection *connection, const char *url, cons
     return queue(connection, response);
 }
 
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Percent-decoding for the path and query, in place. "%00" stays encoded: decoded, it would end
+// the C string libmicrohttpd hands us and silently cut "/api/projects/P%00/members/M" down to
+// "/api/projects/P" - another route. Left as text it is just an id that matches nothing.
+size_t unescape(void *, MHD_Connection *, char *text)
+{
+    char *out = text;
+    for (const char *in = text; *in; ++in) {
+        if (in[0] == '%' && in[1] && in[2]) {
+            const int high = hexValue(in[1]);
+            const int low = hexValue(in[2]);
+            if (high >= 0 && low >= 0 && (high | low) != 0) {
+                *out++ = char(high * 16 + low);
+                in += 2;
+                continue;
+            }
+        }
+        *out++ = *in;
+    }
+    *out = '\0';
+    return size_t(out - text);
+}
+
 void onCompleted(void *, MHD_Connection *, void **requestState, MHD_RequestTerminationCode)
 {
     delete static_cast<HttpServer::Exchange *>(*requestState);
@@ -162,6 +195,7 @@ bool HttpServer::listen(const QString &host, quint16 port, const HttpServerLimit
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, size_t(limits.connectionMemoryBytes),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_NOTIFY_COMPLETED, &onCompleted, this,
+        MHD_OPTION_UNESCAPE_CALLBACK, &unescape, nullptr,
         MHD_OPTION_END);
     if (!m_daemon) {
         *error = QStringLiteral("cannot listen on %1:%2 (address in use or not permitted)").arg(host).arg(port);

@@ -29,6 +29,8 @@ std::optional<QString> optionalString(const QJsonObject &body, const QString &ke
     if (!value.isString())
         throw ApiError::validation(QStringLiteral("%1 must be a string").arg(key));
     const QString text = value.toString().trimmed();
+    if (text.contains(QChar(0)))
+        throw ApiError::validation(QStringLiteral("%1 must not contain a NUL character").arg(key));
     if (text.size() > maxLength)
         throw ApiError::validation(QStringLiteral("%1 is longer than %2 characters").arg(key).arg(maxLength));
     return text;

@@ -60,6 +60,20 @@ void writeRow(Database &database, const QSqlDatabase &db, const QString &project
         .bind(QStringLiteral(":ls"), row.latestShared.isEmpty() ? nullText : QVariant(row.latestShared))
         .bind(QStringLiteral(":t"), row.lastActivity).exec();
 }
+
+// Session counts and the thumbnail are part of the project as clients hold it: when they change,
+// the project gets a new rev so the changes feed sends it again.
+void touchProject(const QSqlDatabase &db, const QString &projectId)
+{
+    SqlQuery touch(db, QStringLiteral("UPDATE projects SET rev = :rev WHERE id = :p"));
+    touch.bind(QStringLiteral(":rev"), Transaction::allocateRevs(db, 1)).bind(QStringLiteral(":p"), projectId).exec();
+}
+
+bool sameForClients(const StatsRow &a, const StatsRow &b)
+{
+    return a.sessionsAll == b.sessionsAll && a.sessionsShared == b.sessionsShared && a.latestAll == b.latestAll
+        && a.latestShared == b.latestShared;
+}
 } // namespace
 
 void ProjectStats::recompute(Database &database, const QSqlDatabase &db, const QString &projectId)
@@ -68,16 +82,21 @@ void ProjectStats::recompute(Database &database, const QSqlDatabase &db, const Q
     q.bind(QStringLiteral(":p"), projectId).exec();
     if (!q.next())
         return; // the project is gone; its stats row went with it (ON DELETE CASCADE)
-    writeRow(database, db, projectId, readTruth(q));
+    const StatsRow truth = readTruth(q);
+    SqlQuery stored(db, QStringLiteral("SELECT sessions_all, sessions_shared, latest_output_all, latest_output_shared "
+                                       "FROM project_stats WHERE project_id = :p"));
+    stored.bind(QStringLiteral(":p"), projectId).exec();
+    const bool changed = !stored.next()
+        || !sameForClients(StatsRow{stored.int64(0), stored.int64(1), stored.text(2), stored.text(3), 0}, truth);
+    writeRow(database, db, projectId, truth);
+    if (changed)
+        touchProject(db, projectId);
 }
 
 QList<ProjectStats::Drift> ProjectStats::repairAll(Database &database, bool fix)
 {
     QSqlDatabase db = database.connection();
     Transaction tx(database, db);
-    struct Stored {
-        StatsRow row;
-    };
     QHash<QString, StatsRow> stored;
     SqlQuery current(db, QStringLiteral("SELECT project_id, sessions_all, sessions_shared, latest_output_all, latest_output_shared, %1 "
                                         "FROM project_stats").arg(database.timeColumn(QStringLiteral("last_activity_at"))));
@@ -113,8 +132,12 @@ QList<ProjectStats::Drift> ProjectStats::repairAll(Database &database, bool fix)
             fixes.append({id, actual});
     }
     if (fix) {
-        for (const auto &entry : fixes)
+        for (const auto &entry : fixes) {
             writeRow(database, db, entry.first, entry.second);
+            const auto was = stored.constFind(entry.first);
+            if (was == stored.constEnd() || !sameForClients(*was, entry.second))
+                touchProject(db, entry.first);
+        }
         tx.commit();
     }
     return drift;

@@ -25,7 +25,7 @@ void addMemberRoutes(Router &router, ServerContext &context)
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         const QJsonObject body = jsonbody::object(rc.request);
         AccessControl::requireOwner(access);
-        const QString role = jsonbody::optionalString(body, QStringLiteral("role"), 10).value_or(QStringLiteral("viewer"));
+        const QString role = jsonbody::requiredString(body, QStringLiteral("role"), 1, 10);
         if (role != QLatin1String("viewer") && role != QLatin1String("editor"))
             throw ApiError::validation(QStringLiteral("role must be viewer or editor"));
         ProfileRepository profiles(context.db);
