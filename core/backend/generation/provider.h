@@ -1,0 +1,63 @@
+#pragma once
+// One interface for every image provider (sketch, a1111, comfyui, gemini, replicate). A provider
+// runs on a worker thread, reports progress through the sink, checks the sink for cancellation, and
+// returns its images or a classified error as a value (no exceptions cross it).
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace vesper::backend {
+
+struct GenerationRequest {
+    QString generationId;
+    QString userId;
+    QString modelId;
+    QString prompt;
+    QString negativePrompt;
+    QString aspectRatio = QStringLiteral("1:1"); // "W:H"
+    int resolution = 1024;                       // the longest side in pixels
+    int numOutputs = 1;
+    qint64 seed = 0;
+    QList<QByteArray> referenceImages;           // encoded PNG/JPEG/WebP bytes
+};
+
+struct GeneratedImage {
+    QByteArray bytes; // encoded, normally PNG
+    QString mime = QStringLiteral("image/png");
+    int width = 0;
+    int height = 0;
+};
+
+struct ProviderResult {
+    bool ok = false;
+    QList<GeneratedImage> images;
+    QString errorCode;     // e.g. PROVIDER_ERROR, TIMEOUT, CANCELLED, RATE_LIMITED, BAD_RESPONSE
+    QString errorMessage;  // readable, safe to show the user; never contains the prompt or keys
+    bool transient = false;
+    int retryAfterSeconds = 0;
+};
+
+/// Where a running provider reports to.
+class ProgressSink {
+public:
+    virtual ~ProgressSink() = default;
+    /// percent in 0..100; estimate is true when the protocol gives no real progress.
+    virtual void progress(int percent, bool estimate) = 0;
+    virtual bool cancelled() const = 0;
+};
+
+class Provider {
+public:
+    virtual ~Provider() = default;
+    virtual QString id() const = 0;
+    virtual ProviderResult generate(const GenerationRequest &request, ProgressSink &sink) = 0;
+};
+
+/// Width and height for an aspect ratio "W:H" with the longest side `resolution`; {0,0} if invalid.
+struct ImageSize {
+    int width = 0;
+    int height = 0;
+};
+ImageSize imageSizeFor(const QString &aspectRatio, int resolution);
+
+} // namespace vesper::backend
