@@ -254,10 +254,25 @@ void TestApiAuth::bearerTokenChecks()
 
 void TestApiAuth::userThatNoLongerExists()
 {
+    // A valid token whose user has no profile and no email to make one from is refused.
     const QString ghost = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const Reply reply = m_client->get(QStringLiteral("/auth/v1/user"), signToken(claimsFor(ghost, QDateTime::currentSecsSinceEpoch() + 600)));
-    QCOMPARE(reply.status, 404);
-    QCOMPARE(reply.code(), QStringLiteral("NOT_FOUND"));
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.code(), QStringLiteral("UNAUTHORIZED"));
+
+    // A token issued by a Supabase project sharing the secret (sub + email) gets a profile on first use.
+    const QString external = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QJsonObject claims = claimsFor(external, QDateTime::currentSecsSinceEpoch() + 600);
+    const QString email = uniqueEmail(QStringLiteral("supabase"));
+    claims.insert(QStringLiteral("email"), email);
+    const QString token = signToken(claims);
+    const Reply first = m_client->get(QStringLiteral("/api/bootstrap"), token);
+    QCOMPARE(first.status, 200);
+    const QJsonObject profile = first.json.value(QStringLiteral("profile")).toObject();
+    QCOMPARE(profile.value(QStringLiteral("id")).toString(), external);
+    QCOMPARE(profile.value(QStringLiteral("email")).toString(), email.toLower());
+    QCOMPARE(m_client->post(QStringLiteral("/api/projects"), {{QStringLiteral("name"), QStringLiteral("From Supabase")}}, token).status, 201);
+    QCOMPARE(m_client->get(QStringLiteral("/auth/v1/user"), token).status, 200);
 }
 
 void TestApiAuth::signupDisabled()

@@ -59,7 +59,7 @@ qint64 ApiDispatcher::bodyLimit(const QByteArray &, const QString &path) const
     return path.startsWith(QLatin1String("/api/uploads")) ? m_context.config.maxUploadBytes : m_context.config.maxJsonBytes;
 }
 
-QString ApiDispatcher::authenticate(const HttpRequest &request) const
+QString ApiDispatcher::authenticate(const HttpRequest &request)
 {
     const QByteArray header = request.header("authorization");
     if (!header.startsWith("Bearer ") && !header.startsWith("bearer "))
@@ -73,7 +73,10 @@ QString ApiDispatcher::authenticate(const HttpRequest &request) const
     const auto claims = m_context.jwt.verify(token, nowMicros() / 1000000, m_context.config.clockSkewSeconds, &reason);
     if (!claims)
         throw ApiError::unauthorized(reason);
-    return claims->value(QStringLiteral("sub")).toString();
+    const QString userId = claims->value(QStringLiteral("sub")).toString().toLower();
+    if (!m_knownProfiles.ensure(m_context.db, userId, *claims, m_context.config.defaultCredits))
+        throw ApiError::unauthorized(QStringLiteral("no profile for this token's user"));
+    return userId;
 }
 
 HttpResponse ApiDispatcher::handle(HttpRequest &request)

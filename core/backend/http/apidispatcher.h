@@ -1,6 +1,7 @@
 #pragma once
 // The one place every request passes: request id, routing, authentication, rate limits, error
 // mapping, gzip, Server-Timing, metrics and the access log. Routes only see a RequestContext.
+#include "backend/auth/knownprofiles.h"
 #include "backend/http/httpmessage.h"
 
 namespace vesper::backend {
@@ -19,10 +20,11 @@ public:
     qint64 bodyLimit(const QByteArray &method, const QString &path) const;
 
 private:
-    QString authenticate(const HttpRequest &request) const;
+    QString authenticate(const HttpRequest &request);
 
     const Router &m_router;
     ServerContext &m_context;
+    KnownProfiles m_knownProfiles;
 };
 
 } // namespace vesper::backend

@@ -45,10 +45,16 @@ std::optional<Profile> ProfileRepository::findByEmail(const QString &email)
 
 Profile ProfileRepository::create(const QString &email, const QString &displayName, const QString &passwordHash, qint64 credits)
 {
+    return createWithId(newUuidV7(), email, displayName, passwordHash, credits);
+}
+
+Profile ProfileRepository::createWithId(const QString &id, const QString &email, const QString &displayName,
+                                        const QString &passwordHash, qint64 credits)
+{
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
-    Profile profile{newUuidV7(), email.trimmed().toLower(), displayName, {}, passwordHash, credits, nowMicros(), 0};
+    Profile profile{id, email.trimmed().toLower(), displayName, {}, passwordHash, credits, nowMicros(), 0};
     profile.updatedAt = profile.createdAt;
     const qint64 rev = tx.allocateRevs(1);
     SqlQuery insert(db, QStringLiteral("INSERT INTO profiles (id, email, display_name, password_hash, credits, created_at, updated_at, rev) "

@@ -30,6 +30,9 @@ public:
     std::optional<Profile> findByEmail(const QString &email);
     /// Creates a profile with a credit grant; throws DbError (isConstraint) when the email is taken.
     Profile create(const QString &email, const QString &displayName, const QString &passwordHash, qint64 credits);
+    /// The same with a given id: a user authenticated elsewhere (a Supabase project's auth).
+    Profile createWithId(const QString &id, const QString &email, const QString &displayName, const QString &passwordHash,
+                         qint64 credits);
     /// Embedded mode's single local profile, created on first use; returns its id.
     QString ensureLocalProfile(qint64 credits);
 
