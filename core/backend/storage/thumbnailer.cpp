@@ -1,0 +1,110 @@
+#include "backend/storage/thumbnailer.h"
+
+#include <QBuffer>
+#include <QImageReader>
+#include <QImageWriter>
+
+namespace vesper::backend {
+
+namespace {
+
+constexpr int WebpQuality = 80;
+// Larger pictures are refused before decoding: no model produces them and a small file that
+// claims to be huge is a decompression bomb.
+constexpr int MaxDecodeSide = 12000;
+
+bool fail(QString *error, const QString &reason)
+{
+    if (error)
+        *error = reason;
+    return false;
+}
+
+QString detectedFormat(QImageReader &reader)
+{
+    const QByteArray format = reader.format().toLower();
+    if (format == "png")
+        return QStringLiteral("png");
+    if (format == "jpeg" || format == "jpg")
+        return QStringLiteral("jpeg");
+    if (format == "webp")
+        return QStringLiteral("webp");
+    return {};
+}
+
+// Reads PNG/JPEG/WebP bytes into an image, refusing other formats and oversized pictures.
+QImage decode(const QByteArray &bytes, QString *format, QString *error)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    reader.setDecideFormatFromContent(true);
+    reader.setAutoTransform(true); // a phone JPEG's EXIF orientation
+    const QString kind = detectedFormat(reader);
+    if (kind.isEmpty()) {
+        fail(error, QStringLiteral("not a PNG, JPEG or WebP image"));
+        return {};
+    }
+    const QSize size = reader.size();
+    if (!size.isValid() || size.width() > MaxDecodeSide || size.height() > MaxDecodeSide) {
+        fail(error, QStringLiteral("the image is empty or too large"));
+        return {};
+    }
+    QImage image = reader.read();
+    if (image.isNull()) {
+        fail(error, QStringLiteral("the image could not be decoded: ") + reader.errorString());
+        return {};
+    }
+    if (format)
+        *format = kind;
+    return image;
+}
+
+} // namespace
+
+QByteArray makeThumbnail(const QImage &image, int longestSide, QString *error)
+{
+    if (image.isNull() || longestSide <= 0) {
+        fail(error, QStringLiteral("no image to make a thumbnail of"));
+        return {};
+    }
+    QImage scaled = image;
+    if (qMax(image.width(), image.height()) > longestSide)
+        scaled = image.scaled(longestSide, longestSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "webp");
+    writer.setQuality(WebpQuality);
+    if (!writer.write(scaled)) {
+        fail(error, QStringLiteral("WebP encoding failed: ") + writer.errorString());
+        return {};
+    }
+    return bytes;
+}
+
+QByteArray makeThumbnail(const QByteArray &image, int longestSide, QString *error)
+{
+    const QImage decoded = decode(image, nullptr, error);
+    if (decoded.isNull())
+        return {};
+    return makeThumbnail(decoded, longestSide, error);
+}
+
+bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *format)
+{
+    QString kind;
+    const QImage image = decode(bytes, &kind, nullptr);
+    if (image.isNull())
+        return false;
+    if (width)
+        *width = image.width();
+    if (height)
+        *height = image.height();
+    if (format)
+        *format = kind;
+    return true;
+}
+
+} // namespace vesper::backend

@@ -1,0 +1,115 @@
+// bench_images: the image work of one generation — a sketch render of 1024×1024 (render + PNG
+// encode, target ≤ 150 ms) and a 512-pixel WebP thumbnail of a 1024×1024 PNG (decode + scale +
+// encode, target ≤ 30 ms) — as p50/p95/p99 over --runs runs each. --dump DIR writes sample
+// pictures for a look. No database needed.
+#include "latency.h"
+
+#include "backend/generation/providers/sketchprovider.h"
+#include "backend/storage/thumbnailer.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <cstdio>
+#include <functional>
+
+using namespace vesper::backend;
+using namespace vesper::bench;
+
+namespace {
+
+class NullSink : public ProgressSink {
+public:
+    void progress(int, bool) override {}
+    bool cancelled() const override { return false; }
+};
+
+Latency measure(int runs, const std::function<void(int run)> &operation)
+{
+    operation(-1); // warm up: plugin loading and first allocations are not what we measure
+    Latency latency;
+    for (int run = 0; run < runs; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        operation(run);
+        latency.add(timer.nsecsElapsed());
+    }
+    return latency;
+}
+
+void report(const char *label, const Latency &latency, double targetMs)
+{
+    const double p95 = latency.percentileMs(0.95);
+    std::printf("%-34s n=%-4lld p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  (target p95 <= %.0f ms: %s)\n", label,
+                static_cast<long long>(latency.count()), latency.percentileMs(0.5), p95, latency.percentileMs(0.99),
+                targetMs, p95 <= targetMs ? "ok" : "MISSED");
+}
+
+bool dump(const QString &folder)
+{
+    if (!QDir().mkpath(folder))
+        return false;
+    const char *prompts[] = {"a lighthouse at night", "teal sunset over the sea", "forest in autumn", "pastel city"};
+    const char *ratios[] = {"1:1", "16:9", "9:16", "1:1"};
+    for (int i = 0; i < 4; ++i) {
+        GenerationRequest request;
+        request.prompt = QString::fromLatin1(prompts[i]);
+        request.aspectRatio = QString::fromLatin1(ratios[i]);
+        request.seed = 1000 + i;
+        NullSink sink;
+        const ProviderResult result = SketchProvider().generate(request, sink);
+        if (!result.ok)
+            return false;
+        QFile png(QStringLiteral("%1/sketch-%2.png").arg(folder).arg(i));
+        QFile webp(QStringLiteral("%1/sketch-%2.thumb.webp").arg(folder).arg(i));
+        if (!png.open(QIODevice::WriteOnly) || !webp.open(QIODevice::WriteOnly))
+            return false;
+        png.write(result.images[0].bytes);
+        webp.write(makeThumbnail(result.images[0].bytes, ThumbnailSide, nullptr));
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Sketch rendering and WebP thumbnail latency"));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("runs"), QStringLiteral("Runs per measurement (default 30)."), QStringLiteral("n"),
+                      QStringLiteral("30")});
+    parser.addOption({QStringLiteral("dump"), QStringLiteral("Write sample pictures to this folder."), QStringLiteral("dir")});
+    parser.process(app);
+    const int runs = qMax(1, parser.value(QStringLiteral("runs")).toInt());
+
+    if (parser.isSet(QStringLiteral("dump")) && !dump(parser.value(QStringLiteral("dump")))) {
+        std::fprintf(stderr, "bench_images: could not write the samples\n");
+        return 1;
+    }
+
+    const ImageSize size{1024, 1024};
+    const QString prompt = QStringLiteral("teal sunset over the sea, golden light");
+    qsizetype pngBytes = 0;
+    const Latency render = measure(runs, [&](int run) {
+        pngBytes = SketchProvider::encodePng(SketchProvider::render(prompt, run, 0, size)).size();
+    });
+    const Latency paintOnly = measure(runs, [&](int run) { SketchProvider::render(prompt, run, 0, size); });
+
+    const QImage source = SketchProvider::render(prompt, 1, 0, size);
+    const QByteArray png = SketchProvider::encodePng(source);
+    qsizetype webpBytes = 0;
+    const Latency thumbFromPng = measure(runs, [&](int) { webpBytes = makeThumbnail(png, ThumbnailSide, nullptr).size(); });
+    const Latency thumbFromImage = measure(runs, [&](int) { makeThumbnail(source, ThumbnailSide, nullptr); });
+
+    std::printf("bench_images: %d runs each, 1024x1024 source (PNG %lld bytes, thumbnail %lld bytes)\n", runs,
+                static_cast<long long>(pngBytes), static_cast<long long>(webpBytes));
+    report("sketch render + PNG encode", render, 150);
+    report("  of which painting only", paintOnly, 150);
+    report("thumbnail from PNG bytes", thumbFromPng, 30);
+    report("  from the decoded image", thumbFromImage, 30);
+    return 0;
+}
