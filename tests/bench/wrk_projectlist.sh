@@ -59,4 +59,7 @@ wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-32}" -d"${WRK_DURATION:-10s}" --
     -H "Authorization: Bearer $token" "$base/api/projects/with-thumbnails?$query" | tee "$work/wrk.txt"
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if grep -q 'Non-2xx' "$work/wrk.txt"; then
+    echo "WARNING: some responses were not 200; requests/s below counts them too" >&2
+fi
 echo "requests/s: $(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")"
