@@ -108,8 +108,8 @@ int main(int argc, char **argv)
     std::printf("bench_images: %d runs each, 1024x1024 source (PNG %lld bytes, thumbnail %lld bytes)\n", runs,
                 static_cast<long long>(pngBytes), static_cast<long long>(webpBytes));
     report("sketch render + PNG encode", render, 150);
-    report("  of which painting only", paintOnly, 150);
+    report("  painting only (no encoding)", paintOnly, 150);
     report("thumbnail from PNG bytes", thumbFromPng, 30);
-    report("  from the decoded image", thumbFromImage, 30);
+    report("thumbnail from the decoded image", thumbFromImage, 30);
     return 0;
 }

@@ -40,6 +40,14 @@ const QSet<QString> &darkWords()
     return words;
 }
 
+const QSet<QString> &lightWords()
+{
+    static const QSet<QString> words{QStringLiteral("pastel"), QStringLiteral("light"),  QStringLiteral("bright"),
+                                     QStringLiteral("morning"), QStringLiteral("day"),   QStringLiteral("sunny"),
+                                     QStringLiteral("snow"),   QStringLiteral("cloud"),  QStringLiteral("clouds")};
+    return words;
+}
+
 const QSet<QString> &stopWords()
 {
     static const QSet<QString> words{QStringLiteral("a"),   QStringLiteral("an"),   QStringLiteral("the"),
@@ -76,9 +84,12 @@ SketchPalette SketchPalette::fromPrompt(const QString &prompt)
     SketchPalette palette;
     const QStringList words = prompt.toLower().split(separators, Qt::SkipEmptyParts);
     QSet<QString> seen;
+    bool light = false;
     for (const QString &word : words) {
         if (darkWords().contains(word))
             palette.dark = true;
+        if (lightWords().contains(word))
+            light = true;
         if (stopWords().contains(word) || seen.contains(word) || palette.colors.size() >= 5)
             continue;
         seen.insert(word);
@@ -87,7 +98,7 @@ SketchPalette SketchPalette::fromPrompt(const QString &prompt)
     const quint32 whole = wordHash(prompt);
     if (palette.colors.isEmpty())
         palette.colors.append(QColor::fromHsvF((whole % 360) / 360.0, 0.6, 0.85));
-    if (!palette.dark)
+    if (!palette.dark && !light)
         palette.dark = (whole >> 12) % 3 == 0; // a third of the prompts without a mood are dusky
     // Fewer than three words: add analogous and complementary tones of the first colour.
     const QColor base = palette.colors.first();

@@ -1,7 +1,7 @@
 #include "backend/generation/providers/sketchprovider.h"
 #include "backend/generation/providers/sketchpalette.h"
+#include "backend/storage/pngencoder.h"
 
-#include <QBuffer>
 #include <QCryptographicHash>
 #include <QPainter>
 #include <QPainterPath>
@@ -212,12 +212,7 @@ QImage SketchProvider::render(const QString &prompt, qint64 seed, int index, Ima
 
 QByteArray SketchProvider::encodePng(const QImage &image)
 {
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    if (!image.save(&buffer, "PNG"))
-        return {};
-    return bytes;
+    return vesper::backend::encodePng(image);
 }
 
 ProviderResult SketchProvider::generate(const GenerationRequest &request, ProgressSink &sink)
@@ -266,6 +261,7 @@ ProviderResult SketchProvider::generate(const GenerationRequest &request, Progre
         }
         output.width = size.width;
         output.height = size.height;
+        output.image = image;
         result.images.append(output);
         report((i + 1) * stepsPerImage);
     }
