@@ -5,6 +5,7 @@
 #include "backend/storage/pngencoder.h"
 
 #include <QImage>
+#include <QtConcurrent>
 #include <QTest>
 
 using namespace vesper::backend;
@@ -160,6 +161,22 @@ private Q_SLOTS:
         QVERIFY(result.images.isEmpty());
         QCOMPARE(sink.values.size(), 4);
         QVERIFY(sink.values.last() < 100);
+    }
+    void sketchIsThreadSafe()
+    {
+        // Workers render on a thread pool: parallel renders give the bytes a lone render gives.
+        SketchProvider provider;
+        RecordingSink sink;
+        const QByteArray expected = provider.generate(request(QStringLiteral("violet night sky"), 11), sink).images[0].bytes;
+        const QList<int> runs{0, 1, 2, 3, 4, 5, 6, 7};
+        const QList<QByteArray> results = QtConcurrent::blockingMapped(runs, [](int) {
+            SketchProvider local;
+            RecordingSink localSink;
+            const ProviderResult result = local.generate(request(QStringLiteral("violet night sky"), 11), localSink);
+            return result.ok ? result.images[0].bytes : QByteArray();
+        });
+        for (const QByteArray &bytes : results)
+            QCOMPARE(bytes, expected);
     }
     void pngEncoderRoundTrips()
     {

@@ -10,6 +10,8 @@
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace vesper::backend;
@@ -133,6 +135,29 @@ private Q_SLOTS:
             QCOMPARE(entries(readOnly), QStringList());
         }
         QFile::setPermissions(readOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+    void writeFailingMidwayKeepsTheOldFile()
+    {
+        // A file-size limit makes the write fail halfway through, as a full disk would: the key
+        // must keep its previous bytes and no temporary may be left beside it.
+        QTemporaryDir dir;
+        ObjectStore store(dir.path());
+        const QString key = QStringLiteral("u1/g1/0.png");
+        QString error;
+        QVERIFY(store.put(key, "previous", &error));
+        rlimit saved{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limited = saved;
+        limited.rlim_cur = 64 * 1024;
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+        const bool written = store.put(key, QByteArray(1024 * 1024, 'x'), &error);
+        ::setrlimit(RLIMIT_FSIZE, &saved);
+        std::signal(SIGXFSZ, previousHandler);
+        QVERIFY(!written);
+        QVERIFY(!error.isEmpty());
+        QCOMPARE(store.get(key).value(), QByteArray("previous"));
+        QCOMPARE(entries(dir.path() + QStringLiteral("/u1/g1")), QStringList{QStringLiteral("0.png")});
     }
     void symlinkOutOfTheRootIsRefused()
     {
