@@ -206,6 +206,14 @@ private Q_SLOTS:
         const QByteArray portrait = makeThumbnail(sample(576, 1024), ThumbnailSide, &error);
         QCOMPARE(QImage::fromData(portrait, "WEBP").size(), QSize(288, 512));
     }
+    void thumbnailOfJpeg()
+    {
+        // JPEGs are decoded at reduced size; the result must still be exactly 512 on its long side.
+        QString error;
+        const QByteArray thumb = makeThumbnail(encode(sample(1000, 1500), "JPEG"), ThumbnailSide, &error);
+        QVERIFY2(!thumb.isEmpty(), qPrintable(error));
+        QCOMPARE(QImage::fromData(thumb, "WEBP").size(), QSize(341, 512));
+    }
     void thumbnailNeverUpscales()
     {
         QString error;
