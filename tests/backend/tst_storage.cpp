@@ -171,6 +171,20 @@ private Q_SLOTS:
         QVERIFY(!store.removeGeneration(QStringLiteral("u1"), QStringLiteral("g1")));
         QCOMPARE(entries(outside.path()), QStringList());
     }
+    void rootMayBeALink()
+    {
+        // A storage root that is itself a link (a mounted volume) is fine; only links below it are checked.
+        QTemporaryDir real;
+        QTemporaryDir holder;
+        const QString link = holder.path() + QStringLiteral("/storage");
+        QVERIFY(QFile::link(real.path(), link));
+        ObjectStore store(link);
+        QString error;
+        QVERIFY2(store.put(QStringLiteral("u1/g1/0.png"), "data", &error), qPrintable(error));
+        QCOMPARE(store.get(QStringLiteral("u1/g1/0.png")).value(), QByteArray("data"));
+        QVERIFY(QFileInfo::exists(real.path() + QStringLiteral("/u1/g1/0.png")));
+        QVERIFY(store.removeGeneration(QStringLiteral("u1"), QStringLiteral("g1")));
+    }
     void removeGeneration()
     {
         QTemporaryDir dir;
