@@ -14,5 +14,6 @@ void addMemberRoutes(Router &router, ServerContext &context);
 void addSessionRoutes(Router &router, ServerContext &context);
 void addGenerationRoutes(Router &router, ServerContext &context);
 void addChangesRoutes(Router &router, ServerContext &context);
+void addGenerateRoutes(Router &router, ServerContext &context);
 
 } // namespace vesper::backend

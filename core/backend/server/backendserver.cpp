@@ -1,6 +1,7 @@
 #include "backend/server/backendserver.h"
 #include "backend/db/database.h"
 #include "backend/db/migrator.h"
+#include "backend/generation/workerpool.h"
 #include "backend/http/apidispatcher.h"
 #include "backend/http/httpserver.h"
 #include "backend/http/router.h"
@@ -62,6 +63,7 @@ bool BackendServer::start(QString *error)
     addSessionRoutes(*m_router, *m_context);
     addGenerationRoutes(*m_router, *m_context);
     addChangesRoutes(*m_router, *m_context);
+    addGenerateRoutes(*m_router, *m_context);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_router, *m_context);
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_http = std::make_unique<HttpServer>(
@@ -70,13 +72,17 @@ bool BackendServer::start(QString *error)
         [](const HttpRequest &, qint64 limit) { return ApiDispatcher::tooLarge(limit); });
     HttpServerLimits limits;
     limits.threads = m_config.threads;
-    return m_http->listen(m_config.listenHost, m_config.listenPort, limits, error);
+    if (!m_http->listen(m_config.listenHost, m_config.listenPort, limits, error))
+        return false;
+    WorkerPool::startFor(*m_context);
+    return true;
 }
 
 void BackendServer::stop()
 {
     if (m_http)
         m_http->stop();
+    WorkerPool::stopFor(m_context.get());
 }
 
 quint16 BackendServer::port() const

@@ -1,0 +1,282 @@
+#include "backend/generation/generationservice.h"
+#include "backend/db/database.h"
+#include "backend/db/dberror.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "backend/generation/jobqueue.h"
+#include "backend/http/apierror.h"
+#include "backend/repositories/changelog.h"
+#include "backend/repositories/projectstats.h"
+#include "backend/repositories/rowcodec.h"
+#include "backend/storage/objectstore.h"
+#include "common/clock.h"
+#include "common/jsonwriter.h"
+#include "common/uuid.h"
+
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace vesper::backend {
+namespace {
+QString forUpdate(const Database &d)
+{
+    return d.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE");
+}
+
+QStringList placeholders(const QString &prefix, qsizetype count)
+{
+    QStringList names;
+    for (qsizetype i = 0; i < count; ++i)
+        names << QStringLiteral(":%1%2").arg(prefix).arg(i);
+    return names;
+}
+} // namespace
+
+GenerationService::GenerationService(Database &database)
+    : m_database(database)
+{
+}
+
+bool GenerationService::isFinished(const QString &status)
+{
+    return status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled");
+}
+
+std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT id, status FROM generations WHERE user_id = :u AND client_id = :c"));
+    q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":c"), clientId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return SubmitResult{q.text(0), clientId, q.text(1), false};
+}
+
+SubmitResult GenerationService::submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request,
+                                       int maxAttempts)
+{
+    const Database &d = m_database;
+    QSqlDatabase db = m_database.connection();
+    try {
+        Transaction tx(m_database, db);
+        if (auto existing = findByClient(db, userId, request.clientId))
+            return *existing;
+        const QString id = newUuidV7();
+        const qint64 now = nowMicros();
+        if (request.cost > 0) {
+            // The balance check and the debit are one statement, so two requests cannot both spend it.
+            SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c WHERE id = :u AND credits >= :c"));
+            debit.bind(QStringLiteral(":c"), request.cost).bind(QStringLiteral(":u"), userId).exec();
+            if (debit.numRowsAffected() < 1)
+                throw ApiError(402, QStringLiteral("INSUFFICIENT_CREDITS"),
+                               QStringLiteral("this generation costs %1 credits").arg(request.cost));
+            SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
+                                               "VALUES (:u, :g, :a, 'generation', %1)").arg(d.timeParam(QStringLiteral(":now"))));
+            ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), id).bind(QStringLiteral(":a"), -request.cost)
+                .bind(QStringLiteral(":now"), now).exec();
+        }
+        const QJsonObject parameters{{QStringLiteral("aspectRatio"), request.aspectRatio},
+                                     {QStringLiteral("resolution"), request.resolution},
+                                     {QStringLiteral("numOutputs"), request.numOutputs},
+                                     {QStringLiteral("seed"), request.seed}};
+        SqlQuery insert(db, QStringLiteral("INSERT INTO generations (id, session_id, project_id, user_id, client_id, model_id, prompt, "
+                                           "negative_prompt, parameters, status, progress, progress_is_estimate, cost, created_at, rev) "
+                                           "VALUES (:id, :s, :p, :u, :c, :m, :prompt, :neg, %1, 'queued', 0, :est, :cost, %2, :rev)")
+                                .arg(d.jsonParam(QStringLiteral(":params")), d.timeParam(QStringLiteral(":now"))));
+        insert.bind(QStringLiteral(":id"), id).bind(QStringLiteral(":s"), access.sessionId)
+            .bind(QStringLiteral(":p"), access.project.projectId).bind(QStringLiteral(":u"), userId)
+            .bind(QStringLiteral(":c"), request.clientId).bind(QStringLiteral(":m"), request.modelId)
+            .bind(QStringLiteral(":prompt"), request.prompt).bind(QStringLiteral(":neg"), request.negativePrompt)
+            .bind(QStringLiteral(":params"), QString::fromUtf8(QJsonDocument(parameters).toJson(QJsonDocument::Compact)))
+            .bind(QStringLiteral(":est"), false).bind(QStringLiteral(":cost"), request.cost)
+            .bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).exec();
+        JobQueue(m_database).enqueue(db, id, 0, maxAttempts);
+        tx.commit();
+        return SubmitResult{id, request.clientId, QStringLiteral("queued"), true};
+    } catch (const DbError &error) {
+        // A concurrent request with the same clientId committed first (PostgreSQL): answer with its generation.
+        if (!error.isConstraint())
+            throw;
+        if (auto existing = findByClient(db, userId, request.clientId))
+            return *existing;
+        throw;
+    }
+}
+
+GenerationRef GenerationService::find(const QString &userId, const QString &generationId)
+{
+    if (!isUuid(generationId))
+        throw ApiError::notFound(QStringLiteral("generation"));
+    QSqlDatabase db = m_database.connection();
+    SqlQuery q(db, QStringLiteral("SELECT id, session_id, user_id, status, cost FROM generations WHERE id = :g"));
+    q.bind(QStringLiteral(":g"), generationId.toLower()).exec();
+    if (!q.next())
+        throw ApiError::notFound(QStringLiteral("generation"));
+    GenerationRef ref{q.text(0), q.text(2), q.text(3), q.int64(4), {}};
+    const QString sessionId = q.text(1);
+    try {
+        ref.access = AccessControl(m_database).session(db, userId, sessionId);
+    } catch (const ApiError &) {
+        throw ApiError::notFound(QStringLiteral("generation")); // hidden is missing, and says so in the same words
+    }
+    return ref;
+}
+
+QByteArray GenerationService::readJson(const QString &userId, const QStringList &ids)
+{
+    const Database &d = m_database;
+    QSqlDatabase db = m_database.connection();
+    JsonWriter w(ids.size() * 1500 + 16);
+    w.beginArray();
+    if (ids.isEmpty())
+        return w.endArray().take();
+    const QStringList names = placeholders(QStringLiteral("g"), ids.size());
+    SqlQuery q(db, QStringLiteral("SELECT %1 FROM generations g JOIN sessions s ON s.id = g.session_id JOIN projects p ON p.id = g.project_id "
+                                  "LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :u "
+                                  "WHERE g.id IN (%2) AND (p.owner_id = :u OR (p.is_shared AND m.role IS NOT NULL AND NOT s.is_private))")
+                       .arg(rowcodec::generationColumns(d), names.join(QLatin1Char(','))));
+    q.bind(QStringLiteral(":u"), userId);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        q.bind(names.at(i), ids.at(i));
+    q.exec();
+    QList<QByteArray> generations;
+    QStringList found;
+    while (q.next()) {
+        JsonWriter g(1024);
+        rowcodec::generationFields(g, q);
+        generations.append(g.take());
+        found << q.text(0);
+    }
+    QHash<QString, QByteArray> outputs;
+    if (!found.isEmpty()) {
+        const QStringList outputNames = placeholders(QStringLiteral("o"), found.size());
+        SqlQuery o(db, QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.generation_id IN (%2) ORDER BY o2.created_at, o2.id")
+                           .arg(rowcodec::outputColumns(d), outputNames.join(QLatin1Char(','))));
+        for (qsizetype i = 0; i < found.size(); ++i)
+            o.bind(outputNames.at(i), found.at(i));
+        o.exec();
+        while (o.next()) {
+            QByteArray &list = outputs[o.text(1)];
+            JsonWriter one(512);
+            one.beginObject();
+            rowcodec::outputFields(one, o);
+            one.endObject();
+            if (!list.isEmpty())
+                list.append(',');
+            list.append(one.data());
+        }
+    }
+    for (qsizetype i = 0; i < generations.size(); ++i) {
+        w.beginObject().rawMembers(generations.at(i));
+        w.key("outputs").raw('[' + outputs.value(found.at(i)) + ']');
+        w.endObject();
+    }
+    return w.endArray().take();
+}
+
+void GenerationService::cancel(const GenerationRef &generation, ObjectStore &store)
+{
+    QSqlDatabase db = m_database.connection();
+    {
+        Transaction tx(m_database, db);
+        QString status;
+        {
+            SqlQuery q(db, QStringLiteral("SELECT status FROM generations WHERE id = :g%1").arg(forUpdate(m_database)));
+            q.bind(QStringLiteral(":g"), generation.id).exec();
+            if (!q.next())
+                throw ApiError::notFound(QStringLiteral("generation"));
+            status = q.text(0);
+        }
+        if (isFinished(status))
+            throw ApiError::conflict(QStringLiteral("the generation has already finished"));
+        if (status == QLatin1String("processing")) {
+            // The worker running it sees the request through its progress sink and ends it as cancelled.
+            JobQueue::requestCancel(db, generation.id);
+            tx.commit();
+            return;
+        }
+        tx.commit();
+    }
+    finishUnsuccessful(m_database, store, generation.id, QStringLiteral("cancelled"), QString(), QString());
+}
+
+void GenerationService::remove(const GenerationRef &generation, ObjectStore &store)
+{
+    QSqlDatabase db = m_database.connection();
+    {
+        Transaction tx(m_database, db);
+        SqlQuery q(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1").arg(forUpdate(m_database)));
+        q.bind(QStringLiteral(":g"), generation.id).exec();
+        if (q.next()) {
+            const QString status = q.text(0);
+            const qint64 cost = q.int64(1);
+            const ProjectAccess &project = generation.access.project;
+            ChangeLog log(m_database, db, tx);
+            const QStringList audience = log.projectAudience(project.projectId, project.ownerId,
+                                                             project.isShared && !generation.access.isPrivate);
+            SqlQuery outputs(db, QStringLiteral("SELECT id FROM outputs WHERE generation_id = :g"));
+            outputs.bind(QStringLiteral(":g"), generation.id).exec();
+            QStringList outputIds;
+            while (outputs.next())
+                outputIds << outputs.text(0);
+            for (const QString &outputId : outputIds)
+                log.tombstone(QStringLiteral("output"), outputId, project.projectId, audience);
+            log.tombstone(QStringLiteral("generation"), generation.id, project.projectId, audience);
+            if (!isFinished(status))
+                refund(m_database, db, generation.userId, generation.id, cost);
+            SqlQuery del(db, QStringLiteral("DELETE FROM generations WHERE id = :g"));
+            del.bind(QStringLiteral(":g"), generation.id).exec();
+            ProjectStats::recompute(m_database, db, project.projectId);
+        }
+        tx.commit();
+    }
+    store.removeGeneration(generation.userId, generation.id);
+}
+
+bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &store, const QString &generationId,
+                                           const QString &status, const QString &errorCode, const QString &errorMessage)
+{
+    QSqlDatabase db = database.connection();
+    Transaction tx(database, db);
+    QString userId, current;
+    qint64 cost = 0;
+    {
+        SqlQuery q(db, QStringLiteral("SELECT user_id, status, cost FROM generations WHERE id = :g%1").arg(forUpdate(database)));
+        q.bind(QStringLiteral(":g"), generationId).exec();
+        if (q.next()) {
+            userId = q.text(0);
+            current = q.text(1);
+            cost = q.int64(2);
+        }
+    }
+    const bool open = !userId.isEmpty() && !isFinished(current);
+    if (open) {
+        const QVariant nullText{QMetaType(QMetaType::QString)};
+        SqlQuery update(db, QStringLiteral("UPDATE generations SET status = :s, error_code = :c, error_message = :m, finished_at = %1, "
+                                           "rev = :rev WHERE id = :g").arg(database.timeParam(QStringLiteral(":now"))));
+        update.bind(QStringLiteral(":s"), status).bind(QStringLiteral(":c"), errorCode.isEmpty() ? nullText : QVariant(errorCode))
+            .bind(QStringLiteral(":m"), errorCode.isEmpty() ? nullText : QVariant(errorMessage.left(1000)))
+            .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
+            .bind(QStringLiteral(":g"), generationId).exec();
+        refund(database, db, userId, generationId, cost);
+    }
+    JobQueue::remove(db, generationId);
+    tx.commit();
+    if (!userId.isEmpty() && current != QLatin1String("completed"))
+        store.removeGeneration(userId, generationId);
+    return open;
+}
+
+void GenerationService::refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost)
+{
+    if (cost <= 0)
+        return;
+    SqlQuery credit(db, QStringLiteral("UPDATE profiles SET credits = credits + :c WHERE id = :u"));
+    credit.bind(QStringLiteral(":c"), cost).bind(QStringLiteral(":u"), userId).exec();
+    SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
+                                       "VALUES (:u, :g, :a, 'refund', %1)").arg(database.timeParam(QStringLiteral(":now"))));
+    ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":a"), cost)
+        .bind(QStringLiteral(":now"), nowMicros()).exec();
+}
+
+} // namespace vesper::backend

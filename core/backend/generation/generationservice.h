@@ -1,0 +1,77 @@
+#pragma once
+// The write side of generations (DESIGN §5): accepting a request (idempotency, credits, the job in
+// the same transaction), finishing one as failed or cancelled with its refund, deleting one, and
+// reading generations with their outputs for the detail and the poller's status call.
+#include "backend/access/accesscontrol.h"
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace vesper::backend {
+
+class Database;
+class ObjectStore;
+
+struct GenerateRequest {
+    QString sessionId;
+    QString modelId;
+    QString prompt;
+    QString negativePrompt;
+    QString aspectRatio;
+    QString resolution;
+    int numOutputs = 1;
+    qint64 seed = 0;
+    QString clientId;
+    qint64 cost = 0; // credits for the whole request
+};
+
+struct SubmitResult {
+    QString id;
+    QString clientId;
+    QString status;
+    bool created = false; // false when the clientId was seen before
+};
+
+/// A generation the caller can see, with what the permission checks need.
+struct GenerationRef {
+    QString id;
+    QString userId;
+    QString status;
+    qint64 cost = 0;
+    SessionAccess access;
+};
+
+class GenerationService {
+public:
+    explicit GenerationService(Database &database);
+
+    /// Inserts generation, debit, ledger row and job in one transaction; 402 when credits are short.
+    SubmitResult submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request, int maxAttempts);
+    /// The generation if the caller can see it; 404 otherwise (also for a malformed id).
+    GenerationRef find(const QString &userId, const QString &generationId);
+    /// Visible generations among ids as a JSON array of generation objects with their outputs.
+    QByteArray readJson(const QString &userId, const QStringList &ids);
+    /// Queued: cancelled at once with a refund. Processing: the worker is asked to stop. 409 when finished.
+    void cancel(const GenerationRef &generation, ObjectStore &store);
+    /// Deletes the rows (tombstones, stats, refund when unfinished), then the files.
+    void remove(const GenerationRef &generation, ObjectStore &store);
+
+    /// Ends an unfinished generation as failed or cancelled with a refund and deletes its job, in
+    /// one transaction; false when it had already finished or is gone (then only the job is removed).
+    /// Files an earlier attempt left are removed afterwards.
+    static bool finishUnsuccessful(Database &database, ObjectStore &store, const QString &generationId, const QString &status,
+                                   const QString &errorCode, const QString &errorMessage);
+    /// Gives cost back to the user with a ledger row; call inside the caller's transaction.
+    static void refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost);
+    static bool isFinished(const QString &status);
+
+private:
+    std::optional<SubmitResult> findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId);
+
+    Database &m_database;
+};
+
+} // namespace vesper::backend

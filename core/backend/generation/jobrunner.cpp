@@ -1,0 +1,339 @@
+#include "backend/generation/jobrunner.h"
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "backend/generation/generationservice.h"
+#include "backend/generation/provider.h"
+#include "backend/generation/providerregistry.h"
+#include "backend/repositories/projectstats.h"
+#include "backend/storage/objectstore.h"
+#include "backend/storage/thumbnailer.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "common/uuid.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcessEnvironment>
+#include <QRandomGenerator>
+
+namespace vesper::backend {
+namespace {
+constexpr qint64 kSecond = 1000000;
+
+int envInt(const QProcessEnvironment &env, const char *name, int fallback, int min, int max)
+{
+    bool ok = false;
+    const int value = env.value(QLatin1String(name)).toInt(&ok);
+    return ok && value >= min && value <= max ? value : fallback;
+}
+
+/// Progress, heartbeat, timeout and cancellation for one running job.
+class JobSink final : public ProgressSink {
+public:
+    enum class Stop { None, Cancelled, TimedOut, LeaseLost, Shutdown };
+
+    JobSink(Database &database, JobQueue &queue, const QString &generationId, const QString &owner,
+            const WorkerSettings &settings, const std::atomic<bool> &stopping)
+        : m_database(database), m_queue(queue), m_id(generationId), m_owner(owner), m_settings(settings), m_stopping(stopping)
+    {
+        m_clock.start();
+    }
+
+    void progress(int percent, bool estimate) override
+    {
+        heartbeat();
+        percent = qBound(0, percent, 99); // 100 is written with the outputs
+        if (percent < m_written + 10) // one write per ten points keeps the database and the feed quiet
+            return;
+        try {
+            QSqlDatabase db = m_database.connection();
+            Transaction tx(m_database, db);
+            SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
+                                          "WHERE id = :g AND status = 'processing'"));
+            q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
+                .bind(QStringLiteral(":g"), m_id).exec();
+            tx.commit();
+            m_written = percent;
+        } catch (const std::exception &e) {
+            qCWarning(lcServer) << "progress write failed for generation" << m_id << e.what();
+        }
+    }
+
+    bool cancelled() const override
+    {
+        if (m_stop != Stop::None)
+            return true;
+        if (m_stopping.load())
+            m_stop = Stop::Shutdown;
+        else if (m_clock.elapsed() > qint64(m_settings.timeoutSeconds) * 1000)
+            m_stop = Stop::TimedOut;
+        else if (m_clock.elapsed() - m_lastCancelCheck >= 250) {
+            m_lastCancelCheck = m_clock.elapsed();
+            try {
+                if (m_queue.cancelRequested(m_id))
+                    m_stop = Stop::Cancelled;
+            } catch (const std::exception &) {
+                // A database hiccup is not a cancel; the next check tries again.
+            }
+        }
+        const_cast<JobSink *>(this)->heartbeat();
+        return m_stop != Stop::None;
+    }
+
+    Stop stop() const { return m_stop; }
+
+private:
+    void heartbeat()
+    {
+        const qint64 interval = qint64(m_settings.leaseSeconds) * 1000 / 3;
+        if (m_clock.elapsed() - m_lastBeat < interval || m_stop == Stop::LeaseLost)
+            return;
+        m_lastBeat = m_clock.elapsed();
+        try {
+            if (!m_queue.extend(m_id, m_owner, m_settings.leaseSeconds))
+                m_stop = Stop::LeaseLost; // expired and taken by another worker, or the job is gone
+        } catch (const std::exception &) {
+        }
+    }
+
+    Database &m_database;
+    JobQueue &m_queue;
+    QString m_id;
+    QString m_owner;
+    const WorkerSettings &m_settings;
+    const std::atomic<bool> &m_stopping;
+    QElapsedTimer m_clock;
+    int m_written = 0;
+    qint64 m_lastBeat = 0;
+    mutable qint64 m_lastCancelCheck = 0;
+    mutable Stop m_stop = Stop::None;
+};
+} // namespace
+
+const WorkerSettings &WorkerSettings::fromEnvironment()
+{
+    static const WorkerSettings settings = [] {
+        const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        WorkerSettings s;
+        s.workers = envInt(env, "VESPER_WORKERS", s.workers, 0, 256);
+        s.leaseSeconds = envInt(env, "VESPER_JOB_LEASE_SECONDS", s.leaseSeconds, 2, 3600);
+        s.timeoutSeconds = envInt(env, "VESPER_PROVIDER_TIMEOUT_SECONDS", s.timeoutSeconds, 1, 86400);
+        s.maxAttempts = envInt(env, "VESPER_JOB_MAX_ATTEMPTS", s.maxAttempts, 1, 100);
+        return s;
+    }();
+    return settings;
+}
+
+struct JobRunner::Job {
+    QString id, userId, sessionId, projectId, modelId;
+};
+
+JobRunner::JobRunner(Database &database, ObjectStore &store, const WorkerSettings &settings, QString owner,
+                     const std::atomic<bool> &stopping)
+    : m_database(database), m_store(store), m_settings(settings), m_owner(std::move(owner)), m_stopping(stopping), m_queue(database)
+{
+}
+
+void JobRunner::run(const ClaimedJob &job) noexcept
+{
+    try {
+        runJob(job);
+    } catch (const std::exception &e) {
+        qCWarning(lcServer) << "job failed inside the worker" << job.generationId << e.what();
+        try {
+            ProviderResult failure;
+            failure.errorCode = QStringLiteral("INTERNAL_ERROR");
+            failure.errorMessage = QStringLiteral("the server failed while running this generation");
+            failure.transient = true;
+            retryOrFail(job, failure);
+        } catch (...) {
+            // The lease expires and the job runs again.
+        }
+    } catch (...) {
+    }
+}
+
+void JobRunner::runJob(const ClaimedJob &claimed)
+{
+    QSqlDatabase db = m_database.connection();
+    Job job;
+    GenerationRequest request;
+    QString status;
+    bool cancelRequested = false;
+    {
+        // Scoped: on SQLite a statement left open keeps an old snapshot and a later write on this
+        // connection would fail with "database is locked".
+        SqlQuery q(db, QStringLiteral("SELECT g.user_id, g.session_id, g.project_id, g.model_id, g.prompt, g.negative_prompt, "
+                                      "g.parameters, g.status, j.cancel_requested FROM generations g "
+                                      "JOIN jobs j ON j.generation_id = g.id WHERE g.id = :g"));
+        q.bind(QStringLiteral(":g"), claimed.generationId).exec();
+        if (!q.next())
+            return; // deleted with its generation
+        job = Job{claimed.generationId, q.text(0), q.text(1), q.text(2), q.text(3)};
+        request.generationId = job.id;
+        request.userId = job.userId;
+        request.modelId = job.modelId;
+        request.prompt = q.text(4);
+        request.negativePrompt = q.text(5);
+        const QJsonObject parameters = QJsonDocument::fromJson(q.text(6).toUtf8()).object();
+        status = q.text(7);
+        cancelRequested = q.boolean(8);
+        request.aspectRatio = parameters.value(QStringLiteral("aspectRatio")).toString(QStringLiteral("1:1"));
+        request.resolution = parameters.value(QStringLiteral("resolution")).toString().toInt();
+        request.numOutputs = parameters.value(QStringLiteral("numOutputs")).toInt(1);
+        request.seed = qint64(parameters.value(QStringLiteral("seed")).toDouble());
+    }
+
+    if (GenerationService::isFinished(status)) {
+        JobQueue::remove(db, job.id); // a worker died after committing the result
+        return;
+    }
+    if (cancelRequested) {
+        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
+        return;
+    }
+    if (claimed.attempts > claimed.maxAttempts) {
+        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), QStringLiteral("PROVIDER_ERROR"),
+                                              QStringLiteral("the generation did not finish after %1 attempts").arg(claimed.maxAttempts));
+        return;
+    }
+    std::unique_ptr<Provider> provider = ProviderRegistry::create(job.modelId);
+    if (!provider) {
+        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), QStringLiteral("UNAVAILABLE"),
+                                              QStringLiteral("this model is not available on this server"));
+        return;
+    }
+    if (!markProcessing(job.id))
+        return;
+
+    JobSink sink(m_database, m_queue, job.id, m_owner, m_settings, m_stopping);
+    QElapsedTimer timer;
+    timer.start();
+    ProviderResult result = provider->generate(request, sink);
+    const QString labels = QStringLiteral("provider=\"%1\"").arg(provider->id());
+    MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);
+
+    const JobSink::Stop stop = sink.stop();
+    if (stop == JobSink::Stop::LeaseLost)
+        return; // another worker owns the job now
+    if (stop == JobSink::Stop::Shutdown && !result.ok) {
+        m_queue.release(job.id, m_owner);
+        return;
+    }
+    if (result.ok) {
+        complete(job, result.images);
+        return;
+    }
+    if (stop == JobSink::Stop::Cancelled) {
+        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
+        return;
+    }
+    if (stop == JobSink::Stop::TimedOut) {
+        result.errorCode = QStringLiteral("TIMEOUT");
+        result.errorMessage = QStringLiteral("the provider did not finish within %1 seconds").arg(m_settings.timeoutSeconds);
+        result.transient = true;
+    }
+    MetricsRegistry::instance().addCounter(QStringLiteral("vesper_provider_errors_total"),
+                                           labels + QStringLiteral(",kind=\"%1\"").arg(result.errorCode));
+    retryOrFail(claimed, result);
+}
+
+bool JobRunner::markProcessing(const QString &generationId)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    SqlQuery q(db, QStringLiteral("UPDATE generations SET status = 'processing', started_at = COALESCE(started_at, %1), rev = :rev "
+                                  "WHERE id = :g AND status IN ('queued', 'processing')").arg(m_database.timeParam(QStringLiteral(":now"))));
+    q.bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":g"), generationId).exec();
+    const bool updated = q.numRowsAffected() > 0;
+    tx.commit();
+    return updated;
+}
+
+void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images)
+{
+    struct Stored {
+        QString key, thumbKey, sha256;
+        qint64 bytes = 0;
+        int width = 0, height = 0;
+    };
+    QList<Stored> stored;
+    // Files first, under keys fixed by the generation: a rerun after a crash overwrites, never duplicates.
+    for (int i = 0; i < images.size(); ++i) {
+        const GeneratedImage &image = images.at(i);
+        Stored s{ObjectStore::originalKey(job.userId, job.id, i), ObjectStore::thumbnailKey(job.userId, job.id, i),
+                 QString::fromLatin1(QCryptographicHash::hash(image.bytes, QCryptographicHash::Sha256).toHex()),
+                 image.bytes.size(), image.width, image.height};
+        QString error;
+        const QByteArray thumb = image.image.isNull() ? makeThumbnail(image.bytes, ThumbnailSide, &error)
+                                                      : makeThumbnail(image.image, ThumbnailSide, &error);
+        if (thumb.isEmpty()) {
+            ProviderResult bad;
+            bad.errorCode = QStringLiteral("BAD_RESPONSE");
+            bad.errorMessage = QStringLiteral("the provider returned an image that does not decode");
+            GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), bad.errorCode, bad.errorMessage);
+            return;
+        }
+        if (!m_store.put(s.key, image.bytes, &error) || !m_store.put(s.thumbKey, thumb, &error))
+            throw std::runtime_error("object store write failed: " + error.toStdString());
+        stored.append(s);
+    }
+
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    SqlQuery current(db, QStringLiteral("SELECT status FROM generations WHERE id = :g%1")
+                             .arg(m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+    current.bind(QStringLiteral(":g"), job.id).exec();
+    if (!current.next()) {
+        tx.commit();
+        m_store.removeGeneration(job.userId, job.id); // deleted while it ran
+        return;
+    }
+    const QString status = current.text(0);
+    if (GenerationService::isFinished(status)) {
+        JobQueue::remove(db, job.id);
+        tx.commit();
+        if (status != QLatin1String("completed"))
+            m_store.removeGeneration(job.userId, job.id); // cancelled while it ran
+        return;
+    }
+    const qint64 now = nowMicros();
+    qint64 rev = tx.allocateRevs(stored.size() + 1);
+    SqlQuery insert(db, QStringLiteral("INSERT INTO outputs (id, generation_id, session_id, project_id, file_type, storage_key, thumb_key, "
+                                       "width, height, bytes, sha256, is_starred, created_at, rev) VALUES (:id, :g, :s, :p, 'image', :k, "
+                                       ":tk, :w, :h, :b, :sha, :star, %1, :rev)").arg(m_database.timeParam(QStringLiteral(":now"))));
+    for (const Stored &s : stored) {
+        insert.bind(QStringLiteral(":id"), newUuidV7()).bind(QStringLiteral(":g"), job.id).bind(QStringLiteral(":s"), job.sessionId)
+            .bind(QStringLiteral(":p"), job.projectId).bind(QStringLiteral(":k"), s.key).bind(QStringLiteral(":tk"), s.thumbKey)
+            .bind(QStringLiteral(":w"), s.width).bind(QStringLiteral(":h"), s.height).bind(QStringLiteral(":b"), s.bytes)
+            .bind(QStringLiteral(":sha"), s.sha256).bind(QStringLiteral(":star"), false).bind(QStringLiteral(":now"), now)
+            .bind(QStringLiteral(":rev"), rev++).exec();
+    }
+    SqlQuery done(db, QStringLiteral("UPDATE generations SET status = 'completed', progress = 100, finished_at = %1, rev = :rev "
+                                     "WHERE id = :g").arg(m_database.timeParam(QStringLiteral(":now"))));
+    done.bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
+    JobQueue::remove(db, job.id);
+    ProjectStats::recompute(m_database, db, job.projectId);
+    tx.commit();
+}
+
+void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &result)
+{
+    if (result.transient && claimed.attempts < claimed.maxAttempts) {
+        // Exponential backoff with jitter, at least what the provider asked for.
+        const qint64 base = qMin<qint64>(60 * kSecond, 2 * kSecond << qMin(claimed.attempts - 1, 5));
+        qint64 delay = base * (75 + QRandomGenerator::global()->bounded(50)) / 100;
+        delay = qMax(delay, qint64(result.retryAfterSeconds) * kSecond);
+        m_queue.retryLater(claimed.generationId, m_owner, delay, result.errorCode);
+        return;
+    }
+    GenerationService::finishUnsuccessful(m_database, m_store, claimed.generationId, QStringLiteral("failed"),
+                                          result.errorCode.isEmpty() ? QStringLiteral("PROVIDER_ERROR") : result.errorCode,
+                                          result.errorMessage.isEmpty() ? QStringLiteral("the provider failed") : result.errorMessage);
+}
+
+} // namespace vesper::backend

@@ -1,0 +1,40 @@
+#pragma once
+// Single outputs: finding one the caller can see (for its file), starring and deleting it.
+#include "backend/access/accesscontrol.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace vesper::backend {
+
+class Database;
+class ObjectStore;
+
+struct OutputRef {
+    QString id;
+    QString generationId;
+    QString creatorId; // the generation's user
+    QString storageKey;
+    QString thumbKey;
+    QString sha256;
+    SessionAccess access;
+};
+
+class OutputService {
+public:
+    explicit OutputService(Database &database);
+
+    /// The output if the caller can see its session; 404 otherwise (also for a malformed id).
+    OutputRef find(const QString &userId, const QString &outputId);
+    /// Sets is_starred with a new rev; returns the output object as JSON.
+    QByteArray setStarred(const OutputRef &output, bool starred);
+    /// Deletes the row (tombstones, stats) in one transaction, then its files.
+    void remove(const OutputRef &output, ObjectStore &store);
+    /// The project owner, or a contributor who created the generation; 403 otherwise.
+    static void requireOwnerOrCreator(const SessionAccess &access, const QString &creatorId, const QString &userId);
+
+private:
+    Database &m_database;
+};
+
+} // namespace vesper::backend

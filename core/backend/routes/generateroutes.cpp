@@ -1,0 +1,228 @@
+#include "backend/catalog/modelcatalog.h"
+#include "backend/db/database.h"
+#include "backend/generation/generationservice.h"
+#include "backend/generation/jobrunner.h"
+#include "backend/generation/outputservice.h"
+#include "backend/generation/providerregistry.h"
+#include "backend/generation/workerpool.h"
+#include "backend/http/apierror.h"
+#include "backend/http/jsonbody.h"
+#include "backend/http/responses.h"
+#include "backend/http/router.h"
+#include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
+#include "backend/storage/objectstore.h"
+#include "common/jsonwriter.h"
+#include "common/ratelimiter.h"
+#include "common/uuid.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QProcessEnvironment>
+#include <QRandomGenerator>
+#include <cmath>
+
+namespace vesper::backend {
+namespace {
+constexpr int kPromptMax = 4000;
+constexpr int kClientIdMax = 100;
+constexpr int kStatusIdsMax = 100;
+
+struct Settings {
+    int generateRateLimit = 20;
+    QHash<QString, qint64> costOverrides; // VESPER_MODEL_COSTS="sketch=2,a1111-sd=1": this server's prices
+    QJsonArray models;
+};
+
+const Settings &settings()
+{
+    static const Settings s = [] {
+        const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        Settings result;
+        bool ok = false;
+        const int limit = env.value(QStringLiteral("VESPER_GENERATE_RATE_LIMIT")).toInt(&ok);
+        if (ok && limit >= 0)
+            result.generateRateLimit = limit;
+        for (const QString &pair : env.value(QStringLiteral("VESPER_MODEL_COSTS")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const qsizetype eq = pair.indexOf(QLatin1Char('='));
+            const qint64 cost = eq > 0 ? pair.mid(eq + 1).trimmed().toLongLong(&ok) : -1;
+            if (eq > 0 && ok && cost >= 0)
+                result.costOverrides.insert(pair.left(eq).trimmed(), cost);
+        }
+        result.models = ModelCatalog::models();
+        return result;
+    }();
+    return s;
+}
+
+bool isWholeNumber(const QJsonValue &value, double min, double max)
+{
+    return value.isDouble() && std::floor(value.toDouble()) == value.toDouble() && value.toDouble() >= min && value.toDouble() <= max;
+}
+
+/// Reads and checks a generate body against the model's catalogue entry.
+GenerateRequest parseGenerate(const QJsonObject &body)
+{
+    GenerateRequest r;
+    r.sessionId = jsonbody::requiredId(body, QStringLiteral("sessionId"));
+    r.modelId = jsonbody::requiredString(body, QStringLiteral("modelId"), 1, 100);
+    r.prompt = jsonbody::requiredString(body, QStringLiteral("prompt"), 1, kPromptMax);
+    r.negativePrompt = jsonbody::optionalString(body, QStringLiteral("negativePrompt"), kPromptMax).value_or(QString());
+    r.clientId = jsonbody::requiredString(body, QStringLiteral("clientId"), 1, kClientIdMax);
+    QJsonObject model;
+    for (const QJsonValue &entry : settings().models) {
+        if (entry.toObject().value(QStringLiteral("id")).toString() == r.modelId)
+            model = entry.toObject();
+    }
+    if (model.isEmpty())
+        throw ApiError::validation(QStringLiteral("modelId: unknown model"));
+    if (!model.value(QStringLiteral("available")).toBool() || !ProviderRegistry::supports(r.modelId))
+        throw ApiError::validation(QStringLiteral("modelId: this model is not available on this server"));
+    const QJsonValue parametersValue = body.value(QStringLiteral("parameters"));
+    if (!parametersValue.isObject())
+        throw ApiError::validation(QStringLiteral("parameters must be an object"));
+    const QJsonObject parameters = parametersValue.toObject();
+    r.aspectRatio = parameters.value(QStringLiteral("aspectRatio")).toString();
+    if (!model.value(QStringLiteral("aspectRatios")).toArray().contains(r.aspectRatio))
+        throw ApiError::validation(QStringLiteral("parameters.aspectRatio is not offered by this model"));
+    const QJsonValue resolution = parameters.value(QStringLiteral("resolution"));
+    r.resolution = resolution.isDouble() ? QString::number(resolution.toInt()) : resolution.toString();
+    if (!model.value(QStringLiteral("resolutions")).toArray().contains(r.resolution))
+        throw ApiError::validation(QStringLiteral("parameters.resolution is not offered by this model"));
+    const int maxOutputs = model.value(QStringLiteral("maxOutputs")).toInt(1);
+    const QJsonValue count = parameters.value(QStringLiteral("numOutputs"));
+    if (!isWholeNumber(count, 1, maxOutputs))
+        throw ApiError::validation(QStringLiteral("parameters.numOutputs must be a whole number from 1 to %1").arg(maxOutputs));
+    r.numOutputs = count.toInt();
+    const QJsonValue seed = parameters.value(QStringLiteral("seed"));
+    if (seed.isUndefined() || seed.isNull())
+        r.seed = QRandomGenerator::global()->bounded(2147483647); // stored, so a rerun paints the same images
+    else if (isWholeNumber(seed, 0, 9007199254740991.0))
+        r.seed = qint64(seed.toDouble());
+    else
+        throw ApiError::validation(QStringLiteral("parameters.seed must be a whole number from 0 to 2^53-1"));
+    const qint64 unitCost = settings().costOverrides.value(r.modelId, model.value(QStringLiteral("cost")).toInteger());
+    r.cost = unitCost * r.numOutputs;
+    return r;
+}
+
+QByteArray oneGeneration(ServerContext &context, const QString &userId, const QString &id)
+{
+    const QByteArray array = GenerationService(context.db).readJson(userId, {id});
+    if (array.size() <= 2)
+        throw ApiError::notFound(QStringLiteral("generation"));
+    return array.mid(1, array.size() - 2);
+}
+
+HttpResponse fileResponse(ServerContext &context, RequestContext &rc)
+{
+    const OutputRef output = OutputService(context.db).find(rc.userId, rc.param(QStringLiteral("id")));
+    const QString variant = rc.request.queryValue(QStringLiteral("variant"));
+    const bool thumb = variant == QLatin1String("thumb");
+    if (!thumb && !variant.isEmpty() && variant != QLatin1String("full"))
+        throw ApiError::validation(QStringLiteral("variant must be thumb or full"));
+    const QString key = thumb ? output.thumbKey : output.storageKey;
+    if (key.isEmpty() || output.sha256.isEmpty())
+        throw ApiError::notFound(QStringLiteral("file"));
+    // The thumbnail is made deterministically from the original, so the original's hash names it too.
+    const QByteArray etag = '"' + output.sha256.toLatin1() + (thumb ? "-thumb" : "") + '"';
+    HttpResponse response;
+    response.setHeader("ETag", etag);
+    response.setHeader("Cache-Control", "private, max-age=31536000, immutable");
+    const QByteArray match = rc.request.header("if-none-match");
+    if (!match.isEmpty() && (match.trimmed() == "*" || match.split(',').contains(etag) || match.contains(etag))) {
+        response.status = 304;
+        response.contentType.clear();
+        return response;
+    }
+    const auto bytes = ObjectStore(context.config.storagePath).get(key);
+    if (!bytes)
+        throw ApiError::notFound(QStringLiteral("file"));
+    response.body = *bytes;
+    response.contentType = key.endsWith(QLatin1String(".webp")) ? "image/webp"
+                           : key.endsWith(QLatin1String(".jpg")) ? "image/jpeg" : "image/png";
+    return response;
+}
+} // namespace
+
+void addGenerateRoutes(Router &router, ServerContext &context)
+{
+    router.add("POST", QStringLiteral("/api/generate"), [&context](RequestContext &rc) {
+        const GenerateRequest request = parseGenerate(jsonbody::object(rc.request));
+        const SessionAccess access = AccessControl(context.db).session(context.db.connection(), rc.userId, request.sessionId);
+        AccessControl::requireContributor(access.project);
+        const int limit = settings().generateRateLimit;
+        if (limit > 0) {
+            const RateDecision decision = context.rateLimits.hit(QStringLiteral("generate:") + rc.userId, limit, 60);
+            if (!decision.allowed)
+                throw ApiError::rateLimited(decision.retryAfterSeconds);
+        }
+        const SubmitResult result = GenerationService(context.db).submit(rc.userId, access, request,
+                                                                        WorkerSettings::fromEnvironment().maxAttempts);
+        if (result.created)
+            WorkerPool::notify();
+        JsonWriter w(160);
+        w.beginObject().field("id", result.id).field("clientId", result.clientId).field("status", result.status).endObject();
+        return rawJsonResponse(result.created ? 202 : 200, w.take());
+    });
+
+    router.add("POST", QStringLiteral("/api/generations/status"), [&context](RequestContext &rc) {
+        const QJsonValue value = jsonbody::object(rc.request).value(QStringLiteral("ids"));
+        if (!value.isArray() || value.toArray().size() > kStatusIdsMax)
+            throw ApiError::validation(QStringLiteral("ids must be an array of at most %1 ids").arg(kStatusIdsMax));
+        QStringList ids;
+        for (const QJsonValue &id : value.toArray()) {
+            if (!id.isString() || !isUuid(id.toString()))
+                throw ApiError::validation(QStringLiteral("ids must hold generation ids"));
+            if (!ids.contains(id.toString().toLower()))
+                ids << id.toString().toLower();
+        }
+        return rawJsonResponse(200, "{\"data\":" + GenerationService(context.db).readJson(rc.userId, ids) + '}');
+    });
+
+    router.add("GET", QStringLiteral("/api/generations/{id}"), [&context](RequestContext &rc) {
+        const GenerationRef generation = GenerationService(context.db).find(rc.userId, rc.param(QStringLiteral("id")));
+        return rawJsonResponse(200, oneGeneration(context, rc.userId, generation.id));
+    });
+
+    router.add("PUT", QStringLiteral("/api/generations/{id}/cancel"), [&context](RequestContext &rc) {
+        GenerationService service(context.db);
+        const GenerationRef generation = service.find(rc.userId, rc.param(QStringLiteral("id")));
+        OutputService::requireOwnerOrCreator(generation.access, generation.userId, rc.userId);
+        ObjectStore store(context.config.storagePath);
+        service.cancel(generation, store);
+        return rawJsonResponse(200, oneGeneration(context, rc.userId, generation.id));
+    });
+
+    router.add("DELETE", QStringLiteral("/api/generations/{id}"), [&context](RequestContext &rc) {
+        GenerationService service(context.db);
+        const GenerationRef generation = service.find(rc.userId, rc.param(QStringLiteral("id")));
+        OutputService::requireOwnerOrCreator(generation.access, generation.userId, rc.userId);
+        ObjectStore store(context.config.storagePath);
+        service.remove(generation, store);
+        return noContent();
+    });
+
+    router.add("GET", QStringLiteral("/api/outputs/{id}/file"), [&context](RequestContext &rc) { return fileResponse(context, rc); });
+
+    router.add("PATCH", QStringLiteral("/api/outputs/{id}"), [&context](RequestContext &rc) {
+        OutputService service(context.db);
+        const OutputRef output = service.find(rc.userId, rc.param(QStringLiteral("id")));
+        const auto starred = jsonbody::optionalBool(jsonbody::object(rc.request), QStringLiteral("isStarred"));
+        if (!starred)
+            throw ApiError::validation(QStringLiteral("isStarred is required"));
+        OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId);
+        return rawJsonResponse(200, service.setStarred(output, *starred));
+    });
+
+    router.add("DELETE", QStringLiteral("/api/outputs/{id}"), [&context](RequestContext &rc) {
+        OutputService service(context.db);
+        const OutputRef output = service.find(rc.userId, rc.param(QStringLiteral("id")));
+        OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId);
+        ObjectStore store(context.config.storagePath);
+        service.remove(output, store);
+        return noContent();
+    });
+}
+
+} // namespace vesper::backend
