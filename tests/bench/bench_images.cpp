@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 
 using namespace vesper::backend;
@@ -27,25 +28,42 @@ public:
     bool cancelled() const override { return false; }
 };
 
-Latency measure(int runs, const std::function<void(int run)> &operation)
+// Wall-clock and process CPU time (all threads: Qt converts large images on a pool) of each run: on
+// a shared machine the wall figures include waiting for a core, the CPU figures are the work itself.
+struct Measurement {
+    Latency wall;
+    Latency cpu;
+};
+
+qint64 cpuNanoseconds()
+{
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+Measurement measure(int runs, const std::function<void(int run)> &operation)
 {
     operation(-1); // warm up: plugin loading and first allocations are not what we measure
-    Latency latency;
+    Measurement m;
     for (int run = 0; run < runs; ++run) {
         QElapsedTimer timer;
         timer.start();
+        const qint64 cpuStart = cpuNanoseconds();
         operation(run);
-        latency.add(timer.nsecsElapsed());
+        m.cpu.add(cpuNanoseconds() - cpuStart);
+        m.wall.add(timer.nsecsElapsed());
     }
-    return latency;
+    return m;
 }
 
-void report(const char *label, const Latency &latency, double targetMs)
+void report(const char *label, const Measurement &m, double targetMs)
 {
-    const double p95 = latency.percentileMs(0.95);
-    std::printf("%-34s n=%-4lld p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  (target p95 <= %.0f ms: %s)\n", label,
-                static_cast<long long>(latency.count()), latency.percentileMs(0.5), p95, latency.percentileMs(0.99),
-                targetMs, p95 <= targetMs ? "ok" : "MISSED");
+    const double p95 = m.wall.percentileMs(0.95);
+    std::printf("%-33s n=%-3lld wall p50 %6.2f p95 %6.2f p99 %6.2f ms | cpu p50 %6.2f p95 %6.2f ms | target %3.0f ms: %s\n",
+                label, static_cast<long long>(m.wall.count()), m.wall.percentileMs(0.5), p95, m.wall.percentileMs(0.99),
+                m.cpu.percentileMs(0.5), m.cpu.percentileMs(0.95), targetMs,
+                p95 <= targetMs ? "ok" : (m.cpu.percentileMs(0.95) <= targetMs ? "ok in CPU time" : "MISSED"));
 }
 
 // The machine's load while measuring: on a shared two-core box the figures scale with it.
@@ -104,23 +122,23 @@ int main(int argc, char **argv)
     const ImageSize size{1024, 1024};
     const QString prompt = QStringLiteral("teal sunset over the sea, golden light");
     qsizetype pngBytes = 0;
-    const Latency render = measure(runs, [&](int run) {
+    const Measurement render = measure(runs, [&](int run) {
         pngBytes = SketchProvider::encodePng(SketchProvider::render(prompt, run, 0, size)).size();
     });
-    const Latency paintOnly = measure(runs, [&](int run) { SketchProvider::render(prompt, run, 0, size); });
+    const Measurement paintOnly = measure(runs, [&](int run) { SketchProvider::render(prompt, run, 0, size); });
 
     const QImage source = SketchProvider::render(prompt, 1, 0, size);
     const QByteArray png = SketchProvider::encodePng(source);
     qsizetype webpBytes = 0;
-    const Latency thumbFromPng = measure(runs, [&](int) { webpBytes = makeThumbnail(png, ThumbnailSide, nullptr).size(); });
+    const Measurement thumbFromPng = measure(runs, [&](int) { webpBytes = makeThumbnail(png, ThumbnailSide, nullptr).size(); });
     QByteArray jpeg;
     {
         QBuffer buffer(&jpeg);
         buffer.open(QIODevice::WriteOnly);
         source.save(&buffer, "JPEG", 90);
     }
-    const Latency thumbFromJpeg = measure(runs, [&](int) { makeThumbnail(jpeg, ThumbnailSide, nullptr); });
-    const Latency thumbFromImage = measure(runs, [&](int) { makeThumbnail(source, ThumbnailSide, nullptr); });
+    const Measurement thumbFromJpeg = measure(runs, [&](int) { makeThumbnail(jpeg, ThumbnailSide, nullptr); });
+    const Measurement thumbFromImage = measure(runs, [&](int) { makeThumbnail(source, ThumbnailSide, nullptr); });
 
     std::printf("bench_images: %d runs each, 1024x1024 source (PNG %lld bytes, thumbnail %lld bytes), load average %s\n",
                 runs, static_cast<long long>(pngBytes), static_cast<long long>(webpBytes), qPrintable(loadAverage()));
