@@ -28,10 +28,15 @@ ProjectPage ProjectRepository::listWithThumbnails(const QString &userId, bool in
                                       "WHERE p.owner_id = :u%1 ORDER BY p.updated_at DESC, p.id DESC LIMIT :n) AS mine")
                            .arg(keyset);
     if (includeShared) {
-        branches += QStringLiteral(" UNION ALL SELECT * FROM (SELECT p.id, p.updated_at, m.role FROM project_members m "
-                                   "JOIN projects p ON p.id = m.project_id WHERE m.user_id = :u AND p.is_shared%1 "
-                                   "ORDER BY p.updated_at DESC, p.id DESC LIMIT :n) AS shared")
-                        .arg(keyset);
+        // project_members carries its project's sort key and sharing flag (migration 0003), so this
+        // branch is an index walk too, not a sort of every membership.
+        const QString memberKeyset = after ? QStringLiteral(" AND (m.project_updated_at, m.project_id) < (%1, :cid)")
+                                                 .arg(d.timeParam(QStringLiteral(":ct")))
+                                           : QString();
+        branches += QStringLiteral(" UNION ALL SELECT * FROM (SELECT m.project_id AS id, m.project_updated_at AS updated_at, m.role "
+                                   "FROM project_members m WHERE m.user_id = :u AND m.project_shared%1 "
+                                   "ORDER BY m.project_updated_at DESC, m.project_id DESC LIMIT :n) AS shared")
+                        .arg(memberKeyset);
     }
     const QString sql = QStringLiteral("SELECT %1, x.role FROM (%2) AS x JOIN projects p ON p.id = x.id %3 "
                                        "ORDER BY x.updated_at DESC, x.id DESC LIMIT :n")
