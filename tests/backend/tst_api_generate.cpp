@@ -11,6 +11,9 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 #include <QThread>
 #include <QUuid>
@@ -150,6 +153,7 @@ private Q_SLOTS:
     void badInput();
     void queuedCancelCreditsAndRateLimit();
     void killWithJobsInFlight();
+    void claimUsesIndex();
 };
 
 void TestApiGenerate::initTestCase()
@@ -355,6 +359,17 @@ void TestApiGenerate::cancelWhileRunning()
         EXPECT_STATUS(reply, 202);
         ids << reply.json.value(QStringLiteral("id")).toString();
     }
+    // One while it runs: the worker sees the request and ends it as cancelled (unless it finished first).
+    QElapsedTimer timer;
+    timer.start();
+    QString seen;
+    while (timer.elapsed() < 20000 && seen != QLatin1String("processing") && seen != QLatin1String("completed")) {
+        const Reply reply = m_f.client->post(QStringLiteral("/api/generations/status"), {{QStringLiteral("ids"), QJsonArray{ids.at(2)}}},
+                                             user.accessToken);
+        seen = reply.data().first().toObject().value(QStringLiteral("status")).toString();
+    }
+    const Reply running = m_f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(ids.at(2)), {}, user.accessToken);
+    QVERIFY2(running.status == 200 || running.status == 409, qPrintable(describe(running)));
     // Cancel the newest first: those are still queued; older ones may be running or done.
     for (auto it = ids.crbegin(); it != ids.crend(); ++it) {
         const Reply reply = m_f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(*it), {}, user.accessToken);
@@ -376,7 +391,8 @@ void TestApiGenerate::cancelWhileRunning()
                      qPrintable(folder.entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).join(QLatin1Char(' '))));
         }
     }
-    qInfo("cancel: %d completed, %d cancelled", completed, cancelled);
+    qInfo("cancel: %d completed, %d cancelled; the one cancelled while %s ended %s", completed, cancelled, qPrintable(seen),
+          qPrintable(m_f.waitFinished(user, ids.at(2)).value(QStringLiteral("status")).toString()));
     QVERIFY(cancelled >= 1);
     QCOMPARE(m_f.credits(user), before - 8 * completed);
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
@@ -531,6 +547,49 @@ void TestApiGenerate::killWithJobsInFlight()
     QCOMPARE(f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs")).toInt(), 0);
     QCOMPARE(f.credits(user), 1000 - 2 * kJobs);
     QCOMPARE(f.ledger(user), f.credits(user));
+}
+
+void TestApiGenerate::claimUsesIndex()
+{
+    // The worker's claim statement (jobqueue.cpp), explained on the test server's database.
+    const QString url = m_f.server->dbUrl();
+    const bool sqlite = url.startsWith(QLatin1String("sqlite:"));
+    QSqlDatabase db;
+    {
+        db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), QStringLiteral("plans"));
+        if (sqlite) {
+            db.setDatabaseName(url.mid(7));
+        } else {
+            const QUrl parsed(url);
+            db.setHostName(parsed.host());
+            db.setPort(parsed.port(5432));
+            db.setUserName(parsed.userName());
+            db.setPassword(parsed.password());
+            db.setDatabaseName(parsed.path().mid(1));
+        }
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+    }
+    const QString now = sqlite ? QStringLiteral("1") : QStringLiteral("TIMESTAMPTZ 'epoch'");
+    const QString claim = QStringLiteral("UPDATE jobs SET lease_owner = 'w', lease_expires_at = %1, attempts = attempts + 1 "
+                                         "WHERE generation_id = (SELECT generation_id FROM jobs WHERE (lease_owner IS NULL OR "
+                                         "lease_expires_at < %1) AND run_after <= %1 ORDER BY priority DESC, run_after LIMIT 1%2) "
+                                         "RETURNING generation_id, attempts, max_attempts")
+                              .arg(now, sqlite ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"));
+    QSqlQuery q(db);
+    if (!sqlite)
+        QVERIFY(q.exec(QStringLiteral("SET enable_seqscan = off"))); // only a missing index leaves a Seq Scan
+    QVERIFY2(q.exec((sqlite ? QStringLiteral("EXPLAIN QUERY PLAN ") : QStringLiteral("EXPLAIN ")) + claim), qPrintable(q.lastError().text()));
+    QStringList plan;
+    while (q.next())
+        plan << q.value(sqlite ? 3 : 0).toString();
+    const QString text = plan.join(QLatin1Char('\n'));
+    QVERIFY2(text.contains(QLatin1String("jobs_claim")), qPrintable(text));
+    QVERIFY2(!text.contains(QLatin1String("TEMP B-TREE")) && !text.contains(QLatin1String("Seq Scan")) && !text.contains(QLatin1String("Sort")),
+             qPrintable(text));
+    q = QSqlQuery();
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("plans"));
 }
 
 QTEST_GUILESS_MAIN(TestApiGenerate)

@@ -3,6 +3,7 @@
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
 #include "backend/generation/generationservice.h"
+#include "backend/generation/jobsink.h"
 #include "backend/generation/provider.h"
 #include "backend/generation/providerregistry.h"
 #include "backend/repositories/projectstats.h"
@@ -31,87 +32,6 @@ int envInt(const QProcessEnvironment &env, const char *name, int fallback, int m
     return ok && value >= min && value <= max ? value : fallback;
 }
 
-/// Progress, heartbeat, timeout and cancellation for one running job.
-class JobSink final : public ProgressSink {
-public:
-    enum class Stop { None, Cancelled, TimedOut, LeaseLost, Shutdown };
-
-    JobSink(Database &database, JobQueue &queue, const QString &generationId, const QString &owner,
-            const WorkerSettings &settings, const std::atomic<bool> &stopping)
-        : m_database(database), m_queue(queue), m_id(generationId), m_owner(owner), m_settings(settings), m_stopping(stopping)
-    {
-        m_clock.start();
-    }
-
-    void progress(int percent, bool estimate) override
-    {
-        heartbeat();
-        percent = qBound(0, percent, 99); // 100 is written with the outputs
-        if (percent < m_written + 10) // one write per ten points keeps the database and the feed quiet
-            return;
-        try {
-            QSqlDatabase db = m_database.connection();
-            Transaction tx(m_database, db);
-            SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
-                                          "WHERE id = :g AND status = 'processing'"));
-            q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
-                .bind(QStringLiteral(":g"), m_id).exec();
-            tx.commit();
-            m_written = percent;
-        } catch (const std::exception &e) {
-            qCWarning(lcServer) << "progress write failed for generation" << m_id << e.what();
-        }
-    }
-
-    bool cancelled() const override
-    {
-        if (m_stop != Stop::None)
-            return true;
-        if (m_stopping.load())
-            m_stop = Stop::Shutdown;
-        else if (m_clock.elapsed() > qint64(m_settings.timeoutSeconds) * 1000)
-            m_stop = Stop::TimedOut;
-        else if (m_clock.elapsed() - m_lastCancelCheck >= 250) {
-            m_lastCancelCheck = m_clock.elapsed();
-            try {
-                if (m_queue.cancelRequested(m_id))
-                    m_stop = Stop::Cancelled;
-            } catch (const std::exception &) {
-                // A database hiccup is not a cancel; the next check tries again.
-            }
-        }
-        const_cast<JobSink *>(this)->heartbeat();
-        return m_stop != Stop::None;
-    }
-
-    Stop stop() const { return m_stop; }
-
-private:
-    void heartbeat()
-    {
-        const qint64 interval = qint64(m_settings.leaseSeconds) * 1000 / 3;
-        if (m_clock.elapsed() - m_lastBeat < interval || m_stop == Stop::LeaseLost)
-            return;
-        m_lastBeat = m_clock.elapsed();
-        try {
-            if (!m_queue.extend(m_id, m_owner, m_settings.leaseSeconds))
-                m_stop = Stop::LeaseLost; // expired and taken by another worker, or the job is gone
-        } catch (const std::exception &) {
-        }
-    }
-
-    Database &m_database;
-    JobQueue &m_queue;
-    QString m_id;
-    QString m_owner;
-    const WorkerSettings &m_settings;
-    const std::atomic<bool> &m_stopping;
-    QElapsedTimer m_clock;
-    int m_written = 0;
-    qint64 m_lastBeat = 0;
-    mutable qint64 m_lastCancelCheck = 0;
-    mutable Stop m_stop = Stop::None;
-};
 } // namespace
 
 const WorkerSettings &WorkerSettings::fromEnvironment()

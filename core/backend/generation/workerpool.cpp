@@ -110,6 +110,21 @@ void WorkerPool::startFor(ServerContext &context)
         QMutexLocker locker(&poolsMutex());
         pools().insert(&context, pool);
     }
+    auto &metrics = MetricsRegistry::instance();
+    metrics.describe(QStringLiteral("vesper_queue_depth"), QStringLiteral("gauge"), QStringLiteral("Generation jobs not finished yet."));
+    metrics.describe(QStringLiteral("vesper_job_duration_seconds"), QStringLiteral("histogram"), QStringLiteral("Provider run time by provider."));
+    metrics.describe(QStringLiteral("vesper_provider_errors_total"), QStringLiteral("counter"), QStringLiteral("Provider errors by provider and kind."));
+    metrics.addCallbackGauge(QStringLiteral("vesper_queue_depth"), [] {
+        // Read through whichever pool is running; the lock keeps it alive while the query runs.
+        QMutexLocker locker(&poolsMutex());
+        if (pools().isEmpty())
+            return 0.0;
+        try {
+            return double(JobQueue(pools().begin().value()->m_database).depth());
+        } catch (const std::exception &) {
+            return -1.0;
+        }
+    });
     pool->start();
 }
 

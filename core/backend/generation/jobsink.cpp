@@ -1,0 +1,74 @@
+#include "backend/generation/jobsink.h"
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "backend/generation/jobqueue.h"
+#include "common/logging.h"
+
+namespace vesper::backend {
+namespace {
+constexpr qint64 kCancelPollMs = 100;
+}
+
+JobSink::JobSink(Database &database, JobQueue &queue, const QString &generationId, const QString &owner,
+                 const WorkerSettings &settings, const std::atomic<bool> &stopping)
+    : m_database(database), m_queue(queue), m_id(generationId), m_owner(owner), m_settings(settings), m_stopping(stopping)
+{
+    m_clock.start();
+}
+
+void JobSink::progress(int percent, bool estimate)
+{
+    heartbeat();
+    percent = qBound(0, percent, 99); // 100 is written with the outputs
+    if (percent < m_written + 10) // one write per ten points keeps the database and the feed quiet
+        return;
+    try {
+        QSqlDatabase db = m_database.connection();
+        Transaction tx(m_database, db);
+        SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
+                                      "WHERE id = :g AND status = 'processing'"));
+        q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
+            .bind(QStringLiteral(":g"), m_id).exec();
+        tx.commit();
+        m_written = percent;
+    } catch (const std::exception &e) {
+        qCWarning(lcServer) << "progress write failed for generation" << m_id << e.what();
+    }
+}
+
+bool JobSink::cancelled() const
+{
+    if (m_stop != Stop::None)
+        return true;
+    if (m_stopping.load()) {
+        m_stop = Stop::Shutdown;
+    } else if (m_clock.elapsed() > qint64(m_settings.timeoutSeconds) * 1000) {
+        m_stop = Stop::TimedOut;
+    } else if (m_clock.elapsed() - m_lastCancelCheck >= kCancelPollMs) {
+        m_lastCancelCheck = m_clock.elapsed();
+        try {
+            if (m_queue.cancelRequested(m_id))
+                m_stop = Stop::Cancelled;
+        } catch (const std::exception &) {
+            // A database hiccup is not a cancel; the next check tries again.
+        }
+    }
+    heartbeat();
+    return m_stop != Stop::None;
+}
+
+void JobSink::heartbeat() const
+{
+    const qint64 interval = qint64(m_settings.leaseSeconds) * 1000 / 3;
+    if (m_clock.elapsed() - m_lastBeat < interval || m_stop == Stop::LeaseLost)
+        return;
+    m_lastBeat = m_clock.elapsed();
+    try {
+        if (!m_queue.extend(m_id, m_owner, m_settings.leaseSeconds))
+            m_stop = Stop::LeaseLost; // expired and taken by another worker, or the job is gone
+    } catch (const std::exception &) {
+    }
+}
+
+} // namespace vesper::backend

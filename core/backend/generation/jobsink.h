@@ -1,0 +1,45 @@
+#pragma once
+// What a running provider reports to: progress written at most every ten points (each write a new
+// rev), the lease heartbeat, the provider timeout, shutdown, and cancel requests polled from the jobs row.
+#include "backend/generation/jobrunner.h"
+#include "backend/generation/provider.h"
+
+#include <QElapsedTimer>
+#include <QString>
+#include <atomic>
+
+namespace vesper::backend {
+
+class Database;
+class JobQueue;
+
+/// Progress, heartbeat, timeout and cancellation for one running job.
+class JobSink final : public ProgressSink {
+public:
+    enum class Stop { None, Cancelled, TimedOut, LeaseLost, Shutdown };
+
+    JobSink(Database &database, JobQueue &queue, const QString &generationId, const QString &owner,
+            const WorkerSettings &settings, const std::atomic<bool> &stopping);
+
+    void progress(int percent, bool estimate) override;
+    bool cancelled() const override;
+    /// Why the sink told the provider to stop, if it did.
+    Stop stop() const { return m_stop; }
+
+private:
+    void heartbeat() const;
+
+    Database &m_database;
+    JobQueue &m_queue;
+    QString m_id;
+    QString m_owner;
+    const WorkerSettings &m_settings;
+    const std::atomic<bool> &m_stopping;
+    QElapsedTimer m_clock;
+    int m_written = 0;
+    mutable qint64 m_lastBeat = 0;
+    mutable qint64 m_lastCancelCheck = 0;
+    mutable Stop m_stop = Stop::None;
+};
+
+} // namespace vesper::backend
