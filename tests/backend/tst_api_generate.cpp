@@ -513,7 +513,7 @@ void TestApiGenerate::killWithJobsInFlight()
                      &error),
              qPrintable(error));
     const TestUser &user = f.owner;
-    constexpr int kJobs = 20;
+    constexpr int kJobs = 50;
     QStringList ids;
     for (int i = 0; i < kJobs; ++i) {
         const Reply reply = f.client->post(QStringLiteral("/api/generate"),

@@ -3,6 +3,7 @@
 #include "backend/db/dberror.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
+#include "backend/generation/writegate.h"
 #include "backend/generation/jobqueue.h"
 #include "backend/http/apierror.h"
 #include "backend/repositories/changelog.h"
@@ -58,6 +59,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
     try {
+        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
@@ -178,6 +180,7 @@ void GenerationService::cancel(const GenerationRef &generation, ObjectStore &sto
 {
     QSqlDatabase db = m_database.connection();
     {
+        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         QString status;
         {
@@ -204,6 +207,7 @@ void GenerationService::remove(const GenerationRef &generation, ObjectStore &sto
 {
     QSqlDatabase db = m_database.connection();
     {
+        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         SqlQuery q(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1").arg(forUpdate(m_database)));
         q.bind(QStringLiteral(":g"), generation.id).exec();
@@ -237,6 +241,7 @@ bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &stor
                                            const QString &status, const QString &errorCode, const QString &errorMessage)
 {
     QSqlDatabase db = database.connection();
+    WriteGate gate(database);
     Transaction tx(database, db);
     QString userId, current;
     qint64 cost = 0;

@@ -2,6 +2,7 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
+#include "backend/generation/writegate.h"
 #include "common/clock.h"
 
 namespace vesper::backend {
@@ -51,6 +52,7 @@ std::optional<ClaimedJob> JobQueue::claim(const QString &owner, int leaseSeconds
             job = ClaimedJob{q.text(0), int(q.int64(1)), int(q.int64(2))};
     };
     if (m_database.isSqlite()) {
+        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         run();
         tx.commit();
@@ -62,6 +64,7 @@ std::optional<ClaimedJob> JobQueue::claim(const QString &owner, int leaseSeconds
 
 bool JobQueue::extend(const QString &generationId, const QString &owner, int leaseSeconds)
 {
+    WriteGate gate(m_database);
     SqlQuery q(m_database.connection(), QStringLiteral("UPDATE jobs SET lease_expires_at = %1 WHERE generation_id = :g AND lease_owner = :o")
                                             .arg(m_database.timeParam(QStringLiteral(":exp"))));
     q.bind(QStringLiteral(":exp"), nowMicros() + leaseSeconds * kSecond).bind(QStringLiteral(":g"), generationId)
@@ -71,6 +74,7 @@ bool JobQueue::extend(const QString &generationId, const QString &owner, int lea
 
 void JobQueue::retryLater(const QString &generationId, const QString &owner, qint64 delayMicros, const QString &error)
 {
+    WriteGate gate(m_database);
     SqlQuery q(m_database.connection(), QStringLiteral("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, run_after = %1, "
                                                        "last_error = :e WHERE generation_id = :g AND lease_owner = :o")
                                             .arg(m_database.timeParam(QStringLiteral(":after"))));
@@ -80,6 +84,7 @@ void JobQueue::retryLater(const QString &generationId, const QString &owner, qin
 
 void JobQueue::release(const QString &generationId, const QString &owner)
 {
+    WriteGate gate(m_database);
     SqlQuery q(m_database.connection(), QStringLiteral("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
                                                        "attempts = attempts - 1 WHERE generation_id = :g AND lease_owner = :o"));
     q.bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":o"), owner).exec();
