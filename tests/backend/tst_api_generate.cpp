@@ -154,6 +154,7 @@ private Q_SLOTS:
     void queuedCancelCreditsAndRateLimit();
     void killWithJobsInFlight();
     void claimUsesIndex();
+    void failureRetriesThenRefunds();
 };
 
 void TestApiGenerate::initTestCase()
@@ -222,6 +223,26 @@ void TestApiGenerate::lifecycle()
     EXPECT_STATUS(detail, 200);
     QCOMPARE(detail.json.value(QStringLiteral("outputs")).toArray().size(), 2);
     QCOMPARE(m_f.ledger(owner), m_f.credits(owner));
+
+    // Completion reached the read model and the feed in its transaction.
+    const QString thumbnail = api.get(QStringLiteral("/api/projects/") + m_f.projectId, owner.accessToken)
+                                  .json.value(QStringLiteral("thumbnailUrl")).toString();
+    QVERIFY2(thumbnail.contains(outputId) || thumbnail.contains(outputs.at(1).toObject().value(QStringLiteral("id")).toString()),
+             qPrintable(thumbnail));
+    const QJsonArray changes = api.get(QStringLiteral("/api/changes?since=0&limit=1000"), owner.accessToken)
+                                   .json.value(QStringLiteral("changes")).toArray();
+    int outputUpserts = 0;
+    bool completedSeen = false;
+    for (const QJsonValue &change : changes) {
+        const QJsonObject c = change.toObject();
+        const QJsonObject data = c.value(QStringLiteral("data")).toObject();
+        if (c.value(QStringLiteral("kind")).toString() == QLatin1String("output") && data.value(QStringLiteral("generationId")).toString() == id)
+            ++outputUpserts;
+        if (c.value(QStringLiteral("kind")).toString() == QLatin1String("generation") && c.value(QStringLiteral("id")).toString() == id)
+            completedSeen = data.value(QStringLiteral("status")).toString() == QLatin1String("completed");
+    }
+    QCOMPARE(outputUpserts, 2);
+    QVERIFY(completedSeen);
 
     const QString folder = m_f.server->dataDir() + QStringLiteral("/storage/%1/%2").arg(owner.id, id);
     for (const char *name : {"0.png", "0.thumb.webp", "1.png", "1.thumb.webp"})
@@ -590,6 +611,32 @@ void TestApiGenerate::claimUsesIndex()
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("plans"));
+}
+
+void TestApiGenerate::failureRetriesThenRefunds()
+{
+    // A file where the user's storage folder should be: every write fails, the job retries with
+    // backoff, then fails for good and the credits come back.
+    const TestUser user = m_f.newUser(QStringLiteral("failing"));
+    const QString session = m_f.sessionFor(user);
+    const qint64 before = m_f.credits(user);
+    QFile blocker(m_f.server->dataDir() + QStringLiteral("/storage/") + user.id);
+    QVERIFY(QDir().mkpath(m_f.server->dataDir() + QStringLiteral("/storage")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const Reply accepted = m_f.client->post(QStringLiteral("/api/generate"), generateBody(session, newClientId(), 2), user.accessToken);
+    EXPECT_STATUS(accepted, 202);
+    QCOMPARE(m_f.credits(user), before - 4);
+    const QString id = accepted.json.value(QStringLiteral("id")).toString();
+    const QJsonObject done = m_f.waitFinished(user, id, 60000);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("failed"),
+             QJsonDocument(done).toJson(QJsonDocument::Compact).constData());
+    QVERIFY(!done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty());
+    QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 0);
+    QCOMPARE(m_f.credits(user), before);
+    QCOMPARE(m_f.ledger(user), before);
+    QCOMPARE(m_f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE generation_id = ?"), {id}).toInt(), 0);
+    QVERIFY(blocker.remove());
 }
 
 QTEST_GUILESS_MAIN(TestApiGenerate)
