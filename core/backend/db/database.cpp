@@ -117,6 +117,9 @@ QSqlDatabase Database::open(const QString &name, QString *error)
     if (isSqlite()) {
         // WAL lets readers run beside the one writer; NORMAL sync is durable at checkpoints and
         // never corrupts; foreign keys are off by default in SQLite.
+        // QtSql reads text as UTF-16: a database stored in UTF-16 skips a conversion (and an
+        // allocation) per text value read. Takes effect only when the file is created.
+        q.exec(QStringLiteral("PRAGMA encoding = 'UTF-16le'"));
         for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                                    "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000",
                                    "PRAGMA cache_size=-65536", "PRAGMA mmap_size=268435456",
