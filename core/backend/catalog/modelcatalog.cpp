@@ -1,5 +1,6 @@
 #include "backend/catalog/modelcatalog.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QProcessEnvironment>
 
@@ -24,21 +25,41 @@ QJsonObject model(const QString &id, const QString &name, const QString &provide
 QJsonArray ModelCatalog::models()
 {
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Only sketch has an adapter so far: the remote providers are listed, unavailable, until theirs land.
+    const bool remoteAdaptersBuilt = false;
     const QStringList ratios{QStringLiteral("1:1"), QStringLiteral("4:3"), QStringLiteral("3:4"), QStringLiteral("16:9"), QStringLiteral("9:16")};
     const QStringList sizes{QStringLiteral("512"), QStringLiteral("1024")};
-    return QJsonArray{
+    QJsonArray catalogue{
         model(QStringLiteral("sketch"), QStringLiteral("Sketch (procedural, offline)"), QStringLiteral("sketch"), ratios, sizes, 4, 0, true,
               QStringLiteral("Built-in deterministic procedural images from the prompt and seed. Not a generative model: "
                              "it makes a fresh install work offline.")),
         model(QStringLiteral("a1111-sd"), QStringLiteral("Stable Diffusion (web UI)"), QStringLiteral("a1111"), ratios, sizes, 4, 1,
-              !env.value(QStringLiteral("VESPER_A1111_URL")).isEmpty(), QStringLiteral("A local Stable Diffusion web UI (VESPER_A1111_URL).")),
+              remoteAdaptersBuilt && !env.value(QStringLiteral("VESPER_A1111_URL")).isEmpty(), QStringLiteral("A local Stable Diffusion web UI (VESPER_A1111_URL); its adapter is not built yet.")),
         model(QStringLiteral("comfyui"), QStringLiteral("ComfyUI workflow"), QStringLiteral("comfyui"), ratios, sizes, 4, 1,
-              !env.value(QStringLiteral("VESPER_COMFYUI_URL")).isEmpty(), QStringLiteral("A local ComfyUI server (VESPER_COMFYUI_URL).")),
+              remoteAdaptersBuilt && !env.value(QStringLiteral("VESPER_COMFYUI_URL")).isEmpty(), QStringLiteral("A local ComfyUI server (VESPER_COMFYUI_URL); its adapter is not built yet.")),
         model(QStringLiteral("gemini-image"), QStringLiteral("Gemini image"), QStringLiteral("gemini"), ratios, {QStringLiteral("1024")}, 4, 4,
-              !env.value(QStringLiteral("GEMINI_API_KEY")).isEmpty(), QStringLiteral("Google Gemini image generation (GEMINI_API_KEY).")),
+              remoteAdaptersBuilt && !env.value(QStringLiteral("GEMINI_API_KEY")).isEmpty(), QStringLiteral("Google Gemini image generation (GEMINI_API_KEY); its adapter is not built yet.")),
         model(QStringLiteral("replicate-flux"), QStringLiteral("FLUX on Replicate"), QStringLiteral("replicate"), ratios, sizes, 4, 3,
-              !env.value(QStringLiteral("REPLICATE_API_TOKEN")).isEmpty(), QStringLiteral("Replicate predictions (REPLICATE_API_TOKEN).")),
+              remoteAdaptersBuilt && !env.value(QStringLiteral("REPLICATE_API_TOKEN")).isEmpty(), QStringLiteral("Replicate predictions (REPLICATE_API_TOKEN); its adapter is not built yet.")),
     };
+    // VESPER_MODEL_COSTS="sketch=2,a1111-sd=1": this server's prices, shown and charged alike.
+    QHash<QString, qint64> costs;
+    for (const QString &pair : env.value(QStringLiteral("VESPER_MODEL_COSTS")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        bool ok = false;
+        const qint64 cost = eq > 0 ? pair.mid(eq + 1).trimmed().toLongLong(&ok) : -1;
+        if (eq > 0 && ok && cost >= 0)
+            costs.insert(pair.left(eq).trimmed(), cost);
+    }
+    for (qsizetype i = 0; i < catalogue.size(); ++i) {
+        QJsonObject entry = catalogue.at(i).toObject();
+        const QString id = entry.value(QStringLiteral("id")).toString();
+        if (costs.contains(id)) {
+            entry.insert(QStringLiteral("cost"), costs.value(id));
+            catalogue.replace(i, entry);
+        }
+    }
+    return catalogue;
 }
 
 } // namespace vesper::backend

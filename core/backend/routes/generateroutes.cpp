@@ -30,7 +30,6 @@ constexpr int kStatusIdsMax = 100;
 
 struct Settings {
     int generateRateLimit = 20;
-    QHash<QString, qint64> costOverrides; // VESPER_MODEL_COSTS="sketch=2,a1111-sd=1": this server's prices
     QJsonArray models;
 };
 
@@ -43,12 +42,6 @@ const Settings &settings()
         const int limit = env.value(QStringLiteral("VESPER_GENERATE_RATE_LIMIT")).toInt(&ok);
         if (ok && limit >= 0)
             result.generateRateLimit = limit;
-        for (const QString &pair : env.value(QStringLiteral("VESPER_MODEL_COSTS")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const qsizetype eq = pair.indexOf(QLatin1Char('='));
-            const qint64 cost = eq > 0 ? pair.mid(eq + 1).trimmed().toLongLong(&ok) : -1;
-            if (eq > 0 && ok && cost >= 0)
-                result.costOverrides.insert(pair.left(eq).trimmed(), cost);
-        }
         result.models = ModelCatalog::models();
         return result;
     }();
@@ -101,7 +94,7 @@ GenerateRequest parseGenerate(const QJsonObject &body)
         r.seed = qint64(seed.toDouble());
     else
         throw ApiError::validation(QStringLiteral("parameters.seed must be a whole number from 0 to 2^53-1"));
-    const qint64 unitCost = settings().costOverrides.value(r.modelId, model.value(QStringLiteral("cost")).toInteger());
+    const qint64 unitCost = model.value(QStringLiteral("cost")).toInteger();
     r.cost = unitCost * r.numOutputs;
     return r;
 }
