@@ -10,6 +10,8 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <map>
+#include <mutex>
+#include <sqlite3.h>
 
 namespace vesper::backend {
 
@@ -71,6 +73,14 @@ Database::Database(DbConfig config)
     : m_config(std::move(config))
     , m_instance(++s_instances)
 {
+    // Before SQLite initializes (on the first open): every connection stays on the thread that
+    // opened it, so SQLite's per-connection mutexes and its global allocation statistics (a mutex
+    // taken on every malloc) are pure overhead. Too late once initialized: then it is a no-op.
+    static std::once_flag configured;
+    std::call_once(configured, [] {
+        sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
 }
 
 Database::~Database()
