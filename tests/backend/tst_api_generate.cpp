@@ -2,6 +2,7 @@
 // milliseconds, run in the background, files with thumbnails and caching, credits that always
 // balance, idempotency under concurrency, cancel, delete, visibility of files, bad input, and a
 // server killed with jobs in flight.
+#include "replycheck.h"
 #include "testclient.h"
 #include "testdata.h"
 #include "testserver.h"
@@ -21,15 +22,6 @@
 using namespace vesper::test;
 
 namespace {
-QString describe(const Reply &reply)
-{
-    return QStringLiteral("HTTP %1 %2%3").arg(reply.status).arg(QString::fromUtf8(reply.body.left(600)), reply.networkError);
-}
-
-#define EXPECT_STATUS(reply, expected)                                                                                   \
-    QVERIFY2((reply).status == (expected),                                                                              \
-             qPrintable(QStringLiteral("expected HTTP %1, got %2").arg(expected).arg(describe(reply))))
-
 QString newClientId()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);

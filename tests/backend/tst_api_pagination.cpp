@@ -1,9 +1,13 @@
 // Keyset pagination: walking every page of the project list (owner and member, scope mine and all),
 // the generations list and the images list returns each row exactly once and in order, although many
 // rows share the exact same timestamp; limits at their bounds; malformed cursors are a 400.
+#include "apifixtures.h"
+#include "jsonrows.h"
+#include "replycheck.h"
 #include "testclient.h"
 #include "testdata.h"
 #include "testserver.h"
+#include "urlencode.h"
 
 #include <QJsonDocument>
 #include <QSet>
@@ -15,20 +19,6 @@
 using namespace vesper::test;
 
 namespace {
-
-QString describe(const Reply &reply)
-{
-    return QStringLiteral("HTTP %1 %2%3").arg(reply.status).arg(QString::fromUtf8(reply.body.left(600)), reply.networkError);
-}
-
-#define EXPECT_STATUS(reply, expected)                                                                                   \
-    QVERIFY2((reply).status == (expected),                                                                              \
-             qPrintable(QStringLiteral("expected HTTP %1, got %2").arg(expected).arg(describe(reply))))
-
-QString enc(const QString &text)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(text));
-}
 
 /// A row's sort key: time descending, then id descending.
 struct Keyed {
@@ -95,12 +85,7 @@ private:
 
     QString createProject(const TestUser &owner, const QString &name, bool shared)
     {
-        const Reply reply = m_client->post(QStringLiteral("/api/projects"),
-                                           {{QStringLiteral("name"), name}, {QStringLiteral("isShared"), shared}},
-                                           owner.accessToken);
-        if (reply.status != 201)
-            qWarning() << "create project failed:" << describe(reply);
-        return reply.json.value(QStringLiteral("id")).toString();
+        return vesper::test::createProject(*m_client, owner, name, shared);
     }
 
     bool addMember(const TestUser &owner, const QString &projectId, const TestUser &member)
@@ -155,14 +140,6 @@ private:
             cursor = next.toString();
         }
         QFAIL("list did not end within 2000 pages");
-    }
-
-    static QStringList idsOf(const QList<QJsonObject> &rows)
-    {
-        QStringList ids;
-        for (const QJsonObject &row : rows)
-            ids << row.value(QStringLiteral("id")).toString();
-        return ids;
     }
 
     static void verifyWalk(const QStringList &actual, const QStringList &expected)
