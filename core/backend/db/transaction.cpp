@@ -11,6 +11,7 @@ namespace vesper::backend {
 Transaction::Transaction(Database &database, const QSqlDatabase &db)
     : m_db(db)
 {
+    m_gate.emplace(database);
     SqlQuery::run(m_db, database.isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
     m_open = true;
 }
@@ -21,12 +22,14 @@ Transaction::~Transaction()
         QSqlQuery q(m_db);
         q.exec(QStringLiteral("ROLLBACK"));
     }
+    m_gate.reset();
 }
 
 void Transaction::commit()
 {
     SqlQuery::run(m_db, QStringLiteral("COMMIT"));
     m_open = false;
+    m_gate.reset();
 }
 
 qint64 Transaction::allocateRevs(const QSqlDatabase &db, qint64 count)

@@ -1,7 +1,10 @@
 #pragma once
 // A write transaction that rolls back unless committed. On SQLite it starts with BEGIN IMMEDIATE so
 // the write lock is taken up front and two writers never deadlock upgrading a read lock.
+#include "backend/db/writegate.h"
+
 #include <QSqlDatabase>
+#include <optional>
 
 namespace vesper::backend {
 
@@ -21,6 +24,7 @@ public:
     static qint64 allocateRevs(const QSqlDatabase &db, qint64 count);
 
 private:
+    std::optional<WriteGate> m_gate; // held from BEGIN to COMMIT or ROLLBACK
     QSqlDatabase m_db;
     bool m_open = false;
 };

@@ -3,7 +3,7 @@
 #include "backend/db/dberror.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/generation/writegate.h"
+#include "backend/db/writegate.h"
 #include "backend/generation/jobqueue.h"
 #include "backend/http/apierror.h"
 #include "backend/repositories/changelog.h"

@@ -2,7 +2,7 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/generation/writegate.h"
+#include "backend/db/writegate.h"
 #include "common/clock.h"
 
 namespace vesper::backend {

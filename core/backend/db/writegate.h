@@ -1,5 +1,5 @@
 #pragma once
-// Queues this process's SQLite write transactions of the generation pipeline on one mutex. SQLite
+// Queues this process's SQLite write transactions on one mutex (every Transaction takes it). SQLite
 // admits one writer; a waiting writer otherwise sleeps in SQLite's busy handler (1, 2, 5 ... 100 ms
 // back-off) while others cut in, which made the accept latency's tail ten times its median.
 // Recursive, so a gated call inside a gated block cannot deadlock. A no-op on PostgreSQL.
