@@ -11,7 +11,7 @@ qint64 nowMicros()
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-QString formatTime(qint64 micros)
+void formatTimeAscii(qint64 micros, char *buffer)
 {
     // Hand-rolled: this runs for every time field of every row served, and QDateTime::toString
     // parses its format string on each call.
@@ -37,7 +37,6 @@ QString formatTime(qint64 micros)
     const qint64 day = doy - (153 * mp + 2) / 5 + 1;
     const qint64 month = mp < 10 ? mp + 3 : mp - 9;
     const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    char buffer[27];
     auto digits = [&buffer](int at, qint64 value, int count) {
         for (int i = at + count - 1; i >= at; --i, value /= 10)
             buffer[i] = char('0' + value % 10);
@@ -56,8 +55,13 @@ QString formatTime(qint64 micros)
     buffer[19] = '.';
     digits(20, fraction, 6);
     buffer[26] = 'Z';
-    const int length = 27;
-    return QString::fromLatin1(buffer, length);
+}
+
+QString formatTime(qint64 micros)
+{
+    char buffer[27];
+    formatTimeAscii(micros, buffer);
+    return QString::fromLatin1(buffer, 27);
 }
 
 qint64 parseTime(const QString &text)

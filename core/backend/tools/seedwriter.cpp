@@ -54,35 +54,15 @@ void appendInt(QByteArray &out, qint64 value)
     out.append(buf + pos, qsizetype(sizeof buf) - pos);
 }
 
-// An exact timestamptz literal ('2025-03-01 12:00:00.123456+00'), formatted without QDateTime
-// because the seeder writes millions of them (days-to-civil after H. Hinnant).
+// An exact timestamptz literal ('2025-03-01T12:00:00.123456Z'), written without QDateTime because
+// the seeder writes millions of them.
 void appendPgTime(QByteArray &out, qint64 micros)
 {
-    qint64 secs = micros / 1000000;
-    qint64 us = micros % 1000000;
-    if (us < 0) {
-        us += 1000000;
-        --secs;
-    }
-    qint64 days = secs / 86400;
-    qint64 sod = secs % 86400;
-    if (sod < 0) {
-        sod += 86400;
-        --days;
-    }
-    days += 719468;
-    const qint64 era = (days >= 0 ? days : days - 146096) / 146097;
-    const qint64 doe = days - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    const int day = int(doy - (153 * mp + 2) / 5 + 1);
-    const int month = int(mp < 10 ? mp + 3 : mp - 9);
-    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    char buf[48];
-    const int n = std::snprintf(buf, sizeof buf, "'%04lld-%02d-%02d %02d:%02d:%02d.%06d+00'", static_cast<long long>(year), month,
-                                day, int(sod / 3600), int(sod / 60 % 60), int(sod % 60), int(us));
-    out.append(buf, n);
+    char buffer[29];
+    buffer[0] = '\'';
+    formatTimeAscii(micros, buffer + 1);
+    buffer[28] = '\'';
+    out.append(buffer, 29);
 }
 } // namespace
 
