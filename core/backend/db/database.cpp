@@ -142,6 +142,7 @@ QSqlDatabase Database::open(const QString &name, QString *error)
         }
     } else {
         q.exec(QStringLiteral("SET TIME ZONE 'UTC'"));
+        q.exec(QStringLiteral("SET client_min_messages TO warning")); // no NOTICE lines on stderr
     }
     return db;
 }
