@@ -1,4 +1,6 @@
 #include "backend/catalog/modelcatalog.h"
+#include "common/circuitbreaker.h"
+#include "common/clock.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -51,13 +53,16 @@ QJsonArray ModelCatalog::models()
         if (eq > 0 && ok && cost >= 0)
             costs.insert(pair.left(eq).trimmed(), cost);
     }
+    const qint64 now = nowMicros();
     for (qsizetype i = 0; i < catalogue.size(); ++i) {
         QJsonObject entry = catalogue.at(i).toObject();
         const QString id = entry.value(QStringLiteral("id")).toString();
-        if (costs.contains(id)) {
+        if (costs.contains(id))
             entry.insert(QStringLiteral("cost"), costs.value(id));
-            catalogue.replace(i, entry);
-        }
+        // A provider whose breaker is open shows its models unavailable until a probe succeeds.
+        if (!CircuitBreakers::providers().available(entry.value(QStringLiteral("provider")).toString(), now))
+            entry.insert(QStringLiteral("available"), false);
+        catalogue.replace(i, entry);
     }
     return catalogue;
 }

@@ -12,6 +12,7 @@
 #include "backend/storage/thumbnailer.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/circuitbreaker.h"
 #include "common/metrics.h"
 #include "common/uuid.h"
 
@@ -128,6 +129,16 @@ void JobRunner::runJob(const ClaimedJob &claimed)
                                               QStringLiteral("this model is not available on this server"));
         return;
     }
+    // A provider that keeps failing is left alone until its breaker lets a probe through.
+    CircuitBreakers &breakers = CircuitBreakers::providers();
+    if (!breakers.allow(provider->id(), nowMicros())) {
+        ProviderResult unavailable;
+        unavailable.errorCode = QStringLiteral("UNAVAILABLE");
+        unavailable.errorMessage = QStringLiteral("the provider is failing; trying again later");
+        unavailable.transient = true;
+        retryOrFail(claimed, unavailable);
+        return;
+    }
     if (!markProcessing(job.id))
         return;
 
@@ -146,6 +157,8 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         return;
     }
     if (result.ok) {
+        breakers.recordSuccess(provider->id());
+        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
         complete(job, result.images);
         return;
     }
@@ -160,6 +173,11 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     }
     MetricsRegistry::instance().addCounter(QStringLiteral("vesper_provider_errors_total"),
                                            labels + QStringLiteral(",kind=\"%1\"").arg(result.errorCode));
+    if (result.transient) {
+        breakers.recordFailure(provider->id(), nowMicros());
+        const bool open = breakers.state(provider->id(), nowMicros()) != CircuitBreakers::State::Closed;
+        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, open ? 1 : 0);
+    }
     retryOrFail(claimed, result);
 }
 

@@ -1,0 +1,40 @@
+#pragma once
+// A circuit breaker per provider: after `threshold` failures in a row it opens, and callers are
+// told the provider is unavailable; after `cooldown` one probe call is let through (half-open),
+// and its success closes the breaker again. Thread-safe; time is injected for tests.
+#include <QHash>
+#include <QMutex>
+#include <QString>
+
+namespace vesper {
+
+class CircuitBreakers {
+public:
+    enum class State { Closed, Open, HalfOpen };
+
+    CircuitBreakers(int threshold = 5, qint64 cooldownMicros = 30LL * 1000000);
+    /// The process-wide breakers of the provider adapters.
+    static CircuitBreakers &providers();
+
+    /// Whether a call to key may go ahead now; in the half-open state only one probe at a time.
+    bool allow(const QString &key, qint64 nowMicros);
+    /// Whether key would be allowed now, without claiming the probe (for catalogues).
+    bool available(const QString &key, qint64 nowMicros) const;
+    void recordSuccess(const QString &key);
+    void recordFailure(const QString &key, qint64 nowMicros);
+    State state(const QString &key, qint64 nowMicros) const;
+
+private:
+    struct Breaker {
+        int failures = 0;
+        qint64 openedAt = 0;
+        bool open = false;
+        bool probing = false;
+    };
+    int m_threshold;
+    qint64 m_cooldown;
+    mutable QMutex m_mutex;
+    QHash<QString, Breaker> m_breakers;
+};
+
+} // namespace vesper
