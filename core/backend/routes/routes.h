@@ -15,5 +15,6 @@ void addSessionRoutes(Router &router, ServerContext &context);
 void addGenerationRoutes(Router &router, ServerContext &context);
 void addChangesRoutes(Router &router, ServerContext &context);
 void addGenerateRoutes(Router &router, ServerContext &context);
+void addUploadRoutes(Router &router, ServerContext &context);
 
 } // namespace vesper::backend

@@ -64,6 +64,7 @@ bool BackendServer::start(QString *error)
     addGenerationRoutes(*m_router, *m_context);
     addChangesRoutes(*m_router, *m_context);
     addGenerateRoutes(*m_router, *m_context);
+    addUploadRoutes(*m_router, *m_context);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_router, *m_context);
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_http = std::make_unique<HttpServer>(

@@ -1,0 +1,119 @@
+// POST /api/uploads: a reference image, checked by decoding (PNG, JPEG or WebP, whatever the
+// Content-Type says), re-encoded so no metadata survives, stored as a file and owned by the uploader.
+#include "backend/db/database.h"
+#include "backend/db/sqlquery.h"
+#include "backend/db/transaction.h"
+#include "backend/http/apierror.h"
+#include "backend/http/responses.h"
+#include "backend/http/router.h"
+#include "backend/routes/routes.h"
+#include "backend/server/servercontext.h"
+#include "backend/storage/objectstore.h"
+#include "backend/storage/thumbnailer.h"
+#include "common/clock.h"
+#include "common/uuid.h"
+
+#include <QBuffer>
+#include <QColorSpace>
+#include <QCryptographicHash>
+#include <QImage>
+#include <QImageWriter>
+
+namespace vesper::backend {
+namespace {
+constexpr int kJpegQuality = 92;
+constexpr int kWebpQuality = 90;
+
+struct Encoded {
+    QByteArray bytes;
+    QString extension;
+    QString mime;
+};
+
+/// The pixels of `bytes` written again in their own format; text chunks and EXIF are not carried over.
+Encoded reencode(const QByteArray &bytes, const QString &format)
+{
+    const QImage decoded = QImage::fromData(bytes, format.toLatin1().constData());
+    if (decoded.isNull())
+        throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
+    // A fresh image over the same pixels has no text; the colour space is kept so colours stay right.
+    QImage clean(decoded.constBits(), decoded.width(), decoded.height(), decoded.bytesPerLine(), decoded.format());
+    clean = clean.copy();
+    if (decoded.colorCount() > 0)
+        clean.setColorTable(decoded.colorTable());
+    clean.setColorSpace(decoded.colorSpace());
+    Encoded out;
+    QByteArray writerFormat;
+    int quality = -1;
+    if (format == QLatin1String("jpeg")) {
+        out = {{}, QStringLiteral("jpg"), QStringLiteral("image/jpeg")};
+        writerFormat = "jpeg";
+        quality = kJpegQuality;
+    } else if (format == QLatin1String("webp")) {
+        out = {{}, QStringLiteral("webp"), QStringLiteral("image/webp")};
+        writerFormat = "webp";
+        quality = kWebpQuality;
+    } else {
+        out = {{}, QStringLiteral("png"), QStringLiteral("image/png")};
+        writerFormat = "png";
+    }
+    QBuffer buffer(&out.bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, writerFormat);
+    if (quality >= 0)
+        writer.setQuality(quality);
+    if (!writer.write(clean))
+        throw ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("the image could not be encoded"));
+    return out;
+}
+
+HttpResponse upload(ServerContext &context, RequestContext &rc)
+{
+    const QByteArray &body = rc.request.body;
+    if (body.isEmpty())
+        throw ApiError::validation(QStringLiteral("the body must be the image bytes"));
+    int width = 0;
+    int height = 0;
+    QString format;
+    if (!decodeImageInfo(body, &width, &height, &format))
+        throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
+    const Encoded encoded = reencode(body, format);
+    const QString id = newUuidV7();
+    const QString key = rc.userId + QStringLiteral("/uploads/") + id + QLatin1Char('.') + encoded.extension;
+    ObjectStore store(context.config.storagePath);
+    QString error;
+    if (!ObjectStore::isSafeKey(key) || !store.put(key, encoded.bytes, &error))
+        throw ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("the upload could not be stored"));
+    const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(encoded.bytes, QCryptographicHash::Sha256).toHex());
+    const qint64 now = nowMicros();
+    try {
+        QSqlDatabase db = context.db.connection();
+        Transaction tx(context.db, db);
+        SqlQuery insert(db, QStringLiteral("INSERT INTO uploads (id, user_id, storage_key, mime, bytes, sha256, width, height, created_at) "
+                                           "VALUES (:id, :u, :k, :m, :b, :sha, :w, :h, %1)")
+                                .arg(context.db.timeParam(QStringLiteral(":now"))));
+        insert.bind(QStringLiteral(":id"), id).bind(QStringLiteral(":u"), rc.userId).bind(QStringLiteral(":k"), key)
+            .bind(QStringLiteral(":m"), encoded.mime).bind(QStringLiteral(":b"), qint64(encoded.bytes.size()))
+            .bind(QStringLiteral(":sha"), sha256).bind(QStringLiteral(":w"), width).bind(QStringLiteral(":h"), height)
+            .bind(QStringLiteral(":now"), now).exec();
+        tx.commit();
+    } catch (...) {
+        store.remove(key); // no file without its row
+        throw;
+    }
+    return jsonResponse(201, QJsonObject{{QStringLiteral("id"), id},
+                                         {QStringLiteral("mime"), encoded.mime},
+                                         {QStringLiteral("bytes"), qint64(encoded.bytes.size())},
+                                         {QStringLiteral("width"), width},
+                                         {QStringLiteral("height"), height},
+                                         {QStringLiteral("sha256"), sha256},
+                                         {QStringLiteral("createdAt"), formatTime(now)}});
+}
+} // namespace
+
+void addUploadRoutes(Router &router, ServerContext &context)
+{
+    router.add("POST", QStringLiteral("/api/uploads"), [&context](RequestContext &rc) { return upload(context, rc); });
+}
+
+} // namespace vesper::backend
