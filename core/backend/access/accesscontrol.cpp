@@ -81,6 +81,11 @@ void AccessControl::requireContributor(const ProjectAccess &access)
         throw ApiError::forbidden(QStringLiteral("viewers cannot change this project"));
 }
 
+QString AccessControl::sessionVisibleToUserSql()
+{
+    return QStringLiteral("(p.owner_id = :u OR (p.is_shared AND m.role IS NOT NULL AND NOT s.is_private))");
+}
+
 QString AccessControl::sessionVisibleSql(const QString &roleExpression)
 {
     return QStringLiteral("(%1 = 'owner' OR NOT s.is_private)").arg(roleExpression);

@@ -47,6 +47,9 @@ public:
     /// SQL condition: the session aliased `s` is visible to a caller whose role expression is
     /// `roleExpression` ('owner' sees private sessions; members do not).
     static QString sessionVisibleSql(const QString &roleExpression);
+    /// SQL condition: the session aliased `s`, of the project aliased `p`, is visible to the user
+    /// bound as `:u`, with `m` the LEFT JOINed project_members row of (p, :u).
+    static QString sessionVisibleToUserSql();
 
 private:
     Database &m_database;

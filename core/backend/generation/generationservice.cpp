@@ -1,9 +1,9 @@
 #include "backend/generation/generationservice.h"
+#include "backend/repositories/generationrepository.h"
 #include "backend/db/database.h"
 #include "backend/db/dberror.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/db/writegate.h"
 #include "backend/generation/jobqueue.h"
 #include "backend/http/apierror.h"
 #include "backend/repositories/changelog.h"
@@ -59,7 +59,6 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
     try {
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
@@ -128,15 +127,13 @@ QByteArray GenerationService::readJson(const QString &userId, const QStringList 
 {
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
-    JsonWriter w(ids.size() * 1500 + 16);
-    w.beginArray();
     if (ids.isEmpty())
-        return w.endArray().take();
+        return QByteArrayLiteral("[]");
     const QStringList names = placeholders(QStringLiteral("g"), ids.size());
     SqlQuery q(db, QStringLiteral("SELECT %1 FROM generations g JOIN sessions s ON s.id = g.session_id JOIN projects p ON p.id = g.project_id "
                                   "LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :u "
-                                  "WHERE g.id IN (%2) AND (p.owner_id = :u OR (p.is_shared AND m.role IS NOT NULL AND NOT s.is_private))")
-                       .arg(rowcodec::generationColumns(d), names.join(QLatin1Char(','))));
+                                  "WHERE g.id IN (%2) AND %3")
+                       .arg(rowcodec::generationColumns(d), names.join(QLatin1Char(',')), AccessControl::sessionVisibleToUserSql()));
     q.bind(QStringLiteral(":u"), userId);
     for (qsizetype i = 0; i < ids.size(); ++i)
         q.bind(names.at(i), ids.at(i));
@@ -149,38 +146,13 @@ QByteArray GenerationService::readJson(const QString &userId, const QStringList 
         generations.append(g.take());
         found << q.text(0);
     }
-    QHash<QString, QByteArray> outputs;
-    if (!found.isEmpty()) {
-        const QStringList outputNames = placeholders(QStringLiteral("o"), found.size());
-        SqlQuery o(db, QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.generation_id IN (%2) ORDER BY o2.created_at, o2.id")
-                           .arg(rowcodec::outputColumns(d), outputNames.join(QLatin1Char(','))));
-        for (qsizetype i = 0; i < found.size(); ++i)
-            o.bind(outputNames.at(i), found.at(i));
-        o.exec();
-        while (o.next()) {
-            QByteArray &list = outputs[o.text(1)];
-            JsonWriter one(512);
-            one.beginObject();
-            rowcodec::outputFields(one, o);
-            one.endObject();
-            if (!list.isEmpty())
-                list.append(',');
-            list.append(one.data());
-        }
-    }
-    for (qsizetype i = 0; i < generations.size(); ++i) {
-        w.beginObject().rawMembers(generations.at(i));
-        w.key("outputs").raw('[' + outputs.value(found.at(i)) + ']');
-        w.endObject();
-    }
-    return w.endArray().take();
+    return GenerationRepository(m_database).withOutputs(generations, found);
 }
 
 void GenerationService::cancel(const GenerationRef &generation, ObjectStore &store)
 {
     QSqlDatabase db = m_database.connection();
     {
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         QString status;
         {
@@ -207,7 +179,6 @@ void GenerationService::remove(const GenerationRef &generation, ObjectStore &sto
 {
     QSqlDatabase db = m_database.connection();
     {
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         SqlQuery q(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1").arg(forUpdate(m_database)));
         q.bind(QStringLiteral(":g"), generation.id).exec();
@@ -241,7 +212,6 @@ bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &stor
                                            const QString &status, const QString &errorCode, const QString &errorMessage)
 {
     QSqlDatabase db = database.connection();
-    WriteGate gate(database);
     Transaction tx(database, db);
     QString userId, current;
     qint64 cost = 0;

@@ -52,7 +52,6 @@ std::optional<ClaimedJob> JobQueue::claim(const QString &owner, int leaseSeconds
             job = ClaimedJob{q.text(0), int(q.int64(1)), int(q.int64(2))};
     };
     if (m_database.isSqlite()) {
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         run();
         tx.commit();

@@ -2,7 +2,6 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/db/writegate.h"
 #include "backend/generation/generationservice.h"
 #include "backend/generation/jobsink.h"
 #include "backend/generation/provider.h"
@@ -184,7 +183,6 @@ void JobRunner::runJob(const ClaimedJob &claimed)
 bool JobRunner::markProcessing(const QString &generationId)
 {
     QSqlDatabase db = m_database.connection();
-    WriteGate gate(m_database);
     Transaction tx(m_database, db);
     SqlQuery q(db, QStringLiteral("UPDATE generations SET status = 'processing', started_at = COALESCE(started_at, %1), rev = :rev "
                                   "WHERE id = :g AND status IN ('queued', 'processing')").arg(m_database.timeParam(QStringLiteral(":now"))));
@@ -224,7 +222,6 @@ void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images)
     }
 
     QSqlDatabase db = m_database.connection();
-    WriteGate gate(m_database);
     Transaction tx(m_database, db);
     SqlQuery current(db, QStringLiteral("SELECT status FROM generations WHERE id = :g%1")
                              .arg(m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));

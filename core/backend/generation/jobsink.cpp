@@ -2,7 +2,6 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/db/writegate.h"
 #include "backend/generation/jobqueue.h"
 #include "common/logging.h"
 
@@ -26,7 +25,6 @@ void JobSink::progress(int percent, bool estimate)
         return;
     try {
         QSqlDatabase db = m_database.connection();
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
                                       "WHERE id = :g AND status = 'processing'"));

@@ -2,7 +2,6 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/db/writegate.h"
 #include "backend/http/apierror.h"
 #include "backend/repositories/changelog.h"
 #include "backend/repositories/projectstats.h"
@@ -49,7 +48,6 @@ QByteArray OutputService::setStarred(const OutputRef &output, bool starred)
 {
     QSqlDatabase db = m_database.connection();
     {
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         SqlQuery q(db, QStringLiteral("UPDATE outputs SET is_starred = :s, rev = :rev WHERE id = :o"));
         q.bind(QStringLiteral(":s"), starred).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":o"), output.id).exec();
@@ -69,7 +67,6 @@ void OutputService::remove(const OutputRef &output, ObjectStore &store)
 {
     QSqlDatabase db = m_database.connection();
     {
-        WriteGate gate(m_database);
         Transaction tx(m_database, db);
         const ProjectAccess &project = output.access.project;
         ChangeLog log(m_database, db, tx);

@@ -40,14 +40,22 @@ GenerationPage GenerationRepository::listForSession(const QString &sessionId, in
         ids << q.text(0);
         last = Cursor{q.int64(rowcodec::kGenerationCreatedAtColumn), q.text(0)};
     }
+    page.data = withOutputs(generations, ids);
+    page.count = int(generations.size());
+    return page;
+}
+
+QByteArray GenerationRepository::withOutputs(const QList<QByteArray> &members, const QStringList &ids)
+{
+    const Database &d = m_database;
     // One query for the outputs of the whole page, not one per generation.
     QHash<QString, QByteArray> outputs;
     if (!ids.isEmpty()) {
         QStringList placeholders;
         for (int i = 0; i < ids.size(); ++i)
             placeholders << QStringLiteral(":g%1").arg(i);
-        SqlQuery o(db, QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.generation_id IN (%2) ORDER BY o2.created_at, o2.id")
-                           .arg(rowcodec::outputColumns(d), placeholders.join(QLatin1Char(','))));
+        SqlQuery o(m_database.connection(), QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.generation_id IN (%2) ORDER BY o2.created_at, o2.id")
+                                                .arg(rowcodec::outputColumns(d), placeholders.join(QLatin1Char(','))));
         for (int i = 0; i < ids.size(); ++i)
             o.bind(placeholders.at(i), ids.at(i));
         o.exec();
@@ -62,17 +70,15 @@ GenerationPage GenerationRepository::listForSession(const QString &sessionId, in
             list.append(w.data());
         }
     }
-    JsonWriter w(generations.size() * 1500 + 16);
+    JsonWriter w(members.size() * 1500 + 16);
     w.beginArray();
-    for (int i = 0; i < generations.size(); ++i) {
-        w.beginObject().rawMembers(generations.at(i));
+    for (int i = 0; i < members.size(); ++i) {
+        w.beginObject().rawMembers(members.at(i));
         w.key("outputs").raw('[' + outputs.value(ids.at(i)) + ']');
         w.endObject();
     }
     w.endArray();
-    page.data = w.take();
-    page.count = int(generations.size());
-    return page;
+    return w.take();
 }
 
 GenerationPage GenerationRepository::listImages(const QString &projectId, bool includePrivate, int limit, const std::optional<Cursor> &after)

@@ -4,6 +4,8 @@
 #include "domain/cursor.h"
 
 #include <QByteArray>
+#include <QList>
+#include <QStringList>
 #include <QString>
 #include <optional>
 
@@ -23,6 +25,9 @@ public:
 
     /// Generations of one session, newest first, each with its outputs (two queries per page).
     GenerationPage listForSession(const QString &sessionId, int limit, const std::optional<Cursor> &after);
+    /// A JSON array of generation objects: each one's members (written by rowcodec::generationFields)
+    /// with an "outputs" array added, read in one query for all of them. ids[i] belongs to members[i].
+    QByteArray withOutputs(const QList<QByteArray> &members, const QStringList &ids);
     /// Image outputs of a project newest first; members (includePrivate false) skip private sessions.
     GenerationPage listImages(const QString &projectId, bool includePrivate, int limit, const std::optional<Cursor> &after);
 
