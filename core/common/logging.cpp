@@ -11,6 +11,7 @@ Q_LOGGING_CATEGORY(lcAuth, "vesper.auth", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcApi, "vesper.api", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSeed, "vesper.seed", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcServer, "vesper.server", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcProvider, "vesper.provider", QtInfoMsg)
 
 namespace vesper {
 namespace {

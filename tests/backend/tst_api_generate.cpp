@@ -2,6 +2,7 @@
 // milliseconds, run in the background, files with thumbnails and caching, credits that always
 // balance, idempotency under concurrency, cancel, delete, visibility of files, bad input, and a
 // server killed with jobs in flight.
+#include "generationfixture.h"
 #include "replycheck.h"
 #include "testclient.h"
 #include "testdata.h"
@@ -21,120 +22,11 @@
 
 using namespace vesper::test;
 
-namespace {
-QString newClientId()
-{
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-QJsonObject generateBody(const QString &sessionId, const QString &clientId, int numOutputs = 1,
-                         const QString &aspectRatio = QStringLiteral("1:1"), const QString &resolution = QStringLiteral("512"))
-{
-    return {{QStringLiteral("sessionId"), sessionId},
-            {QStringLiteral("modelId"), QStringLiteral("sketch")},
-            {QStringLiteral("prompt"), QStringLiteral("a lighthouse at dusk, watercolour")},
-            {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("aspectRatio"), aspectRatio},
-                                                       {QStringLiteral("resolution"), resolution},
-                                                       {QStringLiteral("numOutputs"), numOutputs},
-                                                       {QStringLiteral("seed"), 42}}},
-            {QStringLiteral("clientId"), clientId}};
-}
-
-/// One API server with a signed-up owner and the first session of a new shared project.
-struct Fixture {
-    std::unique_ptr<TestServer> server;
-    std::unique_ptr<TestClient> client;
-    std::unique_ptr<TestData> data;
-    TestUser owner;
-    QString projectId, sessionId;
-    int users = 0;
-
-    bool start(const QHash<QString, QString> &env, QString *error)
-    {
-        server = std::make_unique<TestServer>();
-        for (auto it = env.begin(); it != env.end(); ++it)
-            server->setEnv(it.key(), it.value());
-        if (!server->start(error))
-            return false;
-        client = std::make_unique<TestClient>(server->baseUrl());
-        data = std::make_unique<TestData>(server->dbUrl());
-        owner = newUser(QStringLiteral("owner"));
-        const Reply project = client->post(QStringLiteral("/api/projects"),
-                                           {{QStringLiteral("name"), QStringLiteral("Generate")}, {QStringLiteral("isShared"), true}},
-                                           owner.accessToken);
-        projectId = project.json.value(QStringLiteral("id")).toString();
-        const Reply sessions = client->get(QStringLiteral("/api/sessions?projectId=") + projectId, owner.accessToken);
-        sessionId = sessions.data().first().toObject().value(QStringLiteral("id")).toString();
-        *error = describe(sessions);
-        return !owner.id.isEmpty() && !sessionId.isEmpty();
-    }
-
-    /// The first session of a new shared project owned by user.
-    QString sessionFor(const TestUser &user)
-    {
-        const Reply project = client->post(QStringLiteral("/api/projects"),
-                                           {{QStringLiteral("name"), QStringLiteral("Own")}, {QStringLiteral("isShared"), true}},
-                                           user.accessToken);
-        const QString id = project.json.value(QStringLiteral("id")).toString();
-        const Reply sessions = client->get(QStringLiteral("/api/sessions?projectId=") + id, user.accessToken);
-        return sessions.data().first().toObject().value(QStringLiteral("id")).toString();
-    }
-
-    /// The server's log lines other than the access log, for failure messages.
-    QString serverLog() const
-    {
-        QFile file(server->dataDir() + QStringLiteral("/server.stderr.log"));
-        file.open(QIODevice::ReadOnly);
-        QStringList lines;
-        for (const QByteArray &line : file.readAll().split('\n')) {
-            if (!line.contains("\"request\"") && !line.isEmpty())
-                lines << QString::fromUtf8(line.left(400));
-        }
-        return lines.mid(qMax(0, int(lines.size()) - 20)).join(QLatin1Char('\n'));
-    }
-
-    TestUser newUser(const QString &tag)
-    {
-        return client->signUp(QStringLiteral("%1-%2@generate.example.com").arg(tag).arg(++users));
-    }
-
-    qint64 credits(const TestUser &user)
-    {
-        return client->get(QStringLiteral("/auth/v1/user"), user.accessToken).json.value(QStringLiteral("credits")).toInteger(-1);
-    }
-
-    qint64 ledger(const TestUser &user)
-    {
-        return data->scalar(QStringLiteral("SELECT COALESCE(SUM(amount), 0) FROM credit_ledger WHERE user_id = ?"), {user.id}).toLongLong();
-    }
-
-    /// Polls the status call until the generation has finished; its last status object.
-    QJsonObject waitFinished(const TestUser &user, const QString &id, int timeoutMs = 30000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        QJsonObject last;
-        while (timer.elapsed() < timeoutMs) {
-            const Reply reply = client->post(QStringLiteral("/api/generations/status"),
-                                             {{QStringLiteral("ids"), QJsonArray{id}}}, user.accessToken);
-            if (reply.status == 200 && !reply.data().isEmpty()) {
-                last = reply.data().first().toObject();
-                const QString status = last.value(QStringLiteral("status")).toString();
-                if (status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled"))
-                    return last;
-            }
-            QThread::msleep(50);
-        }
-        return last;
-    }
-};
-} // namespace
-
 class TestApiGenerate : public QObject {
     Q_OBJECT
 
 private:
-    Fixture m_f;
+    GenerationFixture m_f;
 
 private Q_SLOTS:
     void initTestCase();
@@ -473,7 +365,7 @@ void TestApiGenerate::badInput()
 void TestApiGenerate::queuedCancelCreditsAndRateLimit()
 {
     // No workers: everything stays queued, so cancel and delete of a queued generation are exact.
-    Fixture f;
+    GenerationFixture f;
     QString error;
     QVERIFY2(f.start({{QStringLiteral("VESPER_WORKERS"), QStringLiteral("0")},
                       {QStringLiteral("VESPER_DEFAULT_CREDITS"), QStringLiteral("5")},
@@ -516,7 +408,7 @@ void TestApiGenerate::queuedCancelCreditsAndRateLimit()
 
 void TestApiGenerate::killWithJobsInFlight()
 {
-    Fixture f;
+    GenerationFixture f;
     QString error;
     QVERIFY2(f.start({{QStringLiteral("VESPER_WORKERS"), QStringLiteral("2")},
                       {QStringLiteral("VESPER_JOB_LEASE_SECONDS"), QStringLiteral("2")},

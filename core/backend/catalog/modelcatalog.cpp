@@ -1,4 +1,5 @@
 #include "backend/catalog/modelcatalog.h"
+#include "backend/generation/remote/remotesettings.h"
 #include "common/circuitbreaker.h"
 #include "common/clock.h"
 
@@ -27,22 +28,28 @@ QJsonObject model(const QString &id, const QString &name, const QString &provide
 QJsonArray ModelCatalog::models()
 {
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // Only sketch has an adapter so far: the remote providers are listed, unavailable, until theirs land.
-    const bool remoteAdaptersBuilt = false;
+    const RemoteSettings &remote = RemoteSettings::fromEnvironment();
     const QStringList ratios{QStringLiteral("1:1"), QStringLiteral("4:3"), QStringLiteral("3:4"), QStringLiteral("16:9"), QStringLiteral("9:16")};
     const QStringList sizes{QStringLiteral("512"), QStringLiteral("1024")};
+    // A remote model is available when its provider is configured; its description says how.
+    const auto remoteModel = [&](const QString &id, const QString &name, const QString &provider, const QStringList &resolutions,
+                                 int cost, const QString &description, const QString &setting) {
+        const bool configured = remote.configured(provider);
+        return model(id, name, provider, ratios, resolutions, 4, cost, configured,
+                     configured ? description : description + QStringLiteral(" Not configured on this server: set %1.").arg(setting));
+    };
     QJsonArray catalogue{
         model(QStringLiteral("sketch"), QStringLiteral("Sketch (procedural, offline)"), QStringLiteral("sketch"), ratios, sizes, 4, 0, true,
               QStringLiteral("Built-in deterministic procedural images from the prompt and seed. Not a generative model: "
                              "it makes a fresh install work offline.")),
-        model(QStringLiteral("a1111-sd"), QStringLiteral("Stable Diffusion (web UI)"), QStringLiteral("a1111"), ratios, sizes, 4, 1,
-              remoteAdaptersBuilt && !env.value(QStringLiteral("VESPER_A1111_URL")).isEmpty(), QStringLiteral("A local Stable Diffusion web UI (VESPER_A1111_URL); its adapter is not built yet.")),
-        model(QStringLiteral("comfyui"), QStringLiteral("ComfyUI workflow"), QStringLiteral("comfyui"), ratios, sizes, 4, 1,
-              remoteAdaptersBuilt && !env.value(QStringLiteral("VESPER_COMFYUI_URL")).isEmpty(), QStringLiteral("A local ComfyUI server (VESPER_COMFYUI_URL); its adapter is not built yet.")),
-        model(QStringLiteral("gemini-image"), QStringLiteral("Gemini image"), QStringLiteral("gemini"), ratios, {QStringLiteral("1024")}, 4, 4,
-              remoteAdaptersBuilt && !env.value(QStringLiteral("GEMINI_API_KEY")).isEmpty(), QStringLiteral("Google Gemini image generation (GEMINI_API_KEY); its adapter is not built yet.")),
-        model(QStringLiteral("replicate-flux"), QStringLiteral("FLUX on Replicate"), QStringLiteral("replicate"), ratios, sizes, 4, 3,
-              remoteAdaptersBuilt && !env.value(QStringLiteral("REPLICATE_API_TOKEN")).isEmpty(), QStringLiteral("Replicate predictions (REPLICATE_API_TOKEN); its adapter is not built yet.")),
+        remoteModel(QStringLiteral("a1111-sd"), QStringLiteral("Stable Diffusion (web UI)"), QStringLiteral("a1111"), sizes, 1,
+                    QStringLiteral("Stable Diffusion through a local AUTOMATIC1111 web UI started with --api."), QStringLiteral("VESPER_A1111_URL")),
+        remoteModel(QStringLiteral("comfyui"), QStringLiteral("ComfyUI workflow"), QStringLiteral("comfyui"), sizes, 1,
+                    QStringLiteral("A text-to-image workflow on a local ComfyUI server."), QStringLiteral("VESPER_COMFYUI_URL")),
+        remoteModel(QStringLiteral("gemini-image"), QStringLiteral("Gemini image"), QStringLiteral("gemini"), {QStringLiteral("1024")}, 4,
+                    QStringLiteral("Google Gemini image generation; takes reference images."), QStringLiteral("GEMINI_API_KEY")),
+        remoteModel(QStringLiteral("replicate-flux"), QStringLiteral("FLUX on Replicate"), QStringLiteral("replicate"), sizes, 3,
+                    QStringLiteral("FLUX predictions on Replicate."), QStringLiteral("REPLICATE_API_TOKEN")),
     };
     // VESPER_MODEL_COSTS="sketch=2,a1111-sd=1": this server's prices, shown and charged alike.
     QHash<QString, qint64> costs;

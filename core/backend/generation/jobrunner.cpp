@@ -44,6 +44,7 @@ const WorkerSettings &WorkerSettings::fromEnvironment()
         s.leaseSeconds = envInt(env, "VESPER_JOB_LEASE_SECONDS", s.leaseSeconds, 2, 3600);
         s.timeoutSeconds = envInt(env, "VESPER_PROVIDER_TIMEOUT_SECONDS", s.timeoutSeconds, 1, 86400);
         s.maxAttempts = envInt(env, "VESPER_JOB_MAX_ATTEMPTS", s.maxAttempts, 1, 100);
+        s.backoffMs = envInt(env, "VESPER_JOB_BACKOFF_MS", s.backoffMs, 10, 600000);
         return s;
     }();
     return settings;
@@ -263,7 +264,7 @@ void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &res
 {
     if (result.transient && claimed.attempts < claimed.maxAttempts) {
         // Exponential backoff with jitter, at least what the provider asked for.
-        const qint64 base = qMin<qint64>(60 * kSecond, 2 * kSecond << qMin(claimed.attempts - 1, 5));
+        const qint64 base = qMin<qint64>(60 * kSecond, qint64(m_settings.backoffMs) * 1000 << qMin(claimed.attempts - 1, 5));
         qint64 delay = base * (75 + QRandomGenerator::global()->bounded(50)) / 100;
         delay = qMax(delay, qint64(result.retryAfterSeconds) * kSecond);
         m_queue.retryLater(claimed.generationId, m_owner, delay, result.errorCode);

@@ -19,6 +19,7 @@ struct WorkerSettings {
     int leaseSeconds = 60;    // VESPER_JOB_LEASE_SECONDS
     int timeoutSeconds = 300; // VESPER_PROVIDER_TIMEOUT_SECONDS
     int maxAttempts = 3;      // VESPER_JOB_MAX_ATTEMPTS
+    int backoffMs = 2000;     // VESPER_JOB_BACKOFF_MS: the first retry's delay, doubled per attempt up to a minute
     /// Read once from the environment; bad values fall back to the defaults.
     static const WorkerSettings &fromEnvironment();
 };

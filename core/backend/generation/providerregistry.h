@@ -1,6 +1,6 @@
 #pragma once
-// Which provider runs which model. Only models with a provider here can be generated; the others
-// in the catalogue stay unavailable until their adapters exist.
+// Which provider runs which model. A remote model can be generated only when its provider is
+// configured (RemoteSettings); the catalogue shows the others unavailable and says what is missing.
 #include "backend/generation/provider.h"
 
 #include <memory>
@@ -12,6 +12,8 @@ public:
     /// A new provider instance for modelId (one per job, so adapters keep no shared state), or nullptr.
     static std::unique_ptr<Provider> create(const QString &modelId);
     static bool supports(const QString &modelId);
+    /// The provider id ("sketch", "a1111", ...) behind a model id; empty for an unknown model.
+    static QString providerOf(const QString &modelId);
 };
 
 } // namespace vesper::backend
