@@ -69,7 +69,9 @@ GenerateRequest parseGenerate(const QJsonObject &body)
     }
     if (model.isEmpty())
         throw ApiError::validation(QStringLiteral("modelId: unknown model"));
-    if (!model.value(QStringLiteral("available")).toBool() || !ProviderRegistry::supports(r.modelId))
+    // Configured is enough: while a provider's breaker is open its jobs wait in the queue, and one of
+    // them is the probe that closes it again. (The cached catalogue's "available" is only a snapshot.)
+    if (!ProviderRegistry::supports(r.modelId))
         throw ApiError::validation(QStringLiteral("modelId: this model is not available on this server"));
     const QJsonValue parametersValue = body.value(QStringLiteral("parameters"));
     if (!parametersValue.isObject())

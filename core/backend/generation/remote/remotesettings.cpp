@@ -27,6 +27,7 @@ const RemoteSettings &RemoteSettings::fromEnvironment()
         s.a1111Url = withoutTrailingSlash(env.value(QStringLiteral("VESPER_A1111_URL")));
         s.comfyUiUrl = withoutTrailingSlash(env.value(QStringLiteral("VESPER_COMFYUI_URL")));
         s.comfyUiWorkflow = env.value(QStringLiteral("VESPER_COMFYUI_WORKFLOW"));
+        s.comfyUiCheckpoint = env.value(QStringLiteral("VESPER_COMFYUI_CHECKPOINT"), s.comfyUiCheckpoint);
         s.geminiKey = env.value(QStringLiteral("GEMINI_API_KEY"));
         s.geminiUrl = withoutTrailingSlash(env.value(QStringLiteral("VESPER_GEMINI_URL"), s.geminiUrl));
         s.geminiModel = env.value(QStringLiteral("VESPER_GEMINI_MODEL"), s.geminiModel);

@@ -10,6 +10,7 @@ struct RemoteSettings {
     QString a1111Url;                 // VESPER_A1111_URL, e.g. http://127.0.0.1:7860
     QString comfyUiUrl;               // VESPER_COMFYUI_URL, e.g. http://127.0.0.1:8188
     QString comfyUiWorkflow;          // VESPER_COMFYUI_WORKFLOW: an API-format workflow file (optional)
+    QString comfyUiCheckpoint = QStringLiteral("sd_xl_base_1.0.safetensors"); // VESPER_COMFYUI_CHECKPOINT
     QString geminiKey;                // GEMINI_API_KEY
     QString geminiUrl = QStringLiteral("https://generativelanguage.googleapis.com"); // VESPER_GEMINI_URL
     QString geminiModel = QStringLiteral("gemini-2.5-flash-image");                  // VESPER_GEMINI_MODEL
