@@ -33,6 +33,15 @@ CircuitBreakers::State CircuitBreakers::state(const QString &key, qint64 nowMicr
     return nowMicros - it->openedAt >= m_cooldown ? State::HalfOpen : State::Open;
 }
 
+qint64 CircuitBreakers::waitMicros(const QString &key, qint64 nowMicros) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_breakers.constFind(key);
+    if (it == m_breakers.constEnd() || !it->open)
+        return 0;
+    return qMax<qint64>(0, it->openedAt + m_cooldown - nowMicros);
+}
+
 bool CircuitBreakers::available(const QString &key, qint64 nowMicros) const
 {
     return state(key, nowMicros) != State::Open;

@@ -23,6 +23,8 @@ public:
     void recordSuccess(const QString &key);
     void recordFailure(const QString &key, qint64 nowMicros);
     State state(const QString &key, qint64 nowMicros) const;
+    /// Microseconds until an open breaker lets a probe through; 0 when closed or half-open.
+    qint64 waitMicros(const QString &key, qint64 nowMicros) const;
 
 private:
     struct Breaker {

@@ -1,6 +1,8 @@
 // POST /api/uploads: PNG, JPEG and WebP accepted by decoding whatever the Content-Type says, stored
 // re-encoded with no metadata under the uploader's key; anything else, an empty body, no token and an
 // oversize body refused.
+#include "apifixtures.h"
+#include "generationfixture.h"
 #include "rawhttp.h"
 #include "replycheck.h"
 #include "testclient.h"
@@ -11,7 +13,9 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QImageReader>
 #include <QImageWriter>
+#include <QJsonArray>
 #include <QTest>
 
 using namespace vesper::test;
@@ -64,6 +68,8 @@ private Q_SLOTS:
     void refusesOtherBodies();
     void refusesWithoutToken();
     void refusesOversize();
+    void appliesExifOrientation();
+    void referencesMustBeOwnUploads();
 
 private:
     std::unique_ptr<TestServer> m_server;
@@ -80,6 +86,11 @@ void TestApiUploads::initTestCase()
     m_server = std::make_unique<TestServer>();
     m_server->setEnv(QStringLiteral("VESPER_MAX_UPLOAD"), QString::number(kMaxUpload));
     m_server->setEnv(QStringLiteral("VESPER_RATE_LIMIT"), QStringLiteral("100000"));
+    // A model that takes reference images, configured against a port where nothing listens: these
+    // tests check what generate accepts, not what the provider does with it.
+    m_server->setEnv(QStringLiteral("GEMINI_API_KEY"), QStringLiteral("test-key"));
+    m_server->setEnv(QStringLiteral("VESPER_GEMINI_URL"), QStringLiteral("http://127.0.0.1:1"));
+    m_server->setEnv(QStringLiteral("VESPER_WORKERS"), QStringLiteral("0"));
     QVERIFY2(m_server->start(&reason), qPrintable(reason));
     m_client = std::make_unique<TestClient>(m_server->baseUrl());
     m_data = std::make_unique<TestData>(m_server->dbUrl());
@@ -170,6 +181,81 @@ void TestApiUploads::refusesOversize()
     const QByteArray head = requestHead("POST", "/api/uploads", m_user.accessToken, body.size());
     const RawReply reply = rawExchange(m_server->port(), head, body, 15000);
     QVERIFY2(reply.status == 413, qPrintable(describe(reply)));
+}
+
+void TestApiUploads::appliesExifOrientation()
+{
+    // A camera held upright writes landscape pixels plus "rotate 90°" (orientation 6) in EXIF. Qt's
+    // writer does not write EXIF, so the APP1 segment is spliced in after the JPEG's start marker.
+    QByteArray jpeg = encode(picture(64, 48), "jpeg");
+    static const char exif[] = "\xff\xe1\x00\x22" "Exif\x00\x00" "MM\x00\x2a\x00\x00\x00\x08" "\x00\x01"
+                               "\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00" "\x00\x00\x00\x00";
+    jpeg.insert(2, QByteArray(exif, sizeof(exif) - 1));
+    QBuffer source(&jpeg);
+    QImageReader check(&source);
+    check.setAutoTransform(true);
+    QCOMPARE(check.read().size(), QSize(48, 64)); // the test image itself is right
+
+    const Reply reply = m_client->send("POST", QStringLiteral("/api/uploads"), jpeg, m_user.accessToken, {{"Content-Type", "image/jpeg"}});
+    QCOMPARE_EQ(reply.status, 201);
+    QCOMPARE(reply.json.value(QStringLiteral("width")).toInt(), 48);
+    QCOMPARE(reply.json.value(QStringLiteral("height")).toInt(), 64);
+    QFile file(m_server->dataDir() + QStringLiteral("/storage/%1/uploads/%2.jpg").arg(m_user.id, reply.json.value(QStringLiteral("id")).toString()));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray stored = file.readAll();
+    QVERIFY2(!stored.contains("Exif"), "the stored image still carries EXIF");
+    QImageReader raw(&file);
+    file.seek(0);
+    raw.setAutoTransform(false); // the pixels themselves must stand upright
+    QCOMPARE(raw.read().size(), QSize(48, 64));
+}
+
+void TestApiUploads::referencesMustBeOwnUploads()
+{
+    const TestUser other = m_client->signUp(QStringLiteral("other@uploads.example.com"));
+    const auto uploadAs = [this](const TestUser &user) {
+        return m_client->send("POST", QStringLiteral("/api/uploads"), encode(picture(), "png"), user.accessToken,
+                              {{"Content-Type", "image/png"}}).json.value(QStringLiteral("id")).toString();
+    };
+    const QString mine = uploadAs(m_user);
+    const QString theirs = uploadAs(other);
+    QVERIFY(!mine.isEmpty() && !theirs.isEmpty());
+    const QString session = firstSession(*m_client, m_user, createProject(*m_client, m_user, QStringLiteral("Refs"), false));
+    QVERIFY(!session.isEmpty());
+    const auto generate = [&](const QString &model, const QJsonValue &references) {
+        QJsonObject body = generateBody(session, newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), model);
+        body.insert(QStringLiteral("referenceUploadIds"), references);
+        return m_client->post(QStringLiteral("/api/generate"), body, m_user.accessToken);
+    };
+    const QString gemini = QStringLiteral("gemini-image");
+    struct Case {
+        const char *name;
+        QString model;
+        QJsonValue references;
+        QString message;
+    };
+    const QList<Case> refused{
+        {"someone else's upload", gemini, QJsonArray{theirs}, QStringLiteral("no such upload")},
+        {"one of mine and one of theirs", gemini, QJsonArray{mine, theirs}, QStringLiteral("no such upload")},
+        {"an unknown id", gemini, QJsonArray{newClientId()}, QStringLiteral("no such upload")},
+        {"a path", gemini, QJsonArray{QStringLiteral("../../etc/passwd")}, QStringLiteral("no such upload")},
+        {"a number", gemini, QJsonArray{42}, QStringLiteral("no such upload")},
+        {"not an array", gemini, mine, QStringLiteral("must be an array")},
+        {"twice", gemini, QJsonArray{mine, mine}, QStringLiteral("twice")},
+        {"too many", gemini, QJsonArray{mine, mine, mine, mine}, QStringLiteral("at most 3")},
+        {"a model without references", QStringLiteral("sketch"), QJsonArray{mine}, QStringLiteral("no reference images")},
+    };
+    for (const Case &c : refused) {
+        const Reply reply = generate(c.model, c.references);
+        QVERIFY2(reply.status == 400 && reply.json.value(QStringLiteral("error")).toString().contains(c.message),
+                 qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(c.name), describe(reply))));
+    }
+    QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM generations")).toInt(), 0);
+    const Reply accepted = generate(gemini, QJsonArray{mine});
+    QCOMPARE_EQ(accepted.status, 202);
+    const QVariant parameters = m_data->scalar(QStringLiteral("SELECT parameters FROM generations WHERE id = ?"),
+                                               {accepted.json.value(QStringLiteral("id")).toString()});
+    QVERIFY2(parameters.toString().contains(mine), qPrintable(parameters.toString()));
 }
 
 QTEST_GUILESS_MAIN(TestApiUploads)

@@ -10,7 +10,8 @@
 namespace vesper::backend {
 namespace {
 QJsonObject model(const QString &id, const QString &name, const QString &provider, const QStringList &aspectRatios,
-                  const QStringList &resolutions, int maxOutputs, int cost, bool available, const QString &description)
+                  const QStringList &resolutions, int maxOutputs, int cost, bool available, const QString &description,
+                  int maxReferenceImages = 0)
 {
     return QJsonObject{{QStringLiteral("id"), id},
                        {QStringLiteral("name"), name},
@@ -21,6 +22,7 @@ QJsonObject model(const QString &id, const QString &name, const QString &provide
                        {QStringLiteral("maxOutputs"), maxOutputs},
                        {QStringLiteral("cost"), cost},
                        {QStringLiteral("available"), available},
+                       {QStringLiteral("maxReferenceImages"), maxReferenceImages},
                        {QStringLiteral("description"), description}};
 }
 } // namespace
@@ -33,10 +35,11 @@ QJsonArray ModelCatalog::models()
     const QStringList sizes{QStringLiteral("512"), QStringLiteral("1024")};
     // A remote model is available when its provider is configured; its description says how.
     const auto remoteModel = [&](const QString &id, const QString &name, const QString &provider, const QStringList &resolutions,
-                                 int cost, const QString &description, const QString &setting) {
+                                 int cost, const QString &description, const QString &setting, int maxReferenceImages = 0) {
         const bool configured = remote.configured(provider);
         return model(id, name, provider, ratios, resolutions, 4, cost, configured,
-                     configured ? description : description + QStringLiteral(" Not configured on this server: set %1.").arg(setting));
+                     configured ? description : description + QStringLiteral(" Not configured on this server: set %1.").arg(setting),
+                     maxReferenceImages);
     };
     QJsonArray catalogue{
         model(QStringLiteral("sketch"), QStringLiteral("Sketch (procedural, offline)"), QStringLiteral("sketch"), ratios, sizes, 4, 0, true,
@@ -47,7 +50,7 @@ QJsonArray ModelCatalog::models()
         remoteModel(QStringLiteral("comfyui"), QStringLiteral("ComfyUI workflow"), QStringLiteral("comfyui"), sizes, 1,
                     QStringLiteral("A text-to-image workflow on a local ComfyUI server."), QStringLiteral("VESPER_COMFYUI_URL")),
         remoteModel(QStringLiteral("gemini-image"), QStringLiteral("Gemini image"), QStringLiteral("gemini"), {QStringLiteral("1024")}, 4,
-                    QStringLiteral("Google Gemini image generation; takes reference images."), QStringLiteral("GEMINI_API_KEY")),
+                    QStringLiteral("Google Gemini image generation; takes up to 3 reference images."), QStringLiteral("GEMINI_API_KEY"), 3),
         remoteModel(QStringLiteral("replicate-flux"), QStringLiteral("FLUX on Replicate"), QStringLiteral("replicate"), sizes, 3,
                     QStringLiteral("FLUX predictions on Replicate."), QStringLiteral("REPLICATE_API_TOKEN")),
     };

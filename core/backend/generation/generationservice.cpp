@@ -15,6 +15,7 @@
 #include "common/uuid.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -33,6 +34,21 @@ QStringList placeholders(const QString &prefix, qsizetype count)
     return names;
 }
 } // namespace
+
+/// Someone else's upload and a missing one get the same answer, so ids cannot be probed.
+void GenerationService::requireOwnUploads(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds)
+{
+    if (uploadIds.isEmpty())
+        return;
+    const QStringList names = placeholders(QStringLiteral("up"), uploadIds.size());
+    SqlQuery q(db, QStringLiteral("SELECT COUNT(*) FROM uploads WHERE user_id = :u AND id IN (%1)").arg(names.join(QLatin1Char(','))));
+    q.bind(QStringLiteral(":u"), userId);
+    for (qsizetype i = 0; i < uploadIds.size(); ++i)
+        q.bind(names.at(i), uploadIds.at(i));
+    q.exec();
+    if (!q.next() || q.int64(0) != uploadIds.size())
+        throw ApiError::validation(QStringLiteral("referenceUploadIds: no such upload"));
+}
 
 GenerationService::GenerationService(Database &database)
     : m_database(database)
@@ -62,6 +78,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         Transaction tx(m_database, db);
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
+        requireOwnUploads(db, userId, request.referenceUploadIds);
         const QString id = newUuidV7();
         const qint64 now = nowMicros();
         if (request.cost > 0) {
@@ -76,10 +93,12 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
             ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), id).bind(QStringLiteral(":a"), -request.cost)
                 .bind(QStringLiteral(":now"), now).exec();
         }
-        const QJsonObject parameters{{QStringLiteral("aspectRatio"), request.aspectRatio},
-                                     {QStringLiteral("resolution"), request.resolution},
-                                     {QStringLiteral("numOutputs"), request.numOutputs},
-                                     {QStringLiteral("seed"), request.seed}};
+        QJsonObject parameters{{QStringLiteral("aspectRatio"), request.aspectRatio},
+                               {QStringLiteral("resolution"), request.resolution},
+                               {QStringLiteral("numOutputs"), request.numOutputs},
+                               {QStringLiteral("seed"), request.seed}};
+        if (!request.referenceUploadIds.isEmpty())
+            parameters.insert(QStringLiteral("referenceUploadIds"), QJsonArray::fromStringList(request.referenceUploadIds));
         SqlQuery insert(db, QStringLiteral("INSERT INTO generations (id, session_id, project_id, user_id, client_id, model_id, prompt, "
                                            "negative_prompt, parameters, status, progress, progress_is_estimate, cost, created_at, rev) "
                                            "VALUES (:id, :s, :p, :u, :c, :m, :prompt, :neg, %1, 'queued', 0, :est, :cost, %2, :rev)")

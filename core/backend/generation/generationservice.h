@@ -26,6 +26,7 @@ struct GenerateRequest {
     qint64 seed = 0;
     QString clientId;
     qint64 cost = 0; // credits for the whole request
+    QStringList referenceUploadIds; // the caller's own uploads, checked in submit()
 };
 
 struct SubmitResult {
@@ -69,6 +70,7 @@ public:
     static bool isFinished(const QString &status);
 
 private:
+    static void requireOwnUploads(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds);
     std::optional<SubmitResult> findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId);
 
     Database &m_database;

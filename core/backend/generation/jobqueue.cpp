@@ -81,12 +81,13 @@ void JobQueue::retryLater(const QString &generationId, const QString &owner, qin
         .bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":o"), owner).exec();
 }
 
-void JobQueue::release(const QString &generationId, const QString &owner)
+void JobQueue::release(const QString &generationId, const QString &owner, qint64 delayMicros)
 {
     WriteGate gate(m_database);
     SqlQuery q(m_database.connection(), QStringLiteral("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
-                                                       "attempts = attempts - 1 WHERE generation_id = :g AND lease_owner = :o"));
-    q.bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":o"), owner).exec();
+                                                       "attempts = attempts - 1, run_after = %1 WHERE generation_id = :g AND lease_owner = :o")
+                                            .arg(m_database.timeParam(QStringLiteral(":after"))));
+    q.bind(QStringLiteral(":after"), nowMicros() + delayMicros).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":o"), owner).exec();
 }
 
 bool JobQueue::cancelRequested(const QString &generationId)

@@ -28,8 +28,9 @@ public:
     bool extend(const QString &generationId, const QString &owner, int leaseSeconds);
     /// Releases the lease and makes the job due again after delayMicros (a transient failure).
     void retryLater(const QString &generationId, const QString &owner, qint64 delayMicros, const QString &error);
-    /// Releases the lease without counting the attempt (the server is shutting down).
-    void release(const QString &generationId, const QString &owner);
+    /// Releases the lease without counting the attempt (shutdown, or an open circuit breaker), due again
+    /// after delayMicros.
+    void release(const QString &generationId, const QString &owner, qint64 delayMicros = 0);
     /// Whether a cancel was requested for a running job.
     bool cancelRequested(const QString &generationId);
     /// Marks a running job's cancel request; call inside the caller's transaction.

@@ -6,6 +6,8 @@
 #include "backend/generation/jobsink.h"
 #include "backend/generation/provider.h"
 #include "backend/generation/providerregistry.h"
+#include "backend/generation/referenceimages.h"
+#include "backend/generation/remote/remotesettings.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/storage/objectstore.h"
 #include "backend/storage/thumbnailer.h"
@@ -17,6 +19,7 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
@@ -86,6 +89,7 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     GenerationRequest request;
     QString status;
     bool cancelRequested = false;
+    QStringList referenceIds;
     {
         // Scoped: on SQLite a statement left open keeps an old snapshot and a later write on this
         // connection would fail with "database is locked".
@@ -108,6 +112,8 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         request.resolution = parameters.value(QStringLiteral("resolution")).toString().toInt();
         request.numOutputs = parameters.value(QStringLiteral("numOutputs")).toInt(1);
         request.seed = qint64(parameters.value(QStringLiteral("seed")).toDouble());
+        for (const QJsonValue &id : parameters.value(QStringLiteral("referenceUploadIds")).toArray())
+            referenceIds << id.toString();
     }
 
     if (GenerationService::isFinished(status)) {
@@ -132,13 +138,18 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     // A provider that keeps failing is left alone until its breaker lets a probe through.
     CircuitBreakers &breakers = CircuitBreakers::providers();
     if (!breakers.allow(provider->id(), nowMicros())) {
-        ProviderResult unavailable;
-        unavailable.errorCode = QStringLiteral("UNAVAILABLE");
-        unavailable.errorMessage = QStringLiteral("the provider is failing; trying again later");
-        unavailable.transient = true;
-        retryOrFail(claimed, unavailable);
+        // Waiting for the breaker is not an attempt: the job runs once the cooldown lets a probe through.
+        m_queue.release(job.id, m_owner, qMax<qint64>(breakers.waitMicros(provider->id(), nowMicros()), kSecond / 2));
         return;
     }
+    const ReferenceImages references = loadReferenceImages(m_database, m_store, job.userId, referenceIds,
+                                                           RemoteSettings::fromEnvironment().referenceFetchLimit);
+    if (!references.ok) {
+        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), QStringLiteral("REFERENCE_MISSING"),
+                                              references.error);
+        return;
+    }
+    request.referenceImages = references.images;
     if (!markProcessing(job.id))
         return;
 

@@ -96,6 +96,23 @@ GenerateRequest parseGenerate(const QJsonObject &body)
         r.seed = qint64(seed.toDouble());
     else
         throw ApiError::validation(QStringLiteral("parameters.seed must be a whole number from 0 to 2^53-1"));
+    const QJsonValue references = body.value(QStringLiteral("referenceUploadIds"));
+    if (!references.isUndefined() && !references.isNull()) {
+        const int maxReferences = model.value(QStringLiteral("maxReferenceImages")).toInt(0);
+        if (!references.isArray())
+            throw ApiError::validation(QStringLiteral("referenceUploadIds must be an array of upload ids"));
+        if (references.toArray().size() > maxReferences)
+            throw ApiError::validation(maxReferences == 0 ? QStringLiteral("referenceUploadIds: this model takes no reference images")
+                                                          : QStringLiteral("referenceUploadIds: this model takes at most %1").arg(maxReferences));
+        for (const QJsonValue &value : references.toArray()) {
+            if (!value.isString() || !isUuid(value.toString()))
+                throw ApiError::validation(QStringLiteral("referenceUploadIds: no such upload"));
+            const QString id = value.toString().toLower();
+            if (r.referenceUploadIds.contains(id))
+                throw ApiError::validation(QStringLiteral("referenceUploadIds: an upload is listed twice"));
+            r.referenceUploadIds.append(id);
+        }
+    }
     const qint64 unitCost = model.value(QStringLiteral("cost")).toInteger();
     r.cost = unitCost * r.numOutputs;
     return r;

@@ -17,6 +17,7 @@
 #include <QColorSpace>
 #include <QCryptographicHash>
 #include <QImage>
+#include <QImageReader>
 #include <QImageWriter>
 
 namespace vesper::backend {
@@ -28,12 +29,20 @@ struct Encoded {
     QByteArray bytes;
     QString extension;
     QString mime;
+    int width = 0;
+    int height = 0;
 };
 
 /// The pixels of `bytes` written again in their own format; text chunks and EXIF are not carried over.
+/// A camera's EXIF orientation is applied first, so the stored image stands the way it was shot.
 Encoded reencode(const QByteArray &bytes, const QString &format)
 {
-    const QImage decoded = QImage::fromData(bytes, format.toLatin1().constData());
+    QBuffer source;
+    source.setData(bytes);
+    source.open(QIODevice::ReadOnly);
+    QImageReader reader(&source, format.toLatin1());
+    reader.setAutoTransform(true);
+    const QImage decoded = reader.read();
     if (decoded.isNull())
         throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
     // A fresh image over the same pixels has no text; the colour space is kept so colours stay right.
@@ -64,6 +73,8 @@ Encoded reencode(const QByteArray &bytes, const QString &format)
         writer.setQuality(quality);
     if (!writer.write(clean))
         throw ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("the image could not be encoded"));
+    out.width = clean.width();
+    out.height = clean.height();
     return out;
 }
 
@@ -78,6 +89,8 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     if (!decodeImageInfo(body, &width, &height, &format))
         throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
     const Encoded encoded = reencode(body, format);
+    width = encoded.width; // after the EXIF rotation
+    height = encoded.height;
     const QString id = newUuidV7();
     const QString key = rc.userId + QStringLiteral("/uploads/") + id + QLatin1Char('.') + encoded.extension;
     ObjectStore store(context.config.storagePath);
