@@ -12,6 +12,7 @@ class ApiDispatcher;
 class Database;
 class HttpServer;
 class Router;
+class WalCheckpointer;
 struct ServerContext;
 
 class BackendServer {
@@ -28,6 +29,7 @@ public:
 private:
     ServerConfig m_config;
     std::unique_ptr<Database> m_db;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     std::unique_ptr<class InMemoryRateLimitStoreHolder> m_limits;
     std::unique_ptr<ServerContext> m_context;
     std::unique_ptr<Router> m_router;
