@@ -140,8 +140,6 @@ QSqlDatabase Database::open(const QString &name, QString *error)
                 return db;
             }
         }
-        if (m_backgroundCheckpoints)
-            q.exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
     } else {
         q.exec(QStringLiteral("SET TIME ZONE 'UTC'"));
         q.exec(QStringLiteral("SET client_min_messages TO warning")); // no NOTICE lines on stderr

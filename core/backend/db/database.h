@@ -24,8 +24,6 @@ public:
     QSqlDatabase connection();
     /// Opens a connection once to report a clear error at start-up instead of on the first request.
     bool check(QString *error);
-    /// SQLite: connections opened from now on leave WAL checkpoints to a WalCheckpointer.
-    void setBackgroundCheckpoints(bool on) { m_backgroundCheckpoints = on; }
 
     // Dialect fragments, so one SQL text serves both databases.
     /// A bound time parameter (integer microseconds) as the column type.
@@ -40,7 +38,6 @@ private:
 
     DbConfig m_config;
     int m_instance;
-    std::atomic<bool> m_backgroundCheckpoints{false};
     static std::atomic<int> s_instances;
 };
 

@@ -1,6 +1,7 @@
 #include "backend/generation/workerpool.h"
 #include "backend/db/database.h"
 #include "backend/generation/jobqueue.h"
+#include "backend/generation/remote/remotesettings.h"
 #include "backend/server/servercontext.h"
 #include "backend/storage/objectstore.h"
 #include "common/logging.h"
@@ -114,6 +115,13 @@ void WorkerPool::startFor(ServerContext &context)
     metrics.describe(QStringLiteral("vesper_queue_depth"), QStringLiteral("gauge"), QStringLiteral("Generation jobs not finished yet."));
     metrics.describe(QStringLiteral("vesper_job_duration_seconds"), QStringLiteral("histogram"), QStringLiteral("Provider run time by provider."));
     metrics.describe(QStringLiteral("vesper_provider_errors_total"), QStringLiteral("counter"), QStringLiteral("Provider errors by provider and kind."));
+    metrics.describe(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("gauge"),
+                     QStringLiteral("1 while a provider's circuit breaker is open or probing, else 0."));
+    for (const QString &provider : {QStringLiteral("sketch"), QStringLiteral("a1111"), QStringLiteral("comfyui"), QStringLiteral("gemini"),
+                                    QStringLiteral("replicate")}) {
+        if (provider == QLatin1String("sketch") || RemoteSettings::fromEnvironment().configured(provider))
+            metrics.setGauge(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("provider=\"%1\"").arg(provider), 0);
+    }
     metrics.addCallbackGauge(QStringLiteral("vesper_queue_depth"), [] {
         // Read through whichever pool is running; the lock keeps it alive while the query runs.
         QMutexLocker locker(&poolsMutex());

@@ -1,7 +1,6 @@
 #include "backend/server/backendserver.h"
 #include "backend/db/database.h"
 #include "backend/db/migrator.h"
-#include "backend/db/walcheckpointer.h"
 #include "backend/generation/workerpool.h"
 #include "backend/http/apidispatcher.h"
 #include "backend/http/httpserver.h"
@@ -43,8 +42,6 @@ bool BackendServer::start(QString *error)
         return false;
     if (!m_config.ensureJwtSecret(error))
         return false;
-    if (m_db->isSqlite())
-        m_checkpointer = std::make_unique<WalCheckpointer>(*m_db);
     m_limits = std::make_unique<InMemoryRateLimitStoreHolder>();
     m_context.reset(new ServerContext{m_config, *m_db, JwtCodec(m_config.jwtSecret, m_config.jwtAudience), m_limits->store, {}, {}});
     if (m_config.embedded) {
@@ -87,7 +84,6 @@ void BackendServer::stop()
     if (m_http)
         m_http->stop();
     WorkerPool::stopFor(m_context.get());
-    m_checkpointer.reset();
 }
 
 quint16 BackendServer::port() const

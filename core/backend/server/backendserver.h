@@ -12,7 +12,6 @@ class ApiDispatcher;
 class Database;
 class HttpServer;
 class Router;
-class WalCheckpointer;
 struct ServerContext;
 
 class BackendServer {
@@ -29,7 +28,6 @@ public:
 private:
     ServerConfig m_config;
     std::unique_ptr<Database> m_db;
-    std::unique_ptr<WalCheckpointer> m_checkpointer;
     std::unique_ptr<class InMemoryRateLimitStoreHolder> m_limits;
     std::unique_ptr<ServerContext> m_context;
     std::unique_ptr<Router> m_router;
