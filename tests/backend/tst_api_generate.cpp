@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -131,6 +132,14 @@ void TestApiGenerate::lifecycle()
     const QString folder = m_f.server->dataDir() + QStringLiteral("/storage/%1/%2").arg(owner.id, id);
     for (const char *name : {"0.png", "0.thumb.webp", "1.png", "1.thumb.webp"})
         QVERIFY2(QFile::exists(folder + QLatin1Char('/') + QLatin1String(name)), name);
+
+    // The pipeline's metrics: a run timed for sketch, the queue depth, the breaker closed.
+    const QByteArray metrics = api.get(QStringLiteral("/metrics")).body;
+    const QRegularExpression durations(QStringLiteral(R"(vesper_job_duration_seconds_count\{provider="sketch"\} ([0-9]+))"));
+    const QRegularExpressionMatch runs = durations.match(QString::fromUtf8(metrics));
+    QVERIFY2(runs.hasMatch() && runs.captured(1).toInt() >= 1, metrics.constData());
+    QVERIFY2(metrics.contains("vesper_queue_depth "), metrics.constData());
+    QVERIFY2(metrics.contains("vesper_provider_breaker_open{provider=\"sketch\"} 0"), metrics.constData());
 
     // Visibility: a stranger sees nothing; a viewer reads but cannot change; a private session hides its files.
     const TestUser stranger = m_f.newUser(QStringLiteral("stranger"));
@@ -448,6 +457,9 @@ void TestApiGenerate::killWithJobsInFlight()
         const QDir folder(f.server->dataDir() + QStringLiteral("/storage/%1/%2").arg(user.id, id));
         QCOMPARE(folder.entryList(QDir::Files | QDir::Hidden).size(), 4); // no duplicates, no temporary leftovers
     }
+    // No orphans either: exactly one folder per generation under the user's storage.
+    const QDir userFolder(f.server->dataDir() + QStringLiteral("/storage/") + user.id);
+    QCOMPARE(userFolder.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Files | QDir::Hidden).size(), kJobs);
     QCOMPARE(f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM outputs")).toInt(), 2 * kJobs);
     QCOMPARE(f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs")).toInt(), 0);
     QCOMPARE(f.credits(user), 1000 - 2 * kJobs);
