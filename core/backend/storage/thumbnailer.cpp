@@ -1,8 +1,8 @@
 #include "backend/storage/thumbnailer.h"
+#include "backend/storage/webpencoder.h"
 
 #include <QBuffer>
 #include <QImageReader>
-#include <QImageWriter>
 
 namespace vesper::backend {
 
@@ -76,13 +76,9 @@ QByteArray makeThumbnail(const QImage &image, int longestSide, QString *error)
     QImage scaled = image;
     if (qMax(image.width(), image.height()) > longestSide)
         scaled = image.scaled(longestSide, longestSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, "webp");
-    writer.setQuality(WebpQuality);
-    if (!writer.write(scaled)) {
-        fail(error, QStringLiteral("WebP encoding failed: ") + writer.errorString());
+    QByteArray bytes = encodeWebp(scaled, WebpQuality);
+    if (bytes.isEmpty()) {
+        fail(error, QStringLiteral("WebP encoding failed"));
         return {};
     }
     return bytes;
