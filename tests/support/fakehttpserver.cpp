@@ -262,6 +262,14 @@ void FakeHttpServer::sendWebSocketBinary(const QString &urlPart, const QByteArra
     });
 }
 
+void FakeHttpServer::closeWebSockets(const QString &urlPart)
+{
+    onThread([this, urlPart] {
+        for (QWebSocket *socket : m_backend->sockets(urlPart))
+            socket->abort();
+    });
+}
+
 int FakeHttpServer::webSocketCount(const QString &urlPart) const
 {
     int n = 0;

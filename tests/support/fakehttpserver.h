@@ -70,6 +70,8 @@ public:
     void sendWebSocketBinary(const QString &urlPart, const QByteArray &bytes);
     /// Open websockets whose request URL contains urlPart.
     int webSocketCount(const QString &urlPart = {}) const;
+    /// Closes the open websockets whose request URL contains urlPart (a connection that drops).
+    void closeWebSockets(const QString &urlPart);
     /// When set, websocket upgrades are refused: the connection is closed without an answer.
     void setWebSocketsRefused(bool refused) { m_refuseWebSockets.storeRelease(refused); }
 
