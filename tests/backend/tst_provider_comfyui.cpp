@@ -76,6 +76,8 @@ private Q_SLOTS:
     void cancelInterrupts();
     void garbage();
     void websocketRefusedPollsHistory();
+    void websocketDropFallsBackToHistory();
+    void cancelWhileQueuedOnlyDequeues();
     void workflowFile();
     void unusableWorkflowFile();
 };
@@ -131,6 +133,7 @@ void TestProviderComfyUi::success()
     const TestUser user = m_f.newUser(QStringLiteral("success"));
     const qint64 before = m_f.credits(user);
     const int promptsBefore = m_fake.prompts().size();
+    m_fake.http().clearRequests();
     const QString id = submit(user, Scenario::Success, 2, QStringLiteral("16:9"));
     QVERIFY(!id.isEmpty());
     const QJsonObject done = m_f.waitFinished(user, id);
@@ -349,6 +352,57 @@ void TestProviderComfyUi::websocketRefusedPollsHistory()
     QVERIFY(!prompts.at(0).socketOpen);
     QVERIFY2(m_fake.http().count("GET", QStringLiteral("/history/") + prompts.at(0).promptId) >= 3,
              "the adapter did not poll the history");
+    m_fake.setScenario(Scenario::Success);
+}
+
+void TestProviderComfyUi::websocketDropFallsBackToHistory()
+{
+    RemoteSettings settings;
+    settings.comfyUiUrl = m_fake.baseUrl();
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 10;
+    ComfyUiProvider provider(settings);
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::WebSocketDrops);
+    const int promptsBefore = m_fake.prompts().size();
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 1);
+    const FakeComfyUi::Prompt prompt = m_fake.prompts().at(promptsBefore);
+    QVERIFY(prompt.socketOpen);
+    QCOMPARE(m_fake.http().webSocketCount(prompt.body.value(QStringLiteral("client_id")).toString()), 0);
+    // The run went on for about two seconds after the drop: the adapter kept asking the history.
+    QVERIFY2(m_fake.http().count("GET", QStringLiteral("/history/") + prompt.promptId) >= 5,
+             qPrintable(QString::number(m_fake.http().count("GET", QStringLiteral("/history/") + prompt.promptId))));
+    QVERIFY(!sink.reports.isEmpty() && !sink.reports.first().second); // real progress before the drop
+    // Another client's prompt at 25 of 25 steps (sent by the fake) never moved this bar.
+    for (const auto &[percent, estimate] : std::as_const(sink.reports))
+        QVERIFY2(percent < 60, qPrintable(QStringLiteral("%1 (estimate %2)").arg(percent).arg(estimate)));
+}
+
+void TestProviderComfyUi::cancelWhileQueuedOnlyDequeues()
+{
+    RemoteSettings settings;
+    settings.comfyUiUrl = m_fake.baseUrl();
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 10;
+    ComfyUiProvider provider(settings);
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::Queued);
+    const int promptsBefore = m_fake.prompts().size();
+    DeadlineSink sink(800); // stops while the prompt still waits in ComfyUI's queue
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY(!result.ok);
+    QCOMPARE(result.errorCode, QStringLiteral("CANCELLED"));
+    const QString promptId = m_fake.prompts().at(promptsBefore).promptId;
+    QVERIFY2(m_fake.dequeued().contains(promptId), qPrintable(m_fake.dequeued().join(QLatin1Char(' '))));
+    // A bare /interrupt on an older ComfyUI would stop whoever's prompt runs now: not sent.
+    QVERIFY2(!m_fake.interrupted().contains(promptId), qPrintable(m_fake.interrupted().join(QLatin1Char(' '))));
     m_fake.setScenario(Scenario::Success);
 }
 

@@ -187,8 +187,11 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
         m_http->later(1500, [this, id] { finish(id); });
         return;
     }
-    const int steps = scenario == Scenario::Slow ? 10 : 4;
-    const int gap = scenario == Scenario::Slow ? 200 : 30;
+    if (scenario == Scenario::Queued)
+        return;
+    const bool slow = scenario == Scenario::Slow || scenario == Scenario::WebSocketDrops;
+    const int steps = slow ? 10 : 4;
+    const int gap = slow ? 200 : 30;
     m_http->later(20, [this, id] {
         {
             QMutexLocker lock(&m_mutex);
@@ -205,10 +208,14 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
     });
     const int lastStep = scenario == Scenario::Hang ? 1 : scenario == Scenario::ExecutionError ? 2 : steps;
     for (int i = 1; i <= lastStep; ++i) {
-        m_http->later(20 + i * gap, [this, id, i, steps] {
+        m_http->later(20 + i * gap, [this, id, i, steps, scenario] {
             send(id, QStringLiteral("progress"), event(id, {{QStringLiteral("value"), i}, {QStringLiteral("max"), steps},
                                                             {QStringLiteral("node"), QStringLiteral("3")}}));
             m_http->sendWebSocketBinary(QStringLiteral("clientId="), QByteArray("\0\0\0\1\0\0\0\2preview", 15)); // a preview frame
+            if (scenario == Scenario::WebSocketDrops && i == 2) {
+                QMutexLocker lock(&m_mutex);
+                m_http->closeWebSockets(QStringLiteral("clientId=") + m_runs.value(id).clientId);
+            }
         });
     }
     if (scenario == Scenario::Hang)

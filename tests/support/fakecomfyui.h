@@ -27,7 +27,9 @@ public:
         RateLimitOnce,    // the first POST /prompt is 429 with Retry-After: 1, then Success
         GarbageHistory,   // the run ends but /history answers HTML
         GarbageImage,     // /view answers bytes that are not an image
-        WebSocketRefused, // websockets are dropped at once; the run ends quietly after 1.5 s
+        WebSocketRefused, // websocket upgrades are refused; the run ends quietly after 1.5 s
+        WebSocketDrops,   // like Slow, but the websocket drops after the second step
+        Queued,           // accepted and left pending behind someone else's run
     };
 
     /// One POST /prompt as received.
