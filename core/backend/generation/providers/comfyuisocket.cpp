@@ -14,7 +14,8 @@
 namespace vesper::backend {
 namespace {
 constexpr int kConnectSliceMs = 50;
-constexpr qint64 kMaxMessageBytes = 1 << 20; // events are small; previews come as binary frames
+constexpr qint64 kMaxMessageBytes = 1 << 20;  // an event is a few hundred bytes
+constexpr quint64 kMaxFrameBytes = 16 << 20;   // previews (binary, ignored) must not kill the socket
 }
 
 ComfyUiSocket::ComfyUiSocket() = default;
@@ -48,18 +49,18 @@ QUrl ComfyUiSocket::eventUrl(const QString &baseUrl, const QString &clientId)
 bool ComfyUiSocket::open(const QUrl &url, int waitMs, ProgressSink &sink)
 {
     m_socket = std::make_unique<QWebSocket>();
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(kMaxMessageBytes) * 16);
-    QObject::connect(m_socket.get(), &QWebSocket::connected, [this] {
+    m_socket->setMaxAllowedIncomingMessageSize(kMaxFrameBytes);
+    QObject::connect(m_socket.get(), &QWebSocket::connected, m_socket.get(), [this] {
         m_open = true;
         if (m_loop)
             m_loop->quit();
     });
-    QObject::connect(m_socket.get(), &QWebSocket::disconnected, [this] {
+    QObject::connect(m_socket.get(), &QWebSocket::disconnected, m_socket.get(), [this] {
         m_open = false;
         if (m_loop)
             m_loop->quit();
     });
-    QObject::connect(m_socket.get(), &QWebSocket::textMessageReceived, [this](const QString &text) {
+    QObject::connect(m_socket.get(), &QWebSocket::textMessageReceived, m_socket.get(), [this](const QString &text) {
         if (text.size() > kMaxMessageBytes)
             return;
         const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8());
