@@ -133,6 +133,10 @@ protected:
             r.headers.insert(name.toLower(), value);
         r.body = request.body();
         m_owner->record(r);
+        // Qt 6.4 asks this handler before it upgrades a websocket: true (writing nothing) hands the
+        // socket over; false makes it drop the connection, as a proxy without websockets would.
+        if (r.headers.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+            return !m_owner->m_refuseWebSockets.loadAcquire();
         const FakeResponse response = m_owner->m_handler(r);
         switch (response.action) {
         case FakeResponse::Action::Hang:
@@ -255,6 +259,14 @@ void FakeHttpServer::sendWebSocketBinary(const QString &urlPart, const QByteArra
     onThread([this, urlPart, bytes] {
         for (QWebSocket *socket : m_backend->sockets(urlPart))
             socket->sendBinaryMessage(bytes);
+    });
+}
+
+void FakeHttpServer::closeWebSockets(const QString &urlPart)
+{
+    onThread([this, urlPart] {
+        for (QWebSocket *socket : m_backend->sockets(urlPart))
+            socket->abort();
     });
 }
 

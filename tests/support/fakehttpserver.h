@@ -3,6 +3,7 @@
 // test's blocking calls never starve it. A handler (run on that thread) answers each request, or
 // hangs, drops the connection, or sends raw bytes, as the scenario under test asks. Every request
 // is recorded. Websocket clients (ComfyUI's progress channel) are kept and can be sent text.
+#include <QAtomicInteger>
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
@@ -69,6 +70,10 @@ public:
     void sendWebSocketBinary(const QString &urlPart, const QByteArray &bytes);
     /// Open websockets whose request URL contains urlPart.
     int webSocketCount(const QString &urlPart = {}) const;
+    /// Closes the open websockets whose request URL contains urlPart (a connection that drops).
+    void closeWebSockets(const QString &urlPart);
+    /// When set, websocket upgrades are refused: the connection is closed without an answer.
+    void setWebSocketsRefused(bool refused) { m_refuseWebSockets.storeRelease(refused); }
 
     /// Runs fn on the server's thread later (for a handler that answers in steps, e.g. websocket events).
     void later(int delayMs, std::function<void()> fn);
@@ -83,6 +88,7 @@ private:
     QObject *m_context = nullptr;     // lives on m_thread
     FakeHttpBackend *m_backend = nullptr;
     quint16 m_port = 0;
+    QAtomicInteger<bool> m_refuseWebSockets{false};
     mutable QMutex m_mutex;
     QList<FakeRequest> m_requests;
 };

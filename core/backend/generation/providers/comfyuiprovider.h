@@ -3,9 +3,17 @@
 #include "backend/generation/provider.h"
 #include "backend/generation/remote/remotesettings.h"
 
+#include <QJsonObject>
+
 namespace vesper::backend {
 
-/// The "comfyui" provider.
+class ComfyUiSocket;
+class ComfyUiProgress;
+class ProviderHttp;
+struct ComfyUiOutcome;
+
+/// The "comfyui" provider. Progress comes from the websocket; when that cannot connect or drops,
+/// /history is polled instead and progress is an estimate. A cancel interrupts and dequeues the prompt.
 class ComfyUiProvider : public Provider {
 public:
     explicit ComfyUiProvider(const RemoteSettings &settings) : m_settings(settings) {}
@@ -14,6 +22,13 @@ public:
     ProviderResult generate(const GenerationRequest &request, ProgressSink &sink) override;
 
 private:
+    /// Waits until the prompt has ended (or the sink says stop); *outcome is its /history state.
+    /// A failed result when it did not succeed.
+    ProviderResult waitForRun(const QString &promptId, ComfyUiSocket &socket, ProviderHttp &http, ComfyUiProgress &progress,
+                              ProgressSink &sink, ComfyUiOutcome *outcome);
+    /// Stops the prompt on ComfyUI: interrupts it if it runs, removes it from the queue.
+    void stopPrompt(const QString &promptId, bool knownRunning) const;
+
     const RemoteSettings &m_settings;
 };
 

@@ -1,0 +1,203 @@
+// The ComfyUI adapter called in-process against the fake ComfyUI, for what is easier to see
+// without a server: a websocket that drops mid-run, a cancel while the prompt still waits in the
+// queue, a workflow file with placeholders, and workflow files that cannot be used.
+#include "fakecomfyui.h"
+
+#include "backend/generation/provider.h"
+#include "backend/generation/providers/comfyuiprovider.h"
+#include "backend/generation/remote/remotesettings.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vesper::backend;
+using namespace vesper::test;
+using Scenario = FakeComfyUi::Scenario;
+
+namespace {
+/// A sink for calling the provider in-process: records progress, stops after a deadline.
+class DeadlineSink : public ProgressSink {
+public:
+    explicit DeadlineSink(int ms) : m_ms(ms) { m_clock.start(); }
+    void progress(int percent, bool estimate) override { reports.append({percent, estimate}); }
+    bool cancelled() const override { return m_clock.elapsed() > m_ms; }
+    QList<QPair<int, bool>> reports;
+
+private:
+    int m_ms;
+    QElapsedTimer m_clock;
+};
+} // namespace
+
+class TestProviderComfyUiInProcess : public QObject {
+    Q_OBJECT
+
+private:
+    FakeComfyUi m_fake;
+
+private Q_SLOTS:
+    void initTestCase();
+    void websocketDropFallsBackToHistory();
+    void cancelWhileQueuedOnlyDequeues();
+    void workflowFile();
+    void unusableWorkflowFile();
+};
+
+void TestProviderComfyUiInProcess::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_fake.start(&error), qPrintable(error));
+}
+
+void TestProviderComfyUiInProcess::websocketDropFallsBackToHistory()
+{
+    RemoteSettings settings;
+    settings.comfyUiUrl = m_fake.baseUrl();
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 10;
+    ComfyUiProvider provider(settings);
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::WebSocketDrops);
+    const int promptsBefore = m_fake.prompts().size();
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 1);
+    const FakeComfyUi::Prompt prompt = m_fake.prompts().at(promptsBefore);
+    QVERIFY(prompt.socketOpen);
+    QCOMPARE(m_fake.http().webSocketCount(prompt.body.value(QStringLiteral("client_id")).toString()), 0);
+    // The run went on for about two seconds after the drop: the adapter kept asking the history.
+    QVERIFY2(m_fake.http().count("GET", QStringLiteral("/history/") + prompt.promptId) >= 5,
+             qPrintable(QString::number(m_fake.http().count("GET", QStringLiteral("/history/") + prompt.promptId))));
+    QVERIFY(!sink.reports.isEmpty() && !sink.reports.first().second); // real progress before the drop
+    // Another client's prompt at 25 of 25 steps (sent by the fake) never moved this bar.
+    for (const auto &[percent, estimate] : std::as_const(sink.reports))
+        QVERIFY2(percent < 60, qPrintable(QStringLiteral("%1 (estimate %2)").arg(percent).arg(estimate)));
+}
+
+void TestProviderComfyUiInProcess::cancelWhileQueuedOnlyDequeues()
+{
+    RemoteSettings settings;
+    settings.comfyUiUrl = m_fake.baseUrl();
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 10;
+    ComfyUiProvider provider(settings);
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::Queued);
+    const int promptsBefore = m_fake.prompts().size();
+    DeadlineSink sink(800); // stops while the prompt still waits in ComfyUI's queue
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY(!result.ok);
+    QCOMPARE(result.errorCode, QStringLiteral("CANCELLED"));
+    const QString promptId = m_fake.prompts().at(promptsBefore).promptId;
+    QVERIFY2(m_fake.dequeued().contains(promptId), qPrintable(m_fake.dequeued().join(QLatin1Char(' '))));
+    // A bare /interrupt on an older ComfyUI would stop whoever's prompt runs now: not sent.
+    QVERIFY2(!m_fake.interrupted().contains(promptId), qPrintable(m_fake.interrupted().join(QLatin1Char(' '))));
+    m_fake.setScenario(Scenario::Success);
+}
+
+void TestProviderComfyUiInProcess::workflowFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("workflow.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({
+      "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux.safetensors"}},
+      "2": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{prompt}}", "clip": ["1", 1]}},
+      "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{negative_prompt}}", "clip": ["1", 1]}},
+      "4": {"class_type": "EmptyLatentImage", "inputs": {"width": "{{width}}", "height": "{{height}}", "batch_size": "{{batch_size}}"}},
+      "5": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "steps": 4, "model": ["1", 0], "latent_image": ["4", 0]}},
+      "6": {"class_type": "KSampler", "inputs": {"seed": "{{seed}}", "steps": 4, "model": ["1", 0], "latent_image": ["5", 0]}},
+      "7": {"class_type": "Note", "inputs": {"text": "keep {{prompt}} as written", "list": ["{{width}}"]}},
+      "8": {"class_type": "SaveImage", "inputs": {"filename_prefix": "custom", "images": ["6", 0]}}
+    })");
+    file.close();
+
+    RemoteSettings settings;
+    settings.comfyUiUrl = m_fake.baseUrl();
+    settings.comfyUiWorkflow = path;
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 10;
+    ComfyUiProvider provider(settings);
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.negativePrompt = QStringLiteral("blurry");
+    request.aspectRatio = QStringLiteral("3:4");
+    request.resolution = 1024;
+    request.numOutputs = 3;
+    request.seed = 9007199254740991LL; // 2^53 - 1 survives as a JSON number
+    m_fake.setScenario(Scenario::Success);
+    const int promptsBefore = m_fake.prompts().size();
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 3);
+    for (const GeneratedImage &image : result.images) {
+        QCOMPARE(QSize(image.width, image.height), QSize(768, 1024));
+        QCOMPARE(image.mime, QStringLiteral("image/png"));
+    }
+    // Real progress, never 100, never going back.
+    QVERIFY(!sink.reports.isEmpty());
+    int previous = 0;
+    for (const auto &[percent, estimate] : std::as_const(sink.reports)) {
+        QVERIFY(!estimate);
+        QVERIFY2(percent >= previous && percent < 100, qPrintable(QString::number(percent)));
+        previous = percent;
+    }
+
+    const QJsonObject graph = m_fake.prompts().at(promptsBefore).body.value(QStringLiteral("prompt")).toObject();
+    const auto inputs = [&](const char *node) { return graph.value(QLatin1String(node)).toObject().value(QStringLiteral("inputs")).toObject(); };
+    QCOMPARE(inputs("2").value(QStringLiteral("text")).toString(), QStringLiteral("a quiet harbour"));
+    QCOMPARE(inputs("3").value(QStringLiteral("text")).toString(), QStringLiteral("blurry"));
+    QVERIFY(inputs("4").value(QStringLiteral("width")).isDouble());
+    QCOMPARE(inputs("4").value(QStringLiteral("width")).toInt(), 768);
+    QCOMPARE(inputs("4").value(QStringLiteral("height")).toInt(), 1024);
+    QCOMPARE(inputs("4").value(QStringLiteral("batch_size")).toInt(), 3);
+    QCOMPARE(inputs("6").value(QStringLiteral("seed")).toInteger(), 9007199254740991LL);
+    QCOMPARE(inputs("7").value(QStringLiteral("text")).toString(), QStringLiteral("keep {{prompt}} as written"));
+    QCOMPARE(inputs("7").value(QStringLiteral("list")).toArray().at(0).toInt(), 768);
+    QCOMPARE(inputs("1").value(QStringLiteral("ckpt_name")).toString(), QStringLiteral("flux.safetensors"));
+}
+
+void TestProviderComfyUiInProcess::unusableWorkflowFile()
+{
+    QTemporaryDir dir;
+    const auto write = [&](const char *name, const QByteArray &content) {
+        QFile file(dir.filePath(QLatin1String(name)));
+        if (file.open(QIODevice::WriteOnly))
+            file.write(content);
+        return file.fileName();
+    };
+    const QStringList paths{dir.filePath(QStringLiteral("missing.json")), write("broken.json", "{\"1\": {"),
+                            write("ui.json", R"({"nodes": [], "links": [], "version": 0.4})"),
+                            write("noprompt.json", R"({"1": {"class_type": "SaveImage", "inputs": {}}})")};
+    const int promptsBefore = m_fake.prompts().size();
+    for (const QString &path : paths) {
+        RemoteSettings settings;
+        settings.comfyUiUrl = m_fake.baseUrl();
+        settings.comfyUiWorkflow = path;
+        ComfyUiProvider provider(settings);
+        GenerationRequest request;
+        request.prompt = QStringLiteral("secret words");
+        request.resolution = 512;
+        DeadlineSink sink(5000);
+        const ProviderResult result = provider.generate(request, sink);
+        QVERIFY(!result.ok);
+        QCOMPARE(result.errorCode, QStringLiteral("PROVIDER_ERROR"));
+        QVERIFY(!result.transient);
+        QVERIFY2(result.errorMessage.contains(QLatin1String("VESPER_COMFYUI_WORKFLOW")), qPrintable(result.errorMessage));
+        QVERIFY2(!result.errorMessage.contains(QLatin1String("secret")), qPrintable(result.errorMessage));
+    }
+    QCOMPARE(m_fake.prompts().size(), promptsBefore); // nothing was queued
+}
+
+QTEST_MAIN(TestProviderComfyUiInProcess)
+#include "tst_provider_comfyui_inprocess.moc"

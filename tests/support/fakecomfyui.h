@@ -1,0 +1,89 @@
+#pragma once
+// ComfyUI's HTTP and websocket protocol on a loopback port, for the comfyui adapter's tests:
+// POST /prompt queues a run whose events (execution_start, progress, executing, executed, ...)
+// follow over the websocket of the client that queued it; /history and /view serve real PNGs;
+// /interrupt and /queue stop and dequeue. A scenario switch makes it fail in the ways ComfyUI does.
+#include "fakehttpserver.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QString>
+#include <memory>
+
+namespace vesper::test {
+
+/// A fake ComfyUI server.
+class FakeComfyUi {
+public:
+    enum class Scenario {
+        Success,          // a few quick steps, then the images
+        Slow,             // ten steps 200 ms apart, then the images
+        NodeError,        // POST /prompt answers 400 with node_errors
+        ExecutionError,   // starts, then execution_error over the websocket
+        Hang,             // starts, one step, then nothing until interrupted
+        RateLimitOnce,    // the first POST /prompt is 429 with Retry-After: 1, then Success
+        GarbageHistory,   // the run ends but /history answers HTML
+        GarbageImage,     // /view answers bytes that are not an image
+        WebSocketRefused, // websocket upgrades are refused; the run ends quietly after 1.5 s
+        WebSocketDrops,   // like Slow, but the websocket drops after the second step
+        Queued,           // accepted and left pending behind someone else's run
+    };
+
+    /// One POST /prompt as received.
+    struct Prompt {
+        QJsonObject body;        // {"prompt": graph, "client_id"}
+        qint64 atMs = 0;         // when it arrived (ms since the epoch)
+        int status = 0;          // what it was answered
+        QString promptId;        // when accepted
+        bool socketOpen = false; // the client's websocket was open when it arrived
+    };
+
+    FakeComfyUi();
+    ~FakeComfyUi();
+
+    bool start(QString *error);
+    QString baseUrl() const { return m_http->baseUrl(); }
+    FakeHttpServer &http() { return *m_http; }
+
+    /// Switches the scenario for the prompts that follow (thread-safe).
+    void setScenario(Scenario scenario);
+    QList<Prompt> prompts() const;
+    /// The prompt_ids named by POST /interrupt and by POST /queue {"delete"} so far.
+    QStringList interrupted() const;
+    QStringList dequeued() const;
+
+private:
+    struct Run {
+        QString clientId;
+        int width = 0, height = 0, batch = 1;
+        int number = 0;
+        bool running = false, done = false, failed = false, stopped = false;
+        QJsonArray messages; // the history's status.messages
+        QJsonArray images;   // the history's outputs of the SaveImage node
+    };
+
+    FakeResponse handle(const FakeRequest &request);
+    FakeResponse queuePrompt(const FakeRequest &request);
+    FakeResponse history(const QString &promptId);
+    FakeResponse view(const FakeRequest &request);
+    void play(const QString &promptId, Scenario scenario);
+    void send(const QString &promptId, const QString &type, QJsonObject data);
+    void finish(const QString &promptId);
+    void fail(const QString &promptId);
+    void interrupt(const QString &promptId);
+
+    std::unique_ptr<FakeHttpServer> m_http;
+    mutable QMutex m_mutex;
+    Scenario m_scenario = Scenario::Success;
+    bool m_rateLimited = false;
+    int m_number = 0;
+    QHash<QString, Run> m_runs;
+    QHash<QString, QByteArray> m_files; // "subfolder/filename" → PNG
+    QList<Prompt> m_prompts;
+    QStringList m_interrupted, m_dequeued;
+};
+
+} // namespace vesper::test
