@@ -56,6 +56,7 @@ private Q_SLOTS:
     void cancelInterrupts();
     void garbage();
     void websocketRefusedPollsHistory();
+    void fewerImagesRefundsTheRest();
 };
 
 void TestProviderComfyUi::initTestCase()
@@ -329,6 +330,21 @@ void TestProviderComfyUi::websocketRefusedPollsHistory()
     QVERIFY2(m_fake.http().count("GET", QStringLiteral("/history/") + prompts.at(0).promptId) >= 3,
              "the adapter did not poll the history");
     m_fake.setScenario(Scenario::Success);
+}
+
+void TestProviderComfyUi::fewerImagesRefundsTheRest()
+{
+    // A workflow that saves one image when three were asked for (and paid for): two come back.
+    const TestUser user = m_f.newUser(QStringLiteral("fewer"));
+    const qint64 before = m_f.credits(user);
+    const QString id = submit(user, Scenario::OneImage, 3);
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(m_f.credits(user), before - 3);
+    const QJsonObject done = m_f.waitFinished(user, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 1);
+    QCOMPARE(m_f.credits(user), before - 1);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
 }
 
 QTEST_MAIN(TestProviderComfyUi)

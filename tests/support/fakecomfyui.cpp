@@ -179,6 +179,11 @@ FakeResponse FakeComfyUi::queuePrompt(const FakeRequest &r)
 
 void FakeComfyUi::play(const QString &id, Scenario scenario)
 {
+    if (scenario == Scenario::OneImage) {
+        QMutexLocker lock(&m_mutex);
+        m_runs[id].batch = 1;
+        scenario = Scenario::Success;
+    }
     if (scenario == Scenario::WebSocketRefused) {
         m_http->later(30, [this, id] {
             QMutexLocker lock(&m_mutex);

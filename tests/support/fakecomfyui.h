@@ -30,6 +30,7 @@ public:
         WebSocketRefused, // websocket upgrades are refused; the run ends quietly after 1.5 s
         WebSocketDrops,   // like Slow, but the websocket drops after the second step
         Queued,           // accepted and left pending behind someone else's run
+        OneImage,         // like Success, but saves one image whatever the batch size (a custom workflow)
     };
 
     /// One POST /prompt as received.

@@ -7,6 +7,7 @@
 #include "backend/generation/provider.h"
 #include "backend/generation/providerregistry.h"
 #include "backend/generation/referenceimages.h"
+#include "backend/generation/remote/providerhttp.h"
 #include "backend/generation/remote/remotesettings.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/storage/objectstore.h"
@@ -167,10 +168,12 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         m_queue.release(job.id, m_owner);
         return;
     }
+    if (result.ok && result.images.isEmpty())
+        result = badResponse(provider->id(), QStringLiteral("no images"));
     if (result.ok) {
         breakers.recordSuccess(provider->id());
         MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
-        complete(job, result.images);
+        complete(job, result.images.mid(0, qMax(1, request.numOutputs)), qMax(1, request.numOutputs));
         return;
     }
     if (stop == JobSink::Stop::Cancelled) {
@@ -204,7 +207,7 @@ bool JobRunner::markProcessing(const QString &generationId)
     return updated;
 }
 
-void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images)
+void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images, int requested)
 {
     struct Stored {
         QString key, thumbKey, sha256;
@@ -235,7 +238,7 @@ void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images)
 
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
-    SqlQuery current(db, QStringLiteral("SELECT status FROM generations WHERE id = :g%1")
+    SqlQuery current(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1")
                              .arg(m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
     current.bind(QStringLiteral(":g"), job.id).exec();
     if (!current.next()) {
@@ -244,6 +247,7 @@ void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images)
         return;
     }
     const QString status = current.text(0);
+    const qint64 cost = current.int64(1);
     if (GenerationService::isFinished(status)) {
         JobQueue::remove(db, job.id);
         tx.commit();
@@ -267,6 +271,9 @@ void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images)
                                      "WHERE id = :g").arg(m_database.timeParam(QStringLiteral(":now"))));
     done.bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
     JobQueue::remove(db, job.id);
+    // A provider that made fewer images than asked for (a custom workflow, say) charges only for those.
+    if (stored.size() < requested)
+        GenerationService::refund(m_database, db, job.userId, job.id, cost * (requested - stored.size()) / requested);
     ProjectStats::recompute(m_database, db, job.projectId);
     tx.commit();
 }

@@ -36,7 +36,8 @@ private:
     struct Job;
     void runJob(const ClaimedJob &claimed);
     bool markProcessing(const QString &generationId);
-    void complete(const Job &job, const QList<GeneratedImage> &images);
+    /// Stores the images and completes; `requested` images were paid for, the missing ones are refunded.
+    void complete(const Job &job, const QList<GeneratedImage> &images, int requested);
     void retryOrFail(const ClaimedJob &claimed, const ProviderResult &result);
 
     Database &m_database;
