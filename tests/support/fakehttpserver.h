@@ -35,6 +35,7 @@ struct FakeResponse {
     QByteArray contentType = "application/json";
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body; // with Raw: the bytes written as they are, then the connection is closed
+    int delayMs = 0; // with Reply: answer this much later without blocking the server's thread
 
     static FakeResponse json(int status, const QJsonObject &object);
     static FakeResponse bytes(int status, const QByteArray &body, const QByteArray &contentType);
@@ -42,6 +43,8 @@ struct FakeResponse {
     static FakeResponse drop();               // closes the connection without an answer
     static FakeResponse raw(const QByteArray &bytes);
     FakeResponse &header(const QByteArray &name, const QByteArray &value);
+    /// Answers after ms; other requests are served meanwhile (a provider that takes its time).
+    FakeResponse &after(int ms);
 };
 
 class FakeHttpBackend;

@@ -5,7 +5,8 @@
 
 namespace vesper::backend {
 
-/// The "gemini" provider.
+/// The "gemini" provider: one generateContent call per output (two at a time), the prompt's
+/// reference images sent inline, progress estimated from time since Gemini reports none.
 class GeminiProvider : public Provider {
 public:
     explicit GeminiProvider(const RemoteSettings &settings) : m_settings(settings) {}

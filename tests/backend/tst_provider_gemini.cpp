@@ -1,0 +1,433 @@
+// The Gemini adapter against a fake generateContent API: through a real vesper-server (images
+// stored at Gemini's sizes, progress estimated, a blocked prompt, 400 / 500 / 429 answers, a hang,
+// a cancel, garbage, a text-only answer, the API key kept out of URLs, logs and messages), and
+// in-process for what the server cannot show (reference images as inline data, JPEG answers).
+#include "fakegemini.h"
+#include "generationfixture.h"
+#include "replycheck.h"
+
+#include "backend/generation/providers/geminiprovider.h"
+
+#include <QBuffer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QTest>
+#include <QThread>
+
+using namespace vesper::backend;
+using namespace vesper::test;
+
+namespace {
+const QString kModel = QStringLiteral("gemini-image");
+const QString kPrompt = QStringLiteral("a lighthouse at dusk, watercolour");
+
+/// The job's sink for in-process calls: cancels itself after cancelAfterMs (0: never).
+class TimedSink : public ProgressSink {
+public:
+    explicit TimedSink(qint64 cancelAfterMs = 0) : m_cancelAfterMs(cancelAfterMs) { m_clock.start(); }
+    void progress(int percent, bool estimate) override { reports.append({percent, estimate}); }
+    bool cancelled() const override { return m_cancelAfterMs > 0 && m_clock.elapsed() > m_cancelAfterMs; }
+    QList<QPair<int, bool>> reports;
+
+private:
+    qint64 m_cancelAfterMs;
+    QElapsedTimer m_clock;
+};
+
+QByteArray encoded(const QSize &size, QColor colour, const char *format)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(colour);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, format);
+    return bytes;
+}
+} // namespace
+
+class TestProviderGemini : public QObject {
+    Q_OBJECT
+
+private:
+    GenerationFixture m_f;
+    FakeGemini m_fake;
+    QStringList m_messages; // every error message seen, checked for the key at the end
+
+    QString submit(const TestUser &user, int outputs, const QString &ratio = QStringLiteral("1:1"),
+                   const QString &negative = QString());
+    QString context(const QJsonObject &status) const;
+    void expectFailed(const TestUser &user, qint64 before, const QJsonObject &done, const QString &code);
+    RemoteSettings settings() const;
+
+private Q_SLOTS:
+    void initTestCase();
+    void success();
+    void progress();
+    void blockedPrompt();
+    void providerError();
+    void serverErrorIsRetried();
+    void hang();
+    void rateLimitedWithRetryAfter();
+    void cancel();
+    void garbage();
+    void textOnly();
+    void referenceImagesInProcess();
+    void answersInProcess();
+    void keyNeverLeaks();
+};
+
+void TestProviderGemini::initTestCase()
+{
+    QString reason;
+    if (!TestServer::available(&reason))
+        QSKIP(qPrintable(reason));
+    QVERIFY2(m_fake.start(&reason), qPrintable(reason));
+    QVERIFY2(m_f.start({{QStringLiteral("GEMINI_API_KEY"), FakeGemini::key()},
+                        {QStringLiteral("VESPER_GEMINI_URL"), m_fake.baseUrl()},
+                        {QStringLiteral("VESPER_GEMINI_EXPECTED_SECONDS"), QStringLiteral("1")},
+                        {QStringLiteral("VESPER_PROVIDER_POLL_MS"), QStringLiteral("50")},
+                        {QStringLiteral("VESPER_JOB_BACKOFF_MS"), QStringLiteral("100")},
+                        {QStringLiteral("VESPER_JOB_MAX_ATTEMPTS"), QStringLiteral("2")},
+                        {QStringLiteral("VESPER_PROVIDER_TIMEOUT_SECONDS"), QStringLiteral("3")},
+                        {QStringLiteral("VESPER_BREAKER_FAILURES"), QStringLiteral("1000")},
+                        {QStringLiteral("VESPER_WORKERS"), QStringLiteral("2")},
+                        {QStringLiteral("VESPER_GENERATE_RATE_LIMIT"), QStringLiteral("100000")},
+                        {QStringLiteral("VESPER_RATE_LIMIT"), QStringLiteral("100000")},
+                        {QStringLiteral("VESPER_DEFAULT_CREDITS"), QStringLiteral("1000")}},
+                       &reason),
+             qPrintable(reason));
+}
+
+QString TestProviderGemini::submit(const TestUser &user, int outputs, const QString &ratio, const QString &negative)
+{
+    QJsonObject body = generateBody(m_f.sessionFor(user), newClientId(), outputs, ratio, QStringLiteral("1024"), kModel, kPrompt);
+    if (!negative.isEmpty())
+        body.insert(QStringLiteral("negativePrompt"), negative);
+    const Reply reply = m_f.client->post(QStringLiteral("/api/generate"), body, user.accessToken);
+    if (reply.status != 202)
+        qWarning() << "generate refused:" << describe(reply);
+    return reply.json.value(QStringLiteral("id")).toString();
+}
+
+QString TestProviderGemini::context(const QJsonObject &status) const
+{
+    return QString::fromUtf8(QJsonDocument(status).toJson(QJsonDocument::Compact)) + QStringLiteral("\n") + m_f.serverLog();
+}
+
+void TestProviderGemini::expectFailed(const TestUser &user, qint64 before, const QJsonObject &done, const QString &code)
+{
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("failed"), qPrintable(context(done)));
+    const QJsonObject error = done.value(QStringLiteral("error")).toObject();
+    QVERIFY2(error.value(QStringLiteral("code")).toString() == code, qPrintable(context(done)));
+    const QString message = error.value(QStringLiteral("message")).toString();
+    m_messages << message;
+    QVERIFY2(!message.isEmpty() && !message.contains(kPrompt) && !message.contains(FakeGemini::key()), qPrintable(message));
+    QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 0);
+    QCOMPARE(m_f.credits(user), before);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
+}
+
+RemoteSettings TestProviderGemini::settings() const
+{
+    RemoteSettings s;
+    s.geminiUrl = m_fake.baseUrl();
+    s.geminiKey = FakeGemini::key();
+    s.timeoutSeconds = 10;
+    return s;
+}
+
+void TestProviderGemini::success()
+{
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    m_fake.setDelayMs(0);
+    const TestUser user = m_f.newUser(QStringLiteral("success"));
+    const qint64 before = m_f.credits(user);
+    const QString id = submit(user, 2, QStringLiteral("16:9"), QStringLiteral("blurry, text"));
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(m_f.credits(user), before - 8); // 4 credits an image
+    const QJsonObject done = m_f.waitFinished(user, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QJsonArray outputs = done.value(QStringLiteral("outputs")).toArray();
+    QCOMPARE(outputs.size(), 2);
+    for (const QJsonValue &output : outputs) {
+        QCOMPARE(output.toObject().value(QStringLiteral("width")).toInt(), 1344);
+        QCOMPARE(output.toObject().value(QStringLiteral("height")).toInt(), 768);
+        const QString outputId = output.toObject().value(QStringLiteral("id")).toString();
+        const Reply full = m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=full").arg(outputId), user.accessToken);
+        EXPECT_STATUS(full, 200);
+        const QImage image = QImage::fromData(full.body);
+        QCOMPARE(image.size(), QSize(1344, 768));
+        QVERIFY(full.body.startsWith("\x89PNG"));
+        const Reply thumb = m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=thumb").arg(outputId), user.accessToken);
+        EXPECT_STATUS(thumb, 200);
+        QVERIFY(thumb.body.startsWith("RIFF") && thumb.body.mid(8, 4) == "WEBP");
+    }
+    QCOMPARE(m_f.credits(user), before - 8);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
+
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2); // one image a call
+    QSet<qint64> seeds;
+    for (const FakeGemini::Call &call : calls) {
+        QCOMPARE(call.path, QStringLiteral("/v1beta/models/gemini-2.5-flash-image:generateContent"));
+        QCOMPARE(call.apiKey, FakeGemini::key().toUtf8());
+        QVERIFY2(call.query.isEmpty(), qPrintable(call.query)); // never ?key=
+        QVERIFY(call.authorization.isEmpty());
+        const QJsonArray contents = call.body.value(QStringLiteral("contents")).toArray();
+        QCOMPARE(contents.size(), 1);
+        QCOMPARE(contents.at(0).toObject().value(QStringLiteral("role")).toString(), QStringLiteral("user"));
+        const QJsonArray parts = contents.at(0).toObject().value(QStringLiteral("parts")).toArray();
+        QCOMPARE(parts.size(), 1); // no reference images
+        QCOMPARE(parts.at(0).toObject().value(QStringLiteral("text")).toString(), kPrompt + QStringLiteral("\n\nAvoid: blurry, text"));
+        const QJsonObject config = call.body.value(QStringLiteral("generationConfig")).toObject();
+        QCOMPARE(config.value(QStringLiteral("responseModalities")).toArray(), (QJsonArray{QStringLiteral("TEXT"), QStringLiteral("IMAGE")}));
+        QCOMPARE(config.value(QStringLiteral("imageConfig")).toObject().value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("16:9"));
+        seeds.insert(config.value(QStringLiteral("seed")).toInteger(-1));
+    }
+    QCOMPARE(seeds, (QSet<qint64>{42, 43}));
+}
+
+void TestProviderGemini::progress()
+{
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    m_fake.setDelayMs(600);
+    const TestUser user = m_f.newUser(QStringLiteral("progress"));
+    const QString id = submit(user, 4);
+    QElapsedTimer timer;
+    timer.start();
+    QList<QPair<int, bool>> seen;
+    QJsonObject last;
+    while (timer.elapsed() < 20000) {
+        last = m_f.status(user, id);
+        const QString state = last.value(QStringLiteral("status")).toString();
+        if (state == QLatin1String("completed") || state == QLatin1String("failed"))
+            break;
+        const int percent = last.value(QStringLiteral("progress")).toInt();
+        if (percent > 0 && percent < 100)
+            seen.append({percent, last.value(QStringLiteral("progressIsEstimate")).toBool()});
+        QThread::msleep(20);
+    }
+    m_fake.setDelayMs(0);
+    QVERIFY2(last.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(last)));
+    QCOMPARE(last.value(QStringLiteral("outputs")).toArray().size(), 4);
+    QCOMPARE(last.value(QStringLiteral("progress")).toInt(), 100);
+    bool estimated = false;
+    for (int i = 0; i < seen.size(); ++i) {
+        estimated = estimated || seen.at(i).second;
+        if (i > 0)
+            QVERIFY2(seen.at(i).first >= seen.at(i - 1).first, "progress went backwards");
+    }
+    QVERIFY2(estimated, qPrintable(QStringLiteral("%1 intermediate polls, none an estimate").arg(seen.size())));
+    QCOMPARE(m_fake.calls().size(), 4);
+    QCOMPARE(m_fake.maxConcurrent(), 2); // two calls side by side, never more
+}
+
+void TestProviderGemini::blockedPrompt()
+{
+    m_fake.setScenario(FakeGemini::Scenario::Blocked);
+    const TestUser user = m_f.newUser(QStringLiteral("blocked"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    expectFailed(user, before, done, QStringLiteral("PROVIDER_ERROR"));
+    QCOMPARE(done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("Gemini declined the prompt (SAFETY)"));
+    QCOMPARE(m_fake.calls().size(), 1); // permanent: not tried again
+}
+
+void TestProviderGemini::providerError()
+{
+    m_fake.setScenario(FakeGemini::Scenario::BadRequest);
+    const TestUser user = m_f.newUser(QStringLiteral("refused"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 2));
+    expectFailed(user, before, done, QStringLiteral("PROVIDER_ERROR"));
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("Gemini")) && message.contains(QStringLiteral("Unsupported aspect ratio")), qPrintable(message));
+    QVERIFY2(m_fake.calls().size() <= 2, "a 400 is not retried"); // the second output's call may have started
+}
+
+void TestProviderGemini::serverErrorIsRetried()
+{
+    m_fake.setScenario(FakeGemini::Scenario::ServerErrorOnce);
+    const TestUser user = m_f.newUser(QStringLiteral("retried"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2);
+    QCOMPARE(calls.at(0).status, 500);
+    QCOMPARE(calls.at(1).status, 200);
+    QCOMPARE(m_f.credits(user), before - 4);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
+}
+
+void TestProviderGemini::hang()
+{
+    m_fake.setScenario(FakeGemini::Scenario::Hang);
+    const TestUser user = m_f.newUser(QStringLiteral("hang"));
+    const qint64 before = m_f.credits(user);
+    QElapsedTimer timer;
+    timer.start();
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
+    expectFailed(user, before, done, QStringLiteral("TIMEOUT"));
+    QCOMPARE(m_fake.calls().size(), 2); // both attempts went out
+}
+
+void TestProviderGemini::rateLimitedWithRetryAfter()
+{
+    m_fake.setScenario(FakeGemini::Scenario::RateLimitedOnce);
+    const TestUser user = m_f.newUser(QStringLiteral("limited"));
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2);
+    QCOMPARE(calls.at(0).status, 429);
+    const qint64 gap = calls.at(1).atMs - calls.at(0).answerAtMs;
+    QVERIFY2(gap >= 950, qPrintable(QStringLiteral("retried %1 ms after the 429").arg(gap)));
+}
+
+void TestProviderGemini::cancel()
+{
+    m_fake.setScenario(FakeGemini::Scenario::Hang);
+    const TestUser user = m_f.newUser(QStringLiteral("cancel"));
+    const qint64 before = m_f.credits(user);
+    const QString id = submit(user, 4);
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 10000 && m_fake.calls().size() < 2)
+        QThread::msleep(20);
+    QCOMPARE(m_fake.calls().size(), 2); // two calls waiting
+    const Reply reply = m_f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(id), {}, user.accessToken);
+    EXPECT_STATUS(reply, 200);
+    timer.restart();
+    const QJsonObject done = m_f.waitFinished(user, id, 10000);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("cancelled"), qPrintable(context(done)));
+    QVERIFY2(timer.elapsed() < 2500, qPrintable(QStringLiteral("cancelled after %1 ms").arg(timer.elapsed())));
+    QCOMPARE(m_f.credits(user), before);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
+    QThread::msleep(300);
+    QCOMPARE(m_fake.calls().size(), 2); // the remaining outputs were never asked for
+}
+
+void TestProviderGemini::garbage()
+{
+    for (const auto scenario : {FakeGemini::Scenario::NotJson, FakeGemini::Scenario::BadImage}) {
+        m_fake.setScenario(scenario);
+        const TestUser user = m_f.newUser(QStringLiteral("garbage"));
+        const qint64 before = m_f.credits(user);
+        const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+        expectFailed(user, before, done, QStringLiteral("BAD_RESPONSE"));
+        QCOMPARE(m_fake.calls().size(), 1);
+    }
+}
+
+void TestProviderGemini::textOnly()
+{
+    m_fake.setScenario(FakeGemini::Scenario::TextOnly);
+    const TestUser user = m_f.newUser(QStringLiteral("text"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    expectFailed(user, before, done, QStringLiteral("PROVIDER_ERROR"));
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("no image")) && !message.contains(QStringLiteral("describe it")), qPrintable(message));
+}
+
+void TestProviderGemini::referenceImagesInProcess()
+{
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    const RemoteSettings s = settings();
+    GeminiProvider provider(s);
+    GenerationRequest request;
+    request.prompt = kPrompt;
+    request.aspectRatio = QStringLiteral("3:4");
+    request.seed = 7;
+    const QByteArray png = encoded({64, 48}, Qt::red, "PNG");
+    const QByteArray jpeg = encoded({40, 40}, Qt::green, "JPEG");
+    request.referenceImages = {png, jpeg};
+    TimedSink sink;
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    QCOMPARE(result.images.size(), 1);
+    QCOMPARE(result.images.at(0).mime, QStringLiteral("image/png"));
+    QCOMPARE(QSize(result.images.at(0).width, result.images.at(0).height), FakeGemini::sizeFor(QStringLiteral("3:4")));
+
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 1);
+    const QJsonArray parts = calls.at(0).body.value(QStringLiteral("contents")).toArray().at(0).toObject().value(QStringLiteral("parts")).toArray();
+    QCOMPARE(parts.size(), 3);
+    QCOMPARE(parts.at(0).toObject().value(QStringLiteral("text")).toString(), kPrompt);
+    const QList<QPair<QString, QByteArray>> expected{{QStringLiteral("image/png"), png}, {QStringLiteral("image/jpeg"), jpeg}};
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject inlineData = parts.at(i + 1).toObject().value(QStringLiteral("inline_data")).toObject();
+        QCOMPARE(inlineData.value(QStringLiteral("mime_type")).toString(), expected.at(i).first);
+        QCOMPARE(QByteArray::fromBase64(inlineData.value(QStringLiteral("data")).toString().toLatin1()), expected.at(i).second);
+    }
+    QCOMPARE(calls.at(0).body.value(QStringLiteral("generationConfig")).toObject().value(QStringLiteral("seed")).toInteger(), 7);
+}
+
+void TestProviderGemini::answersInProcess()
+{
+    const RemoteSettings s = settings();
+    GeminiProvider provider(s);
+    GenerationRequest request;
+    request.prompt = kPrompt;
+    request.seed = qint64(1) << 40; // beyond Gemini's int32 seed: folded, not refused
+
+    m_fake.setScenario(FakeGemini::Scenario::SuccessJpeg); // inline_data / mime_type, JPEG bytes
+    TimedSink sink;
+    ProviderResult result = provider.generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    QCOMPARE(result.images.at(0).mime, QStringLiteral("image/jpeg"));
+    QVERIFY(result.images.at(0).bytes.startsWith("\xff\xd8\xff"));
+    QCOMPARE(result.images.at(0).width, 1024);
+    const qint64 seed = m_fake.calls().at(0).body.value(QStringLiteral("generationConfig")).toObject().value(QStringLiteral("seed")).toInteger(-1);
+    QVERIFY2(seed >= 0 && seed < (qint64(1) << 31), qPrintable(QString::number(seed)));
+
+    m_fake.setScenario(FakeGemini::Scenario::ImageSafety);
+    result = provider.generate(request, sink);
+    QVERIFY(!result.ok && !result.transient);
+    QCOMPARE(result.errorMessage, QStringLiteral("Gemini declined the prompt (IMAGE_SAFETY)"));
+
+    // A wrong key: Google's message comes through, the key itself does not.
+    RemoteSettings wrong = s;
+    wrong.geminiKey = QStringLiteral("wrong-key-Xy81");
+    GeminiProvider refused(wrong);
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    result = refused.generate(request, sink);
+    QVERIFY(!result.ok && !result.transient);
+    QVERIFY2(result.errorMessage.contains(QStringLiteral("API key not valid")) && !result.errorMessage.contains(wrong.geminiKey),
+             qPrintable(result.errorMessage));
+
+    // Cancelled while two calls hang: back within about a second, nothing more asked for.
+    m_fake.setScenario(FakeGemini::Scenario::Hang);
+    request.numOutputs = 3;
+    TimedSink cancelling(300);
+    QElapsedTimer timer;
+    timer.start();
+    result = provider.generate(request, cancelling);
+    QCOMPARE(result.errorCode, QStringLiteral("CANCELLED"));
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(m_fake.calls().size(), 2);
+}
+
+void TestProviderGemini::keyNeverLeaks()
+{
+    QFile log(m_f.server->dataDir() + QStringLiteral("/server.stderr.log"));
+    QVERIFY2(log.open(QIODevice::ReadOnly), qPrintable(log.fileName()));
+    const QByteArray text = log.readAll();
+    QVERIFY2(text.contains("gemini"), "the provider logged nothing"); // the log is the right one
+    QVERIFY(!text.contains(FakeGemini::key().toUtf8()));
+    QVERIFY(!text.contains(kPrompt.toUtf8()));
+    QVERIFY(m_messages.size() >= 6);
+    for (const QString &message : std::as_const(m_messages))
+        QVERIFY2(!message.contains(FakeGemini::key()), qPrintable(message));
+}
+
+QTEST_GUILESS_MAIN(TestProviderGemini)
+#include "tst_provider_gemini.moc"
