@@ -78,6 +78,8 @@ private Q_SLOTS:
     void textOnly();
     void referenceImagesInProcess();
     void answersInProcess();
+    void referencesThroughTheServer();
+    void jpegIsServedAsJpeg();
     void keyNeverLeaks();
 };
 
@@ -414,6 +416,53 @@ void TestProviderGemini::answersInProcess()
     QCOMPARE(result.errorCode, QStringLiteral("CANCELLED"));
     QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(m_fake.calls().size(), 2);
+}
+
+void TestProviderGemini::referencesThroughTheServer()
+{
+    // Two uploads named in the request reach Gemini as inline_data parts, in order, as stored.
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    const TestUser user = m_f.newUser(QStringLiteral("references"));
+    QStringList uploads;
+    for (const QColor colour : {QColor(Qt::red), QColor(Qt::blue)}) {
+        const Reply upload = m_f.client->send("POST", QStringLiteral("/api/uploads"), encoded(QSize(40, 30), colour, "png"),
+                                              user.accessToken, {{"Content-Type", "image/png"}});
+        QCOMPARE_EQ(upload.status, 201);
+        uploads << upload.json.value(QStringLiteral("id")).toString();
+    }
+    QJsonObject body = generateBody(m_f.sessionFor(user), newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), kModel, kPrompt);
+    body.insert(QStringLiteral("referenceUploadIds"), QJsonArray::fromStringList(uploads));
+    const Reply accepted = m_f.client->post(QStringLiteral("/api/generate"), body, user.accessToken);
+    QCOMPARE_EQ(accepted.status, 202);
+    const QJsonObject done = m_f.waitFinished(user, accepted.json.value(QStringLiteral("id")).toString());
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 1);
+    const QJsonArray parts = calls.at(0).body.value(QStringLiteral("contents")).toArray().at(0).toObject().value(QStringLiteral("parts")).toArray();
+    QCOMPARE(parts.size(), 3);
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject inlineData = parts.at(i + 1).toObject().value(QStringLiteral("inline_data")).toObject();
+        QCOMPARE(inlineData.value(QStringLiteral("mime_type")).toString(), QStringLiteral("image/png"));
+        const QByteArray sent = QByteArray::fromBase64(inlineData.value(QStringLiteral("data")).toString().toLatin1());
+        QFile stored(m_f.server->dataDir() + QStringLiteral("/storage/%1/uploads/%2.png").arg(user.id, uploads.at(i)));
+        QVERIFY(stored.open(QIODevice::ReadOnly));
+        QCOMPARE(sent, stored.readAll());
+    }
+}
+
+void TestProviderGemini::jpegIsServedAsJpeg()
+{
+    m_fake.setScenario(FakeGemini::Scenario::SuccessJpeg);
+    const TestUser user = m_f.newUser(QStringLiteral("jpeg"));
+    const QString id = submit(user, 1);
+    const QJsonObject done = m_f.waitFinished(user, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QString outputId = done.value(QStringLiteral("outputs")).toArray().at(0).toObject().value(QStringLiteral("id")).toString();
+    const Reply full = m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=full").arg(outputId), user.accessToken);
+    QCOMPARE_EQ(full.status, 200);
+    QCOMPARE(full.headers.value("content-type"), QByteArray("image/jpeg"));
+    QVERIFY(full.body.startsWith("\xff\xd8"));
+    QVERIFY(QFile::exists(m_f.server->dataDir() + QStringLiteral("/storage/%1/%2/0.jpg").arg(user.id, id)));
 }
 
 void TestProviderGemini::keyNeverLeaks()

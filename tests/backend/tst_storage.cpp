@@ -83,6 +83,8 @@ private Q_SLOTS:
     void keysFollowTheDesign()
     {
         QCOMPARE(ObjectStore::originalKey(QStringLiteral("u"), QStringLiteral("g"), 2), QStringLiteral("u/g/2.png"));
+        QCOMPARE(ObjectStore::originalKey(QStringLiteral("u"), QStringLiteral("g"), 0, QStringLiteral("image/jpeg")), QStringLiteral("u/g/0.jpg"));
+        QCOMPARE(ObjectStore::originalKey(QStringLiteral("u"), QStringLiteral("g"), 1, QStringLiteral("image/webp")), QStringLiteral("u/g/1.webp"));
         QCOMPARE(ObjectStore::thumbnailKey(QStringLiteral("u"), QStringLiteral("g"), 2), QStringLiteral("u/g/2.thumb.webp"));
     }
     void roundTrip()

@@ -218,7 +218,7 @@ void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images, in
     // Files first, under keys fixed by the generation: a rerun after a crash overwrites, never duplicates.
     for (int i = 0; i < images.size(); ++i) {
         const GeneratedImage &image = images.at(i);
-        Stored s{ObjectStore::originalKey(job.userId, job.id, i), ObjectStore::thumbnailKey(job.userId, job.id, i),
+        Stored s{ObjectStore::originalKey(job.userId, job.id, i, image.mime), ObjectStore::thumbnailKey(job.userId, job.id, i),
                  QString::fromLatin1(QCryptographicHash::hash(image.bytes, QCryptographicHash::Sha256).toHex()),
                  image.bytes.size(), image.width, image.height};
         QString error;

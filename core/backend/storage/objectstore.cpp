@@ -56,9 +56,12 @@ bool ObjectStore::isSafeKey(const QString &key)
     return true;
 }
 
-QString ObjectStore::originalKey(const QString &userId, const QString &generationId, int index)
+QString ObjectStore::originalKey(const QString &userId, const QString &generationId, int index, const QString &mime)
 {
-    return userId + QLatin1Char('/') + generationId + QLatin1Char('/') + QString::number(index) + QLatin1String(".png");
+    const QLatin1String extension = mime == QLatin1String("image/jpeg") ? QLatin1String(".jpg")
+                                    : mime == QLatin1String("image/webp") ? QLatin1String(".webp")
+                                                                          : QLatin1String(".png");
+    return userId + QLatin1Char('/') + generationId + QLatin1Char('/') + QString::number(index) + extension;
 }
 
 QString ObjectStore::thumbnailKey(const QString &userId, const QString &generationId, int index)

@@ -15,7 +15,9 @@ public:
 
     /// Whether key is made of safe segments ([A-Za-z0-9._-], no "." or ".." segment, no leading "/").
     static bool isSafeKey(const QString &key);
-    static QString originalKey(const QString &userId, const QString &generationId, int index);
+    /// "{user}/{generation}/{index}.png", or .jpg / .webp for those types, so the file is served as what it is.
+    static QString originalKey(const QString &userId, const QString &generationId, int index,
+                               const QString &mime = QStringLiteral("image/png"));
     static QString thumbnailKey(const QString &userId, const QString &generationId, int index);
 
     /// Writes bytes under key atomically (temporary file, flush, rename); false with a reason.
