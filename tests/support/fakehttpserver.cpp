@@ -93,6 +93,12 @@ FakeResponse &FakeResponse::header(const QByteArray &name, const QByteArray &val
     return *this;
 }
 
+FakeResponse &FakeResponse::delayed(int ms)
+{
+    delayMs = ms;
+    return *this;
+}
+
 /// The QtHttpServer side, living on the fake's thread.
 class FakeHttpBackend : public QAbstractHttpServer {
 public:
@@ -153,6 +159,11 @@ protected:
         head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
         for (const auto &[name, value] : response.headers)
             head += name + ": " + value + "\r\n";
+        if (response.delayMs > 0) {
+            // The socket is the timer's context: a client that went away cancels the answer.
+            QTimer::singleShot(response.delayMs, socket, [socket, bytes = QByteArray(head + "\r\n" + response.body)] { socket->write(bytes); });
+            return true;
+        }
         socket->write(head + "\r\n" + response.body);
         return true;
     }
