@@ -30,7 +30,7 @@ struct Txt2ImgCall {
     std::mutex mutex;
     std::condition_variable finished;
     bool done = false;
-    HttpResponse response;
+    ProviderResponse response;
 
     bool waitFor(int ms)
     {
@@ -40,7 +40,7 @@ struct Txt2ImgCall {
 };
 
 /// failedCall, plus the web UI's own detail: it puts the exception in "error" and the text in "errors".
-ProviderResult failedTxt2Img(const HttpResponse &response)
+ProviderResult failedTxt2Img(const ProviderResponse &response)
 {
     ProviderResult result = failedCall(response, a1111::providerName());
     const QString errors = QJsonDocument::fromJson(response.body).object().value(QStringLiteral("errors")).toString().simplified();
@@ -77,7 +77,7 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
     const int timeout = m_settings.timeoutSeconds;
     std::thread txt2img([&call, &stopFlag, &body, url = QString(base + QStringLiteral("txt2img")), timeout] {
         ProviderHttp http(&stopFlag, timeout);
-        HttpResponse response = http.post(url, body);
+        ProviderResponse response = http.post(url, body);
         std::lock_guard lock(call.mutex);
         call.response = std::move(response);
         call.done = true;
@@ -97,14 +97,14 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         if (waitedMs < m_settings.pollMs)
             continue;
         waitedMs = 0;
-        const HttpResponse progress = poll.get(progressUrl);
+        const ProviderResponse progress = poll.get(progressUrl);
         const int percent = progress.ok() ? a1111::progressPercent(progress.body) : -1;
         if (percent > 0)
             sink.progress(percent, false);
     }
     const auto interrupt = [&] {
         qCInfo(lcProvider) << "a1111: interrupting generation" << request.generationId;
-        const HttpResponse answer = ProviderHttp(nullptr, 10).post(base + QStringLiteral("interrupt"), QByteArray());
+        const ProviderResponse answer = ProviderHttp(nullptr, 10).post(base + QStringLiteral("interrupt"), QByteArray());
         if (!answer.ok())
             qCWarning(lcProvider) << "a1111: interrupt failed:" << answer.status << answer.error;
     };
@@ -118,8 +118,8 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
     if (cancelled)
         return stopped();
 
-    const HttpResponse &response = call.response;
-    if (response.failure == HttpResponse::Failure::Timeout)
+    const ProviderResponse &response = call.response;
+    if (response.failure == ProviderResponse::Failure::Timeout)
         interrupt(); // we gave up waiting, but the web UI may still be busy with it
     if (!response.ok()) {
         qCWarning(lcProvider) << "a1111: txt2img failed:" << response.status << response.error;
