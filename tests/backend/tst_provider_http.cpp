@@ -72,7 +72,7 @@ void TestProviderHttp::answersWithHeadersAndBody()
 {
     ProviderHttp http(nullptr, 10);
     http.setHeader("Authorization", "Bearer k");
-    const HttpResponse response = http.post(m_server->baseUrl() + QStringLiteral("/echo"), R"({"a":1})");
+    const ProviderResponse response = http.post(m_server->baseUrl() + QStringLiteral("/echo"), R"({"a":1})");
     QVERIFY2(response.ok(), qPrintable(response.error));
     QCOMPARE(response.headers.value("x-answer"), QByteArray("42"));
     const QJsonObject echo = QJsonDocument::fromJson(response.body).object();
@@ -80,7 +80,7 @@ void TestProviderHttp::answersWithHeadersAndBody()
     QCOMPARE(echo.value(QStringLiteral("auth")).toString(), QStringLiteral("Bearer k"));
     QCOMPARE(echo.value(QStringLiteral("body")).toString(), QStringLiteral(R"({"a":1})"));
     // The same handle again: the connection is reused and the headers are fresh.
-    const HttpResponse again = http.get(m_server->baseUrl() + QStringLiteral("/echo"));
+    const ProviderResponse again = http.get(m_server->baseUrl() + QStringLiteral("/echo"));
     QCOMPARE(QJsonDocument::fromJson(again.body).object().value(QStringLiteral("method")).toString(), QStringLiteral("GET"));
 }
 
@@ -114,8 +114,8 @@ void TestProviderHttp::hangTimesOut()
     ProviderHttp http(nullptr, 1);
     QElapsedTimer timer;
     timer.start();
-    const HttpResponse response = http.get(m_server->baseUrl() + QStringLiteral("/hang"));
-    QCOMPARE(int(response.failure), int(HttpResponse::Failure::Timeout));
+    const ProviderResponse response = http.get(m_server->baseUrl() + QStringLiteral("/hang"));
+    QCOMPARE(int(response.failure), int(ProviderResponse::Failure::Timeout));
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
     const ProviderResult result = failedCall(response, QStringLiteral("Test"));
     QCOMPARE(result.errorCode, QStringLiteral("TIMEOUT"));
@@ -125,20 +125,20 @@ void TestProviderHttp::hangTimesOut()
 void TestProviderHttp::droppedConnectionIsUnreachable()
 {
     ProviderHttp http(nullptr, 10);
-    const HttpResponse response = http.get(m_server->baseUrl() + QStringLiteral("/drop"));
-    QCOMPARE(int(response.failure), int(HttpResponse::Failure::Network));
+    const ProviderResponse response = http.get(m_server->baseUrl() + QStringLiteral("/drop"));
+    QCOMPARE(int(response.failure), int(ProviderResponse::Failure::Network));
     QVERIFY(failedCall(response, QStringLiteral("Test")).transient);
     // Nothing listening at all.
-    const HttpResponse nobody = ProviderHttp(nullptr, 10).get(QStringLiteral("http://127.0.0.1:1/"));
-    QCOMPARE(int(nobody.failure), int(HttpResponse::Failure::Network));
+    const ProviderResponse nobody = ProviderHttp(nullptr, 10).get(QStringLiteral("http://127.0.0.1:1/"));
+    QCOMPARE(int(nobody.failure), int(ProviderResponse::Failure::Network));
 }
 
 void TestProviderHttp::answerTooLargeIsRefused()
 {
     ProviderHttp http(nullptr, 10);
     http.setMaxResponseBytes(1 << 20);
-    const HttpResponse response = http.get(m_server->baseUrl() + QStringLiteral("/huge"));
-    QCOMPARE(int(response.failure), int(HttpResponse::Failure::TooLarge));
+    const ProviderResponse response = http.get(m_server->baseUrl() + QStringLiteral("/huge"));
+    QCOMPARE(int(response.failure), int(ProviderResponse::Failure::TooLarge));
     QVERIFY(response.body.size() <= 1 << 20);
     QCOMPARE(failedCall(response, QStringLiteral("Test")).errorCode, QStringLiteral("BAD_RESPONSE"));
 }
@@ -150,12 +150,12 @@ void TestProviderHttp::cancelStopsAWaitingCall()
     QTimer::singleShot(300, [&sink] { sink.flag = true; });
     QElapsedTimer timer;
     timer.start();
-    HttpResponse response;
+    ProviderResponse response;
     std::thread caller([&] { response = http.get(m_server->baseUrl() + QStringLiteral("/hang")); });
     while (timer.elapsed() < 10000 && !sink.flag)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     caller.join();
-    QCOMPARE(int(response.failure), int(HttpResponse::Failure::Cancelled));
+    QCOMPARE(int(response.failure), int(ProviderResponse::Failure::Cancelled));
     QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
 }
 

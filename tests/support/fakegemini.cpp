@@ -169,14 +169,14 @@ FakeResponse FakeGemini::answer(const FakeRequest &request)
         case Scenario::SuccessJpeg: {
             const QJsonObject part{{QStringLiteral("inline_data"), QJsonObject{{QStringLiteral("mime_type"), QStringLiteral("image/jpeg")},
                                                                               {QStringLiteral("data"), QString::fromLatin1(picture(sizeFor(ratio), seed, "JPEG").toBase64())}}}};
-            return FakeResponse::json(200, answerWith({text, part}, QStringLiteral("STOP"))).after(delayMs);
+            return FakeResponse::json(200, answerWith({text, part}, QStringLiteral("STOP"))).delayed(delayMs);
         }
         case Scenario::Success:
             break;
         }
         const QJsonObject part{{QStringLiteral("inlineData"), QJsonObject{{QStringLiteral("mimeType"), QStringLiteral("image/png")},
                                                                          {QStringLiteral("data"), QString::fromLatin1(picture(sizeFor(ratio), seed, "PNG").toBase64())}}}};
-        return FakeResponse::json(200, answerWith({text, part}, QStringLiteral("STOP"))).after(delayMs);
+        return FakeResponse::json(200, answerWith({text, part}, QStringLiteral("STOP"))).delayed(delayMs);
     }();
     if (response.action == FakeResponse::Action::Reply) {
         call.status = response.status;

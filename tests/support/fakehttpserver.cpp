@@ -93,7 +93,7 @@ FakeResponse &FakeResponse::header(const QByteArray &name, const QByteArray &val
     return *this;
 }
 
-FakeResponse &FakeResponse::after(int ms)
+FakeResponse &FakeResponse::delayed(int ms)
 {
     delayMs = ms;
     return *this;
@@ -164,7 +164,7 @@ protected:
         for (const auto &[name, value] : response.headers)
             head += name + ": " + value + "\r\n";
         if (response.delayMs > 0) {
-            // The socket is the timer's context: a client that gave up meanwhile gets nothing.
+            // The socket is the timer's context: a client that went away cancels the answer.
             QTimer::singleShot(response.delayMs, socket, [socket, bytes = QByteArray(head + "\r\n" + response.body)] { socket->write(bytes); });
             return true;
         }

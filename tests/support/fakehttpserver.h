@@ -35,7 +35,7 @@ struct FakeResponse {
     QByteArray contentType = "application/json";
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body; // with Raw: the bytes written as they are, then the connection is closed
-    int delayMs = 0; // with Reply: answer this much later without blocking the server's thread
+    int delayMs = 0;  // with Reply: answer this much later, while the server keeps serving others
 
     static FakeResponse json(int status, const QJsonObject &object);
     static FakeResponse bytes(int status, const QByteArray &body, const QByteArray &contentType);
@@ -43,8 +43,8 @@ struct FakeResponse {
     static FakeResponse drop();               // closes the connection without an answer
     static FakeResponse raw(const QByteArray &bytes);
     FakeResponse &header(const QByteArray &name, const QByteArray &value);
-    /// Answers after ms; other requests are served meanwhile (a provider that takes its time).
-    FakeResponse &after(int ms);
+    /// Answers after ms (a provider call that blocks until its work is done, e.g. A1111 txt2img).
+    FakeResponse &delayed(int ms);
 };
 
 class FakeHttpBackend;

@@ -58,7 +58,7 @@ ProviderResult ComfyUiImages::fetch(ProviderHttp &http, const QString &baseUrl, 
 {
     ProviderResult result;
     for (const ComfyUiImageRef &ref : refs) {
-        const HttpResponse response = http.get(viewUrl(baseUrl, ref));
+        const ProviderResponse response = http.get(viewUrl(baseUrl, ref));
         if (!response.ok())
             return failedCall(response, kName);
         QByteArray bytes = response.body;

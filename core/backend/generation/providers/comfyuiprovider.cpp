@@ -75,12 +75,12 @@ ProviderResult ComfyUiProvider::generate(const GenerationRequest &request, Progr
         return stopped();
 
     ProviderHttp http(&sink, m_settings.timeoutSeconds);
-    const HttpResponse queued = http.post(m_settings.comfyUiUrl + QStringLiteral("/prompt"),
+    const ProviderResponse queued = http.post(m_settings.comfyUiUrl + QStringLiteral("/prompt"),
                                           compact({{QStringLiteral("prompt"), graph}, {QStringLiteral("client_id"), clientId}}));
     if (!queued.ok()) {
-        if (queued.failure == HttpResponse::Failure::Cancelled || sink.cancelled())
+        if (queued.failure == ProviderResponse::Failure::Cancelled || sink.cancelled())
             return stopped();
-        if (queued.failure == HttpResponse::Failure::None && queued.status == 400)
+        if (queued.failure == ProviderResponse::Failure::None && queued.status == 400)
             return failure(QStringLiteral("PROVIDER_ERROR"),
                            QStringLiteral("ComfyUI refused the workflow: %1").arg(refusalMessage(queued.body)));
         return failedCall(queued, kName);
@@ -164,9 +164,9 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
         if (clock.elapsed() < nextPoll)
             continue;
 
-        const HttpResponse history = http.get(m_settings.comfyUiUrl + QStringLiteral("/history/") + promptId);
+        const ProviderResponse history = http.get(m_settings.comfyUiUrl + QStringLiteral("/history/") + promptId);
         if (!history.ok()) {
-            if (history.failure == HttpResponse::Failure::Cancelled || sink.cancelled())
+            if (history.failure == ProviderResponse::Failure::Cancelled || sink.cancelled())
                 continue; // the loop's first check stops the prompt
             return failedCall(history, kName);
         }
@@ -196,19 +196,19 @@ void ComfyUiProvider::stopPrompt(const QString &promptId, bool knownRunning) con
     bool running = knownRunning;
     if (!running) {
         // /interrupt on an older ComfyUI stops whatever runs, maybe someone else's prompt: ask first.
-        const HttpResponse queue = http.get(m_settings.comfyUiUrl + QStringLiteral("/queue"));
+        const ProviderResponse queue = http.get(m_settings.comfyUiUrl + QStringLiteral("/queue"));
         const QJsonArray active = QJsonDocument::fromJson(queue.body).object().value(QStringLiteral("queue_running")).toArray();
         running = !queue.ok(); // unknown: a current ComfyUI only interrupts the prompt_id it is given
         for (const QJsonValue &item : active)
             running = running || item.toArray().at(1).toString() == promptId;
     }
     if (running) {
-        const HttpResponse interrupted = http.post(m_settings.comfyUiUrl + QStringLiteral("/interrupt"),
+        const ProviderResponse interrupted = http.post(m_settings.comfyUiUrl + QStringLiteral("/interrupt"),
                                                    compact({{QStringLiteral("prompt_id"), promptId}}));
         if (!interrupted.ok())
             qCWarning(lcProvider) << "ComfyUI interrupt failed for" << promptId << interrupted.status << interrupted.error;
     }
-    const HttpResponse dequeued = http.post(m_settings.comfyUiUrl + QStringLiteral("/queue"),
+    const ProviderResponse dequeued = http.post(m_settings.comfyUiUrl + QStringLiteral("/queue"),
                                             compact({{QStringLiteral("delete"), QJsonArray{promptId}}}));
     if (!dequeued.ok())
         qCWarning(lcProvider) << "ComfyUI dequeue failed for" << promptId << dequeued.status << dequeued.error;

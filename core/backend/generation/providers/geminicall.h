@@ -29,7 +29,7 @@ public:
     /// Asks a waiting call to give up; curl notices at its next progress check.
     void stop() { m_stop.store(true); }
     /// The answer; only once finished() is true.
-    const HttpResponse &response() const { return m_response; }
+    const ProviderResponse &response() const { return m_response; }
 
 private:
     void run();
@@ -41,7 +41,7 @@ private:
     int m_timeoutSeconds;
     QSemaphore *m_done;
     QElapsedTimer m_clock;
-    HttpResponse m_response;
+    ProviderResponse m_response;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_finished{false};
     std::thread m_thread;

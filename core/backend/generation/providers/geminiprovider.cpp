@@ -124,8 +124,8 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
             continue; // cannot happen: a release follows the finished flag
         const std::unique_ptr<GeminiCall> call = std::move(*it);
         running.erase(it);
-        const HttpResponse &response = call->response();
-        if (response.failure == HttpResponse::Failure::Cancelled)
+        const ProviderResponse &response = call->response();
+        if (response.failure == ProviderResponse::Failure::Cancelled)
             return stopped();
         ProviderResult failure;
         if (!response.ok()) {

@@ -13,7 +13,7 @@ namespace {
 constexpr long kConnectTimeoutMs = 10000;
 
 struct Transfer {
-    HttpResponse *response;
+    ProviderResponse *response;
     ProgressSink *sink;
     qint64 maxBytes;
     bool tooLarge = false;
@@ -95,22 +95,22 @@ void ProviderHttp::setHeader(const QByteArray &name, const QByteArray &value)
     m_headers.append({name, value});
 }
 
-HttpResponse ProviderHttp::get(const QString &url)
+ProviderResponse ProviderHttp::get(const QString &url)
 {
     return send("GET", url);
 }
 
-HttpResponse ProviderHttp::post(const QString &url, const QByteArray &body, const QByteArray &contentType)
+ProviderResponse ProviderHttp::post(const QString &url, const QByteArray &body, const QByteArray &contentType)
 {
     return send("POST", url, body, contentType);
 }
 
-HttpResponse ProviderHttp::send(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType)
+ProviderResponse ProviderHttp::send(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType)
 {
-    HttpResponse response;
+    ProviderResponse response;
     auto *curl = static_cast<CURL *>(m_curl);
     if (!curl) {
-        response.failure = HttpResponse::Failure::Network;
+        response.failure = ProviderResponse::Failure::Network;
         response.error = QStringLiteral("the HTTP client could not start");
         return response;
     }
@@ -157,16 +157,16 @@ HttpResponse ProviderHttp::send(const QByteArray &method, const QString &url, co
     if (code == CURLE_OK)
         return response;
     if (transfer.cancelled || code == CURLE_ABORTED_BY_CALLBACK) {
-        response.failure = HttpResponse::Failure::Cancelled;
+        response.failure = ProviderResponse::Failure::Cancelled;
         response.error = QStringLiteral("the call was stopped");
     } else if (transfer.tooLarge) {
-        response.failure = HttpResponse::Failure::TooLarge;
+        response.failure = ProviderResponse::Failure::TooLarge;
         response.error = QStringLiteral("the answer was larger than %1 MiB").arg(m_maxBytes >> 20);
     } else if (code == CURLE_OPERATION_TIMEDOUT) {
-        response.failure = HttpResponse::Failure::Timeout;
+        response.failure = ProviderResponse::Failure::Timeout;
         response.error = QStringLiteral("no answer within %1 seconds").arg(m_timeoutSeconds);
     } else {
-        response.failure = HttpResponse::Failure::Network;
+        response.failure = ProviderResponse::Failure::Network;
         response.error = QString::fromUtf8(curl_easy_strerror(code));
     }
     qCDebug(lcProvider) << method << "failed:" << response.error;
@@ -208,30 +208,30 @@ QString providerMessage(const QByteArray &body)
     return printable(message, 300);
 }
 
-ProviderResult failedCall(const HttpResponse &response, const QString &provider)
+ProviderResult failedCall(const ProviderResponse &response, const QString &provider)
 {
     ProviderResult result;
     result.transient = true;
     switch (response.failure) {
-    case HttpResponse::Failure::Cancelled:
+    case ProviderResponse::Failure::Cancelled:
         result.errorCode = QStringLiteral("CANCELLED");
         result.errorMessage = QStringLiteral("the generation was stopped");
         result.transient = false;
         return result;
-    case HttpResponse::Failure::Timeout:
+    case ProviderResponse::Failure::Timeout:
         result.errorCode = QStringLiteral("TIMEOUT");
         result.errorMessage = QStringLiteral("%1 did not answer in time").arg(provider);
         return result;
-    case HttpResponse::Failure::Network:
+    case ProviderResponse::Failure::Network:
         result.errorCode = QStringLiteral("PROVIDER_UNREACHABLE");
         result.errorMessage = QStringLiteral("%1 could not be reached: %2").arg(provider, response.error);
         return result;
-    case HttpResponse::Failure::TooLarge:
+    case ProviderResponse::Failure::TooLarge:
         result.errorCode = QStringLiteral("BAD_RESPONSE");
         result.errorMessage = QStringLiteral("%1 sent %2").arg(provider, response.error);
         result.transient = false;
         return result;
-    case HttpResponse::Failure::None:
+    case ProviderResponse::Failure::None:
         break;
     }
     const QString detail = providerMessage(response.body);

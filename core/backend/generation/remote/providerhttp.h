@@ -14,7 +14,7 @@ class ProgressSink;
 struct ProviderResult;
 
 /// What one call brought back; `failure` says why no complete answer arrived.
-struct HttpResponse {
+struct ProviderResponse {
     enum class Failure { None, Timeout, Cancelled, Network, TooLarge };
     Failure failure = Failure::None;
     int status = 0;                          // 0 when no status line arrived
@@ -38,9 +38,9 @@ public:
     void setHeader(const QByteArray &name, const QByteArray &value);
     void setMaxResponseBytes(qint64 bytes) { m_maxBytes = bytes; }
 
-    HttpResponse get(const QString &url);
-    HttpResponse post(const QString &url, const QByteArray &body, const QByteArray &contentType = "application/json");
-    HttpResponse send(const QByteArray &method, const QString &url, const QByteArray &body = {},
+    ProviderResponse get(const QString &url);
+    ProviderResponse post(const QString &url, const QByteArray &body, const QByteArray &contentType = "application/json");
+    ProviderResponse send(const QByteArray &method, const QString &url, const QByteArray &body = {},
                       const QByteArray &contentType = {});
 
 private:
@@ -54,7 +54,7 @@ private:
 /// A call that failed, as the provider's result: 429 is RATE_LIMITED and honours Retry-After; 5xx,
 /// timeouts and broken connections are transient; other 4xx are permanent PROVIDER_ERRORs that carry
 /// the provider's own message (bounded, printable). `provider` names it in the message.
-ProviderResult failedCall(const HttpResponse &response, const QString &provider);
+ProviderResult failedCall(const ProviderResponse &response, const QString &provider);
 /// A provider that answered something we cannot use: permanent BAD_RESPONSE with `what` in it.
 ProviderResult badResponse(const QString &provider, const QString &what);
 /// Seconds from a Retry-After header (delta seconds or an HTTP date); 0 when absent or unreadable.
