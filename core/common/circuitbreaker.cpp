@@ -78,4 +78,12 @@ void CircuitBreakers::recordFailure(const QString &key, qint64 nowMicros)
     breaker.probing = false;
 }
 
+void CircuitBreakers::abandon(const QString &key)
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_breakers.find(key);
+    if (it != m_breakers.end())
+        it->probing = false;
+}
+
 } // namespace vesper

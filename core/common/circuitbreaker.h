@@ -22,6 +22,9 @@ public:
     bool available(const QString &key, qint64 nowMicros) const;
     void recordSuccess(const QString &key);
     void recordFailure(const QString &key, qint64 nowMicros);
+    /// A call allowed by allow() ended without telling anything about the provider (cancelled, shut
+    /// down, lost): frees the probe slot so another call may probe. Harmless after a record*().
+    void abandon(const QString &key);
     State state(const QString &key, qint64 nowMicros) const;
     /// Microseconds until an open breaker lets a probe through; 0 when closed or half-open.
     qint64 waitMicros(const QString &key, qint64 nowMicros) const;

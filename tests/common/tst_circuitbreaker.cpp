@@ -35,6 +35,20 @@ private Q_SLOTS:
         QCOMPARE(breakers.state(key, 2021), CircuitBreakers::State::Closed);
         QVERIFY(breakers.allow(key, 2021));
     }
+    void abandonedProbeFreesTheSlot()
+    {
+        // A probe that was cancelled says nothing about the provider: the next call may probe.
+        CircuitBreakers breakers(1, 1000);
+        const QString key = QStringLiteral("replicate");
+        breakers.recordFailure(key, 0);
+        QVERIFY(breakers.allow(key, 1000));
+        QVERIFY(!breakers.allow(key, 1001));
+        breakers.abandon(key);
+        QCOMPARE(breakers.state(key, 1002), CircuitBreakers::State::HalfOpen);
+        QVERIFY(breakers.allow(key, 1002));
+        breakers.abandon(QStringLiteral("never-seen")); // harmless
+        QCOMPARE(breakers.state(QStringLiteral("never-seen"), 0), CircuitBreakers::State::Closed);
+    }
     void successResetsTheCount()
     {
         CircuitBreakers breakers(2, 1000);

@@ -37,6 +37,14 @@ int envInt(const QProcessEnvironment &env, const char *name, int fallback, int m
     return ok && value >= min && value <= max ? value : fallback;
 }
 
+/// Gives a half-open breaker's probe slot back when a run ends without an outcome for the provider
+/// (cancelled, shut down, lease lost); after a recorded outcome it changes nothing.
+struct ProbeSlot {
+    CircuitBreakers &breakers;
+    QString key;
+    ~ProbeSlot() { breakers.abandon(key); }
+};
+
 } // namespace
 
 const WorkerSettings &WorkerSettings::fromEnvironment()
@@ -143,6 +151,8 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         m_queue.release(job.id, m_owner, qMax<qint64>(breakers.waitMicros(provider->id(), nowMicros()), kSecond / 2));
         return;
     }
+    // Whatever way this run ends, a probe slot it took is given back (a no-op once an outcome is recorded).
+    const ProbeSlot probeSlot{breakers, provider->id()};
     const ReferenceImages references = loadReferenceImages(m_database, m_store, job.userId, referenceIds,
                                                            RemoteSettings::fromEnvironment().referenceFetchLimit);
     if (!references.ok) {
@@ -191,6 +201,10 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         breakers.recordFailure(provider->id(), nowMicros());
         const bool open = breakers.state(provider->id(), nowMicros()) != CircuitBreakers::State::Closed;
         MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, open ? 1 : 0);
+    } else {
+        // A refusal or an unusable answer still shows the provider is up and answering.
+        breakers.recordSuccess(provider->id());
+        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
     }
     retryOrFail(claimed, result);
 }
