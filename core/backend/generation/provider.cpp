@@ -42,4 +42,39 @@ ImageSize imageSizeFor(const QString &aspectRatio, int resolution)
     return w >= h ? ImageSize{longest, qMin(shorter, longest)} : ImageSize{qMin(shorter, longest), longest};
 }
 
+QString imageMimeOf(const QByteArray &bytes)
+{
+    if (bytes.startsWith("\x89PNG\r\n\x1a\n"))
+        return QStringLiteral("image/png");
+    if (bytes.startsWith("\xff\xd8\xff"))
+        return QStringLiteral("image/jpeg");
+    if (bytes.size() >= 12 && bytes.startsWith("RIFF") && bytes.mid(8, 4) == "WEBP")
+        return QStringLiteral("image/webp");
+    return {};
+}
+
+bool decodeProviderImage(const QByteArray &bytes, GeneratedImage *image)
+{
+    const QString mime = imageMimeOf(bytes);
+    if (mime.isEmpty())
+        return false;
+    const QImage decoded = QImage::fromData(bytes, mime.mid(6).toUpper().toLatin1().constData());
+    if (decoded.isNull())
+        return false;
+    image->bytes = bytes;
+    image->mime = mime;
+    image->width = decoded.width();
+    image->height = decoded.height();
+    image->image = decoded;
+    return true;
+}
+
+ProviderResult stoppedResult()
+{
+    ProviderResult result;
+    result.errorCode = QStringLiteral("CANCELLED");
+    result.errorMessage = QStringLiteral("the generation was stopped");
+    return result;
+}
+
 } // namespace vesper::backend

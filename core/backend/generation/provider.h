@@ -63,4 +63,13 @@ struct ImageSize {
 };
 ImageSize imageSizeFor(const QString &aspectRatio, int resolution);
 
+/// "image/png", "image/jpeg" or "image/webp" from the first bytes; empty for anything else.
+QString imageMimeOf(const QByteArray &bytes);
+/// Checks image bytes a provider sent by decoding them: a PNG, JPEG or WebP fills `image` (the bytes,
+/// the mime of what they really are, the size and the decoded picture, which spares the thumbnailer a
+/// second decode); anything else leaves it alone and returns false.
+bool decodeProviderImage(const QByteArray &bytes, GeneratedImage *image);
+/// What a provider returns when the sink stopped it (cancel, timeout, shutdown): the runner knows why.
+ProviderResult stoppedResult();
+
 } // namespace vesper::backend

@@ -49,27 +49,6 @@ int progressPercent(const QByteArray &body)
     return qBound(1, int(std::lround(fraction * 100)), 99);
 }
 
-bool checkedImage(const QByteArray &bytes, GeneratedImage *image)
-{
-    const char *format = bytes.startsWith("\x89PNG\r\n\x1a\n") ? "PNG"
-                         : bytes.startsWith("\xff\xd8\xff")     ? "JPEG"
-                         : bytes.startsWith("RIFF") && bytes.mid(8, 4) == "WEBP" ? "WEBP"
-                                                                  : nullptr;
-    if (!format)
-        return false;
-    const QImage decoded = QImage::fromData(bytes, format);
-    if (decoded.isNull())
-        return false;
-    image->bytes = bytes;
-    image->mime = format == QByteArrayLiteral("PNG") ? QStringLiteral("image/png")
-                  : format == QByteArrayLiteral("JPEG") ? QStringLiteral("image/jpeg")
-                                                          : QStringLiteral("image/webp");
-    image->width = decoded.width();
-    image->height = decoded.height();
-    image->image = decoded; // saves the thumbnailer a second decode
-    return true;
-}
-
 ProviderResult imagesFrom(const QByteArray &body, int numOutputs)
 {
     QJsonParseError parseError;
@@ -96,7 +75,7 @@ ProviderResult imagesFrom(const QByteArray &body, int numOutputs)
             text = text.mid(comma + 1); // some versions answer data URLs
         const auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
         GeneratedImage image;
-        if (!decoded || !checkedImage(*decoded, &image))
+        if (!decoded || !decodeProviderImage(*decoded, &image))
             return badResponse(providerName(), QStringLiteral("image %1 does not decode").arg(i - first + 1));
         result.images.append(image);
     }

@@ -49,13 +49,6 @@ ProviderResult failedTxt2Img(const ProviderResponse &response)
     return result;
 }
 
-ProviderResult stopped()
-{
-    ProviderResult result;
-    result.errorCode = QStringLiteral("CANCELLED");
-    result.errorMessage = QStringLiteral("the generation was stopped");
-    return result;
-}
 } // namespace
 
 ProviderResult A1111Provider::generate(const GenerationRequest &request, ProgressSink &sink)
@@ -116,7 +109,7 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
     }
     txt2img.join();
     if (cancelled)
-        return stopped();
+        return stoppedResult();
 
     const ProviderResponse &response = call.response;
     if (response.failure == ProviderResponse::Failure::Timeout)

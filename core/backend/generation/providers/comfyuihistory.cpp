@@ -1,4 +1,5 @@
 #include "backend/generation/providers/comfyuihistory.h"
+#include "backend/generation/remote/providerhttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,19 +32,6 @@ ComfyUiOutcome unreadable(const QString &what)
     return outcome;
 }
 } // namespace
-
-QString boundedText(const QString &text, int limit)
-{
-    QString out;
-    for (const QChar c : text) {
-        if (out.size() >= limit) {
-            out += QStringLiteral("…");
-            break;
-        }
-        out += c.isPrint() ? c : QLatin1Char(' ');
-    }
-    return out.simplified();
-}
 
 ComfyUiOutcome parseHistory(const QByteArray &body, const QString &promptId)
 {

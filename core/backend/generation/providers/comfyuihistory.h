@@ -29,7 +29,5 @@ ComfyUiOutcome parseHistory(const QByteArray &body, const QString &promptId);
 QString refusalMessage(const QByteArray &body);
 /// The readable reason of an execution_error event (its data object).
 QString executionErrorMessage(const QJsonObject &data);
-/// Text safe to show: printable, one line, at most limit characters.
-QString boundedText(const QString &text, int limit = 300);
 
 } // namespace vesper::backend

@@ -20,16 +20,6 @@ QString viewUrl(const QString &baseUrl, const ComfyUiImageRef &ref)
              QString::fromLatin1(QUrl::toPercentEncoding(ref.type.isEmpty() ? QStringLiteral("output") : ref.type)));
 }
 
-QString mimeOf(const QByteArray &bytes)
-{
-    if (bytes.startsWith(kPngSignature))
-        return QStringLiteral("image/png");
-    if (bytes.startsWith("\xff\xd8\xff"))
-        return QStringLiteral("image/jpeg");
-    if (bytes.startsWith("RIFF") && bytes.mid(8, 4) == "WEBP")
-        return QStringLiteral("image/webp");
-    return QString();
-}
 } // namespace
 
 QByteArray ComfyUiImages::withoutPngText(const QByteArray &bytes)
@@ -65,7 +55,7 @@ ProviderResult ComfyUiImages::fetch(ProviderHttp &http, const QString &baseUrl, 
         QImage image = QImage::fromData(bytes);
         if (image.isNull())
             return badResponse(kName, QStringLiteral("an image does not decode"));
-        QString mime = mimeOf(bytes);
+        QString mime = imageMimeOf(bytes);
         if (mime.isEmpty()) {
             // A format the store does not keep (a custom save node's TIFF or BMP): store it as PNG.
             QBuffer buffer(&bytes);

@@ -31,11 +31,6 @@ ProviderResult failure(const QString &code, const QString &message, bool transie
     return result;
 }
 
-ProviderResult stopped()
-{
-    return failure(QStringLiteral("CANCELLED"), QStringLiteral("the generation was stopped"));
-}
-
 QByteArray compact(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -72,14 +67,14 @@ ProviderResult ComfyUiProvider::generate(const GenerationRequest &request, Progr
     ComfyUiSocket socket;
     const bool live = socket.open(ComfyUiSocket::eventUrl(m_settings.comfyUiUrl, clientId), kConnectWaitMs, sink);
     if (sink.cancelled())
-        return stopped();
+        return stoppedResult();
 
     ProviderHttp http(&sink, m_settings.timeoutSeconds);
     const ProviderResponse queued = http.post(m_settings.comfyUiUrl + QStringLiteral("/prompt"),
                                           compact({{QStringLiteral("prompt"), graph}, {QStringLiteral("client_id"), clientId}}));
     if (!queued.ok()) {
         if (queued.failure == ProviderResponse::Failure::Cancelled || sink.cancelled())
-            return stopped();
+            return stoppedResult();
         if (queued.failure == ProviderResponse::Failure::None && queued.status == 400)
             return failure(QStringLiteral("PROVIDER_ERROR"),
                            QStringLiteral("ComfyUI refused the workflow: %1").arg(refusalMessage(queued.body)));
@@ -103,7 +98,7 @@ ProviderResult ComfyUiProvider::generate(const GenerationRequest &request, Progr
         qCWarning(lcProvider) << "ComfyUI returned" << refs.size() << "of" << request.numOutputs << "images for" << promptId;
     ProviderResult result = ComfyUiImages::fetch(http, m_settings.comfyUiUrl, refs);
     if (!result.ok && sink.cancelled())
-        return stopped();
+        return stoppedResult();
     return result;
 }
 
@@ -122,7 +117,7 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
     while (true) {
         if (sink.cancelled()) {
             stopPrompt(promptId, running);
-            return stopped();
+            return stoppedResult();
         }
         if (socket.isOpen() && !ended) {
             for (const QJsonObject &message : socket.pump(kSliceMs)) {

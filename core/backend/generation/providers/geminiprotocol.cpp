@@ -46,17 +46,6 @@ QJsonValue either(const QJsonObject &o, const QString &camel, const QString &sna
 }
 } // namespace
 
-QString imageMime(const QByteArray &bytes)
-{
-    if (bytes.startsWith("\x89PNG\r\n\x1a\n"))
-        return QStringLiteral("image/png");
-    if (bytes.startsWith("\xff\xd8\xff"))
-        return QStringLiteral("image/jpeg");
-    if (bytes.size() >= 12 && bytes.startsWith("RIFF") && bytes.mid(8, 4) == "WEBP")
-        return QStringLiteral("image/webp");
-    return {};
-}
-
 QJsonObject contents(const GenerationRequest &request)
 {
     QString text = request.prompt;
@@ -64,7 +53,7 @@ QJsonObject contents(const GenerationRequest &request)
         text += QStringLiteral("\n\nAvoid: ") + request.negativePrompt.trimmed();
     QJsonArray parts{QJsonObject{{QStringLiteral("text"), text}}};
     for (const QByteArray &reference : request.referenceImages) {
-        const QString mime = imageMime(reference);
+        const QString mime = imageMimeOf(reference);
         parts.append(QJsonObject{{QStringLiteral("inline_data"),
                                   QJsonObject{{QStringLiteral("mime_type"), mime.isEmpty() ? QStringLiteral("image/png") : mime},
                                               {QStringLiteral("data"), QString::fromLatin1(reference.toBase64())}}}});
@@ -126,7 +115,7 @@ bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *
         }
         image->bytes = decoded.decoded;
         // The bytes are kept as sent; the mime follows them (normally what Gemini declared).
-        const QString sniffed = imageMime(decoded.decoded);
+        const QString sniffed = imageMimeOf(decoded.decoded);
         image->mime = sniffed.isEmpty() ? declaredMime : sniffed;
         image->width = picture.width();
         image->height = picture.height();

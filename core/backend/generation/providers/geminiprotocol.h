@@ -13,8 +13,6 @@ namespace vesper::backend {
 /// Request bodies and answers of Gemini's models/{model}:generateContent.
 namespace gemini {
 
-/// "image/png", "image/jpeg" or "image/webp" from the magic bytes; empty when none of them.
-QString imageMime(const QByteArray &bytes);
 
 /// The request's "contents": the prompt (with "Avoid: …" for the negative prompt) and one
 /// inline_data part per reference image. Built once, shared by every output's call.

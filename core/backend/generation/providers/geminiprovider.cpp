@@ -79,13 +79,6 @@ struct RunningCalls {
     }
 };
 
-ProviderResult stopped()
-{
-    ProviderResult result;
-    result.errorCode = QStringLiteral("CANCELLED");
-    result.errorMessage = QStringLiteral("the generation was stopped");
-    return result;
-}
 } // namespace
 
 ProviderResult GeminiProvider::generate(const GenerationRequest &request, ProgressSink &sink)
@@ -113,7 +106,7 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
         if (sink.cancelled()) {
             // Gemini has no cancel endpoint: dropping the connection is the cancel.
             qCInfo(lcProvider) << "gemini: generation" << request.generationId << "stopped with" << running.size() << "calls open";
-            return stopped();
+            return stoppedResult();
         }
         if (!done.tryAcquire(1, kWaitSliceMs)) {
             progress.running(running);
@@ -126,7 +119,7 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
         running.erase(it);
         const ProviderResponse &response = call->response();
         if (response.failure == ProviderResponse::Failure::Cancelled)
-            return stopped();
+            return stoppedResult();
         ProviderResult failure;
         if (!response.ok()) {
             failure = failedCall(response, kProvider);

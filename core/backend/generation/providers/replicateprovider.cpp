@@ -35,26 +35,6 @@ bool pause(ProgressSink &sink, int ms)
     return !sink.cancelled();
 }
 
-/// One downloaded file checked by decoding it; the mime from what it really is.
-bool checkedImage(const QByteArray &bytes, GeneratedImage *image)
-{
-    QBuffer buffer;
-    buffer.setData(bytes);
-    QImageReader reader(&buffer);
-    const QByteArray format = reader.format().toLower();
-    if (format != "png" && format != "jpeg" && format != "webp")
-        return false;
-    const QImage decoded = reader.read();
-    if (decoded.isNull())
-        return false;
-    image->bytes = bytes;
-    image->mime = QStringLiteral("image/") + QString::fromLatin1(format);
-    image->width = decoded.width();
-    image->height = decoded.height();
-    image->image = decoded;
-    return true;
-}
-
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && a.port(-1) == b.port(-1);
@@ -157,7 +137,7 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
             return failedCall(file, name);
         }
         GeneratedImage image;
-        if (!checkedImage(file.body, &image))
+        if (!decodeProviderImage(file.body, &image))
             return badResponse(name, QStringLiteral("image %1 does not decode").arg(i + 1));
         result.images.append(image);
     }

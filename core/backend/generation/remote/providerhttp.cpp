@@ -63,18 +63,6 @@ void initCurlOnce()
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-QString printable(const QString &text, int limit)
-{
-    QString out;
-    for (const QChar c : text) {
-        if (out.size() >= limit) {
-            out += QStringLiteral("…");
-            break;
-        }
-        out += c.isPrint() ? c : QLatin1Char(' ');
-    }
-    return out.simplified();
-}
 } // namespace
 
 ProviderHttp::ProviderHttp(ProgressSink *sink, int timeoutSeconds)
@@ -173,6 +161,19 @@ ProviderResponse ProviderHttp::send(const QByteArray &method, const QString &url
     return response;
 }
 
+QString boundedText(const QString &text, int limit)
+{
+    QString out;
+    for (const QChar c : text) {
+        if (out.size() >= limit) {
+            out += QStringLiteral("…");
+            break;
+        }
+        out += c.isPrint() ? c : QLatin1Char(' ');
+    }
+    return out.simplified();
+}
+
 int retryAfterSeconds(const QByteArray &value)
 {
     bool ok = false;
@@ -205,7 +206,7 @@ QString providerMessage(const QByteArray &body)
     } else if (!body.trimmed().startsWith('<')) {
         message = QString::fromUtf8(body.left(400)); // plain text, not an HTML error page
     }
-    return printable(message, 300);
+    return boundedText(message, 300);
 }
 
 ProviderResult failedCall(const ProviderResponse &response, const QString &provider)

@@ -57,6 +57,8 @@ private:
 ProviderResult failedCall(const ProviderResponse &response, const QString &provider);
 /// A provider that answered something we cannot use: permanent BAD_RESPONSE with `what` in it.
 ProviderResult badResponse(const QString &provider, const QString &what);
+/// Text from a provider made safe to show: printable characters only, at most `limit` of them.
+QString boundedText(const QString &text, int limit = 300);
 /// Seconds from a Retry-After header (delta seconds or an HTTP date); 0 when absent or unreadable.
 int retryAfterSeconds(const QByteArray &value);
 /// The human part of a provider's error body ({"error":{"message"}}, {"detail"}, {"error"}, or text).
