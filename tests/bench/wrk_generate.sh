@@ -7,7 +7,8 @@
 #   tests/bench/wrk_generate.sh [sqlite:/tmp/generate.db | postgres://...]
 #
 # Settings from the environment: VESPER_SERVER, PORT (18788), WRK_THREADS (2), WRK_CONNECTIONS (8),
-# WRK_DURATION (10s).
+# WRK_DURATION (10s), WRK_BASELINE_DURATION (3s). Prints p50/p95/p99 of the generate requests and of a
+# baseline run first against the same server (GET /healthz), and the ratio of their medians.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +70,17 @@ end
 response = function(status, headers, body)
     if status ~= 202 then io.stderr:write("status " .. status .. ": " .. body .. "\n") end
 end
+done = function(summary, latency, requests)
+    io.write(string.format("latency ms: p50 %.3f p95 %.3f p99 %.3f\n", latency:percentile(50) / 1000,
+        latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+LUA
+# The baseline, same server and settings: GET /healthz, one read of the database per request.
+cat >"$work/baseline.lua" <<'LUA'
+done = function(summary, latency, requests)
+    io.write(string.format("latency ms: p50 %.3f p95 %.3f p99 %.3f\n", latency:percentile(50) / 1000,
+        latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
 LUA
 
 status=$(curl -s -o "$work/first.json" -w '%{http_code}' -X POST "$base/api/generate" -H "Authorization: Bearer $token" \
@@ -76,9 +88,15 @@ status=$(curl -s -o "$work/first.json" -w '%{http_code}' -X POST "$base/api/gene
     -d "{\"sessionId\":\"$session\",\"modelId\":\"sketch\",\"prompt\":\"probe\",\"parameters\":{\"aspectRatio\":\"1:1\",\"resolution\":\"512\",\"numOutputs\":1},\"clientId\":\"probe\"}")
 [ "$status" = 202 ] || { echo "POST /api/generate answered $status" >&2; cat "$work/first.json" >&2; exit 1; }
 echo "server $server on $db; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== baseline: GET /healthz"
+wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-8}" -d"${WRK_BASELINE_DURATION:-3s}" -s "$work/baseline.lua" "$base/healthz" | tee "$work/baseline.txt" | grep -E "latency ms|Requests/sec"
+echo "== POST /api/generate"
 wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-8}" -d"${WRK_DURATION:-10s}" --latency -s "$work/generate.lua" "$base" 2>"$work/errors.txt" | tee "$work/wrk.txt"
 errors=$(wc -l <"$work/errors.txt")
 echo "non-202 answers: $errors"
 [ "$errors" = 0 ] || head -3 "$work/errors.txt"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "accepted/s: $(sed -n 's/^Requests\/sec: *//p' "$work/wrk.txt")"
+base_p50=$(sed -n 's/^latency ms: p50 \([0-9.]*\).*/\1/p' "$work/baseline.txt")
+gen_p50=$(sed -n 's/^latency ms: p50 \([0-9.]*\).*/\1/p' "$work/wrk.txt")
+echo "p50 ratio to the baseline: $(awk -v a="$gen_p50" -v b="$base_p50" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
