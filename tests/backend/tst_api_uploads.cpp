@@ -224,7 +224,9 @@ void TestApiUploads::referencesMustBeOwnUploads()
     QVERIFY(!session.isEmpty());
     const auto generate = [&](const QString &model, const QJsonValue &references) {
         QJsonObject body = generateBody(session, newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), model);
-        body.insert(QStringLiteral("referenceUploadIds"), references);
+        QJsonObject parameters = body.value(QStringLiteral("parameters")).toObject();
+        parameters.insert(QStringLiteral("referenceUploadIds"), references);
+        body.insert(QStringLiteral("parameters"), parameters);
         return m_client->post(QStringLiteral("/api/generate"), body, m_user.accessToken);
     };
     const QString gemini = QStringLiteral("gemini-image");
@@ -250,6 +252,12 @@ void TestApiUploads::referencesMustBeOwnUploads()
         QVERIFY2(reply.status == 400 && reply.json.value(QStringLiteral("error")).toString().contains(c.message),
                  qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(c.name), describe(reply))));
     }
+    // Where DESIGN §4 does not put them: refused, not ignored.
+    QJsonObject topLevel = generateBody(session, newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), gemini);
+    topLevel.insert(QStringLiteral("referenceUploadIds"), QJsonArray{mine});
+    const Reply misplaced = m_client->post(QStringLiteral("/api/generate"), topLevel, m_user.accessToken);
+    QVERIFY2(misplaced.status == 400 && misplaced.json.value(QStringLiteral("error")).toString().contains(QStringLiteral("belongs in parameters")),
+             qPrintable(describe(misplaced)));
     QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM generations")).toInt(), 0);
     const Reply accepted = generate(gemini, QJsonArray{mine});
     QCOMPARE_EQ(accepted.status, 202);

@@ -431,7 +431,9 @@ void TestProviderGemini::referencesThroughTheServer()
         uploads << upload.json.value(QStringLiteral("id")).toString();
     }
     QJsonObject body = generateBody(m_f.sessionFor(user), newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), kModel, kPrompt);
-    body.insert(QStringLiteral("referenceUploadIds"), QJsonArray::fromStringList(uploads));
+    QJsonObject parameters = body.value(QStringLiteral("parameters")).toObject();
+    parameters.insert(QStringLiteral("referenceUploadIds"), QJsonArray::fromStringList(uploads));
+    body.insert(QStringLiteral("parameters"), parameters);
     const Reply accepted = m_f.client->post(QStringLiteral("/api/generate"), body, user.accessToken);
     QCOMPARE_EQ(accepted.status, 202);
     const QJsonObject done = m_f.waitFinished(user, accepted.json.value(QStringLiteral("id")).toString());

@@ -47,7 +47,7 @@ void GenerationService::requireOwnUploads(const QSqlDatabase &db, const QString 
         q.bind(names.at(i), uploadIds.at(i));
     q.exec();
     if (!q.next() || q.int64(0) != uploadIds.size())
-        throw ApiError::validation(QStringLiteral("referenceUploadIds: no such upload"));
+        throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
 }
 
 GenerationService::GenerationService(Database &database)

@@ -96,20 +96,23 @@ GenerateRequest parseGenerate(const QJsonObject &body)
         r.seed = qint64(seed.toDouble());
     else
         throw ApiError::validation(QStringLiteral("parameters.seed must be a whole number from 0 to 2^53-1"));
-    const QJsonValue references = body.value(QStringLiteral("referenceUploadIds"));
+    // DESIGN §4 puts them in parameters; a top-level copy is refused rather than silently ignored.
+    if (body.contains(QStringLiteral("referenceUploadIds")))
+        throw ApiError::validation(QStringLiteral("referenceUploadIds belongs in parameters"));
+    const QJsonValue references = parameters.value(QStringLiteral("referenceUploadIds"));
     if (!references.isUndefined() && !references.isNull()) {
         const int maxReferences = model.value(QStringLiteral("maxReferenceImages")).toInt(0);
         if (!references.isArray())
-            throw ApiError::validation(QStringLiteral("referenceUploadIds must be an array of upload ids"));
+            throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds must be an array of upload ids"));
         if (references.toArray().size() > maxReferences)
-            throw ApiError::validation(maxReferences == 0 ? QStringLiteral("referenceUploadIds: this model takes no reference images")
-                                                          : QStringLiteral("referenceUploadIds: this model takes at most %1").arg(maxReferences));
+            throw ApiError::validation(maxReferences == 0 ? QStringLiteral("parameters.referenceUploadIds: this model takes no reference images")
+                                                          : QStringLiteral("parameters.referenceUploadIds: this model takes at most %1").arg(maxReferences));
         for (const QJsonValue &value : references.toArray()) {
             if (!value.isString() || !isUuid(value.toString()))
-                throw ApiError::validation(QStringLiteral("referenceUploadIds: no such upload"));
+                throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
             const QString id = value.toString().toLower();
             if (r.referenceUploadIds.contains(id))
-                throw ApiError::validation(QStringLiteral("referenceUploadIds: an upload is listed twice"));
+                throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: an upload is listed twice"));
             r.referenceUploadIds.append(id);
         }
     }
