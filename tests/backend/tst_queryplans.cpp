@@ -2,6 +2,7 @@
 // scan a table: SQLite's plan must SEARCH its tables, PostgreSQL's (with seq scans disabled, so
 // only a missing index leaves one) must have no Seq Scan.
 #include "backend/access/accesscontrol.h"
+#include "backend/auth/refreshtokens.h"
 #include "backend/db/database.h"
 #include "backend/db/migrator.h"
 #include "backend/db/sqlquery.h"
@@ -13,6 +14,7 @@
 #include "backend/repositories/projectrepository.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/repositories/sessionrepository.h"
+#include "common/clock.h"
 #include "common/uuid.h"
 #include "testserver.h"
 
@@ -129,14 +131,18 @@ void TestQueryPlans::hotQueriesUseIndexes()
         Transaction tx(*m_db, db);
         ProjectStats::recompute(*m_db, db, m_project);
     }
+    RefreshTokenStore tokens(*m_db, 10, 90);
+    tokens.issue(m_owner);
+    tokens.rotate(QStringLiteral("no-such-token"));
+    tokens.deleteExpired(nowMicros());
     SqlQuery::setPlanRecorder({});
 
     QVERIFY2(plans.size() >= 20, qPrintable(QString::number(plans.size())));
     // Table aliases and names of the synced tables; subquery aliases (x, mine, shared, v, r) are
     // small materialized results and may be scanned.
     static const QRegularExpression sqliteScan(
-        QStringLiteral("^SCAN (p|s|g|o|o2|m|st|pr|projects|sessions|generations|outputs|project_members|profiles|project_stats|tombstones)( |$)"));
-    static const QRegularExpression pgScan(QStringLiteral("Seq Scan on (projects|sessions|generations|outputs|project_members|profiles|project_stats|tombstones)\\b"));
+        QStringLiteral("^SCAN (p|s|g|o|o2|m|st|pr|projects|sessions|generations|outputs|project_members|profiles|project_stats|tombstones|refresh_tokens)( |$)"));
+    static const QRegularExpression pgScan(QStringLiteral("Seq Scan on (projects|sessions|generations|outputs|project_members|profiles|project_stats|tombstones|refresh_tokens)\\b"));
     const bool print = qEnvironmentVariableIsSet("VESPER_PRINT_PLANS");
     for (const auto &entry : plans) {
         if (print)

@@ -63,6 +63,13 @@ bool PasswordHasher::verify(const QString &encodedHash, const QString &password)
     return crypto_pwhash_str_verify(encoded.constData(), utf8.constData(), static_cast<unsigned long long>(utf8.size())) == 0;
 }
 
+bool PasswordHasher::needsRehash(const QString &encodedHash) const
+{
+    const QByteArray encoded = encodedHash.toLatin1();
+    // -1 (not an argon2id string we can read) also asks for a new hash: the password just verified.
+    return isArgon2Hash(encoded) && crypto_pwhash_str_needs_rehash(encoded.constData(), opsLimit(m_fast), memLimit(m_fast)) != 0;
+}
+
 void PasswordHasher::verifyDummy(const QString &password) const
 {
     const QByteArray utf8 = password.toUtf8();

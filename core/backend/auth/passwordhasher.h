@@ -19,6 +19,9 @@ public:
     /// Whether password matches encodedHash. An empty or foreign hash (an externally authenticated
     /// user) still costs one verify against a dummy hash, so the answer time does not tell them apart.
     bool verify(const QString &encodedHash, const QString &password) const;
+    /// Whether a hash that verified was made at another cost than this hasher's (older settings, or
+    /// argon2i), so sign-in should store a fresh one.
+    bool needsRehash(const QString &encodedHash) const;
     /// Spends one verify's worth of time and fails: the unknown-email path of a sign-in.
     void verifyDummy(const QString &password) const;
     /// Builds the dummy hash now, so the first unknown-email sign-in is no slower than the rest.

@@ -37,9 +37,10 @@ IssuedRefreshToken insertToken(Database &database, const QSqlDatabase &db, const
 }
 } // namespace
 
-RefreshTokenStore::RefreshTokenStore(Database &database, int reuseSeconds)
+RefreshTokenStore::RefreshTokenStore(Database &database, int reuseSeconds, int idleDays)
     : m_database(database)
     , m_reuseMicros(qint64(reuseSeconds) * 1000000)
+    , m_idleMicros(qint64(idleDays) * 86400 * 1000000)
 {
 }
 
@@ -60,8 +61,9 @@ RefreshOutcome RefreshTokenStore::rotate(const QString &token)
     // SQLite's BEGIN IMMEDIATE already serialises writers; on PostgreSQL the row lock makes two
     // concurrent refreshes of one token take turns, so the second sees the first's used_at.
     Transaction tx(m_database, db);
-    SqlQuery find(db, QStringLiteral("SELECT user_id, family_id, %1, %2 FROM refresh_tokens WHERE token_hash = :hash%3")
+    SqlQuery find(db, QStringLiteral("SELECT user_id, family_id, %1, %2, %3 FROM refresh_tokens WHERE token_hash = :hash%4")
                           .arg(m_database.timeColumn(QStringLiteral("used_at")), m_database.timeColumn(QStringLiteral("revoked_at")),
+                               m_database.timeColumn(QStringLiteral("issued_at")),
                                m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
     find.bind(QStringLiteral(":hash"), hash).exec();
     RefreshOutcome outcome;
@@ -72,10 +74,16 @@ RefreshOutcome RefreshTokenStore::rotate(const QString &token)
     const bool used = !find.value(2).isNull();
     const qint64 usedAt = find.int64(2);
     const bool revoked = !find.value(3).isNull();
+    const qint64 issuedAt = find.int64(4);
     const qint64 now = nowMicros();
 
     if (revoked) {
         outcome.status = RefreshOutcome::Status::Revoked;
+        return outcome;
+    }
+    if (now - issuedAt >= m_idleMicros) {
+        // Nobody refreshed this session within the idle limit: it has ended, reused or not.
+        outcome.status = RefreshOutcome::Status::Expired;
         return outcome;
     }
     if (used && now - usedAt >= m_reuseMicros) {
@@ -98,6 +106,28 @@ RefreshOutcome RefreshTokenStore::rotate(const QString &token)
     tx.commit();
     outcome.status = RefreshOutcome::Status::Rotated;
     return outcome;
+}
+
+int RefreshTokenStore::deleteExpired(qint64 nowMicros, int batchSize)
+{
+    const qint64 cutoff = nowMicros - m_idleMicros;
+    QSqlDatabase db = m_database.connection();
+    // Oldest first through refresh_tokens_issued; the subquery keeps each delete (and its write
+    // lock) short on both dialects, which have no common DELETE ... LIMIT.
+    const QString sql = QStringLiteral("DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens "
+                                       "WHERE issued_at < %1 ORDER BY issued_at LIMIT :batch)")
+                            .arg(m_database.timeParam(QStringLiteral(":cutoff")));
+    int total = 0;
+    for (;;) {
+        Transaction tx(m_database, db);
+        SqlQuery remove(db, sql);
+        remove.bind(QStringLiteral(":cutoff"), cutoff).bind(QStringLiteral(":batch"), batchSize).exec();
+        const int deleted = remove.numRowsAffected();
+        tx.commit();
+        total += deleted;
+        if (deleted < batchSize)
+            return total;
+    }
 }
 
 int RefreshTokenStore::revokeFamily(const QString &familyId, const QString &userId)

@@ -3,6 +3,8 @@
 // family; every refresh marks the presented token used and issues its child in the same family.
 // A used token presented again shortly after its use is tolerated (two tabs refreshing at once);
 // later it means the token leaked, so the whole family is revoked. Only SHA-256 hashes are stored.
+// A token issued longer ago than the session idle limit is refused (the session ended), and
+// deleteExpired() removes such tokens, so the table holds only the last idle window's rotations.
 #include <QString>
 
 namespace vesper::backend {
@@ -17,7 +19,7 @@ struct IssuedRefreshToken {
 
 /// The outcome of presenting a refresh token.
 struct RefreshOutcome {
-    enum class Status { Rotated, Unknown, Revoked, Reused };
+    enum class Status { Rotated, Unknown, Revoked, Reused, Expired };
     Status status = Status::Unknown;
     IssuedRefreshToken issued; // set when Rotated
     QString userId;            // set when the token was found
@@ -28,7 +30,7 @@ struct RefreshOutcome {
 /// The refresh_tokens table.
 class RefreshTokenStore {
 public:
-    RefreshTokenStore(Database &database, int reuseSeconds);
+    RefreshTokenStore(Database &database, int reuseSeconds, int idleDays);
 
     /// Starts a new family (a new session) for userId.
     IssuedRefreshToken issue(const QString &userId);
@@ -39,12 +41,17 @@ public:
     /// Revokes every live token of userId, optionally sparing one family; returns how many.
     int revokeUser(const QString &userId, const QString &exceptFamilyId = QString());
 
+    /// Deletes tokens issued before now minus the idle limit, in short transactions of at most
+    /// batchSize rows so sign-ins never wait long behind it; returns how many were deleted.
+    int deleteExpired(qint64 nowMicros, int batchSize = 1000);
+
     /// The stored form of a token: lowercase hex SHA-256.
     static QString hashToken(const QString &token);
 
 private:
     Database &m_database;
     qint64 m_reuseMicros;
+    qint64 m_idleMicros;
 };
 
 } // namespace vesper::backend

@@ -82,4 +82,12 @@ QString ProfileRepository::ensureLocalProfile(qint64 credits)
     return create(localEmail, QStringLiteral("Local creator"), QString(), credits).id;
 }
 
+bool ProfileRepository::replacePasswordHash(const QString &id, const QString &previousHash, const QString &newHash)
+{
+    SqlQuery update(m_database.connection(),
+                    QStringLiteral("UPDATE profiles SET password_hash = :new WHERE id = :id AND password_hash = :old"));
+    update.bind(QStringLiteral(":new"), newHash).bind(QStringLiteral(":id"), id).bind(QStringLiteral(":old"), previousHash).exec();
+    return update.numRowsAffected() == 1;
+}
+
 } // namespace vesper::backend

@@ -35,6 +35,9 @@ public:
                          qint64 credits);
     /// Embedded mode's single local profile, created on first use; returns its id.
     QString ensureLocalProfile(qint64 credits);
+    /// Replaces the password hash if it is still previousHash (a concurrent change wins); true when
+    /// it was replaced. Not synced, so no rev.
+    bool replacePasswordHash(const QString &id, const QString &previousHash, const QString &newHash);
 
 private:
     std::optional<Profile> findWhere(const QString &column, const QString &value);

@@ -31,6 +31,11 @@ QJsonObject userObject(const Profile &profile, const QString &audience)
 }
 
 /// A failed grant in GoTrue's shape (error, error_description, error_code) plus our stable `code`.
+RefreshTokenStore refreshTokens(ServerContext &context)
+{
+    return RefreshTokenStore(context.db, context.config.refreshReuseSeconds, context.config.sessionIdleDays);
+}
+
 HttpResponse grantError(const QString &error, const QString &description, const QString &errorCode)
 {
     return jsonResponse(400, QJsonObject{{QStringLiteral("error"), error},
@@ -94,7 +99,12 @@ HttpResponse passwordGrant(ServerContext &context, const PasswordHasher &hasher,
         qCInfo(lcAuth).noquote() << "password sign-in failed for user" << profile->id;
         return invalidCredentials();
     }
-    const IssuedRefreshToken refresh = RefreshTokenStore(context.db, context.config.refreshReuseSeconds).issue(profile->id);
+    if (hasher.needsRehash(profile->passwordHash)) {
+        // Stored at an older cost: the password is at hand only now, so upgrade it now.
+        if (ProfileRepository(context.db).replacePasswordHash(profile->id, profile->passwordHash, hasher.hash(checked)))
+            qCInfo(lcAuth).noquote() << "password hash upgraded to the current cost for user" << profile->id;
+    }
+    const IssuedRefreshToken refresh = refreshTokens(context).issue(profile->id);
     return sessionResponse(context, *profile, refresh);
 }
 
@@ -107,7 +117,7 @@ HttpResponse refreshGrant(ServerContext &context, const QJsonObject &body)
     };
     if (token.isEmpty() || token.size() > 512)
         return notFound();
-    const RefreshOutcome outcome = RefreshTokenStore(context.db, context.config.refreshReuseSeconds).rotate(token);
+    const RefreshOutcome outcome = refreshTokens(context).rotate(token);
     switch (outcome.status) {
     case RefreshOutcome::Status::Rotated:
         break;
@@ -116,6 +126,9 @@ HttpResponse refreshGrant(ServerContext &context, const QJsonObject &body)
     case RefreshOutcome::Status::Revoked:
         return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Revoked"),
                           QStringLiteral("refresh_token_not_found"));
+    case RefreshOutcome::Status::Expired:
+        return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Session Expired"),
+                          QStringLiteral("session_expired"));
     case RefreshOutcome::Status::Reused:
         return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Already Used"),
                           QStringLiteral("refresh_token_already_used"));
@@ -160,7 +173,7 @@ HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, Reques
         throw;
     }
     qCInfo(lcAuth).noquote() << "signed up user" << profile.id;
-    const IssuedRefreshToken refresh = RefreshTokenStore(context.db, context.config.refreshReuseSeconds).issue(profile.id);
+    const IssuedRefreshToken refresh = refreshTokens(context).issue(profile.id);
     return sessionResponse(context, profile, refresh);
 }
 
@@ -177,7 +190,7 @@ HttpResponse logout(ServerContext &context, RequestContext &request)
     const auto claims = context.jwt.verify(header.mid(7).trimmed(), nowMicros() / 1000000, context.config.clockSkewSeconds, &reason);
     if (claims)
         sessionId = claims->value(QStringLiteral("session_id")).toString();
-    RefreshTokenStore store(context.db, context.config.refreshReuseSeconds);
+    RefreshTokenStore store = refreshTokens(context);
     if (scope == QLatin1String("global"))
         store.revokeUser(request.userId);
     else if (!sessionId.isEmpty() && scope == QLatin1String("local"))

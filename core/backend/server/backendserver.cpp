@@ -1,4 +1,5 @@
 #include "backend/server/backendserver.h"
+#include "backend/auth/sessionsweeper.h"
 #include "backend/db/database.h"
 #include "backend/db/migrator.h"
 #include "backend/generation/workerpool.h"
@@ -42,6 +43,9 @@ bool BackendServer::start(QString *error)
         return false;
     if (!m_config.ensureJwtSecret(error))
         return false;
+    // Ended sessions' refresh tokens go now (cheap through their index) and every hour after.
+    m_sessionSweeper = std::make_unique<SessionSweeper>(*m_db, m_config);
+    m_sessionSweeper->start();
     m_limits = std::make_unique<InMemoryRateLimitStoreHolder>();
     m_context.reset(new ServerContext{m_config, *m_db, JwtCodec(m_config.jwtSecret, m_config.jwtAudience), m_limits->store, {}, {}});
     if (m_config.embedded) {
@@ -84,6 +88,7 @@ void BackendServer::stop()
     if (m_http)
         m_http->stop();
     WorkerPool::stopFor(m_context.get());
+    m_sessionSweeper.reset();
 }
 
 quint16 BackendServer::port() const

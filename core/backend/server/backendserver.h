@@ -12,6 +12,7 @@ class ApiDispatcher;
 class Database;
 class HttpServer;
 class Router;
+class SessionSweeper;
 struct ServerContext;
 
 class BackendServer {
@@ -33,6 +34,7 @@ private:
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ApiDispatcher> m_dispatcher;
     std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<SessionSweeper> m_sessionSweeper;
 };
 
 } // namespace vesper::backend

@@ -136,6 +136,7 @@ std::optional<ServerConfig> ServerConfig::load(const QCommandLineParser &parser,
         {nullptr, "VESPER_MAX_UPLOAD", 1024, qint64(1) << 32, [&](qint64 v) { config.maxUploadBytes = v; }},
         {nullptr, "VESPER_ACCESS_TOKEN_TTL", 30, 7 * 86400, [&](qint64 v) { config.accessTokenSeconds = int(v); }},
         {nullptr, "VESPER_REFRESH_REUSE_SECONDS", 0, 3600, [&](qint64 v) { config.refreshReuseSeconds = int(v); }},
+        {nullptr, "VESPER_SESSION_IDLE_DAYS", 1, 3650, [&](qint64 v) { config.sessionIdleDays = int(v); }},
         {nullptr, "VESPER_DEFAULT_CREDITS", 0, 1000000000, [&](qint64 v) { config.defaultCredits = int(v); }},
     };
     for (const auto &number : numbers) {

@@ -28,6 +28,7 @@ struct ServerConfig {
     int threads = 4;
     int accessTokenSeconds = 3600;
     int refreshReuseSeconds = 10;
+    int sessionIdleDays = 90; // a session unrefreshed this long has ended; its tokens are deleted
     int clockSkewSeconds = 60;
     int defaultCredits = 100;
     bool accessLog = true;

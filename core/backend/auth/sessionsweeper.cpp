@@ -1,0 +1,39 @@
+#include "backend/auth/sessionsweeper.h"
+#include "backend/auth/refreshtokens.h"
+#include "backend/db/dberror.h"
+#include "backend/server/serverconfig.h"
+#include "common/clock.h"
+#include "common/logging.h"
+
+namespace vesper::backend {
+
+SessionSweeper::SessionSweeper(Database &database, const ServerConfig &config)
+    : m_database(database)
+    , m_config(config)
+{
+    m_timer.setInterval(std::chrono::hours(1));
+    QObject::connect(&m_timer, &QTimer::timeout, [this] { sweepOnce(); });
+}
+
+void SessionSweeper::start()
+{
+    sweepOnce();
+    m_timer.start();
+}
+
+int SessionSweeper::sweepOnce()
+{
+    try {
+        RefreshTokenStore store(m_database, m_config.refreshReuseSeconds, m_config.sessionIdleDays);
+        const int deleted = store.deleteExpired(nowMicros());
+        if (deleted > 0)
+            qCInfo(lcAuth) << "deleted" << deleted << "refresh tokens of sessions idle for" << m_config.sessionIdleDays << "days";
+        return deleted;
+    } catch (const DbError &error) {
+        // A busy or unreachable database only delays the sweep to the next hour.
+        qCWarning(lcAuth).noquote() << "refresh token sweep failed:" << error.what();
+        return -1;
+    }
+}
+
+} // namespace vesper::backend

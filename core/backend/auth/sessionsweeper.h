@@ -1,0 +1,27 @@
+#pragma once
+// Deletes the refresh tokens of ended sessions (DESIGN §2 refresh_tokens): once when the server
+// starts and then every hour, on the thread that owns it.
+#include <QTimer>
+
+namespace vesper::backend {
+
+class Database;
+struct ServerConfig;
+
+/// The hourly sweep of refresh tokens older than the session idle limit.
+class SessionSweeper {
+public:
+    SessionSweeper(Database &database, const ServerConfig &config);
+
+    /// Sweeps now and starts the hourly timer (needs an event loop on this thread to repeat).
+    void start();
+    /// One sweep; returns how many tokens were deleted, or -1 when the database failed (logged).
+    int sweepOnce();
+
+private:
+    Database &m_database;
+    const ServerConfig &m_config;
+    QTimer m_timer;
+};
+
+} // namespace vesper::backend
