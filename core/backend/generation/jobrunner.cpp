@@ -4,6 +4,7 @@
 #include "backend/db/transaction.h"
 #include "backend/generation/generationservice.h"
 #include "backend/generation/jobsink.h"
+#include "backend/generation/keptimages.h"
 #include "backend/generation/provider.h"
 #include "backend/generation/providerregistry.h"
 #include "backend/generation/referenceimages.h"
@@ -164,10 +165,19 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     if (!markProcessing(job.id))
         return;
 
+    // Images an earlier attempt made and kept are not asked for (nor paid for) again.
+    const int wanted = qMax(1, request.numOutputs);
+    KeptImages keptImages(m_store, job.userId, job.id);
+    const QMap<int, GeneratedImage> kept = keptImages.load(wanted);
+    request.keptIndexes = kept.keys();
     JobSink sink(m_database, m_queue, job.id, m_owner, m_settings, m_stopping);
+    sink.setKeptImages(&keptImages);
     QElapsedTimer timer;
     timer.start();
-    ProviderResult result = provider->generate(request, sink);
+    ProviderResult result;
+    result.ok = kept.size() == wanted; // all made before the last attempt ended: nothing to ask
+    if (!result.ok)
+        result = provider->generate(request, sink);
     const QString labels = QStringLiteral("provider=\"%1\"").arg(provider->id());
     MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);
 
@@ -178,12 +188,15 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         m_queue.release(job.id, m_owner);
         return;
     }
-    if (result.ok && result.images.isEmpty())
+    QList<GeneratedImage> images;
+    if (result.ok)
+        images = keptImages.merge(kept, result.images, wanted);
+    if (result.ok && images.isEmpty())
         result = badResponse(provider->id(), QStringLiteral("no images"));
     if (result.ok) {
         breakers.recordSuccess(provider->id());
         MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
-        complete(job, result.images.mid(0, qMax(1, request.numOutputs)), qMax(1, request.numOutputs));
+        complete(job, images, wanted);
         return;
     }
     if (stop == JobSink::Stop::Cancelled) {
@@ -230,8 +243,8 @@ void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images, in
     };
     QList<Stored> stored;
     // Files first, under keys fixed by the generation: a rerun after a crash overwrites, never duplicates.
-    for (int i = 0; i < images.size(); ++i) {
-        const GeneratedImage &image = images.at(i);
+    for (const GeneratedImage &image : images) {
+        const int i = image.index;
         Stored s{ObjectStore::originalKey(job.userId, job.id, i, image.mime), ObjectStore::thumbnailKey(job.userId, job.id, i),
                  QString::fromLatin1(QCryptographicHash::hash(image.bytes, QCryptographicHash::Sha256).toHex()),
                  image.bytes.size(), image.width, image.height};

@@ -3,6 +3,7 @@
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
 #include "backend/generation/jobqueue.h"
+#include "backend/generation/keptimages.h"
 #include "common/logging.h"
 
 namespace vesper::backend {
@@ -56,6 +57,13 @@ bool JobSink::cancelled() const
     }
     heartbeat();
     return m_stop != Stop::None;
+}
+
+void JobSink::imageReady(const GeneratedImage &image)
+{
+    if (m_kept && image.index >= 0)
+        m_kept->keep(image);
+    heartbeat();
 }
 
 void JobSink::heartbeat() const

@@ -12,6 +12,7 @@ namespace vesper::backend {
 
 class Database;
 class JobQueue;
+class KeptImages;
 
 /// Progress, heartbeat, timeout and cancellation for one running job.
 class JobSink final : public ProgressSink {
@@ -23,6 +24,9 @@ public:
 
     void progress(int percent, bool estimate) override;
     bool cancelled() const override;
+    /// Stores each image as it arrives when keptImages is set (see KeptImages).
+    void imageReady(const GeneratedImage &image) override;
+    void setKeptImages(KeptImages *keptImages) { m_kept = keptImages; }
     /// Why the sink told the provider to stop, if it did.
     Stop stop() const { return m_stop; }
 
@@ -40,6 +44,7 @@ private:
     mutable qint64 m_lastBeat = 0;
     mutable qint64 m_lastCancelCheck = 0;
     mutable Stop m_stop = Stop::None;
+    KeptImages *m_kept = nullptr;
 };
 
 } // namespace vesper::backend

@@ -10,6 +10,8 @@
 namespace vesper::backend {
 
 struct GenerationRequest {
+    // keptIndexes: outputs an earlier attempt already made and kept (see KeptImages); a provider that
+    // makes images one at a time asks only for the others. Providers that make all at once ignore it.
     QString generationId;
     QString userId;
     QString modelId;
@@ -20,6 +22,7 @@ struct GenerationRequest {
     int numOutputs = 1;
     qint64 seed = 0;
     QList<QByteArray> referenceImages;           // encoded PNG/JPEG/WebP bytes
+    QList<int> keptIndexes;                      // sorted; every one below numOutputs
 };
 
 struct GeneratedImage {
@@ -27,6 +30,7 @@ struct GeneratedImage {
     QString mime = QStringLiteral("image/png");
     int width = 0;
     int height = 0;
+    int index = -1;   // which output of the generation this is; -1: its place in ProviderResult::images
     QImage image;     // the decoded picture when the provider has it anyway (sketch), else null:
                       // a thumbnail from it skips a ~15 ms PNG decode (makeThumbnail(QImage))
 };
@@ -47,6 +51,9 @@ public:
     /// percent in 0..100; estimate is true when the protocol gives no real progress.
     virtual void progress(int percent, bool estimate) = 0;
     virtual bool cancelled() const = 0;
+    /// A provider that makes images one at a time hands each over as soon as it exists, so a later
+    /// failure of the job does not lose (and pay again for) the ones already made.
+    virtual void imageReady(const GeneratedImage &image) { Q_UNUSED(image); }
 };
 
 class Provider {

@@ -154,6 +154,24 @@ bool ObjectStore::remove(const QString &key)
     return !QFileInfo::exists(path) && !QFileInfo(path).isSymLink();
 }
 
+QStringList ObjectStore::generationKeys(const QString &userId, const QString &generationId) const
+{
+    if (!isSafeSingleSegment(userId) || !isSafeSingleSegment(generationId))
+        return {};
+    const QString folder = userId + QLatin1Char('/') + generationId;
+    const QString path = pathFor(folder);
+    if (path.isEmpty() || QFileInfo(path).isSymLink())
+        return {};
+    QStringList keys;
+    // Temporary files of writes in progress are hidden (QSaveFile) or not yet renamed; links are skipped.
+    const QStringList names = QDir(path).entryList(QDir::Files | QDir::NoSymLinks, QDir::Name);
+    for (const QString &name : names) {
+        if (isSafeSegment(name))
+            keys << folder + QLatin1Char('/') + name;
+    }
+    return keys;
+}
+
 bool ObjectStore::removeGeneration(const QString &userId, const QString &generationId)
 {
     if (!isSafeSingleSegment(userId) || !isSafeSingleSegment(generationId))

@@ -5,6 +5,7 @@
 // and no key, whatever an id holds, resolves outside the root.
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace vesper::backend {
@@ -28,6 +29,8 @@ public:
     bool exists(const QString &key) const;
     /// Removes the file; true when it is gone afterwards.
     bool remove(const QString &key);
+    /// The keys of the regular files directly below "{userId}/{generationId}/", sorted; empty when none.
+    QStringList generationKeys(const QString &userId, const QString &generationId) const;
     /// Removes every key below "{userId}/{generationId}/" (a deleted generation).
     bool removeGeneration(const QString &userId, const QString &generationId);
     QString root() const { return m_root; }

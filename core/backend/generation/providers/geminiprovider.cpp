@@ -30,13 +30,14 @@ double expectedSeconds()
 /// the calls that finished so far, so the bar neither stalls nor jumps back.
 class ProgressEstimate {
 public:
-    ProgressEstimate(int outputs, ProgressSink &sink) : m_outputs(outputs), m_sink(sink), m_expectedMs(expectedSeconds() * 1000) {}
+    ProgressEstimate(int outputs, int kept, ProgressSink &sink)
+        : m_outputs(outputs), m_kept(kept), m_sink(sink), m_expectedMs(expectedSeconds() * 1000) {}
 
     void finished(qint64 tookMs)
     {
         ++m_done;
         m_tookMs += tookMs;
-        report(100.0 * m_done / m_outputs, false);
+        report(100.0 * (m_kept + m_done) / m_outputs, false);
     }
 
     void running(const std::vector<std::unique_ptr<GeminiCall>> &calls)
@@ -44,7 +45,7 @@ public:
         // About 90 % of a call's share after the time a call takes on average.
         const double expectedMs = m_done > 0 ? double(m_tookMs) / m_done : m_expectedMs;
         const double tau = qMax(1.0, expectedMs / 2.3);
-        double share = m_done;
+        double share = m_kept + m_done;
         for (const auto &call : calls)
             share += qMin(0.95, 1.0 - std::exp(-double(call->elapsedMs()) / tau));
         report(100.0 * share / m_outputs, true);
@@ -61,6 +62,7 @@ private:
     }
 
     int m_outputs;
+    int m_kept; // made by an earlier attempt
     ProgressSink &m_sink;
     double m_expectedMs;
     int m_done = 0;
@@ -88,19 +90,26 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
         + QString::fromLatin1(QUrl::toPercentEncoding(m_settings.geminiModel)) + QStringLiteral(":generateContent");
     const QByteArray key = m_settings.geminiKey.toUtf8();
     const QJsonObject contents = gemini::contents(request);
-    qCInfo(lcProvider) << "gemini: generation" << request.generationId << "outputs" << outputs << "references"
-                       << request.referenceImages.size();
+    // One call per output still missing: those kept from an earlier attempt are not paid for again.
+    QList<int> missing;
+    for (int index = 0; index < outputs; ++index) {
+        if (!request.keptIndexes.contains(index))
+            missing << index;
+    }
+    qCInfo(lcProvider) << "gemini: generation" << request.generationId << "outputs" << outputs << "kept"
+                       << outputs - missing.size() << "references" << request.referenceImages.size();
 
     QSemaphore done;
     RunningCalls calls; // stopped and joined on every return
     auto &running = calls.calls;
-    QList<GeneratedImage> images(outputs);
-    ProgressEstimate progress(outputs, sink);
-    int started = 0, finished = 0;
-    while (finished < outputs) {
-        while (int(running.size()) < kParallelCalls && started < outputs) {
-            const QByteArray body = gemini::body(contents, request.aspectRatio, gemini::seedFor(request.seed, started));
-            running.push_back(std::make_unique<GeminiCall>(started, url, key, body, m_settings.timeoutSeconds, &done));
+    QList<GeneratedImage> images;
+    ProgressEstimate progress(outputs, outputs - missing.size(), sink);
+    int started = 0;
+    while (images.size() < missing.size()) {
+        while (int(running.size()) < kParallelCalls && started < missing.size()) {
+            const int index = missing.at(started);
+            const QByteArray body = gemini::body(contents, request.aspectRatio, gemini::seedFor(request.seed, index));
+            running.push_back(std::make_unique<GeminiCall>(index, url, key, body, m_settings.timeoutSeconds, &done));
             ++started;
         }
         if (sink.cancelled()) {
@@ -121,10 +130,13 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
         if (response.failure == ProviderResponse::Failure::Cancelled)
             return stoppedResult();
         ProviderResult failure;
+        GeneratedImage image;
         if (!response.ok()) {
             failure = failedCall(response, kProvider);
-        } else if (gemini::readImage(response.body, &images[call->index()], &failure)) {
-            ++finished;
+        } else if (gemini::readImage(response.body, &image, &failure)) {
+            image.index = call->index();
+            sink.imageReady(image); // kept, should a later call of this job fail
+            images.append(image);
             qCInfo(lcProvider) << "gemini: image" << call->index() + 1 << "of" << outputs << "in" << call->elapsedMs() << "ms";
             progress.finished(call->elapsedMs());
             continue;
@@ -133,6 +145,7 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
                               << failure.errorCode << "HTTP" << response.status;
         return failure; // the other call is stopped as `running` goes
     }
+    std::sort(images.begin(), images.end(), [](const GeneratedImage &a, const GeneratedImage &b) { return a.index < b.index; });
     ProviderResult result;
     result.ok = true;
     result.images = images;
