@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace vesper::backend {
@@ -105,8 +106,11 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
     QList<GeneratedImage> images;
     ProgressEstimate progress(outputs, outputs - missing.size(), sink);
     int started = 0;
-    while (images.size() < missing.size()) {
-        while (int(running.size()) < kParallelCalls && started < missing.size()) {
+    // After a transient failure no call starts, but those running may finish: their images are
+    // paid for and kept for the retry. A permanent failure ends the job, so it stops them at once.
+    std::optional<ProviderResult> transientFailure;
+    while (!running.empty() || (!transientFailure && images.size() < missing.size())) {
+        while (!transientFailure && int(running.size()) < kParallelCalls && started < missing.size()) {
             const int index = missing.at(started);
             const QByteArray body = gemini::body(contents, request.aspectRatio, gemini::seedFor(request.seed, index));
             running.push_back(std::make_unique<GeminiCall>(index, url, key, body, m_settings.timeoutSeconds, &done));
@@ -142,9 +146,14 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
             continue;
         }
         qCWarning(lcProvider) << "gemini: generation" << request.generationId << "call" << call->index() << "failed:"
-                              << failure.errorCode << "HTTP" << response.status;
-        return failure; // the other call is stopped as `running` goes
+                              << failure.errorCode << "HTTP" << response.status << "with" << running.size() << "calls open";
+        if (!failure.transient)
+            return failure; // the other call is stopped as `running` goes
+        if (!transientFailure)
+            transientFailure = failure;
     }
+    if (transientFailure)
+        return *transientFailure;
     std::sort(images.begin(), images.end(), [](const GeneratedImage &a, const GeneratedImage &b) { return a.index < b.index; });
     ProviderResult result;
     result.ok = true;
