@@ -71,6 +71,7 @@ private Q_SLOTS:
     void blockedPrompt();
     void providerError();
     void serverErrorIsRetried();
+    void retryAsksOnlyForMissingImages();
     void hang();
     void rateLimitedWithRetryAfter();
     void cancel();
@@ -265,6 +266,46 @@ void TestProviderGemini::serverErrorIsRetried()
     QCOMPARE(calls.at(0).status, 500);
     QCOMPARE(calls.at(1).status, 200);
     QCOMPARE(m_f.credits(user), before - 4);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
+}
+
+void TestProviderGemini::retryAsksOnlyForMissingImages()
+{
+    // Two outputs, two calls at once: the second fails while the first is still drawing.
+    m_fake.setScenario(FakeGemini::Scenario::SecondCallFailsOnce);
+    m_fake.setDelayMs(600);
+    const TestUser user = m_f.newUser(QStringLiteral("kept"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 2));
+    m_fake.setDelayMs(0);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+
+    // The first call finished after the failure and its image was kept: the retry asked once, for
+    // the output that failed (its seed), so three calls paid for two images, not four.
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 3);
+    QCOMPARE(calls.at(0).status, 200);
+    QCOMPARE(calls.at(1).status, 500);
+    QCOMPARE(calls.at(2).status, 200);
+    QVERIFY2(calls.at(0).answerAtMs > calls.at(1).answerAtMs, "the failure came while the first call was running");
+    const auto seedOf = [](const FakeGemini::Call &call) {
+        return call.body.value(QStringLiteral("generationConfig")).toObject().value(QStringLiteral("seed")).toInteger();
+    };
+    QCOMPARE(seedOf(calls.at(2)), seedOf(calls.at(1)));
+    QVERIFY(seedOf(calls.at(0)) != seedOf(calls.at(1)));
+
+    const QJsonArray outputs = done.value(QStringLiteral("outputs")).toArray();
+    QCOMPARE(outputs.size(), 2);
+    QSet<QByteArray> pictures;
+    for (const QJsonValue &output : outputs) {
+        const Reply full = m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=full").arg(output.toObject().value(QStringLiteral("id")).toString()),
+                                           user.accessToken);
+        EXPECT_STATUS(full, 200);
+        QVERIFY(!QImage::fromData(full.body).isNull());
+        pictures.insert(full.body);
+    }
+    QCOMPARE(pictures.size(), 2); // one picture per seed, none stored twice
+    QCOMPARE(m_f.credits(user), before - 8);
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
 }
 
