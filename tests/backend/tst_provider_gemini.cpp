@@ -9,6 +9,7 @@
 #include "backend/generation/providers/geminiprovider.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void providerError();
     void serverErrorIsRetried();
     void retryAsksOnlyForMissingImages();
+    void rerunAfterKillAsksOnlyForMissingImages();
     void hang();
     void rateLimitedWithRetryAfter();
     void cancel();
@@ -307,6 +309,59 @@ void TestProviderGemini::retryAsksOnlyForMissingImages()
     QCOMPARE(pictures.size(), 2); // one picture per seed, none stored twice
     QCOMPARE(m_f.credits(user), before - 8);
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
+}
+
+void TestProviderGemini::rerunAfterKillAsksOnlyForMissingImages()
+{
+    // Its own server with short leases, so the rerun after kill -9 comes within seconds.
+    GenerationFixture f;
+    QString error;
+    QVERIFY2(f.start({{QStringLiteral("GEMINI_API_KEY"), FakeGemini::key()},
+                      {QStringLiteral("VESPER_GEMINI_URL"), m_fake.baseUrl()},
+                      {QStringLiteral("VESPER_JOB_LEASE_SECONDS"), QStringLiteral("2")},
+                      {QStringLiteral("VESPER_PROVIDER_TIMEOUT_SECONDS"), QStringLiteral("60")},
+                      {QStringLiteral("VESPER_DEFAULT_CREDITS"), QStringLiteral("1000")}},
+                     &error),
+             qPrintable(error));
+    m_fake.setScenario(FakeGemini::Scenario::SecondCallHangs);
+    m_fake.setDelayMs(0);
+    const TestUser user = f.owner;
+    const qint64 before = f.credits(user);
+    const Reply accepted = f.client->post(QStringLiteral("/api/generate"),
+                                          generateBody(f.sessionId, newClientId(), 2, QStringLiteral("1:1"), QStringLiteral("1024"), kModel, kPrompt),
+                                          user.accessToken);
+    EXPECT_STATUS(accepted, 202);
+    const QString id = accepted.json.value(QStringLiteral("id")).toString();
+
+    // One image arrived and was kept; the other call hangs. The process dies now.
+    const QDir folder(f.server->dataDir() + QStringLiteral("/storage/%1/%2").arg(user.id, id));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 15000 && folder.entryList({QStringLiteral("?.png")}, QDir::Files).isEmpty())
+        QThread::msleep(20);
+    QCOMPARE(folder.entryList({QStringLiteral("?.png")}, QDir::Files).size(), 1);
+    const QList<FakeGemini::Call> first = m_fake.calls();
+    QCOMPARE(first.size(), 2);
+    f.server->kill();
+
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    QVERIFY2(f.server->start(&error), qPrintable(error));
+    f.client = std::make_unique<TestClient>(f.server->baseUrl());
+    const QJsonObject done = f.waitFinished(user, id, 30000);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(QJsonDocument(done).toJson() + f.serverLog()));
+    QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 2);
+
+    // The rerun asked once, for the output whose call hung (its seed), not for the kept one.
+    const QList<FakeGemini::Call> after = m_fake.calls();
+    QCOMPARE(after.size(), 1);
+    const auto seedOf = [](const FakeGemini::Call &call) {
+        return call.body.value(QStringLiteral("generationConfig")).toObject().value(QStringLiteral("seed")).toInteger();
+    };
+    QCOMPARE(seedOf(after.at(0)), seedOf(first.at(1)));
+    QStringList files = folder.entryList(QDir::Files, QDir::Name);
+    QCOMPARE(files, (QStringList{QStringLiteral("0.png"), QStringLiteral("0.thumb.webp"), QStringLiteral("1.png"), QStringLiteral("1.thumb.webp")}));
+    QCOMPARE(f.credits(user), before - 8);
+    QCOMPARE(f.ledger(user), f.credits(user));
 }
 
 void TestProviderGemini::hang()

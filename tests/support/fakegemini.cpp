@@ -144,6 +144,10 @@ FakeResponse FakeGemini::answer(const FakeRequest &request)
             if (earlier == 1)
                 return FakeResponse::json(500, error(500, QStringLiteral("Internal error encountered."), QStringLiteral("INTERNAL")));
             break;
+        case Scenario::SecondCallHangs:
+            if (earlier == 1)
+                return FakeResponse::hang();
+            break;
         case Scenario::RateLimitedOnce:
             if (earlier == 0)
                 return FakeResponse::json(429, error(429, QStringLiteral("Resource has been exhausted (e.g. check quota)."),

@@ -24,6 +24,7 @@ public:
         BadRequest,       // 400 INVALID_ARGUMENT with a message
         ServerErrorOnce,  // 500 INTERNAL for the first call, then Success
         SecondCallFailsOnce, // 500 INTERNAL at once for the second call; every other call Success
+        SecondCallHangs,  // the second call never answers; every other call Success
         RateLimitedOnce,  // 429 RESOURCE_EXHAUSTED with Retry-After: 1 for the first call, then Success
         Hang,             // never answers
         NotJson,          // 200 with an HTML page
