@@ -77,6 +77,7 @@ private Q_SLOTS:
     void hang();
     void rateLimitedWithRetryAfter();
     void cancel();
+    void cancelKeepsWhatWasMade();
     void garbage();
     void textOnly();
     void referenceImagesInProcess();
@@ -411,6 +412,40 @@ void TestProviderGemini::cancel()
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
     QThread::msleep(300);
     QCOMPARE(m_fake.calls().size(), 2); // the remaining outputs were never asked for
+}
+
+void TestProviderGemini::cancelKeepsWhatWasMade()
+{
+    // Two outputs: the first image arrives, the second call hangs; the creator cancels.
+    m_fake.setScenario(FakeGemini::Scenario::SecondCallHangs);
+    m_fake.setDelayMs(0);
+    const TestUser user = m_f.newUser(QStringLiteral("cancel-kept"));
+    const qint64 before = m_f.credits(user);
+    const QString id = submit(user, 2);
+    const QDir folder(m_f.server->dataDir() + QStringLiteral("/storage/%1/%2").arg(user.id, id));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 10000 && folder.entryList({QStringLiteral("?.png")}, QDir::Files).isEmpty())
+        QThread::msleep(20);
+    QCOMPARE(folder.entryList({QStringLiteral("?.png")}, QDir::Files).size(), 1);
+    const Reply reply = m_f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(id), {}, user.accessToken);
+    EXPECT_STATUS(reply, 200);
+
+    // Cancelled, with the image that was made; only the other one is refunded.
+    const QJsonObject done = m_f.waitFinished(user, id, 10000);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("cancelled"), qPrintable(context(done)));
+    QVERIFY2(done.value(QStringLiteral("progress")).toInt() < 100, qPrintable(context(done)));
+    const QJsonArray outputs = done.value(QStringLiteral("outputs")).toArray();
+    QCOMPARE(outputs.size(), 1);
+    const QString outputId = outputs.at(0).toObject().value(QStringLiteral("id")).toString();
+    const Reply full = m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=full").arg(outputId), user.accessToken);
+    EXPECT_STATUS(full, 200);
+    QVERIFY(!QImage::fromData(full.body).isNull());
+    EXPECT_STATUS(m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=thumb").arg(outputId), user.accessToken), 200);
+    QCOMPARE(m_f.credits(user), before - 4);
+    QCOMPARE(m_f.ledger(user), m_f.credits(user));
+    QCOMPARE(folder.entryList(QDir::Files).size(), 2); // the original and its thumbnail, nothing else
+    QCOMPARE(m_fake.calls().size(), 2);
 }
 
 void TestProviderGemini::garbage()

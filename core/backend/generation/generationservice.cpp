@@ -60,6 +60,13 @@ bool GenerationService::isFinished(const QString &status)
     return status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled");
 }
 
+bool GenerationService::hasOutputs(const QSqlDatabase &db, const QString &generationId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT 1 FROM outputs WHERE generation_id = :g LIMIT 1"));
+    q.bind(QStringLiteral(":g"), generationId).exec();
+    return q.next();
+}
+
 std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
 {
     SqlQuery q(db, QStringLiteral("SELECT id, status FROM generations WHERE user_id = :u AND client_id = :c"));
@@ -244,6 +251,8 @@ bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &stor
         }
     }
     const bool open = !userId.isEmpty() && !isFinished(current);
+    // Files of a generation that kept outputs (completed, or cancelled after some images) stay.
+    const bool keepFiles = !userId.isEmpty() && hasOutputs(db, generationId);
     if (open) {
         const QVariant nullText{QMetaType(QMetaType::QString)};
         SqlQuery update(db, QStringLiteral("UPDATE generations SET status = :s, error_code = :c, error_message = :m, finished_at = %1, "
@@ -256,7 +265,7 @@ bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &stor
     }
     JobQueue::remove(db, generationId);
     tx.commit();
-    if (!userId.isEmpty() && current != QLatin1String("completed"))
+    if (!userId.isEmpty() && !keepFiles)
         store.removeGeneration(userId, generationId);
     return open;
 }

@@ -68,6 +68,8 @@ public:
     /// Gives cost back to the user with a ledger row; call inside the caller's transaction.
     static void refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost);
     static bool isFinished(const QString &status);
+    /// Whether the generation has output rows (a completed one, or one cancelled after some images).
+    static bool hasOutputs(const QSqlDatabase &db, const QString &generationId);
 
 private:
     static void requireOwnUploads(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds);

@@ -5,21 +5,17 @@
 #include "backend/generation/generationservice.h"
 #include "backend/generation/jobsink.h"
 #include "backend/generation/keptimages.h"
+#include "backend/generation/outputwriter.h"
 #include "backend/generation/provider.h"
 #include "backend/generation/providerregistry.h"
 #include "backend/generation/referenceimages.h"
 #include "backend/generation/remote/providerhttp.h"
 #include "backend/generation/remote/remotesettings.h"
-#include "backend/repositories/projectstats.h"
-#include "backend/storage/objectstore.h"
-#include "backend/storage/thumbnailer.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/circuitbreaker.h"
 #include "common/metrics.h"
-#include "common/uuid.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -63,10 +59,6 @@ const WorkerSettings &WorkerSettings::fromEnvironment()
     return settings;
 }
 
-struct JobRunner::Job {
-    QString id, userId, sessionId, projectId, modelId;
-};
-
 JobRunner::JobRunner(Database &database, ObjectStore &store, const WorkerSettings &settings, QString owner,
                      const std::atomic<bool> &stopping)
     : m_database(database), m_store(store), m_settings(settings), m_owner(std::move(owner)), m_stopping(stopping), m_queue(database)
@@ -95,7 +87,7 @@ void JobRunner::run(const ClaimedJob &job) noexcept
 void JobRunner::runJob(const ClaimedJob &claimed)
 {
     QSqlDatabase db = m_database.connection();
-    Job job;
+    JobTarget job;
     GenerationRequest request;
     QString status;
     bool cancelRequested = false;
@@ -109,7 +101,7 @@ void JobRunner::runJob(const ClaimedJob &claimed)
         q.bind(QStringLiteral(":g"), claimed.generationId).exec();
         if (!q.next())
             return; // deleted with its generation
-        job = Job{claimed.generationId, q.text(0), q.text(1), q.text(2), q.text(3)};
+        job = JobTarget{claimed.generationId, q.text(0), q.text(1), q.text(2), q.text(3)};
         request.generationId = job.id;
         request.userId = job.userId;
         request.modelId = job.modelId;
@@ -196,11 +188,17 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     if (result.ok) {
         breakers.recordSuccess(provider->id());
         MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
-        complete(job, images, wanted);
+        OutputWriter(m_database, m_store).finish(job, images, wanted, QStringLiteral("completed"));
         return;
     }
     if (stop == JobSink::Stop::Cancelled) {
-        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
+        // Images made before the cancel (kept as they came) stay with the generation, and only
+        // the rest is refunded; with none it ends like any cancel.
+        const QList<GeneratedImage> made = keptImages.load(wanted).values();
+        if (!made.isEmpty())
+            OutputWriter(m_database, m_store).finish(job, made, wanted, QStringLiteral("cancelled"));
+        else
+            GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
         return;
     }
     if (stop == JobSink::Stop::TimedOut) {
@@ -232,77 +230,6 @@ bool JobRunner::markProcessing(const QString &generationId)
     const bool updated = q.numRowsAffected() > 0;
     tx.commit();
     return updated;
-}
-
-void JobRunner::complete(const Job &job, const QList<GeneratedImage> &images, int requested)
-{
-    struct Stored {
-        QString key, thumbKey, sha256;
-        qint64 bytes = 0;
-        int width = 0, height = 0;
-    };
-    QList<Stored> stored;
-    // Files first, under keys fixed by the generation: a rerun after a crash overwrites, never duplicates.
-    for (const GeneratedImage &image : images) {
-        const int i = image.index;
-        Stored s{ObjectStore::originalKey(job.userId, job.id, i, image.mime), ObjectStore::thumbnailKey(job.userId, job.id, i),
-                 QString::fromLatin1(QCryptographicHash::hash(image.bytes, QCryptographicHash::Sha256).toHex()),
-                 image.bytes.size(), image.width, image.height};
-        QString error;
-        const QByteArray thumb = image.image.isNull() ? makeThumbnail(image.bytes, ThumbnailSide, &error)
-                                                      : makeThumbnail(image.image, ThumbnailSide, &error);
-        if (thumb.isEmpty()) {
-            ProviderResult bad;
-            bad.errorCode = QStringLiteral("BAD_RESPONSE");
-            bad.errorMessage = QStringLiteral("the provider returned an image that does not decode");
-            GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), bad.errorCode, bad.errorMessage);
-            return;
-        }
-        if (!m_store.put(s.key, image.bytes, &error) || !m_store.put(s.thumbKey, thumb, &error))
-            throw std::runtime_error("object store write failed: " + error.toStdString());
-        stored.append(s);
-    }
-
-    QSqlDatabase db = m_database.connection();
-    Transaction tx(m_database, db);
-    SqlQuery current(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1")
-                             .arg(m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
-    current.bind(QStringLiteral(":g"), job.id).exec();
-    if (!current.next()) {
-        tx.commit();
-        m_store.removeGeneration(job.userId, job.id); // deleted while it ran
-        return;
-    }
-    const QString status = current.text(0);
-    const qint64 cost = current.int64(1);
-    if (GenerationService::isFinished(status)) {
-        JobQueue::remove(db, job.id);
-        tx.commit();
-        if (status != QLatin1String("completed"))
-            m_store.removeGeneration(job.userId, job.id); // cancelled while it ran
-        return;
-    }
-    const qint64 now = nowMicros();
-    qint64 rev = tx.allocateRevs(stored.size() + 1);
-    SqlQuery insert(db, QStringLiteral("INSERT INTO outputs (id, generation_id, session_id, project_id, file_type, storage_key, thumb_key, "
-                                       "width, height, bytes, sha256, is_starred, created_at, rev) VALUES (:id, :g, :s, :p, 'image', :k, "
-                                       ":tk, :w, :h, :b, :sha, :star, %1, :rev)").arg(m_database.timeParam(QStringLiteral(":now"))));
-    for (const Stored &s : stored) {
-        insert.bind(QStringLiteral(":id"), newUuidV7()).bind(QStringLiteral(":g"), job.id).bind(QStringLiteral(":s"), job.sessionId)
-            .bind(QStringLiteral(":p"), job.projectId).bind(QStringLiteral(":k"), s.key).bind(QStringLiteral(":tk"), s.thumbKey)
-            .bind(QStringLiteral(":w"), s.width).bind(QStringLiteral(":h"), s.height).bind(QStringLiteral(":b"), s.bytes)
-            .bind(QStringLiteral(":sha"), s.sha256).bind(QStringLiteral(":star"), false).bind(QStringLiteral(":now"), now)
-            .bind(QStringLiteral(":rev"), rev++).exec();
-    }
-    SqlQuery done(db, QStringLiteral("UPDATE generations SET status = 'completed', progress = 100, finished_at = %1, rev = :rev "
-                                     "WHERE id = :g").arg(m_database.timeParam(QStringLiteral(":now"))));
-    done.bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
-    JobQueue::remove(db, job.id);
-    // A provider that made fewer images than asked for (a custom workflow, say) charges only for those.
-    if (stored.size() < requested)
-        GenerationService::refund(m_database, db, job.userId, job.id, cost * (requested - stored.size()) / requested);
-    ProjectStats::recompute(m_database, db, job.projectId);
-    tx.commit();
 }
 
 void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &result)

@@ -33,11 +33,8 @@ public:
     void run(const ClaimedJob &job) noexcept;
 
 private:
-    struct Job;
     void runJob(const ClaimedJob &claimed);
     bool markProcessing(const QString &generationId);
-    /// Stores the images and completes; `requested` images were paid for, the missing ones are refunded.
-    void complete(const Job &job, const QList<GeneratedImage> &images, int requested);
     void retryOrFail(const ClaimedJob &claimed, const ProviderResult &result);
 
     Database &m_database;

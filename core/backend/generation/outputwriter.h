@@ -1,0 +1,35 @@
+#pragma once
+// How a job that made images ends. Files first, under keys fixed by the generation (a rerun after
+// a crash overwrites, never duplicates); then one transaction inserts the outputs, ends the
+// generation, refunds what was paid for and not made, and updates project_stats — or, when the
+// generation ended meanwhile (cancelled, deleted), leaves it as it is and cleans up the files.
+#include "backend/generation/provider.h"
+
+#include <QList>
+#include <QString>
+
+namespace vesper::backend {
+
+class Database;
+class ObjectStore;
+
+/// The generation a job works for.
+struct JobTarget {
+    QString id, userId, sessionId, projectId, modelId;
+};
+
+/// Writes a job's images and ends its generation.
+class OutputWriter {
+public:
+    OutputWriter(Database &database, ObjectStore &store);
+
+    /// images carry their output index; `requested` were paid for. status is "completed", or
+    /// "cancelled" for a cancel that came after some images were made (they stay, the rest is refunded).
+    void finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, const QString &status);
+
+private:
+    Database &m_database;
+    ObjectStore &m_store;
+};
+
+} // namespace vesper::backend
