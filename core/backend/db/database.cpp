@@ -1,6 +1,7 @@
 #include "backend/db/database.h"
 #include "backend/db/dberror.h"
 #include "backend/db/statementcache.h"
+#include "backend/db/walcheckpointer.h"
 #include "common/logging.h"
 
 #include <QDir>
@@ -25,6 +26,7 @@ constexpr int kMaxStatementsPerConnection = 256;
 struct ThreadConnections {
     std::map<int, QString> names;
     QHash<QString, QHash<QString, std::shared_ptr<CachedStatement>>> statements; // connection -> sql -> statement
+    QHash<QString, std::shared_ptr<void>> walHooks; // connection -> its WalCheckpointer hook; outlives it
     ~ThreadConnections()
     {
         statements.clear();
@@ -36,6 +38,7 @@ struct ThreadConnections {
             }
             QSqlDatabase::removeDatabase(entry.second);
         }
+        walHooks.clear(); // after every connection closed
     }
 };
 thread_local ThreadConnections t_connections;
@@ -73,6 +76,8 @@ Database::Database(DbConfig config)
     : m_config(std::move(config))
     , m_instance(++s_instances)
 {
+    if (isSqlite())
+        m_checkpointer = std::make_unique<WalCheckpointer>(m_config.sqlitePath);
     // Before SQLite initializes (on the first open): every connection stays on the thread that
     // opened it, so SQLite's per-connection mutexes and its global allocation statistics (a mutex
     // taken on every malloc) are pure overhead. Too late once initialized: then it is a no-op.
@@ -95,6 +100,7 @@ Database::~Database()
             db.close();
         }
         QSqlDatabase::removeDatabase(name);
+        t_connections.walHooks.remove(name);
     }
 }
 
@@ -156,6 +162,7 @@ QSqlDatabase Database::connection()
             return db;
         t_connections.statements.remove(it->second);
         QSqlDatabase::removeDatabase(it->second);
+        t_connections.walHooks.remove(it->second);
         t_connections.names.erase(it);
     }
     static std::atomic<quint64> serial{0};
@@ -169,6 +176,8 @@ QSqlDatabase Database::connection()
     }
     t_connections.names.emplace(m_instance, name);
     t_connections.statements.insert(name, {});
+    if (m_checkpointer)
+        t_connections.walHooks.insert(name, m_checkpointer->attach(db));
     return db;
 }
 

@@ -6,8 +6,11 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <atomic>
+#include <memory>
 
 namespace vesper::backend {
+
+class WalCheckpointer;
 
 class Database {
 public:
@@ -38,6 +41,7 @@ private:
 
     DbConfig m_config;
     int m_instance;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
     static std::atomic<int> s_instances;
 };
 

@@ -25,12 +25,14 @@ public:
     WriteGate(const WriteGate &) = delete;
     WriteGate &operator=(const WriteGate &) = delete;
 
-private:
+    /// The gate itself, for the WAL checkpointer's short catch-up that must see no new commits.
     static QRecursiveMutex &mutex()
     {
         static QRecursiveMutex instance;
         return instance;
     }
+
+private:
     bool m_locked;
 };
 
