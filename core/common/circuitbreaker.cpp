@@ -44,18 +44,22 @@ qint64 CircuitBreakers::waitMicros(const QString &key, qint64 nowMicros) const
 
 bool CircuitBreakers::available(const QString &key, qint64 nowMicros) const
 {
-    return state(key, nowMicros) != State::Open;
+    return state(key, nowMicros) == State::Closed;
 }
 
-bool CircuitBreakers::allow(const QString &key, qint64 nowMicros)
+bool CircuitBreakers::allow(const QString &key, qint64 nowMicros, bool *probe)
 {
     QMutexLocker lock(&m_mutex);
+    if (probe)
+        *probe = false;
     auto it = m_breakers.find(key);
     if (it == m_breakers.end() || !it->open)
         return true;
     if (nowMicros - it->openedAt < m_cooldown || it->probing)
         return false;
     it->probing = true; // the one probe of the half-open state
+    if (probe)
+        *probe = true;
     return true;
 }
 

@@ -16,14 +16,17 @@ public:
     /// The process-wide breakers of the provider adapters.
     static CircuitBreakers &providers();
 
-    /// Whether a call to key may go ahead now; in the half-open state only one probe at a time.
-    bool allow(const QString &key, qint64 nowMicros);
-    /// Whether key would be allowed now, without claiming the probe (for catalogues).
+    /// Whether a call to key may go ahead now; in the half-open state only one probe at a time, and
+    /// *probe (when given) says whether this call is that probe.
+    bool allow(const QString &key, qint64 nowMicros, bool *probe = nullptr);
+    /// Whether key is closed, for catalogues: an open or half-open breaker stays unavailable until
+    /// a probe has succeeded.
     bool available(const QString &key, qint64 nowMicros) const;
     void recordSuccess(const QString &key);
     void recordFailure(const QString &key, qint64 nowMicros);
-    /// A call allowed by allow() ended without telling anything about the provider (cancelled, shut
-    /// down, lost): frees the probe slot so another call may probe. Harmless after a record*().
+    /// The probe allowed by allow() ended without telling anything about the provider (cancelled,
+    /// shut down, lost): frees the probe slot so another call may probe. Harmless after a record*();
+    /// only the call that is the probe may call it.
     void abandon(const QString &key);
     State state(const QString &key, qint64 nowMicros) const;
     /// Microseconds until an open breaker lets a probe through; 0 when closed or half-open.

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void hang();
     void rateLimited();
     void cancel();
+    void cancelWhileWaitingToRetry();
     void garbage();
     void breakerOpensAndCloses();
 };
@@ -276,6 +277,36 @@ void TestProviderA1111::cancel()
     QTRY_VERIFY_WITH_TIMEOUT(m_fake.interrupts() == 1, 3000);
     QCOMPARE(m_f.credits(m_f.owner), before);
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
+}
+
+void TestProviderA1111::cancelWhileWaitingToRetry()
+{
+    // A transient failure parks the job for its backoff (here close to a minute): a cancel then
+    // must end it at once, not when the wait is over.
+    FakeA1111 fake;
+    QString reason;
+    QVERIFY2(fake.start(&reason), qPrintable(reason));
+    fake.setScenario(FakeA1111::Scenario::Unavailable);
+    QHash<QString, QString> env = serverEnv(fake.url());
+    env.insert(QStringLiteral("VESPER_JOB_BACKOFF_MS"), QStringLiteral("600000"));
+    env.insert(QStringLiteral("VESPER_JOB_MAX_ATTEMPTS"), QStringLiteral("3"));
+    GenerationFixture f;
+    QVERIFY2(f.start(env, &reason), qPrintable(reason));
+    const qint64 before = f.credits(f.owner);
+    const QString id = submit(1, QStringLiteral("1:1"), &f);
+    QVERIFY(!id.isEmpty());
+    const QString waiting = QStringLiteral("SELECT COUNT(*) FROM jobs WHERE generation_id = '%1' AND attempts = 1 AND lease_owner IS NULL").arg(id);
+    QTRY_VERIFY_WITH_TIMEOUT(f.data->scalar(waiting).toInt() == 1, 10000);
+    QCOMPARE(fake.txt2imgTimes().size(), 1);
+    QCOMPARE(f.status(f.owner, id).value(QStringLiteral("status")).toString(), QStringLiteral("processing"));
+
+    const Reply cancelled = f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(id), {}, f.owner.accessToken);
+    EXPECT_STATUS(cancelled, 200);
+    QCOMPARE(cancelled.json.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(f.credits(f.owner), before);
+    QCOMPARE(f.ledger(f.owner), f.credits(f.owner));
+    QCOMPARE(f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs")).toInt(), 0);
+    QCOMPARE(fake.txt2imgTimes().size(), 1); // and the provider is not called again
 }
 
 void TestProviderA1111::garbage()

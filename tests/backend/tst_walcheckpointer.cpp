@@ -79,8 +79,8 @@ void TestWalCheckpointer::walStartsOverUnderSteadyCommits()
         const WalCheckpointer::Counts counts = checkpointer.counts();
         qInfo("largest WAL %lld bytes (%d pages reported), %lld passes, %lld gated",
               largest, counts.largestWal, counts.passes, counts.gatedPasses);
-        QVERIFY2(counts.largestWal < 40000, qPrintable(QString::number(counts.largestWal)));
-        QVERIFY2(largest < 160LL * 1024 * 1024, qPrintable(QString::number(largest)));
+        QVERIFY2(counts.largestWal < 60000, qPrintable(QString::number(counts.largestWal)));
+        QVERIFY2(largest < 240LL * 1024 * 1024, qPrintable(QString::number(largest)));
         QVERIFY(counts.passes > 0);
 
         QSqlQuery q(db);

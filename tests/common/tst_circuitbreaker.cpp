@@ -24,8 +24,10 @@ private Q_SLOTS:
         QVERIFY(!breakers.available(key, 500));
         // After the cooldown: exactly one probe.
         QCOMPARE(breakers.state(key, 1010), CircuitBreakers::State::HalfOpen);
-        QVERIFY(breakers.available(key, 1010));
-        QVERIFY(breakers.allow(key, 1010));
+        QVERIFY(!breakers.available(key, 1010)); // half-open is not yet available: no probe has succeeded
+        bool probe = false;
+        QVERIFY(breakers.allow(key, 1010, &probe));
+        QVERIFY(probe);
         QVERIFY(!breakers.allow(key, 1011));
         // A failed probe reopens for a whole cooldown.
         breakers.recordFailure(key, 1020);

@@ -1,4 +1,5 @@
 #include "backend/auth/refreshtokens.h"
+#include "backend/db/writegate.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -51,6 +52,7 @@ QString RefreshTokenStore::hashToken(const QString &token)
 
 IssuedRefreshToken RefreshTokenStore::issue(const QString &userId)
 {
+    const WriteGate gate(m_database); // a single autocommit write still queues with the others
     return insertToken(m_database, m_database.connection(), userId, newUuidV7(), QString(), nowMicros());
 }
 
@@ -132,6 +134,7 @@ int RefreshTokenStore::deleteExpired(qint64 nowMicros, int batchSize)
 
 int RefreshTokenStore::revokeFamily(const QString &familyId, const QString &userId)
 {
+    const WriteGate gate(m_database);
     SqlQuery revoke(m_database.connection(),
                     QStringLiteral("UPDATE refresh_tokens SET revoked_at = %1 WHERE family_id = :family AND user_id = :user AND revoked_at IS NULL")
                         .arg(m_database.timeParam(QStringLiteral(":now"))));
@@ -141,6 +144,7 @@ int RefreshTokenStore::revokeFamily(const QString &familyId, const QString &user
 
 int RefreshTokenStore::revokeUser(const QString &userId, const QString &exceptFamilyId)
 {
+    const WriteGate gate(m_database);
     SqlQuery revoke(m_database.connection(),
                     QStringLiteral("UPDATE refresh_tokens SET revoked_at = %1 WHERE user_id = :user AND revoked_at IS NULL "
                                    "AND family_id <> :except")

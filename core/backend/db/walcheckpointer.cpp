@@ -3,6 +3,7 @@
 #include "common/logging.h"
 
 #include <QSqlDriver>
+#include <QSqlQuery>
 #include <QVariant>
 #include <chrono>
 #include <condition_variable>
@@ -12,10 +13,12 @@
 namespace vesper::backend {
 
 namespace {
-constexpr int kWakePages = 1000;   // SQLite's own auto-checkpoint size: a round after this many new frames
-constexpr int kResetPages = 2000; // past this the round ends with a gated pass, so the WAL starts over
-constexpr int kGatedFrames = 64;   // frames left for the gated pass, which writers wait out
+constexpr int kWakePages = 1000;    // SQLite's own auto-checkpoint size: a round after this many new frames
+constexpr int kResetPages = 2000;   // past this a round ends with the gated step, so the WAL starts over
+constexpr int kGatedFrames = 64;    // free passes go on until at most this many frames are left for the gated step
 constexpr int kMaxFreePasses = 16;
+constexpr int kRestartWaitMs = 5;   // how long the gated step waits for readers still on the WAL
+constexpr int kFailuresToGiveUp = 3;
 constexpr auto kQuietInterval = std::chrono::seconds(1);
 } // namespace
 
@@ -27,6 +30,7 @@ struct WalCheckpointer::State {
     bool committed = false;     // a commit since the latest round
     bool due = false;
     bool stop = false;
+    bool broken = false;        // the checkpointer cannot work: connections checkpoint on their own again
     long long passes = 0;
     long long gatedPasses = 0;
     int largestWal = 0;
@@ -38,10 +42,11 @@ struct HookTarget {
     std::shared_ptr<WalCheckpointer::State> state;
 };
 
-int onCommit(void *target, sqlite3 *, const char *, int walPages)
+int onCommit(void *target, sqlite3 *connection, const char *, int walPages)
 {
     auto &state = *static_cast<HookTarget *>(target)->state;
     bool wake = false;
+    bool selfCheckpoint = false;
     {
         std::lock_guard lock(state.mutex);
         if (walPages < state.walPages)
@@ -49,9 +54,12 @@ int onCommit(void *target, sqlite3 *, const char *, int walPages)
         state.walPages = walPages;
         state.largestWal = std::max(state.largestWal, walPages);
         state.committed = true;
-        if (walPages >= state.wakeAt && !state.due)
+        selfCheckpoint = state.broken && walPages >= kWakePages;
+        if (!state.broken && walPages >= state.wakeAt && !state.due)
             wake = state.due = true;
     }
+    if (selfCheckpoint)
+        sqlite3_wal_checkpoint(connection, nullptr); // what SQLite's own auto-checkpoint hook does
     if (wake)
         state.wake.notify_one();
     return SQLITE_OK;
@@ -63,6 +71,21 @@ sqlite3 *handleOf(const QSqlDatabase &db)
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return nullptr;
     return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+/// Whether Qt's SQLite driver runs on the SQLite this program links: the hook is installed on the
+/// driver's handle with our library's functions, which is only sound when they are one library.
+bool sameSqlite(const QSqlDatabase &db)
+{
+    static const bool same = [&db] {
+        QSqlQuery q(db);
+        const bool ok = q.exec(QStringLiteral("SELECT sqlite_source_id()")) && q.next()
+                        && q.value(0).toString() == QLatin1String(sqlite3_sourceid());
+        if (!ok)
+            qCWarning(lcDb) << "Qt's SQLite driver is another SQLite build; connections checkpoint on their own";
+        return ok;
+    }();
+    return same;
 }
 } // namespace
 
@@ -86,9 +109,12 @@ WalCheckpointer::~WalCheckpointer()
 std::shared_ptr<void> WalCheckpointer::attach(const QSqlDatabase &db)
 {
     sqlite3 *handle = handleOf(db);
-    if (!handle) {
-        qCWarning(lcDb) << "no SQLite handle: this connection checkpoints on its own";
+    if (!handle || !sameSqlite(db))
         return nullptr;
+    {
+        std::lock_guard lock(m_state->mutex);
+        if (m_state->broken)
+            return nullptr; // SQLite's own auto-checkpoint stays on
     }
     auto target = std::make_shared<HookTarget>(HookTarget{m_state});
     sqlite3_wal_hook(handle, &onCommit, target.get());
@@ -104,8 +130,9 @@ WalCheckpointer::Counts WalCheckpointer::counts() const
 void WalCheckpointer::run()
 {
     State &state = *m_state;
+    int failures = 0;
     std::unique_lock lock(state.mutex);
-    while (!state.stop) {
+    while (!state.stop && !state.broken) {
         state.wake.wait_for(lock, kQuietInterval, [&] { return state.due || state.stop; });
         if (state.stop)
             break;
@@ -114,9 +141,14 @@ void WalCheckpointer::run()
         state.due = false;
         state.committed = false;
         lock.unlock();
-        if (m_db || open())
-            round();
+        const bool ok = (m_db || open()) && round();
+        failures = ok ? 0 : failures + 1;
         lock.lock();
+        if (failures >= kFailuresToGiveUp) {
+            // Hooked connections go back to checkpointing themselves (onCommit), new ones are not hooked.
+            state.broken = true;
+            qCWarning(lcDb) << "background checkpoints keep failing; connections checkpoint on their own again";
+        }
     }
     lock.unlock();
     sqlite3_close(m_db);
@@ -132,43 +164,39 @@ bool WalCheckpointer::open()
         m_db = nullptr;
         return false;
     }
+    // Only the gated RESTART waits (PASSIVE never calls the busy handler), and only briefly.
+    sqlite3_busy_timeout(m_db, kRestartWaitMs);
     // A fresh connection knows nothing of the WAL until it reads the file's header; until then a
     // checkpoint reports "not in WAL mode" and does nothing.
     sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
     return true;
 }
 
-bool WalCheckpointer::lockWriters()
+int WalCheckpointer::pass(int mode, int *walFrames, int *copied)
 {
-    // Waits out a long write transaction (a bulk seed, say), but gives up when asked to stop: the
-    // thread destroying this checkpointer may itself hold the gate.
-    while (!WriteGate::mutex().tryLock(50)) {
-        std::lock_guard lock(m_state->mutex);
-        if (m_state->stop)
-            return false;
-    }
-    return true;
+    const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, mode, walFrames, copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        qCWarning(lcDb) << "checkpoint failed:" << sqlite3_errmsg(m_db);
+    return rc;
 }
 
-void WalCheckpointer::round()
+bool WalCheckpointer::round()
 {
     int walFrames = 0;
     int copied = 0;
-    const auto pass = [&] {
-        const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &walFrames, &copied);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-            qCWarning(lcDb) << "checkpoint failed:" << sqlite3_errmsg(m_db);
-        return rc == SQLITE_OK;
-    };
     int passes = 0;
-    bool ok = true;
+    int rc = SQLITE_OK;
+    // Free passes, beside the writers: one when the WAL is small, more while it must catch up.
     do {
-        ok = pass();
+        rc = pass(SQLITE_CHECKPOINT_PASSIVE, &walFrames, &copied);
         ++passes;
-    } while (ok && walFrames - copied > kGatedFrames && walFrames >= kResetPages && passes < kMaxFreePasses);
+    } while (rc == SQLITE_OK && walFrames >= kResetPages && walFrames - copied > kGatedFrames && passes < kMaxFreePasses);
+    const bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY;
     bool gated = false;
-    if (ok && walFrames >= kResetPages && copied < walFrames && lockWriters()) {
-        ok = pass();
+    if (!failed && walFrames >= kResetPages && copied < walFrames && lockWriters(&walFrames, &copied, &passes)) {
+        // RESTART copies what is left (a few frames, unless commits outran sixteen passes) and
+        // waits briefly for readers to leave the WAL, so the next commit starts it over.
+        pass(SQLITE_CHECKPOINT_RESTART, &walFrames, &copied);
         WriteGate::mutex().unlock();
         ++passes;
         gated = true;
@@ -176,10 +204,26 @@ void WalCheckpointer::round()
     std::lock_guard lock(m_state->mutex);
     m_state->passes += passes;
     m_state->gatedPasses += gated ? 1 : 0;
-    // Wholly checkpointed: the next commit starts the WAL over. Otherwise (a reader still on an old
-    // snapshot, which even the gated pass must not pass) the next round comes after kWakePages more frames.
-    const bool startsOver = ok && copied == walFrames;
-    m_state->wakeAt = startsOver ? kWakePages : std::max(walFrames, 0) + kWakePages;
+    // The next round after kWakePages more frames; a commit that finds the WAL started over brings
+    // that down again (onCommit).
+    m_state->wakeAt = std::max(m_state->walPages, 0) + kWakePages;
+    return !failed;
+}
+
+bool WalCheckpointer::lockWriters(int *walFrames, int *copied, int *passes)
+{
+    // Waits out a long write transaction (a bulk seed, say) with free passes meanwhile, and gives
+    // up when asked to stop: the thread destroying this checkpointer may itself hold the gate.
+    while (!WriteGate::mutex().tryLock(20)) {
+        {
+            std::lock_guard lock(m_state->mutex);
+            if (m_state->stop)
+                return false;
+        }
+        pass(SQLITE_CHECKPOINT_PASSIVE, walFrames, copied);
+        ++*passes;
+    }
+    return true;
 }
 
 } // namespace vesper::backend

@@ -5,11 +5,13 @@
 // commit only reports the WAL size (sqlite3_wal_hook, which also turns its own auto-checkpoint off)
 // and one thread with its own connection checkpoints PASSIVE, beside the writers.
 //
-// A WAL starts over from its beginning only when a writer finds it wholly checkpointed, which
-// never happens while commits keep arriving faster than a pass ends; a WAL that only grows makes
-// every page lookup slower. So once it passes kResetPages the checkpointer repeats passes until few
-// frames are left, then holds the write gate (WriteGate) for one last short pass: the next commit
-// starts the WAL over. A quiet database is checkpointed within a second.
+// A WAL starts over from its beginning only when a writer finds it wholly checkpointed and no
+// reader on it, which never happens while commits keep arriving faster than a pass ends; a WAL
+// that only grows makes every page lookup slower. So once it passes 2,000 frames the checkpointer
+// repeats passes until few frames are left, then holds the write gate (WriteGate) for one short
+// RESTART checkpoint: the next commit starts the WAL over. A quiet database is checkpointed within
+// a second. When the checkpointer cannot work (it cannot open the file, checkpoints keep failing,
+// or Qt's driver is another SQLite build) connections checkpoint on their own, as by default.
 #include <QSqlDatabase>
 #include <QString>
 #include <memory>
@@ -46,8 +48,9 @@ public:
 private:
     void run();
     bool open();
-    void round();
-    bool lockWriters();
+    bool round(); // false when a checkpoint failed (not merely busy)
+    int pass(int mode, int *walFrames, int *copied);
+    bool lockWriters(int *walFrames, int *copied, int *passes);
 
     QString m_path;
     std::shared_ptr<State> m_state;

@@ -5,6 +5,7 @@
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
 #include "backend/generation/jobqueue.h"
+#include "backend/generation/outputwriter.h"
 #include "backend/http/apierror.h"
 #include "backend/repositories/changelog.h"
 #include "backend/repositories/projectstats.h"
@@ -50,6 +51,23 @@ void GenerationService::requireOwnUploads(const QSqlDatabase &db, const QString 
         throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
 }
 
+JobTarget GenerationService::target(const QSqlDatabase &db, const GenerationRef &generation)
+{
+    SqlQuery q(db, QStringLiteral("SELECT model_id FROM generations WHERE id = :g"));
+    q.bind(QStringLiteral(":g"), generation.id).exec();
+    return JobTarget{generation.id, generation.userId, generation.access.sessionId, generation.access.project.projectId,
+                     q.next() ? q.text(0) : QString()};
+}
+
+int GenerationService::requestedOutputs(const QSqlDatabase &db, const QString &generationId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT parameters FROM generations WHERE id = :g"));
+    q.bind(QStringLiteral(":g"), generationId).exec();
+    if (!q.next())
+        return 1;
+    return qMax(1, QJsonDocument::fromJson(q.text(0).toUtf8()).object().value(QStringLiteral("numOutputs")).toInt(1));
+}
+
 GenerationService::GenerationService(Database &database)
     : m_database(database)
 {
@@ -65,6 +83,19 @@ bool GenerationService::hasOutputs(const QSqlDatabase &db, const QString &genera
     SqlQuery q(db, QStringLiteral("SELECT 1 FROM outputs WHERE generation_id = :g LIMIT 1"));
     q.bind(QStringLiteral(":g"), generationId).exec();
     return q.next();
+}
+
+bool GenerationService::holdsFiles(const QSqlDatabase &db, const QString &generationId)
+{
+    QString status;
+    {
+        SqlQuery q(db, QStringLiteral("SELECT status FROM generations WHERE id = :g"));
+        q.bind(QStringLiteral(":g"), generationId).exec();
+        if (!q.next())
+            return false;
+        status = q.text(0);
+    }
+    return !isFinished(status) || hasOutputs(db, generationId);
 }
 
 std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
@@ -127,7 +158,20 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
         throw;
+    } catch (const ApiError &error) {
+        // On PostgreSQL a twin with the same clientId can spend the last credits and commit while
+        // this one waits on the profile's row lock: this request is then that generation, not a 402.
+        if (error.status() != 402)
+            throw;
+        if (auto existing = findByClient(db, userId, request.clientId))
+            return *existing;
+        throw;
     }
+}
+
+std::optional<SubmitResult> GenerationService::previous(const QString &userId, const QString &clientId)
+{
+    return findByClient(m_database.connection(), userId, clientId);
 }
 
 GenerationRef GenerationService::find(const QString &userId, const QString &generationId)
@@ -193,7 +237,14 @@ void GenerationService::cancel(const GenerationRef &generation, ObjectStore &sto
         if (status == QLatin1String("processing")) {
             // The worker running it sees the request through its progress sink and ends it as cancelled.
             JobQueue::requestCancel(db, generation.id);
+            const bool running = JobQueue::isLeased(m_database, db, generation.id);
             tx.commit();
+            if (running)
+                return;
+            // Waiting out a retry (up to a provider's Retry-After) or an open breaker: no worker will
+            // look for a while, so it ends now, keeping what earlier attempts made. A worker that
+            // claims it meanwhile ends it the same way; whichever commits second changes nothing.
+            OutputWriter(m_database, store).finishCancelled(target(db, generation), requestedOutputs(db, generation.id));
             return;
         }
         tx.commit();
@@ -268,6 +319,38 @@ bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &stor
     if (!userId.isEmpty() && !keepFiles)
         store.removeGeneration(userId, generationId);
     return open;
+}
+
+QList<GenerationFolder> GenerationService::settleForDelete(Database &database, const QSqlDatabase &db, const QString &column,
+                                                          const QString &id)
+{
+    Q_ASSERT(column == QLatin1String("session_id") || column == QLatin1String("project_id"));
+    struct Row {
+        GenerationFolder folder;
+        QString status;
+        qint64 cost = 0;
+    };
+    QList<Row> rows;
+    {
+        SqlQuery q(db, QStringLiteral("SELECT id, user_id, status, cost FROM generations WHERE %1 = :id%2").arg(column, forUpdate(database)));
+        q.bind(QStringLiteral(":id"), id).exec();
+        while (q.next())
+            rows.append(Row{GenerationFolder{q.text(1), q.text(0)}, q.text(2), q.int64(3)});
+    }
+    QList<GenerationFolder> folders;
+    folders.reserve(rows.size());
+    for (const Row &row : std::as_const(rows)) {
+        if (!isFinished(row.status))
+            refund(database, db, row.folder.userId, row.folder.generationId, row.cost);
+        folders.append(row.folder);
+    }
+    return folders;
+}
+
+void GenerationService::removeFolders(ObjectStore &store, const QList<GenerationFolder> &folders)
+{
+    for (const GenerationFolder &folder : folders)
+        store.removeGeneration(folder.userId, folder.generationId);
 }
 
 void GenerationService::refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost)

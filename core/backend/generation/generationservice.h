@@ -14,6 +14,7 @@ namespace vesper::backend {
 
 class Database;
 class ObjectStore;
+struct JobTarget;
 
 struct GenerateRequest {
     QString sessionId;
@@ -36,6 +37,12 @@ struct SubmitResult {
     bool created = false; // false when the clientId was seen before
 };
 
+/// Where a generation's files are: the folder {userId}/{generationId} of the object store.
+struct GenerationFolder {
+    QString userId;
+    QString generationId;
+};
+
 /// A generation the caller can see, with what the permission checks need.
 struct GenerationRef {
     QString id;
@@ -51,6 +58,8 @@ public:
 
     /// Inserts generation, debit, ledger row and job in one transaction; 402 when credits are short.
     SubmitResult submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request, int maxAttempts);
+    /// The generation an earlier request with this clientId made, if any.
+    std::optional<SubmitResult> previous(const QString &userId, const QString &clientId);
     /// The generation if the caller can see it; 404 otherwise (also for a malformed id).
     GenerationRef find(const QString &userId, const QString &generationId);
     /// Visible generations among ids as a JSON array of generation objects with their outputs.
@@ -65,13 +74,24 @@ public:
     /// Files an earlier attempt left are removed afterwards.
     static bool finishUnsuccessful(Database &database, ObjectStore &store, const QString &generationId, const QString &status,
                                    const QString &errorCode, const QString &errorMessage);
+    /// Inside the transaction that deletes a session or a project (`column` is "session_id" or
+    /// "project_id"): refunds each of its generations that had not finished, whose work will now
+    /// never run, and returns the folders of all of them for the caller to remove after committing.
+    static QList<GenerationFolder> settleForDelete(Database &database, const QSqlDatabase &db, const QString &column,
+                                                   const QString &id);
+    /// Removes the folders settleForDelete returned (after the deleting transaction committed).
+    static void removeFolders(ObjectStore &store, const QList<GenerationFolder> &folders);
     /// Gives cost back to the user with a ledger row; call inside the caller's transaction.
     static void refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost);
     static bool isFinished(const QString &status);
+    /// Whether the generation's folder may hold files that matter: it still runs, or it kept outputs.
+    static bool holdsFiles(const QSqlDatabase &db, const QString &generationId);
     /// Whether the generation has output rows (a completed one, or one cancelled after some images).
     static bool hasOutputs(const QSqlDatabase &db, const QString &generationId);
 
 private:
+    static JobTarget target(const QSqlDatabase &db, const GenerationRef &generation);
+    static int requestedOutputs(const QSqlDatabase &db, const QString &generationId);
     static void requireOwnUploads(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds);
     std::optional<SubmitResult> findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId);
 

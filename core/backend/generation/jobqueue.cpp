@@ -104,6 +104,14 @@ void JobQueue::requestCancel(const QSqlDatabase &db, const QString &generationId
     q.bind(QStringLiteral(":g"), generationId).exec();
 }
 
+bool JobQueue::isLeased(const Database &database, const QSqlDatabase &db, const QString &generationId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT 1 FROM jobs WHERE generation_id = :g AND lease_owner IS NOT NULL AND lease_expires_at >= %1")
+                       .arg(database.timeParam(QStringLiteral(":now"))));
+    q.bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":now"), nowMicros()).exec();
+    return q.next();
+}
+
 void JobQueue::remove(const QSqlDatabase &db, const QString &generationId)
 {
     SqlQuery q(db, QStringLiteral("DELETE FROM jobs WHERE generation_id = :g"));

@@ -35,6 +35,8 @@ public:
     bool cancelRequested(const QString &generationId);
     /// Marks a running job's cancel request; call inside the caller's transaction.
     static void requestCancel(const QSqlDatabase &db, const QString &generationId);
+    /// Whether a worker holds a live lease on the job (false while it waits out a retry or the breaker).
+    static bool isLeased(const Database &database, const QSqlDatabase &db, const QString &generationId);
     /// Deletes a job; call inside the transaction that finishes its generation.
     static void remove(const QSqlDatabase &db, const QString &generationId);
     /// Jobs not finished yet (the queue depth metric).

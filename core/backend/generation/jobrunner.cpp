@@ -2,6 +2,7 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
+#include "backend/db/writegate.h"
 #include "backend/generation/generationservice.h"
 #include "backend/generation/jobsink.h"
 #include "backend/generation/keptimages.h"
@@ -11,6 +12,7 @@
 #include "backend/generation/referenceimages.h"
 #include "backend/generation/remote/providerhttp.h"
 #include "backend/generation/remote/remotesettings.h"
+#include "backend/storage/objectstore.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/circuitbreaker.h"
@@ -34,12 +36,18 @@ int envInt(const QProcessEnvironment &env, const char *name, int fallback, int m
     return ok && value >= min && value <= max ? value : fallback;
 }
 
-/// Gives a half-open breaker's probe slot back when a run ends without an outcome for the provider
-/// (cancelled, shut down, lease lost); after a recorded outcome it changes nothing.
+/// Gives a half-open breaker's probe slot back when the probe's run ends without an outcome for the
+/// provider (cancelled, shut down, lease lost); after a recorded outcome it changes nothing. Only
+/// the run that took the slot holds one: another run's end must not free a probe still running.
 struct ProbeSlot {
     CircuitBreakers &breakers;
     QString key;
-    ~ProbeSlot() { breakers.abandon(key); }
+    bool held;
+    ~ProbeSlot()
+    {
+        if (held)
+            breakers.abandon(key);
+    }
 };
 
 } // namespace
@@ -119,11 +127,12 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     }
 
     if (GenerationService::isFinished(status)) {
-        JobQueue::remove(db, job.id); // a worker died after committing the result
+        const WriteGate gate(m_database); // every SQLite write goes through the gate (writegate.h)
+        JobQueue::remove(db, job.id);      // a worker died after committing the result
         return;
     }
     if (cancelRequested) {
-        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
+        OutputWriter(m_database, m_store).finishCancelled(job, request.numOutputs);
         return;
     }
     if (claimed.attempts > claimed.maxAttempts) {
@@ -139,13 +148,14 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     }
     // A provider that keeps failing is left alone until its breaker lets a probe through.
     CircuitBreakers &breakers = CircuitBreakers::providers();
-    if (!breakers.allow(provider->id(), nowMicros())) {
+    bool probe = false;
+    if (!breakers.allow(provider->id(), nowMicros(), &probe)) {
         // Waiting for the breaker is not an attempt: the job runs once the cooldown lets a probe through.
         m_queue.release(job.id, m_owner, qMax<qint64>(breakers.waitMicros(provider->id(), nowMicros()), kSecond / 2));
         return;
     }
     // Whatever way this run ends, a probe slot it took is given back (a no-op once an outcome is recorded).
-    const ProbeSlot probeSlot{breakers, provider->id()};
+    const ProbeSlot probeSlot{breakers, provider->id(), probe};
     const ReferenceImages references = loadReferenceImages(m_database, m_store, job.userId, referenceIds,
                                                            RemoteSettings::fromEnvironment().referenceFetchLimit);
     if (!references.ok) {
@@ -168,14 +178,20 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     timer.start();
     ProviderResult result;
     result.ok = kept.size() == wanted; // all made before the last attempt ended: nothing to ask
-    if (!result.ok)
+    const bool asked = !result.ok; // only a call to the provider tells its breaker anything
+    if (asked)
         result = provider->generate(request, sink);
     const QString labels = QStringLiteral("provider=\"%1\"").arg(provider->id());
     MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);
 
     const JobSink::Stop stop = sink.stop();
-    if (stop == JobSink::Stop::LeaseLost)
-        return; // another worker owns the job now
+    if (stop == JobSink::Stop::LeaseLost) {
+        // Another worker owns the job now, or it is gone: deleted while it ran, or ended without
+        // outputs. Then what this run kept as it went (a call that finished late) goes too.
+        if (!GenerationService::holdsFiles(m_database.connection(), job.id))
+            m_store.removeGeneration(job.userId, job.id);
+        return;
+    }
     if (stop == JobSink::Stop::Shutdown && !result.ok) {
         m_queue.release(job.id, m_owner);
         return;
@@ -186,19 +202,24 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     if (result.ok && images.isEmpty())
         result = badResponse(provider->id(), QStringLiteral("no images"));
     if (result.ok) {
-        breakers.recordSuccess(provider->id());
-        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
+        if (asked) {
+            breakers.recordSuccess(provider->id());
+            MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
+        }
+        // Files go to the final keys before the committing transaction: first make sure no other
+        // worker took the job while the provider ran (the lease then lasts long enough to write).
+        if (!m_queue.extend(job.id, m_owner, m_settings.leaseSeconds)) {
+            if (!GenerationService::holdsFiles(m_database.connection(), job.id))
+                m_store.removeGeneration(job.userId, job.id);
+            return;
+        }
         OutputWriter(m_database, m_store).finish(job, images, wanted, QStringLiteral("completed"));
         return;
     }
     if (stop == JobSink::Stop::Cancelled) {
         // Images made before the cancel (kept as they came) stay with the generation, and only
         // the rest is refunded; with none it ends like any cancel.
-        const QList<GeneratedImage> made = keptImages.load(wanted).values();
-        if (!made.isEmpty())
-            OutputWriter(m_database, m_store).finish(job, made, wanted, QStringLiteral("cancelled"));
-        else
-            GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
+        OutputWriter(m_database, m_store).finishCancelled(job, wanted);
         return;
     }
     if (stop == JobSink::Stop::TimedOut) {

@@ -27,8 +27,9 @@ void JobSink::progress(int percent, bool estimate)
     try {
         QSqlDatabase db = m_database.connection();
         Transaction tx(m_database, db);
+        // Never lower: a retry starts its own count at zero, and the bar must not jump back.
         SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
-                                      "WHERE id = :g AND status = 'processing'"));
+                                      "WHERE id = :g AND status = 'processing' AND progress < :p"));
         q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
             .bind(QStringLiteral(":g"), m_id).exec();
         tx.commit();
@@ -73,8 +74,10 @@ void JobSink::heartbeat() const
         return;
     m_lastBeat = m_clock.elapsed();
     try {
-        if (!m_queue.extend(m_id, m_owner, m_settings.leaseSeconds))
-            m_stop = Stop::LeaseLost; // expired and taken by another worker, or the job is gone
+        // Expired and taken by another worker, or the job is gone; a stop already decided (a cancel
+        // seen, say) stays, so the run still ends the way it was told to.
+        if (!m_queue.extend(m_id, m_owner, m_settings.leaseSeconds) && m_stop == Stop::None)
+            m_stop = Stop::LeaseLost;
     } catch (const std::exception &) {
     }
 }

@@ -4,6 +4,7 @@
 #include "backend/db/transaction.h"
 #include "backend/generation/generationservice.h"
 #include "backend/generation/jobqueue.h"
+#include "backend/generation/keptimages.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/storage/objectstore.h"
 #include "backend/storage/thumbnailer.h"
@@ -18,6 +19,15 @@ namespace vesper::backend {
 OutputWriter::OutputWriter(Database &database, ObjectStore &store)
     : m_database(database), m_store(store)
 {
+}
+
+void OutputWriter::finishCancelled(const JobTarget &job, int requested)
+{
+    const QList<GeneratedImage> made = KeptImages(m_store, job.userId, job.id).load(qMax(1, requested)).values();
+    if (!made.isEmpty())
+        finish(job, made, requested, QStringLiteral("cancelled"));
+    else
+        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
 }
 
 void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, const QString &status)

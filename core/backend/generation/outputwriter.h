@@ -26,6 +26,9 @@ public:
     /// images carry their output index; `requested` were paid for. status is "completed", or
     /// "cancelled" for a cancel that came after some images were made (they stay, the rest is refunded).
     void finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, const QString &status);
+    /// Ends a generation whose cancel no running call is left to answer: the images earlier
+    /// attempts kept stay as its outputs (the rest is refunded); with none it ends like any cancel.
+    void finishCancelled(const JobTarget &job, int requested);
 
 private:
     Database &m_database;

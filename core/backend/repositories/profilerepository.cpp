@@ -1,4 +1,5 @@
 #include "backend/repositories/profilerepository.h"
+#include "backend/db/writegate.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -84,6 +85,7 @@ QString ProfileRepository::ensureLocalProfile(qint64 credits)
 
 bool ProfileRepository::replacePasswordHash(const QString &id, const QString &previousHash, const QString &newHash)
 {
+    const WriteGate gate(m_database);
     SqlQuery update(m_database.connection(),
                     QStringLiteral("UPDATE profiles SET password_hash = :new WHERE id = :id AND password_hash = :old"));
     update.bind(QStringLiteral(":new"), newHash).bind(QStringLiteral(":id"), id).bind(QStringLiteral(":old"), previousHash).exec();

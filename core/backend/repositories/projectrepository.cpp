@@ -1,4 +1,5 @@
 #include "backend/repositories/projectrepository.h"
+#include "backend/generation/generationservice.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -132,19 +133,27 @@ void ProjectRepository::update(const QString &projectId, const Changes &changes)
     tx.commit();
 }
 
-void ProjectRepository::remove(const QString &projectId)
+QList<GenerationFolder> ProjectRepository::remove(const QString &projectId)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
-    SqlQuery current(db, QStringLiteral("SELECT owner_id, is_shared FROM projects WHERE id = :p"));
-    current.bind(QStringLiteral(":p"), projectId).exec();
-    if (!current.next())
-        return;
-    log.tombstone(QStringLiteral("project"), projectId, projectId, log.projectAudience(projectId, current.text(0), current.boolean(1)));
+    QString ownerId;
+    bool shared = false;
+    {
+        SqlQuery current(db, QStringLiteral("SELECT owner_id, is_shared FROM projects WHERE id = :p"));
+        current.bind(QStringLiteral(":p"), projectId).exec();
+        if (!current.next())
+            return {};
+        ownerId = current.text(0);
+        shared = current.boolean(1);
+    }
+    log.tombstone(QStringLiteral("project"), projectId, projectId, log.projectAudience(projectId, ownerId, shared));
+    const QList<GenerationFolder> folders = GenerationService::settleForDelete(m_database, db, QStringLiteral("project_id"), projectId);
     SqlQuery remove(db, QStringLiteral("DELETE FROM projects WHERE id = :p"));
     remove.bind(QStringLiteral(":p"), projectId).exec();
     tx.commit();
+    return folders;
 }
 
 } // namespace vesper::backend

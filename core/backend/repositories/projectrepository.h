@@ -4,10 +4,13 @@
 #include "domain/cursor.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <optional>
 
 namespace vesper::backend {
+
+struct GenerationFolder;
 
 class Database;
 
@@ -38,7 +41,9 @@ public:
     /// Applies an owner's edit; sharing changes emit tombstones or regrants for the members.
     void update(const QString &projectId, const Changes &changes);
     /// Deletes the project and everything in it, leaving tombstones for everyone who saw it.
-    void remove(const QString &projectId);
+    /// Deletes the project with everything in it (unfinished generations refunded); returns the
+    /// generations' folders, which the caller removes from the object store.
+    QList<GenerationFolder> remove(const QString &projectId);
 
 private:
     Database &m_database;

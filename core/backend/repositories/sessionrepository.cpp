@@ -1,4 +1,5 @@
 #include "backend/repositories/sessionrepository.h"
+#include "backend/generation/generationservice.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -90,17 +91,19 @@ void SessionRepository::update(const QString &sessionId, const QString &projectI
     tx.commit();
 }
 
-void SessionRepository::remove(const QString &sessionId, const QString &projectId, const QString &ownerId, bool projectShared,
-                               bool wasPrivate)
+QList<GenerationFolder> SessionRepository::remove(const QString &sessionId, const QString &projectId, const QString &ownerId,
+                                                 bool projectShared, bool wasPrivate)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
+    const QList<GenerationFolder> folders = GenerationService::settleForDelete(m_database, db, QStringLiteral("session_id"), sessionId);
     log.tombstone(QStringLiteral("session"), sessionId, projectId, log.projectAudience(projectId, ownerId, projectShared && !wasPrivate));
     SqlQuery remove(db, QStringLiteral("DELETE FROM sessions WHERE id = :s"));
     remove.bind(QStringLiteral(":s"), sessionId).exec();
     ProjectStats::recompute(m_database, db, projectId);
     tx.commit();
+    return folders;
 }
 
 } // namespace vesper::backend

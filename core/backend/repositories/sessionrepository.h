@@ -2,10 +2,13 @@
 // Sessions of a project: list, create, rename, privacy and delete, each write in one transaction
 // with the project_stats row and the feed's tombstones or regrants.
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <optional>
 
 namespace vesper::backend {
+
+struct GenerationFolder;
 
 class Database;
 
@@ -22,7 +25,10 @@ public:
     /// Renames and/or changes privacy; privacy changes hide from or show to the project's members.
     void update(const QString &sessionId, const QString &projectId, bool projectShared,
                 const std::optional<QString> &name, const std::optional<bool> &isPrivate);
-    void remove(const QString &sessionId, const QString &projectId, const QString &ownerId, bool projectShared, bool wasPrivate);
+    /// Deletes the session with its generations (unfinished ones refunded); returns their folders,
+    /// which the caller removes from the object store.
+    QList<GenerationFolder> remove(const QString &sessionId, const QString &projectId, const QString &ownerId, bool projectShared,
+                                   bool wasPrivate);
 
 private:
     Database &m_database;

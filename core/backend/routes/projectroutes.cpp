@@ -1,5 +1,6 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
+#include "backend/generation/generationservice.h"
 #include "backend/http/apierror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
@@ -8,6 +9,7 @@
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
 #include "backend/server/servercontext.h"
+#include "backend/storage/objectstore.h"
 #include "common/jsonwriter.h"
 
 namespace vesper::backend {
@@ -79,7 +81,9 @@ void addProjectRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         AccessControl::requireOwner(access);
-        ProjectRepository(context.db).remove(access.projectId);
+        const QList<GenerationFolder> folders = ProjectRepository(context.db).remove(access.projectId);
+        ObjectStore store(context.config.storagePath);
+        GenerationService::removeFolders(store, folders);
         return noContent();
     });
 }

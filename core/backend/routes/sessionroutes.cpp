@@ -1,5 +1,6 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
+#include "backend/generation/generationservice.h"
 #include "backend/http/apierror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
@@ -7,6 +8,7 @@
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
 #include "backend/server/servercontext.h"
+#include "backend/storage/objectstore.h"
 
 namespace vesper::backend {
 namespace {
@@ -77,8 +79,10 @@ void addSessionRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const SessionAccess access = acl.session(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         requireSessionEditor(access, rc.userId);
-        SessionRepository(context.db).remove(access.sessionId, access.project.projectId, access.project.ownerId,
-                                             access.project.isShared, access.isPrivate);
+        const QList<GenerationFolder> folders = SessionRepository(context.db).remove(
+            access.sessionId, access.project.projectId, access.project.ownerId, access.project.isShared, access.isPrivate);
+        ObjectStore store(context.config.storagePath);
+        GenerationService::removeFolders(store, folders);
         return noContent();
     });
 }
