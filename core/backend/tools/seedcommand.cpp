@@ -14,9 +14,11 @@
 #include "backend/tools/seedrandom.h"
 #include "backend/tools/seedwriter.h"
 #include "common/clock.h"
+#include "common/logging.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QThread>
 #include <QSet>
 #include <cstdio>
 #include <limits>
@@ -24,7 +26,21 @@
 #include <stdexcept>
 
 namespace vesper::backend {
+
 namespace {
+// The background checkpointer may be mid-pass; its checkpoint lock makes TRUNCATE answer busy at
+// once (SQLite waits for no checkpointer), so try again until it went through.
+void truncateWal(Database &database)
+{
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        SqlQuery q(database.connection(), QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        q.exec();
+        if (q.next() && q.int64(0) == 0)
+            return;
+        QThread::msleep(20);
+    }
+    qCWarning(lcSeed) << "the write-ahead log could not be truncated; it is checkpointed when the server runs";
+}
 const char kSeedPassword[] = "seed-password";
 // Measured on SQLite with 1M generations: 250 rows per statement beat 50, 100 and 500 (parse
 // trees of huge statements churn malloc), and multi-row text beat bound parameters (QtSql's
@@ -195,7 +211,7 @@ int runSeed(const ServerConfig &config, const QCommandLineParser &parser)
         SqlQuery::run(database.connection(), QStringLiteral("ANALYZE"));
         // Move the write-ahead log into the database now rather than when the connection closes.
         if (database.isSqlite())
-            SqlQuery::run(database.connection(), QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+            truncateWal(database);
         const qint64 analyzeMs = stats.elapsed();
         tuneForBulk(database, false);
 
