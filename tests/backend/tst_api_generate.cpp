@@ -8,6 +8,7 @@
 #include "testdata.h"
 #include "testserver.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -90,6 +91,11 @@ void TestApiGenerate::lifecycle()
     EXPECT_STATUS(full, 200);
     QVERIFY(full.body.startsWith("\x89PNG\r\n\x1a\n"));
     QCOMPARE(full.headers.value("content-type"), QByteArray("image/png"));
+    // Streamed from the file in blocks: every byte arrives, and they are the bytes that were stored.
+    QCOMPARE(qint64(full.body.size()), m_f.data->scalar(QStringLiteral("SELECT bytes FROM outputs WHERE id = '%1'").arg(outputId)).toLongLong());
+    QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(full.body, QCryptographicHash::Sha256).toHex()),
+             m_f.data->scalar(QStringLiteral("SELECT sha256 FROM outputs WHERE id = '%1'").arg(outputId)).toString());
+    QCOMPARE(full.headers.value("content-length").toLongLong(), qint64(full.body.size()));
     const QByteArray etag = full.headers.value("etag");
     QVERIFY(!etag.isEmpty());
     QVERIFY(full.headers.value("cache-control").contains("private"));

@@ -144,7 +144,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
                                .arg(routeLabel, QString::fromLatin1(request.method)).arg(response.status);
     metrics.addCounter(QStringLiteral("vesper_http_requests_total"), labels);
     metrics.observe(QStringLiteral("vesper_http_request_duration_seconds"), QStringLiteral("route=\"%1\"").arg(routeLabel), seconds);
-    metrics.addCounter(QStringLiteral("vesper_http_response_bytes_total"), QStringLiteral("route=\"%1\"").arg(routeLabel), double(response.body.size()));
+    metrics.addCounter(QStringLiteral("vesper_http_response_bytes_total"), QStringLiteral("route=\"%1\"").arg(routeLabel), double(response.bodySize()));
 
     if (m_context.config.accessLog) {
         // Route pattern, never the raw path or query: ids are fine, but prompts and emails are not logged.
@@ -152,7 +152,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
             {QStringLiteral("msg"), QStringLiteral("request")}, {QStringLiteral("requestId"), requestId},
             {QStringLiteral("method"), QString::fromLatin1(request.method)}, {QStringLiteral("route"), routeLabel},
             {QStringLiteral("status"), response.status}, {QStringLiteral("ms"), seconds * 1000.0},
-            {QStringLiteral("bytes"), response.body.size()}, {QStringLiteral("user"), userId}}).toJson(QJsonDocument::Compact);
+            {QStringLiteral("bytes"), response.bodySize()}, {QStringLiteral("user"), userId}}).toJson(QJsonDocument::Compact);
     }
     return response;
 }

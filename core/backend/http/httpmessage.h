@@ -6,6 +6,9 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <memory>
+
+class QIODevice;
 
 namespace vesper::backend {
 
@@ -26,9 +29,14 @@ struct HttpResponse {
     int status = 200;
     QByteArray contentType = "application/json";
     QByteArray body;
+    /// When set, the body is this open file instead, sent in blocks as the client reads (images),
+    /// never held in memory whole; fileSize is its length.
+    std::shared_ptr<QIODevice> file;
+    qint64 fileSize = 0;
     QList<QPair<QByteArray, QByteArray>> headers;
 
     void setHeader(const QByteArray &name, const QByteArray &value) { headers.append({name, value}); }
+    qint64 bodySize() const { return file ? fileSize : body.size(); }
 };
 
 } // namespace vesper::backend

@@ -1,4 +1,6 @@
 #include "backend/http/httpserver.h"
+
+#include <QIODevice>
 #include "common/logging.h"
 
 #include <arpa/inet.h>
@@ -32,10 +34,32 @@ MHD_Result collectArgument(void *cls, MHD_ValueKind, const char *key, const char
     return MHD_YES;
 }
 
+constexpr size_t kFileBlock = 64 * 1024;
+
+// A file body, read block by block on the connection's thread as the socket drains.
+ssize_t readFileBlock(void *cls, uint64_t position, char *buffer, size_t max)
+{
+    QIODevice &file = **static_cast<std::shared_ptr<QIODevice> *>(cls);
+    if (qint64(position) != file.pos() && !file.seek(qint64(position)))
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    const qint64 read = file.read(buffer, qint64(max));
+    if (read < 0)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    return read == 0 ? MHD_CONTENT_READER_END_OF_STREAM : ssize_t(read);
+}
+
+void releaseFile(void *cls)
+{
+    delete static_cast<std::shared_ptr<QIODevice> *>(cls);
+}
+
 MHD_Result queue(MHD_Connection *connection, const HttpResponse &response)
 {
-    MHD_Response *mhd = MHD_create_response_from_buffer(size_t(response.body.size()),
-        const_cast<char *>(response.body.constData()), MHD_RESPMEM_MUST_COPY);
+    MHD_Response *mhd = response.file
+        ? MHD_create_response_from_callback(uint64_t(response.fileSize), kFileBlock, readFileBlock,
+                                            new std::shared_ptr<QIODevice>(response.file), releaseFile)
+        : MHD_create_response_from_buffer(size_t(response.body.size()), const_cast<char *>(response.body.constData()),
+                                          MHD_RESPMEM_MUST_COPY);
     if (!mhd)
         return MHD_NO;
     if (!response.contentType.isEmpty())

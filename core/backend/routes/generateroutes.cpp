@@ -16,6 +16,7 @@
 #include "common/ratelimiter.h"
 #include "common/uuid.h"
 
+#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QProcessEnvironment>
@@ -150,10 +151,11 @@ HttpResponse fileResponse(ServerContext &context, RequestContext &rc)
         response.contentType.clear();
         return response;
     }
-    const auto bytes = ObjectStore(context.config.storagePath).get(key);
-    if (!bytes)
+    std::unique_ptr<QFile> file = ObjectStore(context.config.storagePath).open(key);
+    if (!file)
         throw ApiError::notFound(QStringLiteral("file"));
-    response.body = *bytes;
+    response.fileSize = file->size();
+    response.file = std::move(file); // streamed as the client reads, never loaded whole
     response.contentType = key.endsWith(QLatin1String(".webp")) ? "image/webp"
                            : key.endsWith(QLatin1String(".jpg")) ? "image/jpeg" : "image/png";
     return response;

@@ -135,6 +135,17 @@ std::optional<QByteArray> ObjectStore::get(const QString &key) const
     return file.readAll();
 }
 
+std::unique_ptr<QFile> ObjectStore::open(const QString &key) const
+{
+    const QString path = pathFor(key);
+    if (path.isEmpty() || !QFileInfo(path).isFile())
+        return nullptr;
+    auto file = std::make_unique<QFile>(path);
+    if (!file->open(QIODevice::ReadOnly))
+        return nullptr;
+    return file;
+}
+
 bool ObjectStore::exists(const QString &key) const
 {
     const QString path = pathFor(key);

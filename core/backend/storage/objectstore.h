@@ -6,7 +6,10 @@
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <optional>
+
+class QFile;
 
 namespace vesper::backend {
 
@@ -24,6 +27,8 @@ public:
     /// Writes bytes under key atomically (temporary file, flush, rename); false with a reason.
     bool put(const QString &key, const QByteArray &bytes, QString *error);
     std::optional<QByteArray> get(const QString &key) const;
+    /// The stored file under key, opened for reading (for streaming it out); nullptr when missing.
+    std::unique_ptr<QFile> open(const QString &key) const;
     /// The absolute file path of a safe key inside the root; empty for an unsafe key.
     QString pathFor(const QString &key) const;
     bool exists(const QString &key) const;
