@@ -157,6 +157,11 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
             throw;
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
+        // The session was deleted between the access check and the insert: gone is 404.
+        SqlQuery session(db, QStringLiteral("SELECT 1 FROM sessions WHERE id = :s"));
+        session.bind(QStringLiteral(":s"), access.sessionId).exec();
+        if (!session.next())
+            throw ApiError::notFound(QStringLiteral("session"));
         throw;
     } catch (const ApiError &error) {
         // On PostgreSQL a twin with the same clientId can spend the last credits and commit while

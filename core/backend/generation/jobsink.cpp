@@ -62,9 +62,26 @@ bool JobSink::cancelled() const
 
 void JobSink::imageReady(const GeneratedImage &image)
 {
-    if (m_kept && image.index >= 0)
-        m_kept->keep(image);
-    heartbeat();
+    if (!m_kept || image.index < 0) {
+        heartbeat();
+        return;
+    }
+    // Kept at its output's final key at once, so only while this run still owns the job: after a
+    // lost lease another worker's files live there, and after a delete nothing may come back.
+    bool owned = false;
+    try {
+        owned = m_stop != Stop::LeaseLost && m_queue.extend(m_id, m_owner, m_settings.leaseSeconds);
+    } catch (const std::exception &) {
+        // Not kept: the image is still in this attempt's result, only the safety net is missing.
+        return;
+    }
+    if (!owned) {
+        if (m_stop == Stop::None)
+            m_stop = Stop::LeaseLost;
+        return;
+    }
+    m_lastBeat = m_clock.elapsed();
+    m_kept->keep(image);
 }
 
 void JobSink::heartbeat() const
