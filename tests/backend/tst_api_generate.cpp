@@ -146,6 +146,11 @@ void TestApiGenerate::lifecycle()
     QVERIFY2(runs.hasMatch() && runs.captured(1).toInt() >= 1, metrics.constData());
     QVERIFY2(metrics.contains("vesper_queue_depth "), metrics.constData());
     QVERIFY2(metrics.contains("vesper_provider_breaker_open{provider=\"sketch\"} 0"), metrics.constData());
+    if (m_f.server->dbUrl().startsWith(QLatin1String("sqlite:"))) {
+        // SQLite's WAL is checkpointed in the background (walcheckpointer.h), within a second of quiet.
+        QTRY_VERIFY_WITH_TIMEOUT(api.get(QStringLiteral("/metrics")).body.contains("vesper_sqlite_checkpoints_total{kind=\"free\"}"), 5000);
+        QVERIFY(api.get(QStringLiteral("/metrics")).body.contains("vesper_sqlite_wal_frames "));
+    }
 
     // Visibility: a stranger sees nothing; a viewer reads but cannot change; a private session hides its files.
     const TestUser stranger = m_f.newUser(QStringLiteral("stranger"));

@@ -1,6 +1,7 @@
 #include "backend/db/walcheckpointer.h"
 #include "backend/db/writegate.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 
 #include <QSqlDriver>
 #include <QSqlQuery>
@@ -93,6 +94,11 @@ WalCheckpointer::WalCheckpointer(QString path)
     : m_path(std::move(path))
     , m_state(std::make_shared<State>())
 {
+    MetricsRegistry &metrics = MetricsRegistry::instance();
+    metrics.describe(QStringLiteral("vesper_sqlite_checkpoints_total"), QStringLiteral("counter"),
+                     QStringLiteral("Background WAL checkpoint passes: free beside the writers, gated under the write gate."));
+    metrics.describe(QStringLiteral("vesper_sqlite_wal_frames"), QStringLiteral("gauge"),
+                     QStringLiteral("WAL frames as of the latest checkpoint pass."));
     m_thread = std::thread([this] { run(); });
 }
 
@@ -201,6 +207,11 @@ bool WalCheckpointer::round()
         ++passes;
         gated = true;
     }
+    MetricsRegistry &metrics = MetricsRegistry::instance();
+    metrics.addCounter(QStringLiteral("vesper_sqlite_checkpoints_total"), QStringLiteral("kind=\"free\""), passes - (gated ? 1 : 0));
+    if (gated)
+        metrics.addCounter(QStringLiteral("vesper_sqlite_checkpoints_total"), QStringLiteral("kind=\"gated\""));
+    metrics.setGauge(QStringLiteral("vesper_sqlite_wal_frames"), QString(), std::max(walFrames, 0));
     std::lock_guard lock(m_state->mutex);
     m_state->passes += passes;
     m_state->gatedPasses += gated ? 1 : 0;
