@@ -7,6 +7,7 @@
 #include "backend/generation/remote/providerhttp.h"
 
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QTest>
 #include <QJsonDocument>
 #include <QTimer>
@@ -94,6 +95,11 @@ void TestProviderHttp::rateLimitedCarriesRetryAfter()
     QVERIFY2(result.errorMessage.contains(QStringLiteral("slow down")), qPrintable(result.errorMessage));
     QCOMPARE(retryAfterSeconds(QDateTime::currentDateTimeUtc().addSecs(120).toString(Qt::RFC2822Date).toLatin1()) / 10, 11);
     QCOMPARE(retryAfterSeconds("soon"), 0);
+    // RFC 9110's IMF-fixdate ends in "GMT", which Qt's RFC 2822 parser does not take by itself.
+    const QString imf = QLocale::c().toString(QDateTime::currentDateTimeUtc().addSecs(300), QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    QVERIFY2(qAbs(retryAfterSeconds(imf.toLatin1()) - 300) <= 2, qPrintable(imf));
+    QCOMPARE(retryAfterSeconds("99999999999"), 3600); // longer than an int: the cap, not zero
+    QCOMPARE(retryAfterSeconds("-5"), 0);
 }
 
 void TestProviderHttp::serverErrorIsTransientClientErrorIsNot()

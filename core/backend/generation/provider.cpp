@@ -1,5 +1,7 @@
 #include "backend/generation/provider.h"
 
+#include <QtEndian>
+
 #include <cmath>
 
 namespace vesper::backend {
@@ -53,6 +55,29 @@ QString imageMimeOf(const QByteArray &bytes)
     return {};
 }
 
+QByteArray pngWithoutText(const QByteArray &bytes)
+{
+    static const QByteArray kPngSignature("\x89PNG\r\n\x1a\n", 8);
+    if (!bytes.startsWith(kPngSignature))
+        return bytes;
+    QByteArray out = kPngSignature;
+    qsizetype pos = kPngSignature.size();
+    // Chunks: 4-byte length, 4-byte type, data, 4-byte CRC. Anything malformed: keep the original.
+    while (pos + 12 <= bytes.size()) {
+        const quint32 length = qFromBigEndian<quint32>(bytes.constData() + pos);
+        const qsizetype total = 12 + qsizetype(length);
+        if (length > quint32(bytes.size()) || pos + total > bytes.size())
+            return bytes;
+        const QByteArray type = bytes.mid(pos + 4, 4);
+        if (type != "tEXt" && type != "zTXt" && type != "iTXt")
+            out.append(bytes.constData() + pos, total);
+        pos += total;
+        if (type == "IEND")
+            return out;
+    }
+    return bytes;
+}
+
 bool decodeProviderImage(const QByteArray &bytes, GeneratedImage *image)
 {
     const QString mime = imageMimeOf(bytes);
@@ -61,7 +86,9 @@ bool decodeProviderImage(const QByteArray &bytes, GeneratedImage *image)
     const QImage decoded = QImage::fromData(bytes, mime.mid(6).toUpper().toLatin1().constData());
     if (decoded.isNull())
         return false;
-    image->bytes = bytes;
+    // A PNG's text chunks go: web UIs write the prompt, seed and model there, and the stored file
+    // is served to everyone who may see the image.
+    image->bytes = mime == QLatin1String("image/png") ? pngWithoutText(bytes) : bytes;
     image->mime = mime;
     image->width = decoded.width();
     image->height = decoded.height();

@@ -76,6 +76,8 @@ QString imageMimeOf(const QByteArray &bytes);
 /// the mime of what they really are, the size and the decoded picture, which spares the thumbnailer a
 /// second decode); anything else leaves it alone and returns false.
 bool decodeProviderImage(const QByteArray &bytes, GeneratedImage *image);
+/// bytes without their tEXt/zTXt/iTXt chunks when they are a well-formed PNG; otherwise unchanged.
+QByteArray pngWithoutText(const QByteArray &bytes);
 /// What a provider returns when the sink stopped it (cancel, timeout, shutdown): the runner knows why.
 ProviderResult stoppedResult();
 

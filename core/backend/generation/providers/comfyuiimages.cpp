@@ -9,7 +9,6 @@
 namespace vesper::backend {
 namespace {
 const QString kName = QStringLiteral("ComfyUI");
-const QByteArray kPngSignature("\x89PNG\r\n\x1a\n", 8);
 
 QString viewUrl(const QString &baseUrl, const ComfyUiImageRef &ref)
 {
@@ -21,28 +20,6 @@ QString viewUrl(const QString &baseUrl, const ComfyUiImageRef &ref)
 }
 
 } // namespace
-
-QByteArray ComfyUiImages::withoutPngText(const QByteArray &bytes)
-{
-    if (!bytes.startsWith(kPngSignature))
-        return bytes;
-    QByteArray out = kPngSignature;
-    qsizetype pos = kPngSignature.size();
-    // Chunks: 4-byte length, 4-byte type, data, 4-byte CRC. Anything malformed: keep the original.
-    while (pos + 12 <= bytes.size()) {
-        const quint32 length = qFromBigEndian<quint32>(bytes.constData() + pos);
-        const qsizetype total = 12 + qsizetype(length);
-        if (length > quint32(bytes.size()) || pos + total > bytes.size())
-            return bytes;
-        const QByteArray type = bytes.mid(pos + 4, 4);
-        if (type != "tEXt" && type != "zTXt" && type != "iTXt")
-            out.append(bytes.constData() + pos, total);
-        pos += total;
-        if (type == "IEND")
-            return out;
-    }
-    return bytes;
-}
 
 ProviderResult ComfyUiImages::fetch(ProviderHttp &http, const QString &baseUrl, const QList<ComfyUiImageRef> &refs)
 {
@@ -64,7 +41,7 @@ ProviderResult ComfyUiImages::fetch(ProviderHttp &http, const QString &baseUrl, 
             image.save(&buffer, "PNG");
             mime = QStringLiteral("image/png");
         } else {
-            bytes = withoutPngText(bytes);
+            bytes = pngWithoutText(bytes);
         }
         GeneratedImage generated;
         generated.bytes = bytes;

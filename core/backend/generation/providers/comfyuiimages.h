@@ -14,7 +14,6 @@ public:
     /// GET {baseUrl}/view?filename=&subfolder=&type= for each ref; ok with the images, or the failure.
     static ProviderResult fetch(ProviderHttp &http, const QString &baseUrl, const QList<ComfyUiImageRef> &refs);
     /// The PNG without its tEXt, zTXt and iTXt chunks; other bytes unchanged, non-PNG returned as is.
-    static QByteArray withoutPngText(const QByteArray &bytes);
 };
 
 } // namespace vesper::backend

@@ -50,6 +50,7 @@ bool ComfyUiSocket::open(const QUrl &url, int waitMs, ProgressSink &sink)
 {
     m_socket = std::make_unique<QWebSocket>();
     m_socket->setMaxAllowedIncomingMessageSize(kMaxFrameBytes);
+    m_socket->setMaxAllowedIncomingFrameSize(kMaxFrameBytes); // else one frame may be ~2 GiB before the message check
     QObject::connect(m_socket.get(), &QWebSocket::connected, m_socket.get(), [this] {
         m_open = true;
         if (m_loop)

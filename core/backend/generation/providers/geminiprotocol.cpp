@@ -108,18 +108,12 @@ bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *
             *failure = badResponse(kProvider, QStringLiteral("the image data is not base64"));
             return false;
         }
-        const QImage picture = QImage::fromData(decoded.decoded);
-        if (picture.isNull()) {
-            *failure = badResponse(kProvider, QStringLiteral("the image does not decode"));
+        // PNG, JPEG or WebP by their bytes, decoded (the image spares the runner a second decode for
+        // the thumbnail); anything else Qt happens to read (BMP, GIF...) is not stored.
+        if (!decodeProviderImage(decoded.decoded, image)) {
+            *failure = badResponse(kProvider, QStringLiteral("the image is not a PNG, JPEG or WebP that decodes"));
             return false;
         }
-        image->bytes = decoded.decoded;
-        // The bytes are kept as sent; the mime follows them (normally what Gemini declared).
-        const QString sniffed = imageMimeOf(decoded.decoded);
-        image->mime = sniffed.isEmpty() ? declaredMime : sniffed;
-        image->width = picture.width();
-        image->height = picture.height();
-        image->image = picture; // spares the runner a second decode for the thumbnail
         return true;
     }
     const QString finishReason = candidate.value(QStringLiteral("finishReason")).toString();

@@ -129,12 +129,19 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
     ProviderResult result;
     for (int i = 0; i < request.numOutputs; ++i) {
         const QUrl url(prediction.outputs.at(i));
-        if (!url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")))
-            return badResponse(name, QStringLiteral("output %1 is not a web address").arg(i + 1));
-        const ProviderResponse file = sameOrigin(url, apiOrigin) ? api.get(url.toString()) : cdn.get(url.toString());
+        // https (the CDN), or the API's own origin; plain http elsewhere only when the API itself is
+        // plain http (a local or test deployment), never because a model's output names it.
+        const bool own = url.isValid() && sameOrigin(url, apiOrigin);
+        const bool secure = url.scheme() == QLatin1String("https")
+                            || (url.scheme() == QLatin1String("http") && apiOrigin.scheme() == QLatin1String("http"));
+        if (!url.isValid() || !(own || secure))
+            return badResponse(name, QStringLiteral("output %1 is not an https address").arg(i + 1));
+        const ProviderResponse file = own ? api.get(url.toString()) : cdn.get(url.toString());
         if (!file.ok()) {
             qCWarning(lcProvider) << "replicate: download failed:" << file.status << file.error;
-            return failedCall(file, name);
+            ProviderResponse bare = file;
+            bare.body.clear(); // what another host answered is not repeated to the user
+            return failedCall(bare, name);
         }
         GeneratedImage image;
         if (!decodeProviderImage(file.body, &image))

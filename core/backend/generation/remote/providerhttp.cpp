@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <curl/curl.h>
 #include <mutex>
 
@@ -153,6 +154,10 @@ ProviderResponse ProviderHttp::send(const QByteArray &method, const QString &url
     } else if (code == CURLE_OPERATION_TIMEDOUT) {
         response.failure = ProviderResponse::Failure::Timeout;
         response.error = QStringLiteral("no answer within %1 seconds").arg(m_timeoutSeconds);
+    } else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM
+               || code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
+        response.failure = ProviderResponse::Failure::Setup;
+        response.error = QString::fromUtf8(curl_easy_strerror(code));
     } else {
         response.failure = ProviderResponse::Failure::Network;
         response.error = QString::fromUtf8(curl_easy_strerror(code));
@@ -176,11 +181,19 @@ QString boundedText(const QString &text, int limit)
 
 int retryAfterSeconds(const QByteArray &value)
 {
+    const QByteArray trimmed = value.trimmed();
     bool ok = false;
-    const int seconds = value.trimmed().toInt(&ok);
+    const qlonglong seconds = trimmed.toLongLong(&ok);
     if (ok)
-        return qBound(0, seconds, 3600);
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(value.trimmed()), Qt::RFC2822Date);
+        return int(qBound(0LL, seconds, 3600LL));
+    if (!trimmed.isEmpty() && std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return 3600; // a delay too long for a number: the longest we wait
+    // RFC 9110's form is IMF-fixdate, "Wed, 21 Oct 2015 07:28:00 GMT"; Qt's RFC 2822 parser wants a
+    // numeric zone.
+    QString text = QString::fromLatin1(trimmed);
+    if (text.endsWith(QLatin1String(" GMT")) || text.endsWith(QLatin1String(" UTC")))
+        text = text.left(text.size() - 4) + QStringLiteral(" +0000");
+    const QDateTime when = QDateTime::fromString(text, Qt::RFC2822Date);
     if (!when.isValid())
         return 0;
     return int(qBound(qint64(0), QDateTime::currentDateTimeUtc().secsTo(when), qint64(3600)));
@@ -226,6 +239,11 @@ ProviderResult failedCall(const ProviderResponse &response, const QString &provi
     case ProviderResponse::Failure::Network:
         result.errorCode = QStringLiteral("PROVIDER_UNREACHABLE");
         result.errorMessage = QStringLiteral("%1 could not be reached: %2").arg(provider, response.error);
+        return result;
+    case ProviderResponse::Failure::Setup:
+        result.errorCode = QStringLiteral("PROVIDER_ERROR");
+        result.errorMessage = QStringLiteral("%1 cannot be called as configured: %2").arg(provider, response.error);
+        result.transient = false;
         return result;
     case ProviderResponse::Failure::TooLarge:
         result.errorCode = QStringLiteral("BAD_RESPONSE");

@@ -15,7 +15,8 @@ struct ProviderResult;
 
 /// What one call brought back; `failure` says why no complete answer arrived.
 struct ProviderResponse {
-    enum class Failure { None, Timeout, Cancelled, Network, TooLarge };
+    /// Setup: a mistake no retry mends (TLS verification, a malformed URL, an unsupported scheme).
+    enum class Failure { None, Timeout, Cancelled, Network, TooLarge, Setup };
     Failure failure = Failure::None;
     int status = 0;                          // 0 when no status line arrived
     QByteArray body;
