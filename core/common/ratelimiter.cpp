@@ -15,15 +15,17 @@ RateDecision InMemoryRateLimitStore::hit(const QString &key, int limit, int wind
     // Drop full buckets now and then so the map does not grow with every user ever seen.
     if (now - m_lastSweepMicros > 60LL * 1000000) {
         for (auto it = m_buckets.begin(); it != m_buckets.end();) {
-            const double refilled = it->tokens + double(now - it->updatedMicros) * perMicro;
-            it = refilled >= limit ? m_buckets.erase(it) : std::next(it);
+            const double refilled = it->tokens + double(now - it->updatedMicros) * it->perMicro;
+            it = refilled >= it->limit ? m_buckets.erase(it) : std::next(it);
         }
         m_lastSweepMicros = now;
     }
     auto it = m_buckets.find(key);
     if (it == m_buckets.end())
-        it = m_buckets.insert(key, Bucket{double(limit), now});
+        it = m_buckets.insert(key, Bucket{double(limit), now, double(limit), perMicro});
     Bucket &bucket = *it;
+    bucket.limit = double(limit);
+    bucket.perMicro = perMicro;
     bucket.tokens = std::min(double(limit), bucket.tokens + double(now - bucket.updatedMicros) * perMicro);
     bucket.updatedMicros = now;
     if (bucket.tokens >= 1.0) {

@@ -29,6 +29,8 @@ private:
     struct Bucket {
         double tokens = 0;
         qint64 updatedMicros = 0;
+        double limit = 0;     // its own limit and rate: the sweep must not judge it by the caller's
+        double perMicro = 0;
     };
     QMutex m_mutex;
     QHash<QString, Bucket> m_buckets;

@@ -9,7 +9,9 @@
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
+#include <QImageReader>
 #include <QTest>
+#include <QtEndian>
 #include <csignal>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -247,6 +249,27 @@ private Q_SLOTS:
         error.clear();
         QVERIFY(makeThumbnail(QImage(), ThumbnailSide, &error).isEmpty());
         QVERIFY(!error.isEmpty());
+    }
+    void thumbnailRefusesDecompressionBombs()
+    {
+        // A few hundred bytes whose header claims 9000 × 9000 (each side under the 12,000 cap, 81 MP
+        // in all): refused from the header, before 324 MB of pixels are allocated.
+        QByteArray bytes = encode(sample(4, 4), "PNG");
+        QVERIFY(bytes.size() > 33 && bytes.mid(12, 4) == "IHDR");
+        qToBigEndian<quint32>(9000, bytes.data() + 16);
+        qToBigEndian<quint32>(9000, bytes.data() + 20);
+        quint32 crc = 0xffffffffu; // the chunk's CRC-32 over its type and data, as PNG readers check it
+        for (int i = 12; i < 29; ++i) {
+            crc ^= quint8(bytes.at(i));
+            for (int bit = 0; bit < 8; ++bit)
+                crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+        }
+        qToBigEndian<quint32>(~crc, bytes.data() + 29);
+        QBuffer header(&bytes);
+        QCOMPARE(QImageReader(&header).size(), QSize(9000, 9000)); // the header itself reads
+        QString error;
+        QVERIFY(makeThumbnail(bytes, ThumbnailSide, &error).isEmpty());
+        QVERIFY2(error.contains(QLatin1String("too large")), qPrintable(error));
     }
     void decodeImageInfoAcceptsOnlyPngJpegWebp()
     {

@@ -48,6 +48,18 @@ ApiDispatcher::ApiDispatcher(const Router &router, ServerContext &context)
     metrics.describe(QStringLiteral("vesper_http_response_bytes_total"), QStringLiteral("counter"), QStringLiteral("Response body bytes sent, by route."));
 }
 
+namespace {
+/// The method as a metric label: one of a fixed few, so made-up methods cannot grow the series.
+QString methodLabel(const QByteArray &method)
+{
+    for (const char *known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+        if (method == known)
+            return QString::fromLatin1(known);
+    }
+    return QStringLiteral("OTHER");
+}
+} // namespace
+
 HttpResponse ApiDispatcher::tooLarge(qint64 limit)
 {
     return errorResponse(ApiError(413, QStringLiteral("PAYLOAD_TOO_LARGE"),
@@ -56,7 +68,8 @@ HttpResponse ApiDispatcher::tooLarge(qint64 limit)
 
 qint64 ApiDispatcher::bodyLimit(const QByteArray &, const QString &path) const
 {
-    return path.startsWith(QLatin1String("/api/uploads")) ? m_context.config.maxUploadBytes : m_context.config.maxJsonBytes;
+    // Exactly the upload route: any other path, known or not, gets the JSON limit.
+    return path == QLatin1String("/api/uploads") ? m_context.config.maxUploadBytes : m_context.config.maxJsonBytes;
 }
 
 QString ApiDispatcher::authenticate(const HttpRequest &request)
@@ -102,7 +115,11 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
         const bool isAuthRoute = route->pattern.startsWith(QLatin1String("/auth/"));
         const int limit = isAuthRoute && userId.isEmpty() ? m_context.config.authRateLimitPerMinute : m_context.config.rateLimitPerMinute;
         if (limit > 0) {
-            const QString key = userId.isEmpty() ? QStringLiteral("ip:") + request.remoteAddress : QStringLiteral("user:") + userId;
+            // Sign-ins have a bucket of their own: sharing the general one, cheap calls (/healthz)
+            // would refill it at the general rate and let password guesses through at that rate.
+            const QString key = !userId.isEmpty() ? QStringLiteral("user:") + userId
+                                : isAuthRoute     ? QStringLiteral("auth-ip:") + request.remoteAddress
+                                                  : QStringLiteral("ip:") + request.remoteAddress;
             const RateDecision decision = m_context.rateLimits.hit(key, limit, 60);
             if (!decision.allowed)
                 throw ApiError::rateLimited(decision.retryAfterSeconds);
@@ -141,7 +158,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
 
     auto &metrics = MetricsRegistry::instance();
     const QString labels = QStringLiteral("route=\"%1\",method=\"%2\",status=\"%3\"")
-                               .arg(routeLabel, QString::fromLatin1(request.method)).arg(response.status);
+                               .arg(routeLabel, methodLabel(request.method)).arg(response.status);
     metrics.addCounter(QStringLiteral("vesper_http_requests_total"), labels);
     metrics.observe(QStringLiteral("vesper_http_request_duration_seconds"), QStringLiteral("route=\"%1\"").arg(routeLabel), seconds);
     metrics.addCounter(QStringLiteral("vesper_http_response_bytes_total"), QStringLiteral("route=\"%1\"").arg(routeLabel), double(response.bodySize()));
@@ -150,7 +167,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
         // Route pattern, never the raw path or query: ids are fine, but prompts and emails are not logged.
         qCInfo(lcHttp).noquote() << QJsonDocument(QJsonObject{
             {QStringLiteral("msg"), QStringLiteral("request")}, {QStringLiteral("requestId"), requestId},
-            {QStringLiteral("method"), QString::fromLatin1(request.method)}, {QStringLiteral("route"), routeLabel},
+            {QStringLiteral("method"), methodLabel(request.method)}, {QStringLiteral("route"), routeLabel},
             {QStringLiteral("status"), response.status}, {QStringLiteral("ms"), seconds * 1000.0},
             {QStringLiteral("bytes"), response.bodySize()}, {QStringLiteral("user"), userId}}).toJson(QJsonDocument::Compact);
     }

@@ -12,6 +12,8 @@ constexpr int WebpQuality = 80;
 // Larger pictures are refused before decoding: no model produces them and a small file that
 // claims to be huge is a decompression bomb.
 constexpr int MaxDecodeSide = 12000;
+// And in all: 12000 × 12000 would still be 576 MB of pixels from a small file.
+constexpr qint64 MaxDecodePixels = 50LL * 1000 * 1000;
 
 bool fail(QString *error, const QString &reason)
 {
@@ -49,7 +51,8 @@ QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitI
         return {};
     }
     const QSize size = reader.size();
-    if (!size.isValid() || size.width() > MaxDecodeSide || size.height() > MaxDecodeSide) {
+    if (!size.isValid() || size.width() > MaxDecodeSide || size.height() > MaxDecodeSide
+        || qint64(size.width()) * size.height() > MaxDecodePixels) {
         fail(error, QStringLiteral("the image is empty or too large"));
         return {};
     }

@@ -8,12 +8,28 @@
 #include <QTimer>
 #include <atomic>
 #include <csignal>
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
 #include <cstdio>
 
 namespace vesper::backend {
 namespace {
 std::atomic<bool> g_stopRequested{false};
 void requestStop(int) { g_stopRequested = true; }
+
+// 1,024 connections, their open downloads and the database files need more descriptors than the
+// usual soft limit of 1,024: raise it to the hard limit this process is allowed.
+void raiseFileLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+#endif
+}
 } // namespace
 
 void addServeOptions(QCommandLineParser &parser)
@@ -23,6 +39,7 @@ void addServeOptions(QCommandLineParser &parser)
 
 int runServe(ServerConfig config, const QCommandLineParser &parser)
 {
+    raiseFileLimit();
     BackendServer server(config);
     QString error;
     if (!server.start(&error)) {
