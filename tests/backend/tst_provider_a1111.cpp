@@ -75,6 +75,7 @@ private Q_SLOTS:
     void rateLimited();
     void cancel();
     void cancelWhileWaitingToRetry();
+    void oneJobAtATime();
     void garbage();
     void breakerOpensAndCloses();
 };
@@ -307,6 +308,23 @@ void TestProviderA1111::cancelWhileWaitingToRetry()
     QCOMPARE(f.ledger(f.owner), f.credits(f.owner));
     QCOMPARE(f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs")).toInt(), 0);
     QCOMPARE(fake.txt2imgTimes().size(), 1); // and the provider is not called again
+}
+
+void TestProviderA1111::oneJobAtATime()
+{
+    // Two workers, two jobs, one web UI: its /interrupt and /progress are not per job, so the
+    // second txt2img waits (back in the queue, no attempt spent) until the first has answered.
+    m_fake.setDelayMs(700);
+    const QString first = submit();
+    const QString second = submit();
+    for (const QString &id : {first, second}) {
+        const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+        QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    }
+    const QList<qint64> times = m_fake.txt2imgTimes();
+    QCOMPARE(times.size(), 2);
+    QVERIFY2(qAbs(times.at(1) - times.at(0)) >= 650, qPrintable(QStringLiteral("txt2img calls %1 ms apart").arg(times.at(1) - times.at(0))));
+    QCOMPARE(m_f.data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs")).toInt(), 0);
 }
 
 void TestProviderA1111::garbage()

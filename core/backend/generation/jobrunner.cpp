@@ -182,7 +182,8 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     if (asked)
         result = provider->generate(request, sink);
     const QString labels = QStringLiteral("provider=\"%1\"").arg(provider->id());
-    MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);
+    if (!result.busy)
+        MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);
 
     const JobSink::Stop stop = sink.stop();
     if (stop == JobSink::Stop::LeaseLost) {
@@ -194,6 +195,10 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     }
     if (stop == JobSink::Stop::Shutdown && !result.ok) {
         m_queue.release(job.id, m_owner);
+        return;
+    }
+    if (result.busy && stop == JobSink::Stop::None) {
+        m_queue.release(job.id, m_owner, kSecond); // asked again in a second, as no attempt
         return;
     }
     QList<GeneratedImage> images;

@@ -42,6 +42,9 @@ struct ProviderResult {
     QString errorMessage;  // readable, safe to show the user; never contains the prompt or keys
     bool transient = false;
     int retryAfterSeconds = 0;
+    /// Nothing was asked: the provider is busy with another job of ours and takes one at a time.
+    /// The job goes back to the queue without spending an attempt or touching the breaker.
+    bool busy = false;
 };
 
 /// Where a running provider reports to.

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -39,6 +41,19 @@ struct Txt2ImgCall {
     }
 };
 
+/// A web UI runs one txt2img at a time and /interrupt stops whichever is running, so two of our jobs
+/// on one web UI would interrupt and read the progress of each other: one job per URL at a time.
+std::mutex &webUiLock(const QString &url)
+{
+    static std::mutex guard;
+    static std::map<QString, std::unique_ptr<std::mutex>> locks;
+    std::lock_guard lock(guard);
+    std::unique_ptr<std::mutex> &entry = locks[url];
+    if (!entry)
+        entry = std::make_unique<std::mutex>();
+    return *entry;
+}
+
 /// failedCall, plus the web UI's own detail: it puts the exception in "error" and the text in "errors".
 ProviderResult failedTxt2Img(const ProviderResponse &response)
 {
@@ -59,6 +74,14 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         invalid.errorCode = QStringLiteral("INVALID_REQUEST");
         invalid.errorMessage = QStringLiteral("this size or count cannot be made by %1").arg(a1111::providerName());
         return invalid;
+    }
+    std::unique_lock busy(webUiLock(m_settings.a1111Url), std::try_to_lock);
+    if (!busy.owns_lock()) {
+        ProviderResult waiting;
+        waiting.busy = true;
+        waiting.errorCode = QStringLiteral("PROVIDER_BUSY");
+        waiting.errorMessage = QStringLiteral("%1 is busy with another generation").arg(a1111::providerName());
+        return waiting;
     }
     const QString base = m_settings.a1111Url + QStringLiteral("/sdapi/v1/");
     const QByteArray body = a1111::txt2imgBody(request, size);
