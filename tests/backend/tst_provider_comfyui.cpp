@@ -57,6 +57,7 @@ private Q_SLOTS:
     void garbage();
     void websocketRefusedPollsHistory();
     void fewerImagesRefundsTheRest();
+    void historyBlipIsTolerated();
 };
 
 void TestProviderComfyUi::initTestCase()
@@ -345,6 +346,19 @@ void TestProviderComfyUi::fewerImagesRefundsTheRest()
     QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 1);
     QCOMPARE(m_f.credits(user), before - 1);
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
+}
+
+void TestProviderComfyUi::historyBlipIsTolerated()
+{
+    // Two failed /history polls in a row: the prompt that runs on ComfyUI is neither given up nor
+    // queued a second time by a retry.
+    const TestUser user = m_f.newUser(QStringLiteral("blip"));
+    const int promptsBefore = m_fake.prompts().size();
+    const QString id = submit(user, Scenario::HistoryBlip, 1, QStringLiteral("1:1"));
+    QVERIFY(!id.isEmpty());
+    const QJsonObject done = m_f.waitFinished(user, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    QCOMPARE(m_fake.prompts().size(), promptsBefore + 1);
 }
 
 QTEST_MAIN(TestProviderComfyUi)

@@ -53,6 +53,7 @@ void FakeComfyUi::setScenario(Scenario scenario)
     QMutexLocker lock(&m_mutex);
     m_scenario = scenario;
     m_rateLimited = false;
+    m_historyBlips = 0;
     m_http->setWebSocketsRefused(scenario == Scenario::WebSocketRefused);
 }
 
@@ -179,6 +180,8 @@ FakeResponse FakeComfyUi::queuePrompt(const FakeRequest &r)
 
 void FakeComfyUi::play(const QString &id, Scenario scenario)
 {
+    if (scenario == Scenario::HistoryBlip)
+        scenario = Scenario::Success;
     if (scenario == Scenario::OneImage) {
         QMutexLocker lock(&m_mutex);
         m_runs[id].batch = 1;
@@ -304,6 +307,10 @@ FakeResponse FakeComfyUi::history(const QString &id)
     QMutexLocker lock(&m_mutex);
     if (m_scenario == Scenario::GarbageHistory)
         return FakeResponse::bytes(200, "<html><body>502 upstream sleeping</body></html>", "text/html");
+    if (m_scenario == Scenario::HistoryBlip && m_historyBlips < 2) {
+        ++m_historyBlips;
+        return FakeResponse::bytes(502, "bad gateway", "text/plain");
+    }
     const auto run = m_runs.constFind(id);
     if (run == m_runs.constEnd() || (!run->done && !run->failed))
         return FakeResponse::json(200, {});

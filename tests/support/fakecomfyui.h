@@ -31,6 +31,7 @@ public:
         WebSocketDrops,   // like Slow, but the websocket drops after the second step
         Queued,           // accepted and left pending behind someone else's run
         OneImage,         // like Success, but saves one image whatever the batch size (a custom workflow)
+        HistoryBlip,      // like Success, but the first two /history answers are 502 (a proxy restarting)
     };
 
     /// One POST /prompt as received.
@@ -80,6 +81,7 @@ private:
     mutable QMutex m_mutex;
     Scenario m_scenario = Scenario::Success;
     bool m_rateLimited = false;
+    int m_historyBlips = 0;
     int m_number = 0;
     QHash<QString, Run> m_runs;
     QHash<QString, QByteArray> m_files; // "subfolder/filename" → PNG

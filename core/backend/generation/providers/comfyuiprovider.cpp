@@ -19,6 +19,7 @@ const QString kName = QStringLiteral("ComfyUI");
 constexpr int kSliceMs = 50;            // how long one wait lasts between cancel checks
 constexpr int kConnectWaitMs = 5000;    // a websocket that takes longer is not worth waiting for
 constexpr int kSafetyPollMs = 5000;     // /history now and then even with events, in case one was missed
+constexpr int kMaxFailedPolls = 3;      // history polls failing in a row before the run is given up
 constexpr int kHistoryWaitMs = 5000;    // the history entry lagging the final event
 constexpr int kStopTimeoutSeconds = 5;  // each of the interrupt and dequeue calls
 
@@ -113,6 +114,7 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
     clock.start();
     qint64 nextPoll = socket.isOpen() ? kSafetyPollMs : m_settings.pollMs;
     qint64 endedAt = 0;
+    int failedPolls = 0;
 
     while (true) {
         if (sink.cancelled()) {
@@ -163,8 +165,16 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
         if (!history.ok()) {
             if (history.failure == ProviderResponse::Failure::Cancelled || sink.cancelled())
                 continue; // the loop's first check stops the prompt
+            // One lost poll (a proxy's 502, a slow answer) is no reason to give up a prompt that
+            // runs; several in a row are, and then it is stopped, or the retry would queue it twice.
+            if (++failedPolls < kMaxFailedPolls) {
+                nextPoll = clock.elapsed() + m_settings.pollMs;
+                continue;
+            }
+            stopPrompt(promptId, running);
             return failedCall(history, kName);
         }
+        failedPolls = 0;
         *outcome = parseHistory(history.body, promptId);
         switch (outcome->state) {
         case ComfyUiOutcome::State::Succeeded:
