@@ -210,6 +210,21 @@ private Q_SLOTS:
         QVERIFY(reply.body.contains("PAYLOAD_TOO_LARGE"));
     }
 
+    void unknownCallerGetsNoBodyBuffered()
+    {
+        // 10 MiB declared to the upload route (under its 20 MiB limit) without a token, and to a
+        // route that does not exist: both are answered from the headers, none of the body sent.
+        QElapsedTimer timer;
+        timer.start();
+        const RawReply unauthorized = rawExchange(m_server->port(), requestHead("POST", "/api/uploads", QString(), 10 * kMiB), {}, 15000);
+        QVERIFY2(unauthorized.status == 401, qPrintable(describe(unauthorized)));
+        const RawReply missing = rawExchange(m_server->port(), requestHead("POST", "/api/nothing-here", m_owner.accessToken, 512 * 1024), {}, 15000);
+        QVERIFY2(missing.status == 404, qPrintable(describe(missing)));
+        const RawReply badToken = rawExchange(m_server->port(), requestHead("POST", "/api/projects", QStringLiteral("not-a-token"), 900 * 1024), {}, 15000);
+        QVERIFY2(badToken.status == 401, qPrintable(describe(badToken)));
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed()))); // not after an idle timeout
+    }
+
     void oversizeChunked()
     {
         // No Content-Length: 2 MiB in chunks must still be cut off at the limit.

@@ -72,6 +72,23 @@ qint64 ApiDispatcher::bodyLimit(const QByteArray &, const QString &path) const
     return path == QLatin1String("/api/uploads") ? m_context.config.maxUploadBytes : m_context.config.maxJsonBytes;
 }
 
+std::optional<HttpResponse> ApiDispatcher::preflight(HttpRequest &request)
+{
+    QHash<QString, QString> params;
+    bool methodMismatch = false;
+    const Route *route = m_router.match(request.method, request.path, &params, &methodMismatch);
+    if (!route)
+        return handle(request); // 404 or 405 whatever the body says
+    if (route->requiresAuth) {
+        try {
+            authenticate(request);
+        } catch (const ApiError &) {
+            return handle(request); // 401, from the headers alone
+        }
+    }
+    return std::nullopt;
+}
+
 QString ApiDispatcher::authenticate(const HttpRequest &request)
 {
     const QByteArray header = request.header("authorization");

@@ -4,6 +4,8 @@
 #include "backend/auth/knownprofiles.h"
 #include "backend/http/httpmessage.h"
 
+#include <optional>
+
 namespace vesper::backend {
 
 class Router;
@@ -14,6 +16,9 @@ public:
     ApiDispatcher(const Router &router, ServerContext &context);
 
     HttpResponse handle(HttpRequest &request);
+    /// A request with a body, by its headers: the answer when the body cannot change it (no route,
+    /// no valid token), so nobody unknown gets a body buffered; nullopt to read the body.
+    std::optional<HttpResponse> preflight(HttpRequest &request);
     /// The 413 answer for a body over its limit.
     static HttpResponse tooLarge(qint64 limit);
     /// The body limit for a request line: uploads get the larger one.

@@ -102,6 +102,21 @@ MHD_Result onAccess(void *cls, MHD_Connection *connection, const char *url, cons
             exchange->answered = true;
             return queue(connection, server->tooLarge()(request, exchange->limit));
         }
+        const bool hasBody = (ok && declared > 0) || request.header("transfer-encoding").toLower().contains("chunked");
+        if (hasBody && server->preflight()) {
+            std::optional<HttpResponse> early;
+            try {
+                early = server->preflight()(request);
+            } catch (...) {
+                early.reset(); // the handler decides, with the body
+            }
+            if (early) {
+                // Answered from the headers: the body is never read (it is dropped like a 413's).
+                exchange->tooLarge = true;
+                exchange->answered = true;
+                return queue(connection, *early);
+            }
+        }
         return MHD_YES;
     }
     if (*uploadSize > 0) {
@@ -187,10 +202,11 @@ void onPanic(void *, const char *file, unsigned int line, const char *reason)
 
 } // namespace
 
-HttpServer::HttpServer(Handler handler, BodyLimit bodyLimit, TooLarge tooLarge)
+HttpServer::HttpServer(Handler handler, BodyLimit bodyLimit, TooLarge tooLarge, Preflight preflight)
     : m_handler(std::move(handler))
     , m_bodyLimit(std::move(bodyLimit))
     , m_tooLarge(std::move(tooLarge))
+    , m_preflight(std::move(preflight))
 {
 }
 

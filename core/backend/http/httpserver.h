@@ -6,6 +6,7 @@
 
 #include <QString>
 #include <functional>
+#include <optional>
 
 struct MHD_Daemon;
 
@@ -25,8 +26,12 @@ public:
     using BodyLimit = std::function<qint64(const QByteArray &method, const QString &path)>;
     /// Builds the 413 answer (the caller's error shape).
     using TooLarge = std::function<HttpResponse(const HttpRequest &, qint64 limit)>;
+    /// For a request that comes with a body, seen with its headers only: the answer to send at
+    /// once when the body cannot change it (no such route, no valid token), so an unknown caller
+    /// never gets a body buffered; nullopt to read the body and call the handler.
+    using Preflight = std::function<std::optional<HttpResponse>(HttpRequest &)>;
 
-    HttpServer(Handler handler, BodyLimit bodyLimit, TooLarge tooLarge);
+    HttpServer(Handler handler, BodyLimit bodyLimit, TooLarge tooLarge, Preflight preflight = {});
     ~HttpServer();
     HttpServer(const HttpServer &) = delete;
     HttpServer &operator=(const HttpServer &) = delete;
@@ -41,11 +46,13 @@ public:
     Handler &handler() { return m_handler; }
     BodyLimit &bodyLimit() { return m_bodyLimit; }
     TooLarge &tooLarge() { return m_tooLarge; }
+    Preflight &preflight() { return m_preflight; }
 
 private:
     Handler m_handler;
     BodyLimit m_bodyLimit;
     TooLarge m_tooLarge;
+    Preflight m_preflight;
     MHD_Daemon *m_daemon = nullptr;
     quint16 m_port = 0;
 };

@@ -74,7 +74,8 @@ bool BackendServer::start(QString *error)
     m_http = std::make_unique<HttpServer>(
         [dispatcher](HttpRequest &request) { return dispatcher->handle(request); },
         [dispatcher](const QByteArray &method, const QString &path) { return dispatcher->bodyLimit(method, path); },
-        [](const HttpRequest &, qint64 limit) { return ApiDispatcher::tooLarge(limit); });
+        [](const HttpRequest &, qint64 limit) { return ApiDispatcher::tooLarge(limit); },
+        [dispatcher](HttpRequest &request) { return dispatcher->preflight(request); });
     HttpServerLimits limits;
     limits.threads = m_config.threads;
     if (!m_http->listen(m_config.listenHost, m_config.listenPort, limits, error))
