@@ -96,6 +96,12 @@ void TestApiGenerate::lifecycle()
     QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(full.body, QCryptographicHash::Sha256).toHex()),
              m_f.data->scalar(QStringLiteral("SELECT sha256 FROM outputs WHERE id = '%1'").arg(outputId)).toString());
     QCOMPARE(full.headers.value("content-length").toLongLong(), qint64(full.body.size()));
+    // HEAD is GET without the body.
+    const Reply head = api.send("HEAD", fileUrl, {}, owner.accessToken);
+    EXPECT_STATUS(head, 200);
+    QVERIFY(head.body.isEmpty());
+    QCOMPARE(head.headers.value("content-length").toLongLong(), qint64(full.body.size()));
+    QCOMPARE(head.headers.value("etag"), full.headers.value("etag"));
     const QByteArray etag = full.headers.value("etag");
     QVERIFY(!etag.isEmpty());
     QVERIFY(full.headers.value("cache-control").contains("private"));
