@@ -22,6 +22,7 @@ private Q_SLOTS:
     void largeJsonIsGzipped();
     void oversizeBodyIsRefusedBeforeItIsRead();
     void rateLimitAnswers429WithRetryAfter();
+    void connectionsPerAddressAreCapped();
     void metricsAndHealth();
     void logsAreJsonWithoutSecrets();
     void embeddedModeServesTheLocalProfile();
@@ -100,6 +101,38 @@ void TestApiManners::oversizeBodyIsRefusedBeforeItIsRead()
     }
     QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
     QVERIFY(answer.contains("PAYLOAD_TOO_LARGE") || socket.waitForReadyRead(1000));
+}
+
+void TestApiManners::connectionsPerAddressAreCapped()
+{
+    TestServer capped;
+    capped.setEnv(QStringLiteral("VESPER_MAX_CONNECTIONS_PER_IP"), QStringLiteral("2"));
+    QString error;
+    QVERIFY2(capped.start(&error), qPrintable(error));
+    const auto healthz = [&]() -> QByteArray {
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), capped.port());
+        if (!socket.waitForConnected(3000))
+            return QByteArray();
+        socket.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        QByteArray answer;
+        while (socket.waitForReadyRead(3000))
+            answer += socket.readAll();
+        answer += socket.readAll();
+        return answer;
+    };
+    QVERIFY(healthz().startsWith("HTTP/1.1 200"));
+    // Two idle connections held open (a slow client's): a third from the same address is closed unanswered.
+    QTcpSocket first, second;
+    for (QTcpSocket *socket : {&first, &second}) {
+        socket->connectToHost(QStringLiteral("127.0.0.1"), capped.port());
+        QVERIFY(socket->waitForConnected(3000));
+    }
+    QTest::qWait(200);
+    QVERIFY(!healthz().startsWith("HTTP/1.1 200"));
+    first.abort();
+    QTest::qWait(300);
+    QVERIFY(healthz().startsWith("HTTP/1.1 200"));
 }
 
 void TestApiManners::rateLimitAnswers429WithRetryAfter()

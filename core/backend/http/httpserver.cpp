@@ -231,6 +231,7 @@ bool HttpServer::listen(const QString &host, quint16 port, const HttpServerLimit
         MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr *>(&address),
         MHD_OPTION_THREAD_POOL_SIZE, unsigned(std::max(1, limits.threads)),
         MHD_OPTION_CONNECTION_LIMIT, unsigned(limits.connectionLimit),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, unsigned(std::max(0, limits.connectionsPerIp)),
         MHD_OPTION_CONNECTION_TIMEOUT, unsigned(limits.idleTimeoutSeconds),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, size_t(limits.connectionMemoryBytes),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,

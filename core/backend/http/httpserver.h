@@ -17,6 +17,7 @@ struct HttpServerLimits {
     int connectionLimit = 1024;
     int idleTimeoutSeconds = 30;
     int connectionMemoryBytes = 64 * 1024; // headers and per-request bookkeeping
+    int connectionsPerIp = 0;              // 0: unlimited
 };
 
 class HttpServer {

@@ -78,6 +78,7 @@ bool BackendServer::start(QString *error)
         [dispatcher](HttpRequest &request) { return dispatcher->preflight(request); });
     HttpServerLimits limits;
     limits.threads = m_config.threads;
+    limits.connectionsPerIp = m_config.connectionsPerIp;
     if (!m_http->listen(m_config.listenHost, m_config.listenPort, limits, error))
         return false;
     WorkerPool::startFor(*m_context);

@@ -138,6 +138,7 @@ std::optional<ServerConfig> ServerConfig::load(const QCommandLineParser &parser,
         {nullptr, "VESPER_REFRESH_REUSE_SECONDS", 0, 3600, [&](qint64 v) { config.refreshReuseSeconds = int(v); }},
         {nullptr, "VESPER_SESSION_IDLE_DAYS", 1, 3650, [&](qint64 v) { config.sessionIdleDays = int(v); }},
         {nullptr, "VESPER_DEFAULT_CREDITS", 0, 1000000000, [&](qint64 v) { config.defaultCredits = int(v); }},
+        {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 1024, [&](qint64 v) { config.connectionsPerIp = int(v); }},
     };
     for (const auto &number : numbers) {
         const QString text = setting(number.option, number.variable);

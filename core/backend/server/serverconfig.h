@@ -26,6 +26,7 @@ struct ServerConfig {
     qint64 maxJsonBytes = 1 << 20;
     qint64 maxUploadBytes = 20 << 20;
     int threads = 4;
+    int connectionsPerIp = 0; // 0: no limit (behind a proxy every client has the proxy's address)
     int accessTokenSeconds = 3600;
     int refreshReuseSeconds = 10;
     int sessionIdleDays = 90; // a session unrefreshed this long has ended; its tokens are deleted
