@@ -123,6 +123,9 @@ void TestProviderReplicate::protocol()
 {
     QCOMPARE(replicate::lastLogPercent(QStringLiteral("seed 1\n 25%|██▌       | 1/4 [00:00<00:01]\n 50%|█████     | 2/4 [00:01<00:01]")), 50);
     QCOMPARE(replicate::lastLogPercent(QStringLiteral("Using seed: 42\nrunning")), -1);
+    // A model's loading bars are not the drawing: only bars that start their line count.
+    QCOMPARE(replicate::lastLogPercent(QStringLiteral("Loading checkpoint shards: 100%|██████████| 3/3 [00:02<00:00]\n")), -1);
+    QCOMPARE(replicate::lastLogPercent(QStringLiteral("Loading pipeline: 100%|████| 7/7\n 25%|██▌       | 1/4\r 75%|███████▌  | 3/4")), 75);
     GenerationRequest request;
     request.prompt = QStringLiteral("p");
     request.aspectRatio = QStringLiteral("9:16");

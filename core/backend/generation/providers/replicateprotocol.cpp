@@ -41,8 +41,10 @@ Create createCall(const QString &model, const GenerationRequest &request)
 
 int lastLogPercent(const QString &logs)
 {
-    // tqdm: " 50%|█████     | 2/4 [00:01<00:01,  1.9it/s]"
-    static const QRegularExpression bar(QStringLiteral("(\\d{1,3})%\\|"));
+    // tqdm: " 50%|█████     | 2/4 [00:01<00:01,  1.9it/s]". Only a bar that starts its line (tqdm
+    // redraws with \r) counts: a described one ("Loading checkpoint shards: 100%|") is setting up
+    // the model, not drawing, and would pin the bar at 99 for the whole run.
+    static const QRegularExpression bar(QStringLiteral("(?:^|[\\r\\n])[ \\t]*(\\d{1,3})%\\|"));
     int percent = -1;
     for (auto it = bar.globalMatch(logs.right(4000)); it.hasNext();)
         percent = it.next().captured(1).toInt();
