@@ -17,7 +17,6 @@
 #include <QColorSpace>
 #include <QCryptographicHash>
 #include <QImage>
-#include <QImageReader>
 #include <QImageWriter>
 
 namespace vesper::backend {
@@ -33,18 +32,10 @@ struct Encoded {
     int height = 0;
 };
 
-/// The pixels of `bytes` written again in their own format; text chunks and EXIF are not carried over.
-/// A camera's EXIF orientation is applied first, so the stored image stands the way it was shot.
-Encoded reencode(const QByteArray &bytes, const QString &format)
+/// The decoded pixels written again in their own format; text chunks and EXIF are not carried over.
+/// The decode applied a camera's EXIF orientation, so the stored image stands the way it was shot.
+Encoded reencode(const QImage &decoded, const QString &format)
 {
-    QBuffer source;
-    source.setData(bytes);
-    source.open(QIODevice::ReadOnly);
-    QImageReader reader(&source, format.toLatin1());
-    reader.setAutoTransform(true);
-    const QImage decoded = reader.read();
-    if (decoded.isNull())
-        throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
     // A fresh image over the same pixels has no text; the colour space is kept so colours stay right.
     QImage clean(decoded.constBits(), decoded.width(), decoded.height(), decoded.bytesPerLine(), decoded.format());
     clean = clean.copy();
@@ -83,14 +74,14 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     const QByteArray &body = rc.request.body;
     if (body.isEmpty())
         throw ApiError::validation(QStringLiteral("the body must be the image bytes"));
-    int width = 0;
-    int height = 0;
     QString format;
-    if (!decodeImageInfo(body, &width, &height, &format))
+    QString reason;
+    const QImage decoded = decodeCheckedImage(body, &format, &reason); // once: checked, capped, upright
+    if (decoded.isNull())
         throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
-    const Encoded encoded = reencode(body, format);
-    width = encoded.width; // after the EXIF rotation
-    height = encoded.height;
+    const Encoded encoded = reencode(decoded, format);
+    const int width = encoded.width; // after the EXIF rotation
+    const int height = encoded.height;
     const QString id = newUuidV7();
     const QString key = rc.userId + QStringLiteral("/uploads/") + id + QLatin1Char('.') + encoded.extension;
     ObjectStore store(context.config.storagePath);

@@ -95,6 +95,11 @@ QByteArray makeThumbnail(const QByteArray &image, int longestSide, QString *erro
     return makeThumbnail(decoded, longestSide, error);
 }
 
+QImage decodeCheckedImage(const QByteArray &bytes, QString *format, QString *error)
+{
+    return decode(bytes, format, error);
+}
+
 bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *format)
 {
     QString kind;

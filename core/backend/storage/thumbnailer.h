@@ -19,5 +19,8 @@ QByteArray makeThumbnail(const QImage &image, int longestSide = ThumbnailSide, Q
 /// Decodes `bytes` fully and accepts only PNG, JPEG or WebP; reports the size and the format
 /// ("png", "jpeg" or "webp"). False for anything else, a truncated file, or an absurd size.
 bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *format);
+/// The same check, keeping the picture (turned upright by its EXIF orientation): a null image with
+/// a reason for anything decodeImageInfo refuses.
+QImage decodeCheckedImage(const QByteArray &bytes, QString *format, QString *error);
 
 } // namespace vesper::backend
