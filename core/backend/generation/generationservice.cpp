@@ -51,21 +51,17 @@ void GenerationService::requireOwnUploads(const QSqlDatabase &db, const QString 
         throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
 }
 
-JobTarget GenerationService::target(const QSqlDatabase &db, const GenerationRef &generation)
+JobTarget GenerationService::target(const QSqlDatabase &db, const GenerationRef &generation, int *requested)
 {
-    SqlQuery q(db, QStringLiteral("SELECT model_id FROM generations WHERE id = :g"));
+    JobTarget job{generation.id, generation.userId, generation.access.sessionId, generation.access.project.projectId, {}};
+    *requested = 1;
+    SqlQuery q(db, QStringLiteral("SELECT model_id, parameters FROM generations WHERE id = :g"));
     q.bind(QStringLiteral(":g"), generation.id).exec();
-    return JobTarget{generation.id, generation.userId, generation.access.sessionId, generation.access.project.projectId,
-                     q.next() ? q.text(0) : QString()};
-}
-
-int GenerationService::requestedOutputs(const QSqlDatabase &db, const QString &generationId)
-{
-    SqlQuery q(db, QStringLiteral("SELECT parameters FROM generations WHERE id = :g"));
-    q.bind(QStringLiteral(":g"), generationId).exec();
-    if (!q.next())
-        return 1;
-    return qMax(1, QJsonDocument::fromJson(q.text(0).toUtf8()).object().value(QStringLiteral("numOutputs")).toInt(1));
+    if (q.next()) {
+        job.modelId = q.text(0);
+        *requested = qMax(1, QJsonDocument::fromJson(q.text(1).toUtf8()).object().value(QStringLiteral("numOutputs")).toInt(1));
+    }
+    return job;
 }
 
 GenerationService::GenerationService(Database &database)
@@ -108,7 +104,7 @@ std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &
 }
 
 SubmitResult GenerationService::submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request,
-                                       int maxAttempts)
+                                       int maxAttempts, const std::function<void()> &admit)
 {
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
@@ -116,6 +112,8 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         Transaction tx(m_database, db);
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
+        if (admit)
+            admit();
         requireOwnUploads(db, userId, request.referenceUploadIds);
         const QString id = newUuidV7();
         const qint64 now = nowMicros();
@@ -172,11 +170,6 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
             return *existing;
         throw;
     }
-}
-
-std::optional<SubmitResult> GenerationService::previous(const QString &userId, const QString &clientId)
-{
-    return findByClient(m_database.connection(), userId, clientId);
 }
 
 GenerationRef GenerationService::find(const QString &userId, const QString &generationId)
@@ -249,7 +242,9 @@ void GenerationService::cancel(const GenerationRef &generation, ObjectStore &sto
             // Waiting out a retry (up to a provider's Retry-After) or an open breaker: no worker will
             // look for a while, so it ends now, keeping what earlier attempts made. A worker that
             // claims it meanwhile ends it the same way; whichever commits second changes nothing.
-            OutputWriter(m_database, store).finishCancelled(target(db, generation), requestedOutputs(db, generation.id));
+            int requested = 1;
+            const JobTarget job = target(db, generation, &requested);
+            OutputWriter(m_database, store).finishCancelled(job, requested);
             return;
         }
         tx.commit();

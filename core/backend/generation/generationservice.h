@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace vesper::backend {
@@ -57,9 +58,10 @@ public:
     explicit GenerationService(Database &database);
 
     /// Inserts generation, debit, ledger row and job in one transaction; 402 when credits are short.
-    SubmitResult submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request, int maxAttempts);
-    /// The generation an earlier request with this clientId made, if any.
-    std::optional<SubmitResult> previous(const QString &userId, const QString &clientId);
+    /// A clientId seen before answers with its generation; only a new one calls `admit` first (the
+    /// rate limit, which throws to refuse), so a resend is never limited.
+    SubmitResult submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request, int maxAttempts,
+                        const std::function<void()> &admit = {});
     /// The generation if the caller can see it; 404 otherwise (also for a malformed id).
     GenerationRef find(const QString &userId, const QString &generationId);
     /// Visible generations among ids as a JSON array of generation objects with their outputs.
@@ -90,8 +92,8 @@ public:
     static bool hasOutputs(const QSqlDatabase &db, const QString &generationId);
 
 private:
-    static JobTarget target(const QSqlDatabase &db, const GenerationRef &generation);
-    static int requestedOutputs(const QSqlDatabase &db, const QString &generationId);
+    /// The generation as a job's target, and how many outputs it was asked (and paid) for.
+    static JobTarget target(const QSqlDatabase &db, const GenerationRef &generation, int *requested);
     static void requireOwnUploads(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds);
     std::optional<SubmitResult> findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId);
 

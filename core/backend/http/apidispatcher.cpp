@@ -81,7 +81,7 @@ std::optional<HttpResponse> ApiDispatcher::preflight(HttpRequest &request)
         return handle(request); // 404 or 405 whatever the body says
     if (route->requiresAuth) {
         try {
-            authenticate(request);
+            request.verifiedUserId = authenticate(request); // handle() then does not check it again
         } catch (const ApiError &) {
             return handle(request); // 401, from the headers alone
         }
@@ -128,7 +128,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
                                  : ApiError::notFound(QStringLiteral("route"));
         }
         if (route->requiresAuth)
-            userId = authenticate(request);
+            userId = request.verifiedUserId.isEmpty() ? authenticate(request) : request.verifiedUserId;
         const bool isAuthRoute = route->pattern.startsWith(QLatin1String("/auth/"));
         const int limit = isAuthRoute && userId.isEmpty() ? m_context.config.authRateLimitPerMinute : m_context.config.rateLimitPerMinute;
         if (limit > 0) {

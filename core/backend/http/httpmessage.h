@@ -19,6 +19,7 @@ struct HttpRequest {
     QHash<QByteArray, QByteArray> headers; // names in lower case
     QByteArray body;
     QString remoteAddress;
+    QString verifiedUserId; // the token's user, once a preflight checked it (never from the wire)
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
     QString queryValue(const QString &key) const { return query.value(key); }

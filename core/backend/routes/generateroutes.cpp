@@ -168,17 +168,18 @@ void addGenerateRoutes(Router &router, ServerContext &context)
         const GenerateRequest request = parseGenerate(jsonbody::object(rc.request));
         const SessionAccess access = AccessControl(context.db).session(context.db.connection(), rc.userId, request.sessionId);
         AccessControl::requireContributor(access.project);
-        GenerationService service(context.db);
-        // A resend of a request already accepted (after a timeout, say) is answered, not limited.
-        std::optional<SubmitResult> prior = service.previous(rc.userId, request.clientId);
-        const int limit = settings().generateRateLimit;
-        if (limit > 0 && !prior) {
+        // Only a new generation counts against the limit: a resend of one already accepted (after
+        // a timeout, say) is answered.
+        const auto admit = [&context, &rc] {
+            const int limit = settings().generateRateLimit;
+            if (limit <= 0)
+                return;
             const RateDecision decision = context.rateLimits.hit(QStringLiteral("generate:") + rc.userId, limit, 60);
             if (!decision.allowed)
                 throw ApiError::rateLimited(decision.retryAfterSeconds);
-        }
-        const SubmitResult result = prior ? *prior
-                                          : service.submit(rc.userId, access, request, WorkerSettings::fromEnvironment().maxAttempts);
+        };
+        const SubmitResult result = GenerationService(context.db).submit(rc.userId, access, request,
+                                                                        WorkerSettings::fromEnvironment().maxAttempts, admit);
         if (result.created)
             WorkerPool::notify();
         JsonWriter w(160);

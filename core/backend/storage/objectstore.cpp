@@ -126,13 +126,10 @@ bool ObjectStore::put(const QString &key, const QByteArray &bytes, QString *erro
 
 std::optional<QByteArray> ObjectStore::get(const QString &key) const
 {
-    const QString path = pathFor(key);
-    if (path.isEmpty())
+    const std::unique_ptr<QFile> file = open(key);
+    if (!file)
         return std::nullopt;
-    QFile file(path);
-    if (!QFileInfo(path).isFile() || !file.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    return file.readAll();
+    return file->readAll();
 }
 
 std::unique_ptr<QFile> ObjectStore::open(const QString &key) const

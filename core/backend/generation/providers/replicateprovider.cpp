@@ -136,12 +136,11 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
                             || (url.scheme() == QLatin1String("http") && apiOrigin.scheme() == QLatin1String("http"));
         if (!url.isValid() || !(own || secure))
             return badResponse(name, QStringLiteral("output %1 is not an https address").arg(i + 1));
-        const ProviderResponse file = own ? api.get(url.toString()) : cdn.get(url.toString());
+        ProviderResponse file = own ? api.get(url.toString()) : cdn.get(url.toString());
         if (!file.ok()) {
             qCWarning(lcProvider) << "replicate: download failed:" << file.status << file.error;
-            ProviderResponse bare = file;
-            bare.body.clear(); // what another host answered is not repeated to the user
-            return failedCall(bare, name);
+            file.body.clear(); // what another host answered is not repeated to the user
+            return failedCall(file, name);
         }
         GeneratedImage image;
         if (!decodeProviderImage(file.body, &image))
