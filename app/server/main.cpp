@@ -1,5 +1,5 @@
 // vesper-server: the Vesper backend. With no subcommand it serves; see --help.
-#include "backend/server/serverconfig.h"
+#include "backend/server/settingsloader.h"
 #include "backend/tools/commands.h"
 #include "common/logging.h"
 
@@ -24,7 +24,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve | migrate | seed | repair-stats | create-user"));
-    ServerConfig::addOptions(parser);
+    SettingsLoader::addOptions(parser);
     addServeOptions(parser);
     addSeedOptions(parser);
     addCreateUserOptions(parser);
@@ -33,7 +33,7 @@ int main(int argc, char *argv[])
     const QStringList positional = parser.positionalArguments();
     const QString command = positional.isEmpty() ? QStringLiteral("serve") : positional.first();
     QString error;
-    const auto config = ServerConfig::load(parser, &error);
+    const auto config = SettingsLoader::load(parser, &error);
     if (!config) {
         std::fprintf(stderr, "vesper-server: %s\n", qPrintable(error));
         return 2;

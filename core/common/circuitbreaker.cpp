@@ -8,22 +8,6 @@ CircuitBreakers::CircuitBreakers(int threshold, qint64 cooldownMicros)
 {
 }
 
-CircuitBreakers &CircuitBreakers::providers()
-{
-    // VESPER_BREAKER_FAILURES and VESPER_BREAKER_COOLDOWN_SECONDS tune it (tests use a short cooldown).
-    static CircuitBreakers breakers = [] {
-        bool ok = false;
-        int threshold = qEnvironmentVariableIntValue("VESPER_BREAKER_FAILURES", &ok);
-        if (!ok || threshold < 1 || threshold > 1000)
-            threshold = 5;
-        int cooldown = qEnvironmentVariableIntValue("VESPER_BREAKER_COOLDOWN_SECONDS", &ok);
-        if (!ok || cooldown < 1 || cooldown > 86400)
-            cooldown = 30;
-        return CircuitBreakers(threshold, qint64(cooldown) * 1000000);
-    }();
-    return breakers;
-}
-
 CircuitBreakers::State CircuitBreakers::state(const QString &key, qint64 nowMicros) const
 {
     QMutexLocker lock(&m_mutex);

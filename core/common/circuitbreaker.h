@@ -1,7 +1,8 @@
 #pragma once
 // A circuit breaker per provider: after `threshold` failures in a row it opens, and callers are
 // told the provider is unavailable; after `cooldown` one probe call is let through (half-open),
-// and its success closes the breaker again. Thread-safe; time is injected for tests.
+// and its success closes the breaker again. Thread-safe; time is injected for tests. Each backend
+// owns its own set (nothing here is process-wide).
 #include <QHash>
 #include <QMutex>
 #include <QString>
@@ -13,8 +14,6 @@ public:
     enum class State { Closed, Open, HalfOpen };
 
     CircuitBreakers(int threshold = 5, qint64 cooldownMicros = 30LL * 1000000);
-    /// The process-wide breakers of the provider adapters.
-    static CircuitBreakers &providers();
 
     /// Whether a call to key may go ahead now; in the half-open state only one probe at a time, and
     /// *probe (when given) says whether this call is that probe.

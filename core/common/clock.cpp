@@ -83,10 +83,14 @@ qint64 parseTime(const QString &text)
         if (!ok)
             return -1;
     }
-    QDateTime dt = QDateTime::fromString(base, QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
-    if (!dt.isValid())
+    // Date and time read apart and joined in UTC: read as one local time first, a time that falls in
+    // the local clock's DST gap would not exist and parse as invalid.
+    if (base.size() != 19 || base.at(10) != QLatin1Char('T'))
         return -1;
-    dt.setTimeSpec(Qt::UTC);
-    return dt.toSecsSinceEpoch() * 1000000 + fraction;
+    const QDate date = QDate::fromString(base.left(10), QStringLiteral("yyyy-MM-dd"));
+    const QTime time = QTime::fromString(base.mid(11), QStringLiteral("HH:mm:ss"));
+    if (!date.isValid() || !time.isValid())
+        return -1;
+    return QDateTime(date, time, Qt::UTC).toSecsSinceEpoch() * 1000000 + fraction;
 }
 } // namespace vesper

@@ -12,6 +12,7 @@ Q_LOGGING_CATEGORY(lcApi, "vesper.api", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSeed, "vesper.seed", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcServer, "vesper.server", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcProvider, "vesper.provider", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcNet, "vesper.net", QtInfoMsg)
 
 namespace vesper {
 namespace {

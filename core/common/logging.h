@@ -9,6 +9,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcApi)
 Q_DECLARE_LOGGING_CATEGORY(lcSeed)
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
 Q_DECLARE_LOGGING_CATEGORY(lcProvider)
+Q_DECLARE_LOGGING_CATEGORY(lcNet)
 
 namespace vesper {
 /// Installs a message handler that writes one JSON object per line to stderr (structured logs).

@@ -49,6 +49,12 @@ void MetricsRegistry::addCallbackGauge(const QString &name, std::function<double
     m_callbacks.insert(name, std::move(read));
 }
 
+void MetricsRegistry::removeCallbackGauge(const QString &name)
+{
+    QMutexLocker lock(&m_mutex);
+    m_callbacks.remove(name);
+}
+
 void MetricsRegistry::describe(const QString &name, const QString &type, const QString &help)
 {
     QMutexLocker lock(&m_mutex);

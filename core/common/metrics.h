@@ -19,6 +19,8 @@ public:
     void observe(const QString &name, const QString &labels, double seconds);
     /// A gauge computed when scraped (queue depth and the like).
     void addCallbackGauge(const QString &name, std::function<double()> read);
+    /// Drops a callback gauge (its source is going away).
+    void removeCallbackGauge(const QString &name);
     void describe(const QString &name, const QString &type, const QString &help);
 
     QByteArray render() const;

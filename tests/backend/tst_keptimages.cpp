@@ -1,7 +1,7 @@
 // KeptImages on a real object store: what an earlier attempt kept is found again, checked by
 // decoding, and merged under this attempt's images without leaving a second file for an output.
 #include "backend/generation/keptimages.h"
-#include "backend/generation/providers/sketchprovider.h"
+#include "backend/providers/sketchprovider.h"
 #include "backend/storage/objectstore.h"
 
 #include <QBuffer>

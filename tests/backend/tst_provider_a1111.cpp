@@ -15,7 +15,7 @@
 #include <atomic>
 #include <thread>
 
-#include "backend/generation/providers/a1111provider.h"
+#include "backend/providers/a1111provider.h"
 
 using namespace vesper::backend;
 using namespace vesper::test;
@@ -118,7 +118,7 @@ void TestProviderA1111::expectFailedAndRefunded(const QString &id, qint64 before
 
 void TestProviderA1111::inProcess()
 {
-    RemoteSettings settings;
+    ProviderSettings settings;
     settings.a1111Url = m_fake.url();
     settings.pollMs = 50;
     settings.timeoutSeconds = 5;

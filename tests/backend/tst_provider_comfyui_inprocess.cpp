@@ -3,9 +3,9 @@
 // queue, a workflow file with placeholders, and workflow files that cannot be used.
 #include "fakecomfyui.h"
 
-#include "backend/generation/provider.h"
-#include "backend/generation/providers/comfyuiprovider.h"
-#include "backend/generation/remote/remotesettings.h"
+#include "backend/providers/provider.h"
+#include "backend/providers/comfyuiprovider.h"
+#include "backend/config/providersettings.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -54,7 +54,7 @@ void TestProviderComfyUiInProcess::initTestCase()
 
 void TestProviderComfyUiInProcess::websocketDropFallsBackToHistory()
 {
-    RemoteSettings settings;
+    ProviderSettings settings;
     settings.comfyUiUrl = m_fake.baseUrl();
     settings.pollMs = 50;
     settings.timeoutSeconds = 10;
@@ -82,7 +82,7 @@ void TestProviderComfyUiInProcess::websocketDropFallsBackToHistory()
 
 void TestProviderComfyUiInProcess::cancelWhileQueuedOnlyDequeues()
 {
-    RemoteSettings settings;
+    ProviderSettings settings;
     settings.comfyUiUrl = m_fake.baseUrl();
     settings.pollMs = 50;
     settings.timeoutSeconds = 10;
@@ -121,7 +121,7 @@ void TestProviderComfyUiInProcess::workflowFile()
     })");
     file.close();
 
-    RemoteSettings settings;
+    ProviderSettings settings;
     settings.comfyUiUrl = m_fake.baseUrl();
     settings.comfyUiWorkflow = path;
     settings.pollMs = 50;
@@ -181,7 +181,7 @@ void TestProviderComfyUiInProcess::unusableWorkflowFile()
                             write("noprompt.json", R"({"1": {"class_type": "SaveImage", "inputs": {}}})")};
     const int promptsBefore = m_fake.prompts().size();
     for (const QString &path : paths) {
-        RemoteSettings settings;
+        ProviderSettings settings;
         settings.comfyUiUrl = m_fake.baseUrl();
         settings.comfyUiWorkflow = path;
         ComfyUiProvider provider(settings);

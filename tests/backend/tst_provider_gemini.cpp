@@ -6,7 +6,7 @@
 #include "generationfixture.h"
 #include "replycheck.h"
 
-#include "backend/generation/providers/geminiprovider.h"
+#include "backend/providers/geminiprovider.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -63,7 +63,7 @@ private:
                    const QString &negative = QString());
     QString context(const QJsonObject &status) const;
     void expectFailed(const TestUser &user, qint64 before, const QJsonObject &done, const QString &code);
-    RemoteSettings settings() const;
+    ProviderSettings settings() const;
 
 private Q_SLOTS:
     void initTestCase();
@@ -138,9 +138,9 @@ void TestProviderGemini::expectFailed(const TestUser &user, qint64 before, const
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
 }
 
-RemoteSettings TestProviderGemini::settings() const
+ProviderSettings TestProviderGemini::settings() const
 {
-    RemoteSettings s;
+    ProviderSettings s;
     s.geminiUrl = m_fake.baseUrl();
     s.geminiKey = FakeGemini::key();
     s.timeoutSeconds = 10;
@@ -474,7 +474,7 @@ void TestProviderGemini::textOnly()
 void TestProviderGemini::referenceImagesInProcess()
 {
     m_fake.setScenario(FakeGemini::Scenario::Success);
-    const RemoteSettings s = settings();
+    const ProviderSettings s = settings();
     GeminiProvider provider(s);
     GenerationRequest request;
     request.prompt = kPrompt;
@@ -506,7 +506,7 @@ void TestProviderGemini::referenceImagesInProcess()
 
 void TestProviderGemini::answersInProcess()
 {
-    const RemoteSettings s = settings();
+    const ProviderSettings s = settings();
     GeminiProvider provider(s);
     GenerationRequest request;
     request.prompt = kPrompt;
@@ -528,7 +528,7 @@ void TestProviderGemini::answersInProcess()
     QCOMPARE(result.errorMessage, QStringLiteral("Gemini declined the prompt (IMAGE_SAFETY)"));
 
     // A wrong key: Google's message comes through, the key itself does not.
-    RemoteSettings wrong = s;
+    ProviderSettings wrong = s;
     wrong.geminiKey = QStringLiteral("wrong-key-Xy81");
     GeminiProvider refused(wrong);
     m_fake.setScenario(FakeGemini::Scenario::Success);

@@ -3,8 +3,8 @@
 // dropped connection, an answer too large) and a cancel that stops a call mid-wait.
 #include "fakehttpserver.h"
 
-#include "backend/generation/provider.h"
-#include "backend/generation/remote/providerhttp.h"
+#include "backend/providers/provider.h"
+#include "backend/providers/providerhttp.h"
 
 #include <QElapsedTimer>
 #include <QLocale>

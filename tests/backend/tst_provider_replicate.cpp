@@ -7,8 +7,8 @@
 #include "generationfixture.h"
 #include "replycheck.h"
 
-#include "backend/generation/providers/replicateprotocol.h"
-#include "backend/generation/providers/replicateprovider.h"
+#include "backend/providers/replicateprotocol.h"
+#include "backend/providers/replicateprovider.h"
 
 #include <QElapsedTimer>
 #include <QImage>

@@ -1,7 +1,7 @@
 // Image sizes for aspect ratios, the sketch provider (determinism, sizes, count, progress,
 // cancellation) and the PNG writer it uses. In-process, no server.
-#include "backend/generation/provider.h"
-#include "backend/generation/providers/sketchprovider.h"
+#include "backend/providers/provider.h"
+#include "backend/providers/sketchprovider.h"
 #include "backend/storage/pngencoder.h"
 
 #include <QImage>

@@ -1,6 +1,6 @@
 // Object store (key safety, atomic writes, symlinks, removal), WebP thumbnails and the decode
 // check of uploads. In-process, no server; the sketch provider has tst_sketch.
-#include "backend/generation/providers/sketchprovider.h"
+#include "backend/providers/sketchprovider.h"
 #include "backend/storage/objectstore.h"
 #include "backend/storage/thumbnailer.h"
 

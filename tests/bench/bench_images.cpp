@@ -4,7 +4,7 @@
 // pictures for a look. No database needed.
 #include "latency.h"
 
-#include "backend/generation/providers/sketchprovider.h"
+#include "backend/providers/sketchprovider.h"
 #include "backend/storage/thumbnailer.h"
 
 #include <QBuffer>

@@ -9,7 +9,7 @@
 #include "backend/db/dbconfig.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/generation/jobqueue.h"
+#include "backend/repositories/jobqueue.h"
 #include "common/clock.h"
 #include "common/uuid.h"
 

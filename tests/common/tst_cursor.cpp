@@ -4,6 +4,7 @@
 #include "domain/cursor.h"
 
 #include <QTest>
+#include <ctime>
 
 using namespace vesper;
 
@@ -51,6 +52,18 @@ private Q_SLOTS:
         QCOMPARE(formatTime(t), QStringLiteral("2026-11-18T11:06:40.123456Z"));
         QCOMPARE(parseTime(formatTime(t)), t);
         QCOMPARE(parseTime(QStringLiteral("yesterday")), qint64(-1));
+    }
+    void utcTimeInTheLocalDstGapParses()
+    {
+        // 02:30 on 2026-03-29 does not exist on a Berlin clock; as a UTC time it is fine.
+        const QByteArray before = qgetenv("TZ");
+        qputenv("TZ", "Europe/Berlin");
+        tzset();
+        const qint64 t = parseTime(QStringLiteral("2026-03-29T02:30:00.000001Z"));
+        qputenv("TZ", before);
+        tzset();
+        QCOMPARE(t, qint64(1774751400000001));
+        QCOMPARE(parseTime(QStringLiteral("2026-03-29 02:30:00Z")), qint64(-1));
     }
 };
 

@@ -1,7 +1,7 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "common/uuid.h"
 
 namespace vesper::backend {
@@ -35,29 +35,29 @@ AccessControl::AccessControl(Database &database)
 ProjectAccess AccessControl::project(const QSqlDatabase &db, const QString &userId, const QString &projectId)
 {
     if (!isUuid(projectId))
-        throw ApiError::notFound(QStringLiteral("project"));
+        throw DomainError::notFound(QStringLiteral("project"));
     SqlQuery q(db, QStringLiteral("SELECT p.owner_id, p.is_shared, m.role FROM projects p "
                                   "LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :u WHERE p.id = :p"));
     q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":p"), projectId.toLower()).exec();
     if (!q.next())
-        throw ApiError::notFound(QStringLiteral("project"));
+        throw DomainError::notFound(QStringLiteral("project"));
     ProjectAccess access{projectId.toLower(), q.text(0), q.boolean(1), Role::None};
     access.role = resolveRole(userId, access.ownerId, access.isShared, q.value(2));
     if (access.role == Role::None)
-        throw ApiError::notFound(QStringLiteral("project"));
+        throw DomainError::notFound(QStringLiteral("project"));
     return access;
 }
 
 SessionAccess AccessControl::session(const QSqlDatabase &db, const QString &userId, const QString &sessionId)
 {
     if (!isUuid(sessionId))
-        throw ApiError::notFound(QStringLiteral("session"));
+        throw DomainError::notFound(QStringLiteral("session"));
     SqlQuery q(db, QStringLiteral("SELECT s.project_id, s.creator_id, s.is_private, p.owner_id, p.is_shared, m.role "
                                   "FROM sessions s JOIN projects p ON p.id = s.project_id "
                                   "LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :u WHERE s.id = :s"));
     q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":s"), sessionId.toLower()).exec();
     if (!q.next())
-        throw ApiError::notFound(QStringLiteral("session"));
+        throw DomainError::notFound(QStringLiteral("session"));
     SessionAccess access;
     access.sessionId = sessionId.toLower();
     access.creatorId = q.text(1);
@@ -65,20 +65,20 @@ SessionAccess AccessControl::session(const QSqlDatabase &db, const QString &user
     access.project = ProjectAccess{q.text(0), q.text(3), q.boolean(4), Role::None};
     access.project.role = resolveRole(userId, access.project.ownerId, access.project.isShared, q.value(5));
     if (access.project.role == Role::None || (access.isPrivate && !access.project.isOwner()))
-        throw ApiError::notFound(QStringLiteral("session"));
+        throw DomainError::notFound(QStringLiteral("session"));
     return access;
 }
 
 void AccessControl::requireOwner(const ProjectAccess &access)
 {
     if (!access.isOwner())
-        throw ApiError::forbidden(QStringLiteral("only the project owner may do this"));
+        throw DomainError::forbidden(QStringLiteral("only the project owner may do this"));
 }
 
 void AccessControl::requireContributor(const ProjectAccess &access)
 {
     if (!access.canContribute())
-        throw ApiError::forbidden(QStringLiteral("viewers cannot change this project"));
+        throw DomainError::forbidden(QStringLiteral("viewers cannot change this project"));
 }
 
 QString AccessControl::sessionVisibleToUserSql()

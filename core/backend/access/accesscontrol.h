@@ -2,7 +2,7 @@
 // The one visibility rule (DESIGN §3), written once. A project is visible to its owner, and to its
 // members while it is shared; a session of a visible project to the owner always and to members
 // when it is not private; generations and outputs follow their session. Anything not visible is
-// answered exactly like a missing thing: ApiError 404.
+// answered exactly like a missing thing: DomainError 404.
 #include <QSqlDatabase>
 #include <QString>
 

@@ -10,7 +10,7 @@ namespace vesper::backend {
 /// Hashes and verifies passwords with argon2id. Thread-safe; cheap to construct.
 class PasswordHasher {
 public:
-    /// fast: libsodium's minimum cost, for tests and seeding only (ServerConfig::fastPasswordHashing).
+    /// fast: libsodium's minimum cost, for tests and seeding only (BackendSettings::fastPasswordHashing).
     explicit PasswordHasher(bool fast = false);
 
     /// The encoded hash ("$argon2id$v=19$m=...") of password; throws std::runtime_error when the

@@ -1,13 +1,13 @@
 #include "backend/auth/sessionsweeper.h"
 #include "backend/auth/refreshtokens.h"
 #include "backend/db/dberror.h"
-#include "backend/server/serverconfig.h"
+#include "backend/config/backendsettings.h"
 #include "common/clock.h"
 #include "common/logging.h"
 
 namespace vesper::backend {
 
-SessionSweeper::SessionSweeper(Database &database, const ServerConfig &config)
+SessionSweeper::SessionSweeper(Database &database, const BackendSettings &config)
     : m_database(database)
     , m_config(config)
 {

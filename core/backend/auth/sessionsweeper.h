@@ -6,12 +6,12 @@
 namespace vesper::backend {
 
 class Database;
-struct ServerConfig;
+struct BackendSettings;
 
 /// The hourly sweep of refresh tokens older than the session idle limit.
 class SessionSweeper {
 public:
-    SessionSweeper(Database &database, const ServerConfig &config);
+    SessionSweeper(Database &database, const BackendSettings &config);
 
     /// Sweeps now and starts the hourly timer (needs an event loop on this thread to repeat).
     void start();
@@ -20,7 +20,7 @@ public:
 
 private:
     Database &m_database;
-    const ServerConfig &m_config;
+    const BackendSettings &m_config;
     QTimer m_timer;
 };
 

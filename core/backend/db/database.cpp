@@ -104,6 +104,21 @@ Database::~Database()
     }
 }
 
+bool Database::truncateWal()
+{
+    if (!isSqlite())
+        return true;
+    // The background checkpointer may be mid-pass; its checkpoint lock makes TRUNCATE answer busy at
+    // once (SQLite waits for no checkpointer), so try again until it went through.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        QSqlQuery q(connection());
+        if (q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) && q.next() && q.value(0).toInt() == 0)
+            return true;
+        QThread::msleep(20);
+    }
+    return false;
+}
+
 QSqlDatabase Database::open(const QString &name, QString *error)
 {
     QSqlDatabase db;

@@ -27,6 +27,10 @@ public:
     QSqlDatabase connection();
     /// Opens a connection once to report a clear error at start-up instead of on the first request.
     bool check(QString *error);
+    /// SQLite: copies the whole WAL into the database and empties it (wal_checkpoint TRUNCATE),
+    /// retrying while the background checkpointer holds its lock; false when it never went through
+    /// within about 2 s (a reader held it). PostgreSQL: nothing to do, true.
+    bool truncateWal();
 
     // Dialect fragments, so one SQL text serves both databases.
     /// A bound time parameter (integer microseconds) as the column type.

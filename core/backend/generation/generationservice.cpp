@@ -1,12 +1,13 @@
 #include "backend/generation/generationservice.h"
 #include "backend/repositories/generationrepository.h"
+#include "backend/repositories/generationsettlement.h"
 #include "backend/db/database.h"
 #include "backend/db/dberror.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/generation/jobqueue.h"
+#include "backend/repositories/jobqueue.h"
 #include "backend/generation/outputwriter.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/repositories/changelog.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/repositories/rowcodec.h"
@@ -48,7 +49,7 @@ void GenerationService::requireOwnUploads(const QSqlDatabase &db, const QString 
         q.bind(names.at(i), uploadIds.at(i));
     q.exec();
     if (!q.next() || q.int64(0) != uploadIds.size())
-        throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
+        throw DomainError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
 }
 
 JobTarget GenerationService::target(const QSqlDatabase &db, const GenerationRef &generation, int *requested)
@@ -69,30 +70,8 @@ GenerationService::GenerationService(Database &database)
 {
 }
 
-bool GenerationService::isFinished(const QString &status)
-{
-    return status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled");
-}
 
-bool GenerationService::hasOutputs(const QSqlDatabase &db, const QString &generationId)
-{
-    SqlQuery q(db, QStringLiteral("SELECT 1 FROM outputs WHERE generation_id = :g LIMIT 1"));
-    q.bind(QStringLiteral(":g"), generationId).exec();
-    return q.next();
-}
 
-bool GenerationService::holdsFiles(const QSqlDatabase &db, const QString &generationId)
-{
-    QString status;
-    {
-        SqlQuery q(db, QStringLiteral("SELECT status FROM generations WHERE id = :g"));
-        q.bind(QStringLiteral(":g"), generationId).exec();
-        if (!q.next())
-            return false;
-        status = q.text(0);
-    }
-    return !isFinished(status) || hasOutputs(db, generationId);
-}
 
 std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
 {
@@ -122,7 +101,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
             SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c WHERE id = :u AND credits >= :c"));
             debit.bind(QStringLiteral(":c"), request.cost).bind(QStringLiteral(":u"), userId).exec();
             if (debit.numRowsAffected() < 1)
-                throw ApiError(402, QStringLiteral("INSUFFICIENT_CREDITS"),
+                throw DomainError(ErrorCode::InsufficientCredits,
                                QStringLiteral("this generation costs %1 credits").arg(request.cost));
             SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
                                                "VALUES (:u, :g, :a, 'generation', %1)").arg(d.timeParam(QStringLiteral(":now"))));
@@ -148,7 +127,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
             .bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).exec();
         JobQueue(m_database).enqueue(db, id, 0, maxAttempts);
         tx.commit();
-        return SubmitResult{id, request.clientId, QStringLiteral("queued"), true};
+        return SubmitResult{id, request.clientId, generationStatusName(GenerationStatus::Queued), true};
     } catch (const DbError &error) {
         // A concurrent request with the same clientId committed first (PostgreSQL): answer with its generation.
         if (!error.isConstraint())
@@ -159,12 +138,12 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         SqlQuery session(db, QStringLiteral("SELECT 1 FROM sessions WHERE id = :s"));
         session.bind(QStringLiteral(":s"), access.sessionId).exec();
         if (!session.next())
-            throw ApiError::notFound(QStringLiteral("session"));
+            throw DomainError::notFound(QStringLiteral("session"));
         throw;
-    } catch (const ApiError &error) {
+    } catch (const DomainError &error) {
         // On PostgreSQL a twin with the same clientId can spend the last credits and commit while
         // this one waits on the profile's row lock: this request is then that generation, not a 402.
-        if (error.status() != 402)
+        if (error.code() != ErrorCode::InsufficientCredits)
             throw;
         if (auto existing = findByClient(db, userId, request.clientId))
             return *existing;
@@ -175,18 +154,18 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
 GenerationRef GenerationService::find(const QString &userId, const QString &generationId)
 {
     if (!isUuid(generationId))
-        throw ApiError::notFound(QStringLiteral("generation"));
+        throw DomainError::notFound(QStringLiteral("generation"));
     QSqlDatabase db = m_database.connection();
     SqlQuery q(db, QStringLiteral("SELECT id, session_id, user_id, status, cost FROM generations WHERE id = :g"));
     q.bind(QStringLiteral(":g"), generationId.toLower()).exec();
     if (!q.next())
-        throw ApiError::notFound(QStringLiteral("generation"));
+        throw DomainError::notFound(QStringLiteral("generation"));
     GenerationRef ref{q.text(0), q.text(2), q.text(3), q.int64(4), {}};
     const QString sessionId = q.text(1);
     try {
         ref.access = AccessControl(m_database).session(db, userId, sessionId);
-    } catch (const ApiError &) {
-        throw ApiError::notFound(QStringLiteral("generation")); // hidden is missing, and says so in the same words
+    } catch (const DomainError &) {
+        throw DomainError::notFound(QStringLiteral("generation")); // hidden is missing, and says so in the same words
     }
     return ref;
 }
@@ -227,12 +206,12 @@ void GenerationService::cancel(const GenerationRef &generation, ObjectStore &sto
             SqlQuery q(db, QStringLiteral("SELECT status FROM generations WHERE id = :g%1").arg(forUpdate(m_database)));
             q.bind(QStringLiteral(":g"), generation.id).exec();
             if (!q.next())
-                throw ApiError::notFound(QStringLiteral("generation"));
+                throw DomainError::notFound(QStringLiteral("generation"));
             status = q.text(0);
         }
-        if (isFinished(status))
-            throw ApiError::conflict(QStringLiteral("the generation has already finished"));
-        if (status == QLatin1String("processing")) {
+        if (GenerationSettlement::isFinished(status))
+            throw DomainError::conflict(QStringLiteral("the generation has already finished"));
+        if (status == generationStatusName(GenerationStatus::Processing)) {
             // The worker running it sees the request through its progress sink and ends it as cancelled.
             JobQueue::requestCancel(db, generation.id);
             const bool running = JobQueue::isLeased(m_database, db, generation.id);
@@ -249,7 +228,7 @@ void GenerationService::cancel(const GenerationRef &generation, ObjectStore &sto
         }
         tx.commit();
     }
-    finishUnsuccessful(m_database, store, generation.id, QStringLiteral("cancelled"), QString(), QString());
+    GenerationSettlement::finishUnsuccessful(m_database, store, generation.id, GenerationStatus::Cancelled, QString(), QString());
 }
 
 void GenerationService::remove(const GenerationRef &generation, ObjectStore &store)
@@ -274,8 +253,8 @@ void GenerationService::remove(const GenerationRef &generation, ObjectStore &sto
             for (const QString &outputId : outputIds)
                 log.tombstone(QStringLiteral("output"), outputId, project.projectId, audience);
             log.tombstone(QStringLiteral("generation"), generation.id, project.projectId, audience);
-            if (!isFinished(status))
-                refund(m_database, db, generation.userId, generation.id, cost);
+            if (!GenerationSettlement::isFinished(status))
+                GenerationSettlement::refund(m_database, db, generation.userId, generation.id, cost);
             SqlQuery del(db, QStringLiteral("DELETE FROM generations WHERE id = :g"));
             del.bind(QStringLiteral(":g"), generation.id).exec();
             ProjectStats::recompute(m_database, db, project.projectId);
@@ -285,84 +264,8 @@ void GenerationService::remove(const GenerationRef &generation, ObjectStore &sto
     store.removeGeneration(generation.userId, generation.id);
 }
 
-bool GenerationService::finishUnsuccessful(Database &database, ObjectStore &store, const QString &generationId,
-                                           const QString &status, const QString &errorCode, const QString &errorMessage)
-{
-    QSqlDatabase db = database.connection();
-    Transaction tx(database, db);
-    QString userId, current;
-    qint64 cost = 0;
-    {
-        SqlQuery q(db, QStringLiteral("SELECT user_id, status, cost FROM generations WHERE id = :g%1").arg(forUpdate(database)));
-        q.bind(QStringLiteral(":g"), generationId).exec();
-        if (q.next()) {
-            userId = q.text(0);
-            current = q.text(1);
-            cost = q.int64(2);
-        }
-    }
-    const bool open = !userId.isEmpty() && !isFinished(current);
-    // Files of a generation that kept outputs (completed, or cancelled after some images) stay.
-    const bool keepFiles = !userId.isEmpty() && hasOutputs(db, generationId);
-    if (open) {
-        const QVariant nullText{QMetaType(QMetaType::QString)};
-        SqlQuery update(db, QStringLiteral("UPDATE generations SET status = :s, error_code = :c, error_message = :m, finished_at = %1, "
-                                           "rev = :rev WHERE id = :g").arg(database.timeParam(QStringLiteral(":now"))));
-        update.bind(QStringLiteral(":s"), status).bind(QStringLiteral(":c"), errorCode.isEmpty() ? nullText : QVariant(errorCode))
-            .bind(QStringLiteral(":m"), errorCode.isEmpty() ? nullText : QVariant(errorMessage.left(1000)))
-            .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
-            .bind(QStringLiteral(":g"), generationId).exec();
-        refund(database, db, userId, generationId, cost);
-    }
-    JobQueue::remove(db, generationId);
-    tx.commit();
-    if (!userId.isEmpty() && !keepFiles)
-        store.removeGeneration(userId, generationId);
-    return open;
-}
 
-QList<GenerationFolder> GenerationService::settleForDelete(Database &database, const QSqlDatabase &db, const QString &column,
-                                                          const QString &id)
-{
-    Q_ASSERT(column == QLatin1String("session_id") || column == QLatin1String("project_id"));
-    struct Row {
-        GenerationFolder folder;
-        QString status;
-        qint64 cost = 0;
-    };
-    QList<Row> rows;
-    {
-        SqlQuery q(db, QStringLiteral("SELECT id, user_id, status, cost FROM generations WHERE %1 = :id%2").arg(column, forUpdate(database)));
-        q.bind(QStringLiteral(":id"), id).exec();
-        while (q.next())
-            rows.append(Row{GenerationFolder{q.text(1), q.text(0)}, q.text(2), q.int64(3)});
-    }
-    QList<GenerationFolder> folders;
-    folders.reserve(rows.size());
-    for (const Row &row : std::as_const(rows)) {
-        if (!isFinished(row.status))
-            refund(database, db, row.folder.userId, row.folder.generationId, row.cost);
-        folders.append(row.folder);
-    }
-    return folders;
-}
 
-void GenerationService::removeFolders(ObjectStore &store, const QList<GenerationFolder> &folders)
-{
-    for (const GenerationFolder &folder : folders)
-        store.removeGeneration(folder.userId, folder.generationId);
-}
 
-void GenerationService::refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost)
-{
-    if (cost <= 0)
-        return;
-    SqlQuery credit(db, QStringLiteral("UPDATE profiles SET credits = credits + :c WHERE id = :u"));
-    credit.bind(QStringLiteral(":c"), cost).bind(QStringLiteral(":u"), userId).exec();
-    SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
-                                       "VALUES (:u, :g, :a, 'refund', %1)").arg(database.timeParam(QStringLiteral(":now"))));
-    ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":a"), cost)
-        .bind(QStringLiteral(":now"), nowMicros()).exec();
-}
 
 } // namespace vesper::backend

@@ -38,12 +38,6 @@ struct SubmitResult {
     bool created = false; // false when the clientId was seen before
 };
 
-/// Where a generation's files are: the folder {userId}/{generationId} of the object store.
-struct GenerationFolder {
-    QString userId;
-    QString generationId;
-};
-
 /// A generation the caller can see, with what the permission checks need.
 struct GenerationRef {
     QString id;
@@ -70,26 +64,6 @@ public:
     void cancel(const GenerationRef &generation, ObjectStore &store);
     /// Deletes the rows (tombstones, stats, refund when unfinished), then the files.
     void remove(const GenerationRef &generation, ObjectStore &store);
-
-    /// Ends an unfinished generation as failed or cancelled with a refund and deletes its job, in
-    /// one transaction; false when it had already finished or is gone (then only the job is removed).
-    /// Files an earlier attempt left are removed afterwards.
-    static bool finishUnsuccessful(Database &database, ObjectStore &store, const QString &generationId, const QString &status,
-                                   const QString &errorCode, const QString &errorMessage);
-    /// Inside the transaction that deletes a session or a project (`column` is "session_id" or
-    /// "project_id"): refunds each of its generations that had not finished, whose work will now
-    /// never run, and returns the folders of all of them for the caller to remove after committing.
-    static QList<GenerationFolder> settleForDelete(Database &database, const QSqlDatabase &db, const QString &column,
-                                                   const QString &id);
-    /// Removes the folders settleForDelete returned (after the deleting transaction committed).
-    static void removeFolders(ObjectStore &store, const QList<GenerationFolder> &folders);
-    /// Gives cost back to the user with a ledger row; call inside the caller's transaction.
-    static void refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost);
-    static bool isFinished(const QString &status);
-    /// Whether the generation's folder may hold files that matter: it still runs, or it kept outputs.
-    static bool holdsFiles(const QSqlDatabase &db, const QString &generationId);
-    /// Whether the generation has output rows (a completed one, or one cancelled after some images).
-    static bool hasOutputs(const QSqlDatabase &db, const QString &generationId);
 
 private:
     /// The generation as a job's target, and how many outputs it was asked (and paid) for.

@@ -1,40 +1,30 @@
 #include "backend/generation/jobrunner.h"
+#include "backend/config/providersettingsstore.h"
 #include "backend/db/database.h"
-#include "backend/db/sqlquery.h"
-#include "backend/db/transaction.h"
 #include "backend/db/writegate.h"
-#include "backend/generation/generationservice.h"
 #include "backend/generation/jobsink.h"
 #include "backend/generation/keptimages.h"
 #include "backend/generation/outputwriter.h"
-#include "backend/generation/provider.h"
-#include "backend/generation/providerregistry.h"
 #include "backend/generation/referenceimages.h"
-#include "backend/generation/remote/providerhttp.h"
-#include "backend/generation/remote/remotesettings.h"
+#include "backend/providers/provider.h"
+#include "backend/providers/providerhttp.h"
+#include "backend/providers/providerregistry.h"
+#include "backend/repositories/generationsettlement.h"
 #include "backend/storage/objectstore.h"
+#include "common/circuitbreaker.h"
 #include "common/clock.h"
 #include "common/logging.h"
-#include "common/circuitbreaker.h"
 #include "common/metrics.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcessEnvironment>
 #include <QRandomGenerator>
 
 namespace vesper::backend {
 namespace {
 constexpr qint64 kSecond = 1000000;
-
-int envInt(const QProcessEnvironment &env, const char *name, int fallback, int min, int max)
-{
-    bool ok = false;
-    const int value = env.value(QLatin1String(name)).toInt(&ok);
-    return ok && value >= min && value <= max ? value : fallback;
-}
 
 /// Gives a half-open breaker's probe slot back when the probe's run ends without an outcome for the
 /// provider (cancelled, shut down, lease lost); after a recorded outcome it changes nothing. Only
@@ -50,26 +40,30 @@ struct ProbeSlot {
     }
 };
 
+/// The request a job asks its provider for, from the stored generation.
+GenerationRequest requestOf(const QString &generationId, const JobRecord &record, QStringList *referenceIds)
+{
+    GenerationRequest request;
+    request.generationId = generationId;
+    request.userId = record.userId;
+    request.modelId = record.modelId;
+    request.prompt = record.prompt;
+    request.negativePrompt = record.negativePrompt;
+    const QJsonObject parameters = QJsonDocument::fromJson(record.parametersJson.toUtf8()).object();
+    request.aspectRatio = parameters.value(QStringLiteral("aspectRatio")).toString(QStringLiteral("1:1"));
+    request.resolution = parameters.value(QStringLiteral("resolution")).toString().toInt();
+    request.numOutputs = parameters.value(QStringLiteral("numOutputs")).toInt(1);
+    request.seed = qint64(parameters.value(QStringLiteral("seed")).toDouble());
+    for (const QJsonValue &id : parameters.value(QStringLiteral("referenceUploadIds")).toArray())
+        *referenceIds << id.toString();
+    return request;
+}
 } // namespace
 
-const WorkerSettings &WorkerSettings::fromEnvironment()
-{
-    static const WorkerSettings settings = [] {
-        const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        WorkerSettings s;
-        s.workers = envInt(env, "VESPER_WORKERS", s.workers, 0, 256);
-        s.leaseSeconds = envInt(env, "VESPER_JOB_LEASE_SECONDS", s.leaseSeconds, 2, 3600);
-        s.timeoutSeconds = envInt(env, "VESPER_PROVIDER_TIMEOUT_SECONDS", s.timeoutSeconds, 1, 86400);
-        s.maxAttempts = envInt(env, "VESPER_JOB_MAX_ATTEMPTS", s.maxAttempts, 1, 100);
-        s.backoffMs = envInt(env, "VESPER_JOB_BACKOFF_MS", s.backoffMs, 10, 600000);
-        return s;
-    }();
-    return settings;
-}
-
-JobRunner::JobRunner(Database &database, ObjectStore &store, const WorkerSettings &settings, QString owner,
-                     const std::atomic<bool> &stopping)
-    : m_database(database), m_store(store), m_settings(settings), m_owner(std::move(owner)), m_stopping(stopping), m_queue(database)
+JobRunner::JobRunner(Database &database, ObjectStore &store, const WorkerSettings &settings, const ProviderSettingsStore &providers,
+                     CircuitBreakers &breakers, QString owner, const std::atomic<bool> &stopping)
+    : m_database(database), m_store(store), m_settings(settings), m_providers(providers), m_breakers(breakers),
+      m_owner(std::move(owner)), m_stopping(stopping), m_queue(database)
 {
 }
 
@@ -92,81 +86,66 @@ void JobRunner::run(const ClaimedJob &job) noexcept
     }
 }
 
-void JobRunner::runJob(const ClaimedJob &claimed)
+bool JobRunner::settleBeforeRun(const ClaimedJob &claimed, const JobTarget &job, const JobRecord &record, int numOutputs)
 {
-    QSqlDatabase db = m_database.connection();
-    JobTarget job;
-    GenerationRequest request;
-    QString status;
-    bool cancelRequested = false;
-    QStringList referenceIds;
-    {
-        // Scoped: on SQLite a statement left open keeps an old snapshot and a later write on this
-        // connection would fail with "database is locked".
-        SqlQuery q(db, QStringLiteral("SELECT g.user_id, g.session_id, g.project_id, g.model_id, g.prompt, g.negative_prompt, "
-                                      "g.parameters, g.status, j.cancel_requested FROM generations g "
-                                      "JOIN jobs j ON j.generation_id = g.id WHERE g.id = :g"));
-        q.bind(QStringLiteral(":g"), claimed.generationId).exec();
-        if (!q.next())
-            return; // deleted with its generation
-        job = JobTarget{claimed.generationId, q.text(0), q.text(1), q.text(2), q.text(3)};
-        request.generationId = job.id;
-        request.userId = job.userId;
-        request.modelId = job.modelId;
-        request.prompt = q.text(4);
-        request.negativePrompt = q.text(5);
-        const QJsonObject parameters = QJsonDocument::fromJson(q.text(6).toUtf8()).object();
-        status = q.text(7);
-        cancelRequested = q.boolean(8);
-        request.aspectRatio = parameters.value(QStringLiteral("aspectRatio")).toString(QStringLiteral("1:1"));
-        request.resolution = parameters.value(QStringLiteral("resolution")).toString().toInt();
-        request.numOutputs = parameters.value(QStringLiteral("numOutputs")).toInt(1);
-        request.seed = qint64(parameters.value(QStringLiteral("seed")).toDouble());
-        for (const QJsonValue &id : parameters.value(QStringLiteral("referenceUploadIds")).toArray())
-            referenceIds << id.toString();
-    }
-
-    if (GenerationService::isFinished(status)) {
+    if (GenerationSettlement::isFinished(record.status)) {
         const WriteGate gate(m_database); // every SQLite write goes through the gate (writegate.h)
-        JobQueue::remove(db, job.id);      // a worker died after committing the result
-        return;
+        JobQueue::remove(m_database.connection(), job.id); // a worker died after committing the result
+        return true;
     }
-    if (cancelRequested) {
-        OutputWriter(m_database, m_store).finishCancelled(job, request.numOutputs);
-        return;
+    if (record.cancelRequested) {
+        OutputWriter(m_database, m_store).finishCancelled(job, numOutputs);
+        return true;
     }
     if (claimed.attempts > claimed.maxAttempts) {
-        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), QStringLiteral("PROVIDER_ERROR"),
-                                              QStringLiteral("the generation did not finish after %1 attempts").arg(claimed.maxAttempts));
-        return;
+        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, QStringLiteral("PROVIDER_ERROR"),
+                                                 QStringLiteral("the generation did not finish after %1 attempts").arg(claimed.maxAttempts));
+        return true;
     }
-    std::unique_ptr<Provider> provider = ProviderRegistry::create(job.modelId);
+    return false;
+}
+
+void JobRunner::runJob(const ClaimedJob &claimed)
+{
+    const std::optional<JobRecord> record = m_queue.load(claimed.generationId);
+    if (!record)
+        return; // deleted with its generation
+    const JobTarget job{claimed.generationId, record->userId, record->sessionId, record->projectId, record->modelId};
+    QStringList referenceIds;
+    GenerationRequest request = requestOf(job.id, *record, &referenceIds);
+    if (settleBeforeRun(claimed, job, *record, request.numOutputs))
+        return;
+    // The provider settings of this run: a change made while it runs applies from the next job on.
+    const std::shared_ptr<const ProviderSettings> settings = m_providers.snapshot();
+    std::unique_ptr<Provider> provider = ProviderRegistry::create(job.modelId, *settings);
     if (!provider) {
-        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), QStringLiteral("UNAVAILABLE"),
-                                              QStringLiteral("this model is not available on this server"));
+        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, QStringLiteral("UNAVAILABLE"),
+                                                 QStringLiteral("this model is not available on this server"));
         return;
     }
     // A provider that keeps failing is left alone until its breaker lets a probe through.
-    CircuitBreakers &breakers = CircuitBreakers::providers();
     bool probe = false;
-    if (!breakers.allow(provider->id(), nowMicros(), &probe)) {
+    if (!m_breakers.allow(provider->id(), nowMicros(), &probe)) {
         // Waiting for the breaker is not an attempt: the job runs once the cooldown lets a probe through.
-        m_queue.release(job.id, m_owner, qMax<qint64>(breakers.waitMicros(provider->id(), nowMicros()), kSecond / 2));
+        m_queue.release(job.id, m_owner, qMax<qint64>(m_breakers.waitMicros(provider->id(), nowMicros()), kSecond / 2));
         return;
     }
     // Whatever way this run ends, a probe slot it took is given back (a no-op once an outcome is recorded).
-    const ProbeSlot probeSlot{breakers, provider->id(), probe};
-    const ReferenceImages references = loadReferenceImages(m_database, m_store, job.userId, referenceIds,
-                                                           RemoteSettings::fromEnvironment().referenceFetchLimit);
+    const ProbeSlot probeSlot{m_breakers, provider->id(), probe};
+    const ReferenceImages references = loadReferenceImages(m_database, m_store, job.userId, referenceIds, settings->referenceFetchLimit);
     if (!references.ok) {
-        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), QStringLiteral("REFERENCE_MISSING"),
-                                              references.error);
+        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed,
+                                                 QStringLiteral("REFERENCE_MISSING"), references.error);
         return;
     }
     request.referenceImages = references.images;
-    if (!markProcessing(job.id))
+    if (!m_queue.markProcessing(job.id))
         return;
+    runProvider(claimed, job, *provider, request);
+}
 
+void JobRunner::runProvider(const ClaimedJob &claimed, const JobTarget &job, Provider &provider, GenerationRequest &request)
+{
     // Images an earlier attempt made and kept are not asked for (nor paid for) again.
     const int wanted = qMax(1, request.numOutputs);
     KeptImages keptImages(m_store, job.userId, job.id);
@@ -178,10 +157,10 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     timer.start();
     ProviderResult result;
     result.ok = kept.size() == wanted; // all made before the last attempt ended: nothing to ask
-    const bool asked = !result.ok; // only a call to the provider tells its breaker anything
+    const bool asked = !result.ok;     // only a call to the provider tells its breaker anything
     if (asked)
-        result = provider->generate(request, sink);
-    const QString labels = QStringLiteral("provider=\"%1\"").arg(provider->id());
+        result = provider.generate(request, sink);
+    const QString labels = QStringLiteral("provider=\"%1\"").arg(provider.id());
     if (!result.busy)
         MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);
 
@@ -189,7 +168,7 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     if (stop == JobSink::Stop::LeaseLost) {
         // Another worker owns the job now, or it is gone: deleted while it ran, or ended without
         // outputs. Then what this run kept as it went (a call that finished late) goes too.
-        if (!GenerationService::holdsFiles(m_database.connection(), job.id))
+        if (!GenerationSettlement::holdsFiles(m_database.connection(), job.id))
             m_store.removeGeneration(job.userId, job.id);
         return;
     }
@@ -205,20 +184,18 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     if (result.ok)
         images = keptImages.merge(kept, result.images, wanted);
     if (result.ok && images.isEmpty())
-        result = badResponse(provider->id(), QStringLiteral("no images"));
+        result = badResponse(provider.id(), QStringLiteral("no images"));
     if (result.ok) {
-        if (asked) {
-            breakers.recordSuccess(provider->id());
-            MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
-        }
+        if (asked)
+            recordHealth(provider.id(), result);
         // Files go to the final keys before the committing transaction: first make sure no other
         // worker took the job while the provider ran (the lease then lasts long enough to write).
         if (!m_queue.extend(job.id, m_owner, m_settings.leaseSeconds)) {
-            if (!GenerationService::holdsFiles(m_database.connection(), job.id))
+            if (!GenerationSettlement::holdsFiles(m_database.connection(), job.id))
                 m_store.removeGeneration(job.userId, job.id);
             return;
         }
-        OutputWriter(m_database, m_store).finish(job, images, wanted, QStringLiteral("completed"));
+        OutputWriter(m_database, m_store).finish(job, images, wanted, GenerationStatus::Completed);
         return;
     }
     if (stop == JobSink::Stop::Cancelled) {
@@ -234,28 +211,22 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     }
     MetricsRegistry::instance().addCounter(QStringLiteral("vesper_provider_errors_total"),
                                            labels + QStringLiteral(",kind=\"%1\"").arg(result.errorCode));
-    if (result.transient) {
-        breakers.recordFailure(provider->id(), nowMicros());
-        const bool open = breakers.state(provider->id(), nowMicros()) != CircuitBreakers::State::Closed;
-        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, open ? 1 : 0);
-    } else {
-        // A refusal or an unusable answer still shows the provider is up and answering.
-        breakers.recordSuccess(provider->id());
-        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
-    }
+    recordHealth(provider.id(), result);
     retryOrFail(claimed, result);
 }
 
-bool JobRunner::markProcessing(const QString &generationId)
+void JobRunner::recordHealth(const QString &providerId, const ProviderResult &result)
 {
-    QSqlDatabase db = m_database.connection();
-    Transaction tx(m_database, db);
-    SqlQuery q(db, QStringLiteral("UPDATE generations SET status = 'processing', started_at = COALESCE(started_at, %1), rev = :rev "
-                                  "WHERE id = :g AND status IN ('queued', 'processing')").arg(m_database.timeParam(QStringLiteral(":now"))));
-    q.bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":g"), generationId).exec();
-    const bool updated = q.numRowsAffected() > 0;
-    tx.commit();
-    return updated;
+    const QString labels = QStringLiteral("provider=\"%1\"").arg(providerId);
+    if (result.ok || !result.transient) {
+        // A refusal or an unusable answer still shows the provider is up and answering.
+        m_breakers.recordSuccess(providerId);
+        MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, 0);
+        return;
+    }
+    m_breakers.recordFailure(providerId, nowMicros());
+    const bool open = m_breakers.state(providerId, nowMicros()) != CircuitBreakers::State::Closed;
+    MetricsRegistry::instance().setGauge(QStringLiteral("vesper_provider_breaker_open"), labels, open ? 1 : 0);
 }
 
 void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &result)
@@ -268,9 +239,9 @@ void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &res
         m_queue.retryLater(claimed.generationId, m_owner, delay, result.errorCode);
         return;
     }
-    GenerationService::finishUnsuccessful(m_database, m_store, claimed.generationId, QStringLiteral("failed"),
-                                          result.errorCode.isEmpty() ? QStringLiteral("PROVIDER_ERROR") : result.errorCode,
-                                          result.errorMessage.isEmpty() ? QStringLiteral("the provider failed") : result.errorMessage);
+    GenerationSettlement::finishUnsuccessful(m_database, m_store, claimed.generationId, GenerationStatus::Failed,
+                                             result.errorCode.isEmpty() ? QStringLiteral("PROVIDER_ERROR") : result.errorCode,
+                                             result.errorMessage.isEmpty() ? QStringLiteral("the provider failed") : result.errorMessage);
 }
 
 } // namespace vesper::backend

@@ -2,7 +2,7 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/generation/jobqueue.h"
+#include "backend/repositories/jobqueue.h"
 #include "backend/generation/keptimages.h"
 #include "common/logging.h"
 

@@ -1,8 +1,9 @@
 #pragma once
 // What a running provider reports to: progress written at most every ten points (each write a new
 // rev), the lease heartbeat, the provider timeout, shutdown, and cancel requests polled from the jobs row.
-#include "backend/generation/jobrunner.h"
-#include "backend/generation/provider.h"
+#include "backend/config/workersettings.h"
+#include "backend/repositories/jobqueue.h"
+#include "backend/providers/provider.h"
 
 #include <QElapsedTimer>
 #include <QString>

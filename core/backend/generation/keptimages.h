@@ -4,7 +4,7 @@
 // the key the finished generation will use. When the attempt then fails with a transient error (or
 // the process dies), the next attempt loads what is there and asks the provider only for the rest,
 // so no image is paid for twice. Cancel, final failure and delete remove them with the generation.
-#include "backend/generation/provider.h"
+#include "backend/providers/provider.h"
 
 #include <QList>
 #include <QMap>

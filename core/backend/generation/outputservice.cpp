@@ -2,7 +2,7 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/repositories/changelog.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/repositories/rowcodec.h"
@@ -20,19 +20,19 @@ OutputService::OutputService(Database &database)
 OutputRef OutputService::find(const QString &userId, const QString &outputId)
 {
     if (!isUuid(outputId))
-        throw ApiError::notFound(QStringLiteral("output"));
+        throw DomainError::notFound(QStringLiteral("output"));
     QSqlDatabase db = m_database.connection();
     SqlQuery q(db, QStringLiteral("SELECT o.id, o.generation_id, g.user_id, o.storage_key, o.thumb_key, o.sha256, o.session_id "
                                   "FROM outputs o JOIN generations g ON g.id = o.generation_id WHERE o.id = :o"));
     q.bind(QStringLiteral(":o"), outputId.toLower()).exec();
     if (!q.next())
-        throw ApiError::notFound(QStringLiteral("output"));
+        throw DomainError::notFound(QStringLiteral("output"));
     OutputRef ref{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), {}};
     const QString sessionId = q.text(6);
     try {
         ref.access = AccessControl(m_database).session(db, userId, sessionId);
-    } catch (const ApiError &) {
-        throw ApiError::notFound(QStringLiteral("output"));
+    } catch (const DomainError &) {
+        throw DomainError::notFound(QStringLiteral("output"));
     }
     return ref;
 }
@@ -41,7 +41,7 @@ void OutputService::requireOwnerOrCreator(const SessionAccess &access, const QSt
 {
     AccessControl::requireContributor(access.project);
     if (!access.project.isOwner() && creatorId != userId)
-        throw ApiError::forbidden(QStringLiteral("only the project owner or the generation's creator may do this"));
+        throw DomainError::forbidden(QStringLiteral("only the project owner or the generation's creator may do this"));
 }
 
 QByteArray OutputService::setStarred(const OutputRef &output, bool starred)
@@ -56,7 +56,7 @@ QByteArray OutputService::setStarred(const OutputRef &output, bool starred)
     SqlQuery q(db, QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.id = :o").arg(rowcodec::outputColumns(m_database)));
     q.bind(QStringLiteral(":o"), output.id).exec();
     if (!q.next())
-        throw ApiError::notFound(QStringLiteral("output"));
+        throw DomainError::notFound(QStringLiteral("output"));
     JsonWriter w(512);
     w.beginObject();
     rowcodec::outputFields(w, q);

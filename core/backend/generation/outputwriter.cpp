@@ -2,8 +2,8 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/generation/generationservice.h"
-#include "backend/generation/jobqueue.h"
+#include "backend/repositories/generationsettlement.h"
+#include "backend/repositories/jobqueue.h"
 #include "backend/generation/keptimages.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/storage/objectstore.h"
@@ -25,12 +25,12 @@ void OutputWriter::finishCancelled(const JobTarget &job, int requested)
 {
     const QList<GeneratedImage> made = KeptImages(m_store, job.userId, job.id).load(qMax(1, requested)).values();
     if (!made.isEmpty())
-        finish(job, made, requested, QStringLiteral("cancelled"));
+        finish(job, made, requested, GenerationStatus::Cancelled);
     else
-        GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("cancelled"), QString(), QString());
+        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Cancelled, QString(), QString());
 }
 
-void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, const QString &status)
+void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, GenerationStatus status)
 {
     struct Stored {
         QString key, thumbKey, sha256;
@@ -50,7 +50,7 @@ void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &ima
             ProviderResult bad;
             bad.errorCode = QStringLiteral("BAD_RESPONSE");
             bad.errorMessage = QStringLiteral("the provider returned an image that does not decode");
-            GenerationService::finishUnsuccessful(m_database, m_store, job.id, QStringLiteral("failed"), bad.errorCode, bad.errorMessage);
+            GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, bad.errorCode, bad.errorMessage);
             return;
         }
         if (!m_store.put(s.key, image.bytes, &error) || !m_store.put(s.thumbKey, thumb, &error))
@@ -70,10 +70,10 @@ void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &ima
     }
     const QString current = row.text(0);
     const qint64 cost = row.int64(1);
-    if (GenerationService::isFinished(current)) {
+    if (GenerationSettlement::isFinished(current)) {
         // Ended meanwhile (cancelled while queued, or by another worker after a lost lease): the
         // files go, unless that ending kept outputs of its own.
-        const bool keep = GenerationService::hasOutputs(db, job.id);
+        const bool keep = GenerationSettlement::hasOutputs(db, job.id);
         JobQueue::remove(db, job.id);
         tx.commit();
         if (!keep)
@@ -93,14 +93,14 @@ void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &ima
             .bind(QStringLiteral(":rev"), rev++).exec();
     }
     // A cancelled generation keeps the progress it had when it stopped.
-    const bool completed = status == QLatin1String("completed");
+    const bool completed = status == GenerationStatus::Completed;
     SqlQuery done(db, QStringLiteral("UPDATE generations SET status = :status%1, finished_at = %2, rev = :rev WHERE id = :g")
                           .arg(completed ? QStringLiteral(", progress = 100") : QString(), m_database.timeParam(QStringLiteral(":now"))));
-    done.bind(QStringLiteral(":status"), status).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
+    done.bind(QStringLiteral(":status"), generationStatusName(status)).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
     JobQueue::remove(db, job.id);
     // Fewer images than paid for (a custom workflow, say, or a cancel midway) charge only for those made.
     if (stored.size() < requested)
-        GenerationService::refund(m_database, db, job.userId, job.id, cost * (requested - stored.size()) / requested);
+        GenerationSettlement::refund(m_database, db, job.userId, job.id, cost * (requested - stored.size()) / requested);
     ProjectStats::recompute(m_database, db, job.projectId);
     tx.commit();
 }

@@ -3,7 +3,8 @@
 // a crash overwrites, never duplicates); then one transaction inserts the outputs, ends the
 // generation, refunds what was paid for and not made, and updates project_stats — or, when the
 // generation ended meanwhile (cancelled, deleted), leaves it as it is and cleans up the files.
-#include "backend/generation/provider.h"
+#include "backend/providers/provider.h"
+#include "domain/generationstatus.h"
 
 #include <QList>
 #include <QString>
@@ -25,7 +26,7 @@ public:
 
     /// images carry their output index; `requested` were paid for. status is "completed", or
     /// "cancelled" for a cancel that came after some images were made (they stay, the rest is refunded).
-    void finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, const QString &status);
+    void finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, GenerationStatus status);
     /// Ends a generation whose cancel no running call is left to answer: the images earlier
     /// attempts kept stay as its outputs (the rest is refunded); with none it ends like any cancel.
     void finishCancelled(const JobTarget &job, int requested);

@@ -1,52 +1,30 @@
 #include "backend/generation/workerpool.h"
+#include "backend/config/providerids.h"
+#include "backend/config/providersettingsstore.h"
 #include "backend/db/database.h"
-#include "backend/generation/jobqueue.h"
-#include "backend/generation/remote/remotesettings.h"
-#include "backend/server/servercontext.h"
+#include "backend/generation/jobrunner.h"
+#include "backend/repositories/jobqueue.h"
 #include "backend/storage/objectstore.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 
 #include <QCoreApplication>
-#include <QHash>
-#include <QMutex>
 #include <QRandomGenerator>
 #include <QSysInfo>
-#include <QWaitCondition>
 
 namespace vesper::backend {
 namespace {
 constexpr int kIdlePollMs = 200;
-
-QMutex &wakeMutex()
-{
-    static QMutex mutex;
-    return mutex;
-}
-
-QWaitCondition &wakeCondition()
-{
-    static QWaitCondition condition;
-    return condition;
-}
-
-QMutex &poolsMutex()
-{
-    static QMutex mutex;
-    return mutex;
-}
-
-QHash<const ServerContext *, WorkerPool *> &pools()
-{
-    static QHash<const ServerContext *, WorkerPool *> map;
-    return map;
-}
+const QString kQueueDepth = QStringLiteral("vesper_queue_depth");
 } // namespace
 
-WorkerPool::WorkerPool(Database &database, const QString &storageRoot, const WorkerSettings &settings)
+WorkerPool::WorkerPool(Database &database, const QString &storageRoot, const WorkerSettings &settings,
+                       const ProviderSettingsStore &providers, CircuitBreakers &breakers)
     : m_database(database)
     , m_store(std::make_unique<ObjectStore>(storageRoot))
     , m_settings(settings)
+    , m_providers(providers)
+    , m_breakers(breakers)
 {
     // Unique per process start, so a restarted server never mistakes an old lease for its own.
     m_owner = QStringLiteral("%1:%2:%3").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid())
@@ -62,28 +40,55 @@ WorkerPool::~WorkerPool()
 
 void WorkerPool::start()
 {
+    if (m_settings.workers <= 0 || m_started)
+        return;
+    m_started = true;
+    auto &metrics = MetricsRegistry::instance();
+    metrics.describe(kQueueDepth, QStringLiteral("gauge"), QStringLiteral("Generation jobs not finished yet."));
+    metrics.describe(QStringLiteral("vesper_job_duration_seconds"), QStringLiteral("histogram"), QStringLiteral("Provider run time by provider."));
+    metrics.describe(QStringLiteral("vesper_provider_errors_total"), QStringLiteral("counter"), QStringLiteral("Provider errors by provider and kind."));
+    metrics.describe(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("gauge"),
+                     QStringLiteral("1 while a provider's circuit breaker is open or probing, else 0."));
+    const auto settings = m_providers.snapshot();
+    for (const QString &provider : providerid::all()) {
+        if (settings->configured(provider))
+            metrics.setGauge(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("provider=\"%1\"").arg(provider), 0);
+    }
+    // The registry is the process's; with two backends in one process the last started one reports.
+    Database *database = &m_database;
+    metrics.addCallbackGauge(kQueueDepth, [database] {
+        try {
+            return double(JobQueue(*database).depth());
+        } catch (const std::exception &) {
+            return -1.0;
+        }
+    });
     for (int i = 0; i < m_settings.workers; ++i)
         m_pool.start([this, i] { loop(i); });
 }
 
 void WorkerPool::stop()
 {
+    if (!m_started)
+        return;
+    m_started = false;
     m_stopping = true;
     notify();
     m_pool.waitForDone();
+    MetricsRegistry::instance().removeCallbackGauge(kQueueDepth);
 }
 
 void WorkerPool::notify()
 {
-    QMutexLocker locker(&wakeMutex());
-    wakeCondition().wakeAll();
+    QMutexLocker locker(&m_wakeMutex);
+    m_wake.wakeAll();
 }
 
 void WorkerPool::loop(int index)
 {
     const QString owner = m_owner + QLatin1Char('/') + QString::number(index);
     JobQueue queue(m_database);
-    JobRunner runner(m_database, *m_store, m_settings, owner, m_stopping);
+    JobRunner runner(m_database, *m_store, m_settings, m_providers, m_breakers, owner, m_stopping);
     while (!m_stopping.load()) {
         std::optional<ClaimedJob> job;
         try {
@@ -95,55 +100,10 @@ void WorkerPool::loop(int index)
             runner.run(*job);
             continue; // look again at once: more work is likely queued
         }
-        QMutexLocker locker(&wakeMutex());
+        QMutexLocker locker(&m_wakeMutex);
         if (!m_stopping.load())
-            wakeCondition().wait(&wakeMutex(), kIdlePollMs);
+            m_wake.wait(&m_wakeMutex, kIdlePollMs);
     }
-}
-
-void WorkerPool::startFor(ServerContext &context)
-{
-    const WorkerSettings &settings = WorkerSettings::fromEnvironment();
-    if (settings.workers <= 0)
-        return;
-    auto *pool = new WorkerPool(context.db, context.config.storagePath, settings);
-    {
-        QMutexLocker locker(&poolsMutex());
-        pools().insert(&context, pool);
-    }
-    auto &metrics = MetricsRegistry::instance();
-    metrics.describe(QStringLiteral("vesper_queue_depth"), QStringLiteral("gauge"), QStringLiteral("Generation jobs not finished yet."));
-    metrics.describe(QStringLiteral("vesper_job_duration_seconds"), QStringLiteral("histogram"), QStringLiteral("Provider run time by provider."));
-    metrics.describe(QStringLiteral("vesper_provider_errors_total"), QStringLiteral("counter"), QStringLiteral("Provider errors by provider and kind."));
-    metrics.describe(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("gauge"),
-                     QStringLiteral("1 while a provider's circuit breaker is open or probing, else 0."));
-    for (const QString &provider : {QStringLiteral("sketch"), QStringLiteral("a1111"), QStringLiteral("comfyui"), QStringLiteral("gemini"),
-                                    QStringLiteral("replicate")}) {
-        if (provider == QLatin1String("sketch") || RemoteSettings::fromEnvironment().configured(provider))
-            metrics.setGauge(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("provider=\"%1\"").arg(provider), 0);
-    }
-    metrics.addCallbackGauge(QStringLiteral("vesper_queue_depth"), [] {
-        // Read through whichever pool is running; the lock keeps it alive while the query runs.
-        QMutexLocker locker(&poolsMutex());
-        if (pools().isEmpty())
-            return 0.0;
-        try {
-            return double(JobQueue(pools().begin().value()->m_database).depth());
-        } catch (const std::exception &) {
-            return -1.0;
-        }
-    });
-    pool->start();
-}
-
-void WorkerPool::stopFor(const ServerContext *context)
-{
-    WorkerPool *pool = nullptr;
-    {
-        QMutexLocker locker(&poolsMutex());
-        pool = pools().take(context);
-    }
-    delete pool; // stops and joins: the worker threads' connections close before the database goes
 }
 
 } // namespace vesper::backend

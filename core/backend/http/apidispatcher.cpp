@@ -1,10 +1,11 @@
 #include "backend/http/apidispatcher.h"
 #include "backend/db/dberror.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
+#include "backend/http/errorstatus.h"
 #include "backend/http/gzip.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/metrics.h"
@@ -17,10 +18,12 @@
 
 namespace vesper::backend {
 namespace {
-HttpResponse errorResponse(const ApiError &error)
+HttpResponse errorResponse(const DomainError &error)
 {
-    HttpResponse response = jsonResponse(error.status(), QJsonObject{{QStringLiteral("error"), error.message()},
-                                                                     {QStringLiteral("code"), error.code()}});
+    QJsonObject body = error.details();
+    body.insert(QStringLiteral("error"), error.message());
+    body.insert(QStringLiteral("code"), error.codeName());
+    HttpResponse response = jsonResponse(httpStatusOf(error.code()), body);
     if (error.retryAfterSeconds() > 0)
         response.setHeader("Retry-After", QByteArray::number(error.retryAfterSeconds()));
     return response;
@@ -62,7 +65,7 @@ QString methodLabel(const QByteArray &method)
 
 HttpResponse ApiDispatcher::tooLarge(qint64 limit)
 {
-    return errorResponse(ApiError(413, QStringLiteral("PAYLOAD_TOO_LARGE"),
+    return errorResponse(DomainError(ErrorCode::PayloadTooLarge,
                                   QStringLiteral("request body is larger than %1 bytes").arg(limit)));
 }
 
@@ -82,7 +85,7 @@ std::optional<HttpResponse> ApiDispatcher::preflight(HttpRequest &request)
     if (route->requiresAuth) {
         try {
             request.verifiedUserId = authenticate(request); // handle() then does not check it again
-        } catch (const ApiError &) {
+        } catch (const DomainError &) {
             return handle(request); // 401, from the headers alone
         }
     }
@@ -93,7 +96,7 @@ QString ApiDispatcher::authenticate(const HttpRequest &request)
 {
     const QByteArray header = request.header("authorization");
     if (!header.startsWith("Bearer ") && !header.startsWith("bearer "))
-        throw ApiError::unauthorized();
+        throw DomainError::unauthorized();
     const QByteArray token = header.mid(7).trimmed();
     const QByteArray &embedded = m_context.embeddedToken;
     if (!embedded.isEmpty() && token.size() == embedded.size()
@@ -102,10 +105,10 @@ QString ApiDispatcher::authenticate(const HttpRequest &request)
     QString reason;
     const auto claims = m_context.jwt.verify(token, nowMicros() / 1000000, m_context.config.clockSkewSeconds, &reason);
     if (!claims)
-        throw ApiError::unauthorized(reason);
+        throw DomainError::unauthorized(reason);
     const QString userId = claims->value(QStringLiteral("sub")).toString().toLower();
     if (!m_knownProfiles.ensure(m_context.db, userId, *claims, m_context.config.defaultCredits))
-        throw ApiError::unauthorized(QStringLiteral("no profile for this token's user"));
+        throw DomainError::unauthorized(QStringLiteral("no profile for this token's user"));
     return userId;
 }
 
@@ -124,8 +127,8 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
     HttpResponse response;
     try {
         if (!route) {
-            throw methodMismatch ? ApiError(405, QStringLiteral("METHOD_NOT_ALLOWED"), QStringLiteral("method not allowed"))
-                                 : ApiError::notFound(QStringLiteral("route"));
+            throw methodMismatch ? DomainError(ErrorCode::MethodNotAllowed, QStringLiteral("method not allowed"))
+                                 : DomainError::notFound(QStringLiteral("route"));
         }
         if (route->requiresAuth)
             userId = request.verifiedUserId.isEmpty() ? authenticate(request) : request.verifiedUserId;
@@ -139,25 +142,25 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
                                                   : QStringLiteral("ip:") + request.remoteAddress;
             const RateDecision decision = m_context.rateLimits.hit(key, limit, 60);
             if (!decision.allowed)
-                throw ApiError::rateLimited(decision.retryAfterSeconds);
+                throw DomainError::rateLimited(decision.retryAfterSeconds);
         }
         RequestContext context{request, std::move(params), userId, requestId};
         response = route->handler(context);
-    } catch (const ApiError &error) {
+    } catch (const DomainError &error) {
         response = errorResponse(error);
     } catch (const DbError &error) {
         if (error.isConstraint()) {
-            response = errorResponse(ApiError::conflict(QStringLiteral("the change conflicts with existing data")));
+            response = errorResponse(DomainError::conflict(QStringLiteral("the change conflicts with existing data")));
         } else {
             qCWarning(lcApi).noquote() << QJsonDocument(QJsonObject{{QStringLiteral("msg"), QStringLiteral("database error")},
                                                                     {QStringLiteral("requestId"), requestId},
                                                                     {QStringLiteral("route"), routeLabel},
                                                                     {QStringLiteral("error"), error.message()}}).toJson(QJsonDocument::Compact);
-            response = errorResponse(ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("internal error")));
+            response = errorResponse(DomainError(ErrorCode::Internal, QStringLiteral("internal error")));
         }
     } catch (const std::exception &error) {
         qCWarning(lcApi) << "unexpected failure" << error.what();
-        response = errorResponse(ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("internal error")));
+        response = errorResponse(DomainError(ErrorCode::Internal, QStringLiteral("internal error")));
     }
 
     if (response.body.size() >= 1024 && response.contentType.startsWith("application/json")

@@ -1,5 +1,5 @@
 #include "backend/http/jsonbody.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/httpmessage.h"
 #include "common/uuid.h"
 
@@ -11,13 +11,13 @@ namespace vesper::backend::jsonbody {
 QJsonObject object(const HttpRequest &request)
 {
     if (request.body.trimmed().isEmpty())
-        throw ApiError::validation(QStringLiteral("request body must be a JSON object"));
+        throw DomainError::validation(QStringLiteral("request body must be a JSON object"));
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError)
-        throw ApiError::validation(QStringLiteral("malformed JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
+        throw DomainError::validation(QStringLiteral("malformed JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
     if (!document.isObject())
-        throw ApiError::validation(QStringLiteral("request body must be a JSON object"));
+        throw DomainError::validation(QStringLiteral("request body must be a JSON object"));
     return document.object();
 }
 
@@ -27,12 +27,12 @@ std::optional<QString> optionalString(const QJsonObject &body, const QString &ke
     if (value.isUndefined() || value.isNull())
         return std::nullopt;
     if (!value.isString())
-        throw ApiError::validation(QStringLiteral("%1 must be a string").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 must be a string").arg(key));
     const QString text = value.toString().trimmed();
     if (text.contains(QChar(0)))
-        throw ApiError::validation(QStringLiteral("%1 must not contain a NUL character").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 must not contain a NUL character").arg(key));
     if (text.size() > maxLength)
-        throw ApiError::validation(QStringLiteral("%1 is longer than %2 characters").arg(key).arg(maxLength));
+        throw DomainError::validation(QStringLiteral("%1 is longer than %2 characters").arg(key).arg(maxLength));
     return text;
 }
 
@@ -40,9 +40,9 @@ QString requiredString(const QJsonObject &body, const QString &key, int minLengt
 {
     const auto text = optionalString(body, key, maxLength);
     if (!text)
-        throw ApiError::validation(QStringLiteral("%1 is required").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 is required").arg(key));
     if (text->size() < minLength)
-        throw ApiError::validation(QStringLiteral("%1 must have at least %2 characters").arg(key).arg(minLength));
+        throw DomainError::validation(QStringLiteral("%1 must have at least %2 characters").arg(key).arg(minLength));
     return *text;
 }
 
@@ -52,7 +52,7 @@ std::optional<bool> optionalBool(const QJsonObject &body, const QString &key)
     if (value.isUndefined() || value.isNull())
         return std::nullopt;
     if (!value.isBool())
-        throw ApiError::validation(QStringLiteral("%1 must be true or false").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 must be true or false").arg(key));
     return value.toBool();
 }
 
@@ -60,7 +60,7 @@ QString requiredId(const QJsonObject &body, const QString &key)
 {
     const QJsonValue value = body.value(key);
     if (!value.isString() || !isUuid(value.toString()))
-        throw ApiError::validation(QStringLiteral("%1 must be an id").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 must be an id").arg(key));
     return value.toString().toLower();
 }
 
@@ -71,7 +71,7 @@ int queryInt(const HttpRequest &request, const QString &key, int fallback, int m
     bool ok = false;
     const int value = request.queryValue(key).toInt(&ok);
     if (!ok || value < min || value > max)
-        throw ApiError::validation(QStringLiteral("%1 must be a whole number from %2 to %3").arg(key).arg(min).arg(max));
+        throw DomainError::validation(QStringLiteral("%1 must be a whole number from %2 to %3").arg(key).arg(min).arg(max));
     return value;
 }
 
@@ -79,7 +79,7 @@ QString queryId(const HttpRequest &request, const QString &key)
 {
     const QString value = request.queryValue(key);
     if (!isUuid(value))
-        throw ApiError::validation(QStringLiteral("%1 must be an id").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 must be an id").arg(key));
     return value.toLower();
 }
 
@@ -90,7 +90,7 @@ std::optional<Cursor> queryCursor(const HttpRequest &request)
         return std::nullopt;
     auto cursor = Cursor::decode(text);
     if (!cursor)
-        throw ApiError::validation(QStringLiteral("cursor is malformed"));
+        throw DomainError::validation(QStringLiteral("cursor is malformed"));
     return cursor;
 }
 

@@ -1,5 +1,5 @@
 #include "backend/repositories/projectrepository.h"
-#include "backend/generation/generationservice.h"
+#include "backend/repositories/generationsettlement.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -149,7 +149,7 @@ QList<GenerationFolder> ProjectRepository::remove(const QString &projectId)
         shared = current.boolean(1);
     }
     log.tombstone(QStringLiteral("project"), projectId, projectId, log.projectAudience(projectId, ownerId, shared));
-    const QList<GenerationFolder> folders = GenerationService::settleForDelete(m_database, db, QStringLiteral("project_id"), projectId);
+    const QList<GenerationFolder> folders = GenerationSettlement::settleForDelete(m_database, db, QStringLiteral("project_id"), projectId);
     SqlQuery remove(db, QStringLiteral("DELETE FROM projects WHERE id = :p"));
     remove.bind(QStringLiteral(":p"), projectId).exec();
     tx.commit();

@@ -1,5 +1,5 @@
 #include "backend/repositories/sessionrepository.h"
-#include "backend/generation/generationservice.h"
+#include "backend/repositories/generationsettlement.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -97,7 +97,7 @@ QList<GenerationFolder> SessionRepository::remove(const QString &sessionId, cons
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
-    const QList<GenerationFolder> folders = GenerationService::settleForDelete(m_database, db, QStringLiteral("session_id"), sessionId);
+    const QList<GenerationFolder> folders = GenerationSettlement::settleForDelete(m_database, db, QStringLiteral("session_id"), sessionId);
     log.tombstone(QStringLiteral("session"), sessionId, projectId, log.projectAudience(projectId, ownerId, projectShared && !wasPrivate));
     SqlQuery remove(db, QStringLiteral("DELETE FROM sessions WHERE id = :s"));
     remove.bind(QStringLiteral(":s"), sessionId).exec();

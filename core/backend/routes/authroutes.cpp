@@ -3,13 +3,13 @@
 #include "backend/auth/passwordhasher.h"
 #include "backend/auth/refreshtokens.h"
 #include "backend/db/dberror.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "common/clock.h"
 #include "common/logging.h"
 
@@ -75,9 +75,9 @@ QString verbatimString(const QJsonObject &body, const QString &key)
 {
     const QJsonValue value = body.value(key);
     if (value.isUndefined() || value.isNull())
-        throw ApiError::validation(QStringLiteral("%1 is required").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 is required").arg(key));
     if (!value.isString())
-        throw ApiError::validation(QStringLiteral("%1 must be a string").arg(key));
+        throw DomainError::validation(QStringLiteral("%1 must be a string").arg(key));
     return value.toString();
 }
 
@@ -142,21 +142,21 @@ HttpResponse refreshGrant(ServerContext &context, const QJsonObject &body)
 HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, RequestContext &request)
 {
     if (!context.config.allowSignup)
-        throw ApiError::forbidden(QStringLiteral("signups are disabled"));
+        throw DomainError::forbidden(QStringLiteral("signups are disabled"));
     const QJsonObject body = jsonbody::object(request.request);
     const QString rawEmail = jsonbody::requiredString(body, QStringLiteral("email"), 1, credentials::kMaxEmailLength);
     const auto email = credentials::normalizeEmail(rawEmail);
     if (!email)
-        throw ApiError::validation(QStringLiteral("email is not a valid address"));
+        throw DomainError::validation(QStringLiteral("email is not a valid address"));
     const QString password = verbatimString(body, QStringLiteral("password"));
     const QString problem = credentials::passwordProblem(password);
     if (!problem.isEmpty())
-        throw ApiError::validation(problem);
+        throw DomainError::validation(problem);
     QString displayName;
     const QJsonValue data = body.value(QStringLiteral("data"));
     if (!data.isUndefined() && !data.isNull()) {
         if (!data.isObject())
-            throw ApiError::validation(QStringLiteral("data must be an object"));
+            throw DomainError::validation(QStringLiteral("data must be an object"));
         displayName = jsonbody::optionalString(data.toObject(), QStringLiteral("display_name"), credentials::kMaxDisplayNameLength)
                           .value_or(QString());
     }
@@ -169,7 +169,7 @@ HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, Reques
         profile = ProfileRepository(context.db).create(*email, displayName, hash, context.config.defaultCredits);
     } catch (const DbError &error) {
         if (error.isConstraint())
-            throw ApiError::conflict(QStringLiteral("a user with this email already exists"));
+            throw DomainError::conflict(QStringLiteral("a user with this email already exists"));
         throw;
     }
     qCInfo(lcAuth).noquote() << "signed up user" << profile.id;
@@ -182,7 +182,7 @@ HttpResponse logout(ServerContext &context, RequestContext &request)
     const QString scope = request.request.hasQuery(QStringLiteral("scope")) ? request.request.queryValue(QStringLiteral("scope"))
                                                                              : QStringLiteral("local");
     if (scope != QLatin1String("local") && scope != QLatin1String("global") && scope != QLatin1String("others"))
-        throw ApiError::validation(QStringLiteral("scope must be local, global or others"));
+        throw DomainError::validation(QStringLiteral("scope must be local, global or others"));
     // The dispatcher checked the token but hands over only the user id; the session is a claim.
     QString sessionId;
     const QByteArray header = request.request.header("authorization");
@@ -223,7 +223,7 @@ void addAuthRoutes(Router &router, ServerContext &context)
     router.add("GET", QStringLiteral("/auth/v1/user"), [&context](RequestContext &request) {
         const auto profile = ProfileRepository(context.db).findById(request.userId);
         if (!profile)
-            throw ApiError::notFound(QStringLiteral("user"));
+            throw DomainError::notFound(QStringLiteral("user"));
         QJsonObject user = userObject(*profile, context.config.jwtAudience);
         user.insert(QStringLiteral("credits"), profile->credits);
         return jsonResponse(200, user);

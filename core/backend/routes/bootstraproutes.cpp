@@ -1,11 +1,11 @@
 #include "backend/catalog/modelcatalog.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/repositories/projectrepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "common/clock.h"
 #include "common/jsonwriter.h"
 
@@ -17,9 +17,9 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
     router.add("GET", QStringLiteral("/api/bootstrap"), [&context](RequestContext &rc) {
         const auto profile = ProfileRepository(context.db).findById(rc.userId);
         if (!profile)
-            throw ApiError::unauthorized(QStringLiteral("the profile of this token no longer exists"));
+            throw DomainError::unauthorized(QStringLiteral("the profile of this token no longer exists"));
         const ProjectPage projects = ProjectRepository(context.db).listWithThumbnails(rc.userId, true, 20, std::nullopt);
-        const ServerConfig &config = context.config;
+        const BackendSettings &config = context.config;
         const QJsonObject limits{{QStringLiteral("maxJsonBytes"), config.maxJsonBytes},
                                  {QStringLiteral("maxUploadBytes"), config.maxUploadBytes},
                                  {QStringLiteral("requestsPerMinute"), config.rateLimitPerMinute},
@@ -32,7 +32,7 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
         JsonWriter w(projects.data.size() + 4096);
         w.beginObject();
         w.key("profile").raw(QJsonDocument(me).toJson(QJsonDocument::Compact));
-        w.key("models").raw(QJsonDocument(ModelCatalog::models()).toJson(QJsonDocument::Compact));
+        w.key("models").raw(QJsonDocument(context.catalog.models()).toJson(QJsonDocument::Compact));
         w.key("projects").raw(pageJson(projects.data, projects.nextCursor));
         w.key("skills").beginArray().endArray(); // the skills registry lands with the assistant (DESIGN §7)
         w.key("limits").raw(QJsonDocument(limits).toJson(QJsonDocument::Compact));

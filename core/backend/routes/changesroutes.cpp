@@ -1,10 +1,10 @@
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/changefeed.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "common/jsonwriter.h"
 
 namespace vesper::backend {
@@ -17,7 +17,7 @@ void addChangesRoutes(Router &router, ServerContext &context)
             bool ok = false;
             since = rc.request.queryValue(QStringLiteral("since")).toLongLong(&ok);
             if (!ok || since < 0)
-                throw ApiError::validation(QStringLiteral("since must be a rev: a whole number, 0 or more"));
+                throw DomainError::validation(QStringLiteral("since must be a rev: a whole number, 0 or more"));
         }
         const int limit = jsonbody::queryInt(rc.request, QStringLiteral("limit"), 1000, 1, 1000);
         const ChangePage page = ChangeFeed(context.db).read(rc.userId, since, limit);

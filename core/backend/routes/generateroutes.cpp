@@ -1,16 +1,15 @@
 #include "backend/catalog/modelcatalog.h"
 #include "backend/db/database.h"
 #include "backend/generation/generationservice.h"
-#include "backend/generation/jobrunner.h"
 #include "backend/generation/outputservice.h"
-#include "backend/generation/providerregistry.h"
-#include "backend/generation/workerpool.h"
-#include "backend/http/apierror.h"
+#include "backend/providers/providerregistry.h"
+#include "backend/config/providersettingsstore.h"
+#include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "backend/storage/objectstore.h"
 #include "common/jsonwriter.h"
 #include "common/ratelimiter.h"
@@ -19,7 +18,6 @@
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
-#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <cmath>
 
@@ -29,33 +27,13 @@ constexpr int kPromptMax = 4000;
 constexpr int kClientIdMax = 100;
 constexpr int kStatusIdsMax = 100;
 
-struct Settings {
-    int generateRateLimit = 20;
-    QJsonArray models;
-};
-
-const Settings &settings()
-{
-    static const Settings s = [] {
-        const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        Settings result;
-        bool ok = false;
-        const int limit = env.value(QStringLiteral("VESPER_GENERATE_RATE_LIMIT")).toInt(&ok);
-        if (ok && limit >= 0)
-            result.generateRateLimit = limit;
-        result.models = ModelCatalog::models();
-        return result;
-    }();
-    return s;
-}
-
 bool isWholeNumber(const QJsonValue &value, double min, double max)
 {
     return value.isDouble() && std::floor(value.toDouble()) == value.toDouble() && value.toDouble() >= min && value.toDouble() <= max;
 }
 
 /// Reads and checks a generate body against the model's catalogue entry.
-GenerateRequest parseGenerate(const QJsonObject &body)
+GenerateRequest parseGenerate(const QJsonObject &body, const ServerContext &context)
 {
     GenerateRequest r;
     r.sessionId = jsonbody::requiredId(body, QStringLiteral("sessionId"));
@@ -63,32 +41,28 @@ GenerateRequest parseGenerate(const QJsonObject &body)
     r.prompt = jsonbody::requiredString(body, QStringLiteral("prompt"), 1, kPromptMax);
     r.negativePrompt = jsonbody::optionalString(body, QStringLiteral("negativePrompt"), kPromptMax).value_or(QString());
     r.clientId = jsonbody::requiredString(body, QStringLiteral("clientId"), 1, kClientIdMax);
-    QJsonObject model;
-    for (const QJsonValue &entry : settings().models) {
-        if (entry.toObject().value(QStringLiteral("id")).toString() == r.modelId)
-            model = entry.toObject();
-    }
+    const QJsonObject model = context.catalog.find(r.modelId).value_or(QJsonObject());
     if (model.isEmpty())
-        throw ApiError::validation(QStringLiteral("modelId: unknown model"));
+        throw DomainError::validation(QStringLiteral("modelId: unknown model"));
     // Configured is enough: while a provider's breaker is open its jobs wait in the queue, and one of
-    // them is the probe that closes it again. (The cached catalogue's "available" is only a snapshot.)
-    if (!ProviderRegistry::supports(r.modelId))
-        throw ApiError::validation(QStringLiteral("modelId: this model is not available on this server"));
+    // them is the probe that closes it again. (The catalogue's "available" also says whether the breaker is closed.)
+    if (!ProviderRegistry::supports(r.modelId, *context.providers.snapshot()))
+        throw DomainError::validation(QStringLiteral("modelId: this model is not available on this server"));
     const QJsonValue parametersValue = body.value(QStringLiteral("parameters"));
     if (!parametersValue.isObject())
-        throw ApiError::validation(QStringLiteral("parameters must be an object"));
+        throw DomainError::validation(QStringLiteral("parameters must be an object"));
     const QJsonObject parameters = parametersValue.toObject();
     r.aspectRatio = parameters.value(QStringLiteral("aspectRatio")).toString();
     if (!model.value(QStringLiteral("aspectRatios")).toArray().contains(r.aspectRatio))
-        throw ApiError::validation(QStringLiteral("parameters.aspectRatio is not offered by this model"));
+        throw DomainError::validation(QStringLiteral("parameters.aspectRatio is not offered by this model"));
     const QJsonValue resolution = parameters.value(QStringLiteral("resolution"));
     r.resolution = resolution.isDouble() ? QString::number(resolution.toInt()) : resolution.toString();
     if (!model.value(QStringLiteral("resolutions")).toArray().contains(r.resolution))
-        throw ApiError::validation(QStringLiteral("parameters.resolution is not offered by this model"));
+        throw DomainError::validation(QStringLiteral("parameters.resolution is not offered by this model"));
     const int maxOutputs = model.value(QStringLiteral("maxOutputs")).toInt(1);
     const QJsonValue count = parameters.value(QStringLiteral("numOutputs"));
     if (!isWholeNumber(count, 1, maxOutputs))
-        throw ApiError::validation(QStringLiteral("parameters.numOutputs must be a whole number from 1 to %1").arg(maxOutputs));
+        throw DomainError::validation(QStringLiteral("parameters.numOutputs must be a whole number from 1 to %1").arg(maxOutputs));
     r.numOutputs = count.toInt();
     const QJsonValue seed = parameters.value(QStringLiteral("seed"));
     if (seed.isUndefined() || seed.isNull())
@@ -96,24 +70,24 @@ GenerateRequest parseGenerate(const QJsonObject &body)
     else if (isWholeNumber(seed, 0, 9007199254740991.0))
         r.seed = qint64(seed.toDouble());
     else
-        throw ApiError::validation(QStringLiteral("parameters.seed must be a whole number from 0 to 2^53-1"));
+        throw DomainError::validation(QStringLiteral("parameters.seed must be a whole number from 0 to 2^53-1"));
     // DESIGN §4 puts them in parameters; a top-level copy is refused rather than silently ignored.
     if (body.contains(QStringLiteral("referenceUploadIds")))
-        throw ApiError::validation(QStringLiteral("referenceUploadIds belongs in parameters"));
+        throw DomainError::validation(QStringLiteral("referenceUploadIds belongs in parameters"));
     const QJsonValue references = parameters.value(QStringLiteral("referenceUploadIds"));
     if (!references.isUndefined() && !references.isNull()) {
         const int maxReferences = model.value(QStringLiteral("maxReferenceImages")).toInt(0);
         if (!references.isArray())
-            throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds must be an array of upload ids"));
+            throw DomainError::validation(QStringLiteral("parameters.referenceUploadIds must be an array of upload ids"));
         if (references.toArray().size() > maxReferences)
-            throw ApiError::validation(maxReferences == 0 ? QStringLiteral("parameters.referenceUploadIds: this model takes no reference images")
+            throw DomainError::validation(maxReferences == 0 ? QStringLiteral("parameters.referenceUploadIds: this model takes no reference images")
                                                           : QStringLiteral("parameters.referenceUploadIds: this model takes at most %1").arg(maxReferences));
         for (const QJsonValue &value : references.toArray()) {
             if (!value.isString() || !isUuid(value.toString()))
-                throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
+                throw DomainError::validation(QStringLiteral("parameters.referenceUploadIds: no such upload"));
             const QString id = value.toString().toLower();
             if (r.referenceUploadIds.contains(id))
-                throw ApiError::validation(QStringLiteral("parameters.referenceUploadIds: an upload is listed twice"));
+                throw DomainError::validation(QStringLiteral("parameters.referenceUploadIds: an upload is listed twice"));
             r.referenceUploadIds.append(id);
         }
     }
@@ -126,7 +100,7 @@ QByteArray oneGeneration(ServerContext &context, const QString &userId, const QS
 {
     const QByteArray array = GenerationService(context.db).readJson(userId, {id});
     if (array.size() <= 2)
-        throw ApiError::notFound(QStringLiteral("generation"));
+        throw DomainError::notFound(QStringLiteral("generation"));
     return array.mid(1, array.size() - 2);
 }
 
@@ -136,10 +110,10 @@ HttpResponse fileResponse(ServerContext &context, RequestContext &rc)
     const QString variant = rc.request.queryValue(QStringLiteral("variant"));
     const bool thumb = variant == QLatin1String("thumb");
     if (!thumb && !variant.isEmpty() && variant != QLatin1String("full"))
-        throw ApiError::validation(QStringLiteral("variant must be thumb or full"));
+        throw DomainError::validation(QStringLiteral("variant must be thumb or full"));
     const QString key = thumb ? output.thumbKey : output.storageKey;
     if (key.isEmpty() || output.sha256.isEmpty())
-        throw ApiError::notFound(QStringLiteral("file"));
+        throw DomainError::notFound(QStringLiteral("file"));
     // The thumbnail is made deterministically from the original, so the original's hash names it too.
     const QByteArray etag = '"' + output.sha256.toLatin1() + (thumb ? "-thumb" : "") + '"';
     HttpResponse response;
@@ -153,7 +127,7 @@ HttpResponse fileResponse(ServerContext &context, RequestContext &rc)
     }
     std::unique_ptr<QFile> file = ObjectStore(context.config.storagePath).open(key);
     if (!file)
-        throw ApiError::notFound(QStringLiteral("file"));
+        throw DomainError::notFound(QStringLiteral("file"));
     response.fileSize = file->size();
     response.file = std::move(file); // streamed as the client reads, never loaded whole
     response.contentType = key.endsWith(QLatin1String(".webp")) ? "image/webp"
@@ -165,23 +139,23 @@ HttpResponse fileResponse(ServerContext &context, RequestContext &rc)
 void addGenerateRoutes(Router &router, ServerContext &context)
 {
     router.add("POST", QStringLiteral("/api/generate"), [&context](RequestContext &rc) {
-        const GenerateRequest request = parseGenerate(jsonbody::object(rc.request));
+        const GenerateRequest request = parseGenerate(jsonbody::object(rc.request), context);
         const SessionAccess access = AccessControl(context.db).session(context.db.connection(), rc.userId, request.sessionId);
         AccessControl::requireContributor(access.project);
         // Only a new generation counts against the limit: a resend of one already accepted (after
         // a timeout, say) is answered.
         const auto admit = [&context, &rc] {
-            const int limit = settings().generateRateLimit;
+            const int limit = context.config.generateRateLimit;
             if (limit <= 0)
                 return;
             const RateDecision decision = context.rateLimits.hit(QStringLiteral("generate:") + rc.userId, limit, 60);
             if (!decision.allowed)
-                throw ApiError::rateLimited(decision.retryAfterSeconds);
+                throw DomainError::rateLimited(decision.retryAfterSeconds);
         };
         const SubmitResult result = GenerationService(context.db).submit(rc.userId, access, request,
-                                                                        WorkerSettings::fromEnvironment().maxAttempts, admit);
+                                                                        context.config.workers.maxAttempts, admit);
         if (result.created)
-            WorkerPool::notify();
+            context.wakeWorkers();
         JsonWriter w(160);
         w.beginObject().field("id", result.id).field("clientId", result.clientId).field("status", result.status).endObject();
         return rawJsonResponse(result.created ? 202 : 200, w.take());
@@ -190,11 +164,11 @@ void addGenerateRoutes(Router &router, ServerContext &context)
     router.add("POST", QStringLiteral("/api/generations/status"), [&context](RequestContext &rc) {
         const QJsonValue value = jsonbody::object(rc.request).value(QStringLiteral("ids"));
         if (!value.isArray() || value.toArray().size() > kStatusIdsMax)
-            throw ApiError::validation(QStringLiteral("ids must be an array of at most %1 ids").arg(kStatusIdsMax));
+            throw DomainError::validation(QStringLiteral("ids must be an array of at most %1 ids").arg(kStatusIdsMax));
         QStringList ids;
         for (const QJsonValue &id : value.toArray()) {
             if (!id.isString() || !isUuid(id.toString()))
-                throw ApiError::validation(QStringLiteral("ids must hold generation ids"));
+                throw DomainError::validation(QStringLiteral("ids must hold generation ids"));
             if (!ids.contains(id.toString().toLower()))
                 ids << id.toString().toLower();
         }
@@ -231,7 +205,7 @@ void addGenerateRoutes(Router &router, ServerContext &context)
         const OutputRef output = service.find(rc.userId, rc.param(QStringLiteral("id")));
         const auto starred = jsonbody::optionalBool(jsonbody::object(rc.request), QStringLiteral("isStarred"));
         if (!starred)
-            throw ApiError::validation(QStringLiteral("isStarred is required"));
+            throw DomainError::validation(QStringLiteral("isStarred is required"));
         OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId);
         return rawJsonResponse(200, service.setStarred(output, *starred));
     });

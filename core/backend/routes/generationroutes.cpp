@@ -5,7 +5,7 @@
 #include "backend/http/router.h"
 #include "backend/repositories/generationrepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 
 namespace vesper::backend {
 

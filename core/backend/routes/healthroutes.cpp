@@ -1,9 +1,9 @@
 #include "backend/db/database.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "common/clock.h"
 #include "common/metrics.h"
 
@@ -14,7 +14,7 @@ void addHealthRoutes(Router &router, ServerContext &context)
     router.add("GET", QStringLiteral("/healthz"), [&context](RequestContext &) {
         QString error;
         if (!context.db.check(&error))
-            throw ApiError(503, QStringLiteral("UNAVAILABLE"), QStringLiteral("database unavailable"));
+            throw DomainError(ErrorCode::Unavailable, QStringLiteral("database unavailable"));
         return jsonResponse(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
                                              {QStringLiteral("serverTime"), formatTime(nowMicros())}});
     }, false);

@@ -1,13 +1,13 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/memberrepository.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "common/uuid.h"
 
 namespace vesper::backend {
@@ -27,7 +27,7 @@ void addMemberRoutes(Router &router, ServerContext &context)
         AccessControl::requireOwner(access);
         const QString role = jsonbody::requiredString(body, QStringLiteral("role"), 1, 10);
         if (role != QLatin1String("viewer") && role != QLatin1String("editor"))
-            throw ApiError::validation(QStringLiteral("role must be viewer or editor"));
+            throw DomainError::validation(QStringLiteral("role must be viewer or editor"));
         ProfileRepository profiles(context.db);
         std::optional<Profile> member;
         if (body.contains(QStringLiteral("userId"))) {
@@ -37,9 +37,9 @@ void addMemberRoutes(Router &router, ServerContext &context)
             member = profiles.findByEmail(email);
         }
         if (!member)
-            throw ApiError::notFound(QStringLiteral("user"));
+            throw DomainError::notFound(QStringLiteral("user"));
         if (member->id == access.ownerId)
-            throw ApiError::validation(QStringLiteral("the owner is not a member of their own project"));
+            throw DomainError::validation(QStringLiteral("the owner is not a member of their own project"));
         MemberRepository members(context.db);
         const bool created = members.upsert(access.projectId, access.isShared, member->id, role);
         return jsonResponse(created ? 201 : 200, members.fetch(access.projectId, member->id).value_or(QJsonObject()));
@@ -53,7 +53,7 @@ void addMemberRoutes(Router &router, ServerContext &context)
         if (!access.isOwner() && userId != rc.userId)
             AccessControl::requireOwner(access);
         if (!isUuid(userId) || !MemberRepository(context.db).remove(access.projectId, access.isShared, userId))
-            throw ApiError::notFound(QStringLiteral("member"));
+            throw DomainError::notFound(QStringLiteral("member"));
         return noContent();
     });
 }

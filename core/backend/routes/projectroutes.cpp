@@ -1,14 +1,14 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
-#include "backend/generation/generationservice.h"
-#include "backend/http/apierror.h"
+#include "backend/repositories/generationsettlement.h"
+#include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/projectrepository.h"
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "backend/storage/objectstore.h"
 #include "common/jsonwriter.h"
 
@@ -22,7 +22,7 @@ HttpResponse projectResponse(ServerContext &context, int status, const ProjectAc
     ProjectRepository projects(context.db);
     const auto members = projects.fetchMembers(access.projectId, access.roleName());
     if (!members)
-        throw ApiError::notFound(QStringLiteral("project"));
+        throw DomainError::notFound(QStringLiteral("project"));
     JsonWriter w(members->size() + 64);
     w.beginObject().rawMembers(*members);
     if (includeSessions)
@@ -39,7 +39,7 @@ void addProjectRoutes(Router &router, ServerContext &context)
         const QString scope = rc.request.hasQuery(QStringLiteral("scope")) ? rc.request.queryValue(QStringLiteral("scope"))
                                                                            : QStringLiteral("all");
         if (scope != QLatin1String("all") && scope != QLatin1String("mine"))
-            throw ApiError::validation(QStringLiteral("scope must be mine or all"));
+            throw DomainError::validation(QStringLiteral("scope must be mine or all"));
         ProjectRepository projects(context.db);
         const ProjectPage page = projects.listWithThumbnails(rc.userId, scope == QLatin1String("all"), limit, jsonbody::queryCursor(rc.request));
         return rawJsonResponse(200, pageJson(page.data, page.nextCursor));
@@ -70,7 +70,7 @@ void addProjectRoutes(Router &router, ServerContext &context)
         ProjectRepository::Changes changes;
         changes.name = jsonbody::optionalString(body, QStringLiteral("name"), kNameMax);
         if (changes.name && changes.name->isEmpty())
-            throw ApiError::validation(QStringLiteral("name must not be empty"));
+            throw DomainError::validation(QStringLiteral("name must not be empty"));
         changes.description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax);
         changes.isShared = jsonbody::optionalBool(body, QStringLiteral("isShared"));
         ProjectRepository(context.db).update(access.projectId, changes);
@@ -83,7 +83,7 @@ void addProjectRoutes(Router &router, ServerContext &context)
         AccessControl::requireOwner(access);
         const QList<GenerationFolder> folders = ProjectRepository(context.db).remove(access.projectId);
         ObjectStore store(context.config.storagePath);
-        GenerationService::removeFolders(store, folders);
+        GenerationSettlement::removeFolders(store, folders);
         return noContent();
     });
 }

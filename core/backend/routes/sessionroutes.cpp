@@ -1,13 +1,13 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
-#include "backend/generation/generationservice.h"
-#include "backend/http/apierror.h"
+#include "backend/repositories/generationsettlement.h"
+#include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "backend/storage/objectstore.h"
 
 namespace vesper::backend {
@@ -18,7 +18,7 @@ HttpResponse sessionResponse(ServerContext &context, int status, const QString &
 {
     auto session = SessionRepository(context.db).fetch(sessionId);
     if (!session)
-        throw ApiError::notFound(QStringLiteral("session"));
+        throw DomainError::notFound(QStringLiteral("session"));
     return rawJsonResponse(status, std::move(*session));
 }
 
@@ -29,7 +29,7 @@ void requireSessionEditor(const SessionAccess &access, const QString &userId)
         return;
     if (access.project.role == Role::Editor && access.creatorId == userId)
         return;
-    throw ApiError::forbidden(QStringLiteral("only the project owner or the session's creator may change it"));
+    throw DomainError::forbidden(QStringLiteral("only the project owner or the session's creator may change it"));
 }
 } // namespace
 
@@ -48,7 +48,7 @@ void addSessionRoutes(Router &router, ServerContext &context)
         const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
         const QString type = jsonbody::optionalString(body, QStringLiteral("type"), 10).value_or(QStringLiteral("image"));
         if (type != QLatin1String("image") && type != QLatin1String("video"))
-            throw ApiError::validation(QStringLiteral("type must be image or video"));
+            throw DomainError::validation(QStringLiteral("type must be image or video"));
         const bool isPrivate = jsonbody::optionalBool(body, QStringLiteral("isPrivate")).value_or(false);
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, projectId);
@@ -65,7 +65,7 @@ void addSessionRoutes(Router &router, ServerContext &context)
         const QJsonObject body = jsonbody::object(rc.request);
         const auto name = jsonbody::optionalString(body, QStringLiteral("name"), kNameMax);
         if (name && name->isEmpty())
-            throw ApiError::validation(QStringLiteral("name must not be empty"));
+            throw DomainError::validation(QStringLiteral("name must not be empty"));
         const auto isPrivate = jsonbody::optionalBool(body, QStringLiteral("isPrivate"));
         if (isPrivate)
             AccessControl::requireOwner(access.project);
@@ -82,7 +82,7 @@ void addSessionRoutes(Router &router, ServerContext &context)
         const QList<GenerationFolder> folders = SessionRepository(context.db).remove(
             access.sessionId, access.project.projectId, access.project.ownerId, access.project.isShared, access.isPrivate);
         ObjectStore store(context.config.storagePath);
-        GenerationService::removeFolders(store, folders);
+        GenerationSettlement::removeFolders(store, folders);
         return noContent();
     });
 }

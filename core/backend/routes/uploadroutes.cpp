@@ -3,11 +3,11 @@
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
-#include "backend/http/apierror.h"
+#include "domain/domainerror.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "backend/storage/objectstore.h"
 #include "backend/storage/thumbnailer.h"
 #include "common/clock.h"
@@ -63,7 +63,7 @@ Encoded reencode(const QImage &decoded, const QString &format)
     if (quality >= 0)
         writer.setQuality(quality);
     if (!writer.write(clean))
-        throw ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("the image could not be encoded"));
+        throw DomainError(ErrorCode::Internal, QStringLiteral("the image could not be encoded"));
     out.width = clean.width();
     out.height = clean.height();
     return out;
@@ -73,12 +73,12 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
 {
     const QByteArray &body = rc.request.body;
     if (body.isEmpty())
-        throw ApiError::validation(QStringLiteral("the body must be the image bytes"));
+        throw DomainError::validation(QStringLiteral("the body must be the image bytes"));
     QString format;
     QString reason;
     const QImage decoded = decodeCheckedImage(body, &format, &reason); // once: checked, capped, upright
     if (decoded.isNull())
-        throw ApiError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
+        throw DomainError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
     const Encoded encoded = reencode(decoded, format);
     const int width = encoded.width; // after the EXIF rotation
     const int height = encoded.height;
@@ -87,7 +87,7 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     ObjectStore store(context.config.storagePath);
     QString error;
     if (!ObjectStore::isSafeKey(key) || !store.put(key, encoded.bytes, &error))
-        throw ApiError(500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("the upload could not be stored"));
+        throw DomainError(ErrorCode::Internal, QStringLiteral("the upload could not be stored"));
     const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(encoded.bytes, QCryptographicHash::Sha256).toHex());
     const qint64 now = nowMicros();
     try {

@@ -1,5 +1,8 @@
 #include "backend/server/backendserver.h"
 #include "backend/auth/sessionsweeper.h"
+#include "backend/catalog/modelcatalog.h"
+#include "backend/config/providersettingsstore.h"
+#include "backend/context/servercontext.h"
 #include "backend/db/database.h"
 #include "backend/db/migrator.h"
 #include "backend/generation/workerpool.h"
@@ -8,7 +11,7 @@
 #include "backend/http/router.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
-#include "backend/server/servercontext.h"
+#include "common/circuitbreaker.h"
 #include "common/logging.h"
 #include "common/ratelimiter.h"
 
@@ -16,13 +19,8 @@
 
 namespace vesper::backend {
 
-class InMemoryRateLimitStoreHolder {
-public:
-    InMemoryRateLimitStore store;
-};
-
-BackendServer::BackendServer(ServerConfig config)
-    : m_config(std::move(config))
+BackendServer::BackendServer(BackendSettings settings)
+    : m_settings(std::move(settings))
 {
 }
 
@@ -33,43 +31,31 @@ BackendServer::~BackendServer()
 
 bool BackendServer::start(QString *error)
 {
-    m_db = std::make_unique<Database>(m_config.db);
+    m_db = std::make_unique<Database>(m_settings.db);
     if (!m_db->check(error)) {
-        *error = QStringLiteral("database %1: %2").arg(m_config.db.redacted(), *error);
+        *error = QStringLiteral("database %1: %2").arg(m_settings.db.redacted(), *error);
         return false;
     }
     Migrator migrator(*m_db);
     if (!migrator.migrate(error))
         return false;
-    if (!m_config.ensureJwtSecret(error))
+    if (!m_settings.ensureJwtSecret(error))
         return false;
     // Ended sessions' refresh tokens go now (cheap through their index) and every hour after.
-    m_sessionSweeper = std::make_unique<SessionSweeper>(*m_db, m_config);
+    m_sessionSweeper = std::make_unique<SessionSweeper>(*m_db, m_settings);
     m_sessionSweeper->start();
-    m_limits = std::make_unique<InMemoryRateLimitStoreHolder>();
-    m_context.reset(new ServerContext{m_config, *m_db, JwtCodec(m_config.jwtSecret, m_config.jwtAudience), m_limits->store, {}, {}});
-    if (m_config.embedded) {
-        // One local profile; the bearer token is random per launch and lives only in memory.
-        ProfileRepository profiles(*m_db);
-        m_context->embeddedUserId = profiles.ensureLocalProfile(m_config.defaultCredits);
-        QByteArray random(32, Qt::Uninitialized);
-        QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
-                                             reinterpret_cast<quint32 *>(random.data() + random.size()));
-        m_context->embeddedToken = "vesper-local-" + random.toHex();
-    }
-    m_router = std::make_unique<Router>();
-    addHealthRoutes(*m_router, *m_context);
-    addAuthRoutes(*m_router, *m_context);
-    addBootstrapRoutes(*m_router, *m_context);
-    addModelRoutes(*m_router, *m_context);
-    addProjectRoutes(*m_router, *m_context);
-    addMemberRoutes(*m_router, *m_context);
-    addSessionRoutes(*m_router, *m_context);
-    addGenerationRoutes(*m_router, *m_context);
-    addChangesRoutes(*m_router, *m_context);
-    addGenerateRoutes(*m_router, *m_context);
-    addUploadRoutes(*m_router, *m_context);
-    m_dispatcher = std::make_unique<ApiDispatcher>(*m_router, *m_context);
+    m_limits = std::make_unique<InMemoryRateLimitStore>();
+    m_providers = std::make_unique<ProviderSettingsStore>(m_settings.providers);
+    const WorkerSettings &w = m_settings.workers;
+    m_breakers = std::make_unique<CircuitBreakers>(w.breakerFailures, qint64(w.breakerCooldownSeconds) * 1000000);
+    m_catalog = std::make_unique<ModelCatalog>(*m_providers, *m_breakers, m_settings.modelCosts);
+    m_workers = std::make_unique<WorkerPool>(*m_db, m_settings.storagePath, w, *m_providers, *m_breakers);
+    WorkerPool *workers = m_workers.get();
+    m_context.reset(new ServerContext{m_settings, *m_db, JwtCodec(m_settings.jwtSecret, m_settings.jwtAudience), *m_limits,
+                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}});
+    if (m_settings.embedded)
+        prepareEmbeddedProfile();
+    addRoutes();
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_http = std::make_unique<HttpServer>(
         [dispatcher](HttpRequest &request) { return dispatcher->handle(request); },
@@ -77,20 +63,64 @@ bool BackendServer::start(QString *error)
         [](const HttpRequest &, qint64 limit) { return ApiDispatcher::tooLarge(limit); },
         [dispatcher](HttpRequest &request) { return dispatcher->preflight(request); });
     HttpServerLimits limits;
-    limits.threads = m_config.threads;
-    limits.connectionsPerIp = m_config.connectionsPerIp;
-    if (!m_http->listen(m_config.listenHost, m_config.listenPort, limits, error))
+    limits.threads = m_settings.threads;
+    limits.connectionsPerIp = m_settings.connectionsPerIp;
+    if (!m_http->listen(m_settings.listenHost, m_settings.listenPort, limits, error))
         return false;
-    WorkerPool::startFor(*m_context);
+    m_workers->start();
     return true;
+}
+
+void BackendServer::prepareEmbeddedProfile()
+{
+    // One local profile; the bearer token is random per launch and lives only in memory.
+    ProfileRepository profiles(*m_db);
+    m_context->embeddedUserId = profiles.ensureLocalProfile(m_settings.defaultCredits);
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
+                                         reinterpret_cast<quint32 *>(random.data() + random.size()));
+    m_context->embeddedToken = "vesper-local-" + random.toHex();
+}
+
+void BackendServer::addRoutes()
+{
+    m_router = std::make_unique<Router>();
+    ServerContext &c = *m_context;
+    addHealthRoutes(*m_router, c);
+    addAuthRoutes(*m_router, c);
+    addBootstrapRoutes(*m_router, c);
+    addModelRoutes(*m_router, c);
+    addProjectRoutes(*m_router, c);
+    addMemberRoutes(*m_router, c);
+    addSessionRoutes(*m_router, c);
+    addGenerationRoutes(*m_router, c);
+    addChangesRoutes(*m_router, c);
+    addGenerateRoutes(*m_router, c);
+    addUploadRoutes(*m_router, c);
+    m_dispatcher = std::make_unique<ApiDispatcher>(*m_router, c);
 }
 
 void BackendServer::stop()
 {
     if (m_http)
-        m_http->stop();
-    WorkerPool::stopFor(m_context.get());
+        m_http->stop(); // no new requests: nothing enqueues while the workers wind down
+    if (m_workers)
+        m_workers->stop();
     m_sessionSweeper.reset();
+    m_http.reset();
+    m_workers.reset();
+    m_dispatcher.reset();
+    m_router.reset();
+    m_context.reset();
+    m_catalog.reset();
+    m_breakers.reset();
+    m_providers.reset();
+    m_limits.reset();
+    // Every writer has stopped: the WAL goes into the database now, so the folder is whole on its
+    // own (a copy, a backup, another program opening it) even if a connection outlives this object.
+    if (m_db && !m_db->truncateWal())
+        qCWarning(lcServer) << "the write-ahead log could not be emptied at stop; SQLite replays it at the next start";
+    m_db.reset();
 }
 
 quint16 BackendServer::port() const

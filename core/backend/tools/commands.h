@@ -4,15 +4,15 @@ class QCommandLineParser;
 
 namespace vesper::backend {
 
-struct ServerConfig;
+struct BackendSettings;
 
 void addServeOptions(QCommandLineParser &parser);
-int runServe(ServerConfig config, const QCommandLineParser &parser);
-int runMigrate(const ServerConfig &config);
+int runServe(BackendSettings config, const QCommandLineParser &parser);
+int runMigrate(const BackendSettings &config);
 void addSeedOptions(QCommandLineParser &parser);
-int runSeed(const ServerConfig &config, const QCommandLineParser &parser);
-int runRepairStats(const ServerConfig &config);
+int runSeed(const BackendSettings &config, const QCommandLineParser &parser);
+int runRepairStats(const BackendSettings &config);
 void addCreateUserOptions(QCommandLineParser &parser);
-int runCreateUser(const ServerConfig &config, const QCommandLineParser &parser);
+int runCreateUser(const BackendSettings &config, const QCommandLineParser &parser);
 
 } // namespace vesper::backend

@@ -5,7 +5,7 @@
 #include "backend/db/dberror.h"
 #include "backend/db/migrator.h"
 #include "backend/repositories/profilerepository.h"
-#include "backend/server/serverconfig.h"
+#include "backend/config/backendsettings.h"
 #include "backend/tools/commands.h"
 
 #include <QCommandLineParser>
@@ -50,7 +50,7 @@ void addCreateUserOptions(QCommandLineParser &parser)
                       QStringLiteral("create-user: read the password from one line of stdin (otherwise VESPER_NEW_PASSWORD).")});
 }
 
-int runCreateUser(const ServerConfig &config, const QCommandLineParser &parser)
+int runCreateUser(const BackendSettings &config, const QCommandLineParser &parser)
 {
     if (!parser.isSet(QStringLiteral("email")))
         return fail(QStringLiteral("--email is required"));

@@ -7,7 +7,7 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/generation/generationservice.h"
 #include "backend/repositories/projectrepository.h"
-#include "backend/server/serverconfig.h"
+#include "backend/config/backendsettings.h"
 #include "common/logging.h"
 
 #include <stdexcept>
@@ -65,7 +65,7 @@ void createDemoProject(Database &database, const QString &ownerId)
 }
 } // namespace
 
-DemoAccount ensureDemoData(Database &database, const ServerConfig &config)
+DemoAccount ensureDemoData(Database &database, const BackendSettings &config)
 {
     const DemoAccount account{kDemoEmail, kDemoPassword, kDemoProject};
     try {

@@ -5,7 +5,7 @@
 namespace vesper::backend {
 
 class Database;
-struct ServerConfig;
+struct BackendSettings;
 
 struct DemoAccount {
     QString email;
@@ -14,6 +14,6 @@ struct DemoAccount {
 };
 
 /// Creates demo@vesper.local with a project, a session and a few placeholder generations if missing.
-DemoAccount ensureDemoData(Database &database, const ServerConfig &config);
+DemoAccount ensureDemoData(Database &database, const BackendSettings &config);
 
 } // namespace vesper::backend

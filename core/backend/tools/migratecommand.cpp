@@ -1,13 +1,13 @@
 #include "backend/db/database.h"
 #include "backend/db/migrator.h"
-#include "backend/server/serverconfig.h"
+#include "backend/config/backendsettings.h"
 #include "backend/tools/commands.h"
 
 #include <cstdio>
 
 namespace vesper::backend {
 
-int runMigrate(const ServerConfig &config)
+int runMigrate(const BackendSettings &config)
 {
     Database database(config.db);
     QString error;

@@ -2,14 +2,14 @@
 #include "backend/db/dberror.h"
 #include "backend/db/migrator.h"
 #include "backend/repositories/projectstats.h"
-#include "backend/server/serverconfig.h"
+#include "backend/config/backendsettings.h"
 #include "backend/tools/commands.h"
 
 #include <cstdio>
 
 namespace vesper::backend {
 
-int runRepairStats(const ServerConfig &config)
+int runRepairStats(const BackendSettings &config)
 {
     Database database(config.db);
     QString error;

@@ -6,7 +6,7 @@
 #include "backend/db/migrator.h"
 #include "backend/db/sqlquery.h"
 #include "backend/repositories/projectstats.h"
-#include "backend/server/serverconfig.h"
+#include "backend/config/backendsettings.h"
 #include "backend/tools/commands.h"
 #include "backend/tools/seedactivity.h"
 #include "backend/tools/seedgraph.h"
@@ -28,19 +28,6 @@
 namespace vesper::backend {
 
 namespace {
-// The background checkpointer may be mid-pass; its checkpoint lock makes TRUNCATE answer busy at
-// once (SQLite waits for no checkpointer), so try again until it went through.
-void truncateWal(Database &database)
-{
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        SqlQuery q(database.connection(), QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
-        q.exec();
-        if (q.next() && q.int64(0) == 0)
-            return;
-        QThread::msleep(20);
-    }
-    qCWarning(lcSeed) << "the write-ahead log could not be truncated; it is checkpointed when the server runs";
-}
 const char kSeedPassword[] = "seed-password";
 // Measured on SQLite with 1M generations: 250 rows per statement beat 50, 100 and 500 (parse
 // trees of huge statements churn malloc), and multi-row text beat bound parameters (QtSql's
@@ -141,7 +128,7 @@ void addSeedOptions(QCommandLineParser &parser)
     });
 }
 
-int runSeed(const ServerConfig &config, const QCommandLineParser &parser)
+int runSeed(const BackendSettings &config, const QCommandLineParser &parser)
 {
     QString error;
     const auto parsed = parseSeedOptions(parser, &error);
@@ -211,7 +198,8 @@ int runSeed(const ServerConfig &config, const QCommandLineParser &parser)
         SqlQuery::run(database.connection(), QStringLiteral("ANALYZE"));
         // Move the write-ahead log into the database now rather than when the connection closes.
         if (database.isSqlite())
-            truncateWal(database);
+            if (!database.truncateWal())
+                qCWarning(lcSeed) << "the write-ahead log could not be truncated; it is checkpointed when the server runs";
         const qint64 analyzeMs = stats.elapsed();
         tuneForBulk(database, false);
 

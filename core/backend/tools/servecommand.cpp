@@ -1,5 +1,5 @@
 #include "backend/server/backendserver.h"
-#include "backend/server/servercontext.h"
+#include "backend/context/servercontext.h"
 #include "backend/tools/commands.h"
 #include "backend/tools/demodata.h"
 
@@ -37,7 +37,7 @@ void addServeOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("demo"), QStringLiteral("Create a demo account and project if missing, and print how to sign in.")});
 }
 
-int runServe(ServerConfig config, const QCommandLineParser &parser)
+int runServe(BackendSettings config, const QCommandLineParser &parser)
 {
     raiseFileLimit();
     BackendServer server(config);

@@ -1,0 +1,55 @@
+#include "backend/config/backendsettings.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSaveFile>
+
+namespace vesper::backend {
+
+BackendSettings BackendSettings::forDataDir(const QString &dataDir)
+{
+    BackendSettings settings;
+    settings.dataDir = dataDir;
+    settings.db.dialect = Dialect::Sqlite;
+    settings.db.sqlitePath = dataDir + QStringLiteral("/vesper.db");
+    settings.storagePath = dataDir + QStringLiteral("/storage");
+    return settings;
+}
+
+bool BackendSettings::ensureJwtSecret(QString *error)
+{
+    if (!jwtSecret.isEmpty())
+        return true;
+    // No secret configured: keep one beside the data so tokens survive a restart. It is created
+    // owner-readable only and never printed.
+    const QString path = dataDir + QStringLiteral("/jwt-secret");
+    QFile existing(path);
+    if (existing.open(QIODevice::ReadOnly)) {
+        jwtSecret = existing.readAll().trimmed();
+        if (jwtSecret.size() >= 32) {
+            jwtSecretFromFile = true;
+            return true;
+        }
+    }
+    QDir().mkpath(dataDir);
+    QByteArray random(48, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
+                                         reinterpret_cast<quint32 *>(random.data() + random.size()));
+    jwtSecret = random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(jwtSecret + '\n');
+    if (!file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    jwtSecretFromFile = true;
+    return true;
+}
+
+} // namespace vesper::backend

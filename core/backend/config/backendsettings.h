@@ -1,0 +1,50 @@
+#pragma once
+// Every setting of one backend in one value (DESIGN §8). vesper-server builds it from its flags and
+// the environment (server/settingsloader.h); an embedding program builds it in code. Nothing below
+// reads the environment: every part takes what it needs from here.
+#include "backend/config/providersettings.h"
+#include "backend/config/workersettings.h"
+#include "backend/db/dbconfig.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+namespace vesper::backend {
+
+struct BackendSettings {
+    DbConfig db;
+    QString dataDir;
+    QString listenHost = QStringLiteral("127.0.0.1");
+    quint16 listenPort = 8787;
+    QString storagePath;
+    QByteArray jwtSecret;
+    bool jwtSecretFromFile = false;
+    QString jwtAudience = QStringLiteral("authenticated");
+    bool allowSignup = false;
+    bool embedded = false;
+    int rateLimitPerMinute = 1200;
+    int authRateLimitPerMinute = 30;
+    int generateRateLimit = 20; // POST /api/generate per minute per user; 0 turns it off
+    qint64 maxJsonBytes = 1 << 20;
+    qint64 maxUploadBytes = 20 << 20;
+    int threads = 4;
+    int connectionsPerIp = 0; // 0: no limit (behind a proxy every client has the proxy's address)
+    int accessTokenSeconds = 3600;
+    int refreshReuseSeconds = 10;
+    int sessionIdleDays = 90; // a session unrefreshed this long has ended; its tokens are deleted
+    int clockSkewSeconds = 60;
+    int defaultCredits = 100;
+    bool accessLog = true;
+    bool fastPasswordHashing = false; // tests and seeding only: argon2id at its minimum cost
+    QHash<QString, qint64> modelCosts; // model id -> credits per image, over the catalogue's prices
+    WorkerSettings workers;
+    ProviderSettings providers; // the starting values; a running backend may replace them
+
+    /// Settings for a backend whose files all live in dataDir: SQLite, object store and JWT secret.
+    static BackendSettings forDataDir(const QString &dataDir);
+    /// Reads or creates the JWT secret when none was configured (a 0600 file in the data folder).
+    bool ensureJwtSecret(QString *error);
+};
+
+} // namespace vesper::backend

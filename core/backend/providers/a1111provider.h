@@ -1,0 +1,21 @@
+#pragma once
+// Stable Diffusion web UI (AUTOMATIC1111) over its HTTP API: txt2img, progress, interrupt.
+#include "backend/config/providerids.h"
+#include "backend/providers/provider.h"
+#include "backend/config/providersettings.h"
+
+namespace vesper::backend {
+
+/// The "a1111" provider.
+class A1111Provider : public Provider {
+public:
+    explicit A1111Provider(const ProviderSettings &settings) : m_settings(settings) {}
+
+    QString id() const override { return providerid::a1111(); }
+    ProviderResult generate(const GenerationRequest &request, ProgressSink &sink) override;
+
+private:
+    const ProviderSettings m_settings; // a copy: the job keeps what it started with
+};
+
+} // namespace vesper::backend

@@ -1,0 +1,136 @@
+#include "backend/providers/geminiprotocol.h"
+#include "backend/providers/providerhttp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+namespace vesper::backend::gemini {
+namespace {
+const QString kProvider = QStringLiteral("Gemini");
+
+// Finish and block reasons that mean Gemini would not draw this prompt (rather than a fault).
+const QSet<QString> &refusals()
+{
+    static const QSet<QString> reasons{
+        QStringLiteral("SAFETY"), QStringLiteral("PROHIBITED_CONTENT"), QStringLiteral("IMAGE_SAFETY"),
+        QStringLiteral("IMAGE_PROHIBITED_CONTENT"), QStringLiteral("NO_IMAGE"), QStringLiteral("IMAGE_OTHER"),
+        QStringLiteral("BLOCKLIST"), QStringLiteral("SPII"), QStringLiteral("RECITATION"), QStringLiteral("IMAGE_RECITATION")};
+    return reasons;
+}
+
+// A reason code as Gemini spells them (upper case and underscores), so nothing else reaches the user.
+QString reasonCode(const QString &reason)
+{
+    QString code;
+    for (const QChar c : reason.left(40)) {
+        if ((c >= QLatin1Char('A') && c <= QLatin1Char('Z')) || c == QLatin1Char('_') || c.isDigit())
+            code += c;
+    }
+    return code.isEmpty() ? QStringLiteral("unspecified") : code;
+}
+
+ProviderResult declined(const QString &reason)
+{
+    ProviderResult result;
+    result.errorCode = QStringLiteral("PROVIDER_ERROR");
+    result.errorMessage = QStringLiteral("Gemini declined the prompt (%1)").arg(reasonCode(reason));
+    return result;
+}
+
+// Both spellings occur: the REST answer uses camelCase, the documented request uses snake_case.
+QJsonValue either(const QJsonObject &o, const QString &camel, const QString &snake)
+{
+    return o.contains(camel) ? o.value(camel) : o.value(snake);
+}
+} // namespace
+
+QJsonObject contents(const GenerationRequest &request)
+{
+    QString text = request.prompt;
+    if (!request.negativePrompt.trimmed().isEmpty())
+        text += QStringLiteral("\n\nAvoid: ") + request.negativePrompt.trimmed();
+    QJsonArray parts{QJsonObject{{QStringLiteral("text"), text}}};
+    for (const QByteArray &reference : request.referenceImages) {
+        const QString mime = imageMimeOf(reference);
+        parts.append(QJsonObject{{QStringLiteral("inline_data"),
+                                  QJsonObject{{QStringLiteral("mime_type"), mime.isEmpty() ? QStringLiteral("image/png") : mime},
+                                              {QStringLiteral("data"), QString::fromLatin1(reference.toBase64())}}}});
+    }
+    return {{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("parts"), parts}};
+}
+
+QByteArray body(const QJsonObject &contents, const QString &aspectRatio, qint64 seed)
+{
+    const QJsonObject config{
+        {QStringLiteral("responseModalities"), QJsonArray{QStringLiteral("TEXT"), QStringLiteral("IMAGE")}},
+        {QStringLiteral("imageConfig"), QJsonObject{{QStringLiteral("aspectRatio"), aspectRatio}}},
+        {QStringLiteral("seed"), seed}};
+    const QJsonObject root{{QStringLiteral("contents"), QJsonArray{contents}}, {QStringLiteral("generationConfig"), config}};
+    return QJsonDocument(root).toJson(QJsonDocument::Compact);
+}
+
+qint64 seedFor(qint64 seed, int index)
+{
+    constexpr qint64 kRange = qint64(1) << 31;
+    const qint64 folded = (seed % kRange + index) % kRange;
+    return folded < 0 ? folded + kRange : folded;
+}
+
+bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *failure)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(answer, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *failure = badResponse(kProvider, QStringLiteral("the answer is not JSON"));
+        return false;
+    }
+    const QJsonObject root = doc.object();
+    const QJsonArray candidates = root.value(QStringLiteral("candidates")).toArray();
+    const QString blockReason = root.value(QStringLiteral("promptFeedback")).toObject().value(QStringLiteral("blockReason")).toString();
+    if (candidates.isEmpty()) {
+        *failure = blockReason.isEmpty() ? badResponse(kProvider, QStringLiteral("the answer has no candidates")) : declined(blockReason);
+        return false;
+    }
+    const QJsonObject candidate = candidates.first().toObject();
+    bool hasText = false;
+    for (const QJsonValue &value : candidate.value(QStringLiteral("content")).toObject().value(QStringLiteral("parts")).toArray()) {
+        const QJsonObject part = value.toObject();
+        hasText = hasText || !part.value(QStringLiteral("text")).toString().trimmed().isEmpty();
+        const QJsonObject inlineData = either(part, QStringLiteral("inlineData"), QStringLiteral("inline_data")).toObject();
+        const QString declaredMime = either(inlineData, QStringLiteral("mimeType"), QStringLiteral("mime_type")).toString();
+        if (inlineData.isEmpty() || !declaredMime.startsWith(QLatin1String("image/")))
+            continue;
+        const auto decoded = QByteArray::fromBase64Encoding(inlineData.value(QStringLiteral("data")).toString().toLatin1(),
+                                                           QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || decoded.decoded.isEmpty()) {
+            *failure = badResponse(kProvider, QStringLiteral("the image data is not base64"));
+            return false;
+        }
+        // PNG, JPEG or WebP by their bytes, decoded (the image spares the runner a second decode for
+        // the thumbnail); anything else Qt happens to read (BMP, GIF...) is not stored.
+        if (!decodeProviderImage(decoded.decoded, image)) {
+            *failure = badResponse(kProvider, QStringLiteral("the image is not a PNG, JPEG or WebP that decodes"));
+            return false;
+        }
+        return true;
+    }
+    const QString finishReason = candidate.value(QStringLiteral("finishReason")).toString();
+    if (refusals().contains(finishReason)) {
+        *failure = declined(finishReason);
+    } else if (!blockReason.isEmpty()) {
+        *failure = declined(blockReason);
+    } else if (hasText) {
+        // Gemini sometimes answers with words instead of a picture; its text may quote the prompt,
+        // so it is not passed on.
+        failure->errorCode = QStringLiteral("PROVIDER_ERROR");
+        failure->errorMessage = QStringLiteral("Gemini answered with text but no image; rephrasing the prompt may help");
+        failure->transient = false;
+    } else {
+        *failure = badResponse(kProvider, QStringLiteral("the answer has no image"));
+    }
+    return false;
+}
+
+} // namespace vesper::backend::gemini

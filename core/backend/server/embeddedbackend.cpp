@@ -1,0 +1,75 @@
+#include "backend/server/embeddedbackend.h"
+#include "backend/config/providersettingsstore.h"
+#include "backend/context/servercontext.h"
+#include "backend/server/backendserver.h"
+
+namespace vesper::backend {
+
+EmbeddedBackend::EmbeddedBackend(BackendSettings settings)
+    : m_settings(std::move(settings))
+{
+    m_settings.embedded = true;
+    m_settings.listenHost = QStringLiteral("127.0.0.1");
+    m_settings.listenPort = 0;
+}
+
+EmbeddedBackend::~EmbeddedBackend()
+{
+    stop();
+}
+
+bool EmbeddedBackend::start(QString *error)
+{
+    if (m_server)
+        return true;
+    auto server = std::make_unique<BackendServer>(m_settings);
+    if (!server->start(error))
+        return false; // its destructor stops whatever had started
+    m_server = std::move(server);
+    return true;
+}
+
+void EmbeddedBackend::stop()
+{
+    if (!m_server)
+        return;
+    // Provider settings set at runtime survive a restart of this object.
+    m_settings.providers = *m_server->context().providers.snapshot();
+    m_server->stop();
+    m_server.reset();
+}
+
+bool EmbeddedBackend::isRunning() const
+{
+    return m_server != nullptr;
+}
+
+QString EmbeddedBackend::baseUrl() const
+{
+    return m_server ? QStringLiteral("http://127.0.0.1:%1").arg(m_server->port()) : QString();
+}
+
+QByteArray EmbeddedBackend::accessToken() const
+{
+    return m_server ? m_server->context().embeddedToken : QByteArray();
+}
+
+QString EmbeddedBackend::localUserId() const
+{
+    return m_server ? m_server->context().embeddedUserId : QString();
+}
+
+ProviderSettings EmbeddedBackend::providerSettings() const
+{
+    return m_server ? *m_server->context().providers.snapshot() : m_settings.providers;
+}
+
+void EmbeddedBackend::setProviderSettings(const ProviderSettings &settings)
+{
+    if (m_server)
+        m_server->context().providers.replace(settings);
+    else
+        m_settings.providers = settings;
+}
+
+} // namespace vesper::backend

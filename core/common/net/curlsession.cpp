@@ -1,0 +1,199 @@
+#include "common/net/curlsession.h"
+#include "common/logging.h"
+
+#include <QDateTime>
+#include <algorithm>
+#include <curl/curl.h>
+#include <mutex>
+
+namespace vesper::net {
+namespace {
+struct Transfer {
+    CurlResponse *response;
+    const std::function<bool()> *cancelCheck;
+    qint64 maxBytes;
+    bool tooLarge = false;
+    bool cancelled = false;
+};
+
+size_t onBody(char *data, size_t size, size_t count, void *user)
+{
+    auto *t = static_cast<Transfer *>(user);
+    const size_t bytes = size * count;
+    if (t->response->body.size() + qint64(bytes) > t->maxBytes) {
+        t->tooLarge = true;
+        return 0; // makes curl stop with CURLE_WRITE_ERROR
+    }
+    t->response->body.append(data, qsizetype(bytes));
+    return bytes;
+}
+
+size_t onHeader(char *data, size_t size, size_t count, void *user)
+{
+    auto *t = static_cast<Transfer *>(user);
+    const size_t bytes = size * count;
+    const QByteArray line = QByteArray(data, qsizetype(bytes)).trimmed();
+    if (line.startsWith("HTTP/")) {
+        t->response->headers.clear(); // a new response (after a 100 Continue or a redirect)
+        return bytes;
+    }
+    const qsizetype colon = line.indexOf(':');
+    if (colon > 0)
+        t->response->headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+    return bytes;
+}
+
+int onProgress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+    auto *t = static_cast<Transfer *>(user);
+    if (*t->cancelCheck && (*t->cancelCheck)()) {
+        t->cancelled = true;
+        return 1; // aborts the transfer
+    }
+    return 0;
+}
+
+void initCurlOnce()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+CurlResponse::Failure classify(CURLcode code, const Transfer &transfer)
+{
+    if (transfer.cancelled || code == CURLE_ABORTED_BY_CALLBACK)
+        return CurlResponse::Failure::Cancelled;
+    if (transfer.tooLarge)
+        return CurlResponse::Failure::TooLarge;
+    if (code == CURLE_OPERATION_TIMEDOUT)
+        return CurlResponse::Failure::Timeout;
+    if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM
+        || code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL)
+        return CurlResponse::Failure::Setup;
+    return CurlResponse::Failure::Network;
+}
+} // namespace
+
+CurlSession::CurlSession(std::function<bool()> cancelled, int timeoutSeconds, QByteArray userAgent)
+    : m_cancelled(std::move(cancelled)), m_timeoutSeconds(timeoutSeconds), m_userAgent(std::move(userAgent))
+{
+    initCurlOnce();
+    m_curl = curl_easy_init();
+}
+
+CurlSession::~CurlSession()
+{
+    if (m_curl)
+        curl_easy_cleanup(static_cast<CURL *>(m_curl));
+}
+
+void CurlSession::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    m_headers.append({name, value});
+}
+
+CurlResponse CurlSession::get(const QString &url)
+{
+    return send("GET", url);
+}
+
+CurlResponse CurlSession::post(const QString &url, const QByteArray &body, const QByteArray &contentType)
+{
+    return send("POST", url, body, contentType);
+}
+
+CurlResponse CurlSession::send(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType,
+                               const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+{
+    CurlResponse response;
+    auto *curl = static_cast<CURL *>(m_curl);
+    if (!curl) {
+        response.failure = CurlResponse::Failure::Network;
+        response.error = QStringLiteral("the HTTP client could not start");
+        return response;
+    }
+    curl_easy_reset(curl);
+    Transfer transfer{&response, &m_cancelled, m_maxBytes};
+    const QByteArray urlBytes = url.toUtf8();
+    curl_easy_setopt(curl, CURLOPT_URL, urlBytes.constData());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, m_connectTimeoutMs);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(m_timeoutSeconds) * 1000);
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // whatever curl can decode
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, m_userAgent.constData());
+
+    struct curl_slist *headers = nullptr;
+    for (const auto &[name, value] : std::as_const(m_headers))
+        headers = curl_slist_append(headers, QByteArray(name + ": " + value).constData());
+    for (const auto &[name, value] : extraHeaders)
+        headers = curl_slist_append(headers, QByteArray(name + ": " + value).constData());
+    if (!contentType.isEmpty())
+        headers = curl_slist_append(headers, QByteArray("Content-Type: " + contentType).constData());
+    headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+
+    if (method == "POST" || method == "PUT" || method == "PATCH" || !body.isEmpty()) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.constData());
+    }
+    if (method == "HEAD")
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else if (method != "GET" && method != "POST")
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.constData());
+    else if (method == "GET")
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+
+    const CURLcode code = curl_easy_perform(curl);
+    curl_slist_free_all(headers);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    response.status = int(status);
+    if (code == CURLE_OK)
+        return response;
+    response.failure = classify(code, transfer);
+    switch (response.failure) {
+    case CurlResponse::Failure::Cancelled:
+        response.error = QStringLiteral("the call was stopped");
+        break;
+    case CurlResponse::Failure::TooLarge:
+        response.error = QStringLiteral("the answer was larger than %1 MiB").arg(m_maxBytes >> 20);
+        break;
+    case CurlResponse::Failure::Timeout:
+        response.error = QStringLiteral("no answer within %1 seconds").arg(m_timeoutSeconds);
+        break;
+    default:
+        response.error = QString::fromUtf8(curl_easy_strerror(code));
+    }
+    qCDebug(lcNet) << method << "failed:" << response.error;
+    return response;
+}
+
+int retryAfterSeconds(const QByteArray &value)
+{
+    const QByteArray trimmed = value.trimmed();
+    bool ok = false;
+    const qlonglong seconds = trimmed.toLongLong(&ok);
+    if (ok)
+        return int(qBound(0LL, seconds, 3600LL));
+    if (!trimmed.isEmpty() && std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return 3600; // a delay too long for a number: the longest we wait
+    // RFC 9110's form is IMF-fixdate, "Wed, 21 Oct 2015 07:28:00 GMT"; Qt's RFC 2822 parser wants a
+    // numeric zone.
+    QString text = QString::fromLatin1(trimmed);
+    if (text.endsWith(QLatin1String(" GMT")) || text.endsWith(QLatin1String(" UTC")))
+        text = text.left(text.size() - 4) + QStringLiteral(" +0000");
+    const QDateTime when = QDateTime::fromString(text, Qt::RFC2822Date);
+    if (!when.isValid())
+        return 0;
+    return int(qBound(qint64(0), QDateTime::currentDateTimeUtc().secsTo(when), qint64(3600)));
+}
+
+} // namespace vesper::net

@@ -1,0 +1,292 @@
+// EmbeddedBackend, as the desktop app uses it: in this process, on loopback, with a data folder.
+// Two of them share nothing; provider keys set at runtime take effect for the next job; stop() under
+// load returns quickly and a restart on the same folder finishes every job exactly once.
+#include "backend/config/backendsettings.h"
+#include "backend/server/embeddedbackend.h"
+#include "fakegemini.h"
+#include "testclient.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace vesper::backend;
+using namespace vesper::test;
+
+namespace {
+BackendSettings settingsIn(const QString &dir)
+{
+    BackendSettings s = BackendSettings::forDataDir(dir);
+    s.accessLog = false;
+    s.fastPasswordHashing = true;
+    s.workers.backoffMs = 50;
+    return s;
+}
+
+QString bearer(const EmbeddedBackend &backend)
+{
+    return QString::fromLatin1(backend.accessToken());
+}
+
+/// A new project's first session (a project is created with "Session 1").
+QString firstSession(TestClient &client, const EmbeddedBackend &backend, const QString &projectName)
+{
+    const Reply project = client.post(QStringLiteral("/api/projects"), QJsonObject{{QStringLiteral("name"), projectName}}, bearer(backend));
+    if (project.status != 201)
+        return {};
+    const Reply sessions = client.get(QStringLiteral("/api/sessions?projectId=") + project.json.value(QStringLiteral("id")).toString(),
+                                      bearer(backend));
+    return sessions.data().first().toObject().value(QStringLiteral("id")).toString();
+}
+
+Reply generate(TestClient &client, const EmbeddedBackend &backend, const QString &sessionId, const QString &modelId, int outputs = 1)
+{
+    return client.post(QStringLiteral("/api/generate"),
+                       QJsonObject{{QStringLiteral("sessionId"), sessionId},
+                                   {QStringLiteral("modelId"), modelId},
+                                   {QStringLiteral("prompt"), QStringLiteral("a lighthouse at dusk")},
+                                   {QStringLiteral("clientId"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                                   {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("aspectRatio"), QStringLiteral("1:1")},
+                                                                              {QStringLiteral("resolution"), QStringLiteral("1024")},
+                                                                              {QStringLiteral("numOutputs"), outputs}}}},
+                       bearer(backend));
+}
+
+QJsonObject modelEntry(TestClient &client, const EmbeddedBackend &backend, const QString &modelId)
+{
+    for (const QJsonValue &m : client.get(QStringLiteral("/api/models"), bearer(backend)).json.value(QStringLiteral("models")).toArray()) {
+        if (m.toObject().value(QStringLiteral("id")).toString() == modelId)
+            return m.toObject();
+    }
+    return {};
+}
+
+/// Waits until every generation id has finished; returns their final objects (empty on timeout).
+QList<QJsonObject> waitFinished(TestClient &client, const EmbeddedBackend &backend, const QStringList &ids, int timeoutMs = 60000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        QJsonArray array;
+        for (const QString &id : ids)
+            array.append(id);
+        const Reply status = client.post(QStringLiteral("/api/generations/status"), QJsonObject{{QStringLiteral("ids"), array}}, bearer(backend));
+        QList<QJsonObject> rows;
+        bool done = status.status == 200 && status.data().size() == ids.size();
+        for (const QJsonValue &row : status.data()) {
+            const QString s = row.toObject().value(QStringLiteral("status")).toString();
+            done = done && (s == QLatin1String("completed") || s == QLatin1String("failed") || s == QLatin1String("cancelled"));
+            rows << row.toObject();
+        }
+        if (done)
+            return rows;
+        QTest::qWait(50);
+    }
+    return {};
+}
+} // namespace
+
+class TestEmbeddedBackend : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startsOnLoopbackWithALocalProfile();
+    void twoBackendsShareNothing();
+    void providerKeySetAtRuntime();
+    void stopUnderLoadThenRestartFinishesEachOnce();
+};
+
+void TestEmbeddedBackend::startsOnLoopbackWithALocalProfile()
+{
+    QTemporaryDir dir;
+    EmbeddedBackend backend(settingsIn(dir.path()));
+    QString error;
+    QVERIFY2(backend.start(&error), qPrintable(error));
+    QVERIFY(backend.baseUrl().startsWith(QLatin1String("http://127.0.0.1:")));
+    QVERIFY(!backend.baseUrl().endsWith(QLatin1String(":0")));
+    TestClient client(backend.baseUrl());
+    const Reply me = client.get(QStringLiteral("/api/bootstrap"), bearer(backend));
+    QCOMPARE(me.status, 200);
+    QCOMPARE(me.json.value(QStringLiteral("profile")).toObject().value(QStringLiteral("id")).toString(), backend.localUserId());
+    // Nobody else gets in: no token, a wrong one, and no sign-up.
+    QCOMPARE(client.get(QStringLiteral("/api/bootstrap")).status, 401);
+    QCOMPARE(client.get(QStringLiteral("/api/bootstrap"), QStringLiteral("vesper-local-00")).status, 401);
+    QCOMPARE(client.post(QStringLiteral("/auth/v1/signup"), QJsonObject{{QStringLiteral("email"), QStringLiteral("x@example.com")},
+                                                                         {QStringLiteral("password"), QStringLiteral("correct horse battery")}})
+                 .status,
+             403);
+    // A second start of the same folder keeps the same local profile, with a new token.
+    const QString userId = backend.localUserId();
+    const QByteArray firstToken = backend.accessToken();
+    backend.stop();
+    QVERIFY(!backend.isRunning());
+    QVERIFY2(backend.start(&error), qPrintable(error));
+    QCOMPARE(backend.localUserId(), userId);
+    QVERIFY(backend.accessToken() != firstToken);
+}
+
+void TestEmbeddedBackend::twoBackendsShareNothing()
+{
+    QTemporaryDir dirA, dirB;
+    BackendSettings a = settingsIn(dirA.path());
+    a.rateLimitPerMinute = 5; // A refuses its 6th request in a minute; B must not notice
+    a.workers.breakerFailures = 1;
+    a.workers.breakerCooldownSeconds = 600;
+    a.providers.a1111Url = QStringLiteral("http://127.0.0.1:9"); // nothing listens: a transient failure opens A's breaker
+    a.workers.maxAttempts = 1;
+    BackendSettings b = settingsIn(dirB.path());
+    b.providers.a1111Url = a.providers.a1111Url;
+    EmbeddedBackend backendA(a), backendB(b);
+    QString error;
+    QVERIFY2(backendA.start(&error), qPrintable(error));
+    QVERIFY2(backendB.start(&error), qPrintable(error));
+    QVERIFY(backendA.baseUrl() != backendB.baseUrl());
+    TestClient clientA(backendA.baseUrl()), clientB(backendB.baseUrl());
+
+    // Each serves its own data.
+    const QString sessionA = firstSession(clientA, backendA, QStringLiteral("only in A"));
+    QVERIFY(!sessionA.isEmpty());
+    const Reply listB = clientB.get(QStringLiteral("/api/projects/with-thumbnails"), bearer(backendB));
+    QCOMPARE(listB.status, 200);
+    for (const QJsonValue &p : listB.data())
+        QVERIFY(p.toObject().value(QStringLiteral("name")).toString() != QLatin1String("only in A"));
+    QCOMPARE(clientB.get(QStringLiteral("/api/sessions?projectId=x"), bearer(backendA)).status, 401); // A's token means nothing to B
+
+    // Each has its own breakers: A's a1111 fails once and its breaker opens; B's stays closed.
+    QVERIFY(modelEntry(clientA, backendA, QStringLiteral("a1111-sd")).value(QStringLiteral("available")).toBool());
+    const Reply job = generate(clientA, backendA, sessionA, QStringLiteral("a1111-sd"));
+    QCOMPARE(job.status, 202);
+    const QList<QJsonObject> done = waitFinished(clientA, backendA, {job.json.value(QStringLiteral("id")).toString()});
+    QCOMPARE(done.size(), 1);
+    QCOMPARE(done.first().value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QVERIFY(!modelEntry(clientA, backendA, QStringLiteral("a1111-sd")).value(QStringLiteral("available")).toBool());
+    QVERIFY(modelEntry(clientB, backendB, QStringLiteral("a1111-sd")).value(QStringLiteral("available")).toBool());
+
+    // Each has its own rate limits: A is out of requests by now, B is not.
+    int refusedA = 0;
+    for (int i = 0; i < 6; ++i)
+        refusedA += clientA.get(QStringLiteral("/api/models"), bearer(backendA)).status == 429 ? 1 : 0;
+    QVERIFY(refusedA > 0);
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(clientB.get(QStringLiteral("/api/models"), bearer(backendB)).status, 200);
+
+    // Stopping one leaves the other serving.
+    backendA.stop();
+    QVERIFY(clientA.get(QStringLiteral("/healthz")).status != 200);
+    QCOMPARE(clientB.get(QStringLiteral("/healthz")).status, 200);
+    QVERIFY(!firstSession(clientB, backendB, QStringLiteral("B goes on")).isEmpty());
+}
+
+void TestEmbeddedBackend::providerKeySetAtRuntime()
+{
+    FakeGemini fake;
+    QString error;
+    QVERIFY2(fake.start(&error), qPrintable(error));
+    fake.setScenario(FakeGemini::Scenario::Success);
+    QTemporaryDir dir;
+    BackendSettings settings = settingsIn(dir.path());
+    settings.providers.geminiUrl = fake.baseUrl();
+    settings.providers.pollMs = 50;
+    EmbeddedBackend backend(settings);
+    QVERIFY2(backend.start(&error), qPrintable(error));
+    TestClient client(backend.baseUrl());
+    const QString session = firstSession(client, backend, QStringLiteral("keys"));
+
+    // No key: unavailable, named as such, and refused.
+    QJsonObject gemini = modelEntry(client, backend, QStringLiteral("gemini-image"));
+    QVERIFY(!gemini.value(QStringLiteral("available")).toBool());
+    QVERIFY(gemini.value(QStringLiteral("description")).toString().contains(QLatin1String("GEMINI_API_KEY")));
+    QCOMPARE(generate(client, backend, session, QStringLiteral("gemini-image")).status, 400);
+
+    // The key typed into the app's settings: available at once, and the next job uses it.
+    ProviderSettings withKey = backend.providerSettings();
+    withKey.geminiKey = FakeGemini::key();
+    backend.setProviderSettings(withKey);
+    QVERIFY(modelEntry(client, backend, QStringLiteral("gemini-image")).value(QStringLiteral("available")).toBool());
+    const Reply job = generate(client, backend, session, QStringLiteral("gemini-image"));
+    QCOMPARE(job.status, 202);
+    const QList<QJsonObject> done = waitFinished(client, backend, {job.json.value(QStringLiteral("id")).toString()});
+    QCOMPARE(done.size(), 1);
+    QCOMPARE(done.first().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+    QCOMPARE(done.first().value(QStringLiteral("outputs")).toArray().size(), 1);
+    const QList<FakeGemini::Call> calls = fake.calls();
+    QVERIFY(!calls.isEmpty());
+    for (const FakeGemini::Call &call : calls)
+        QCOMPARE(call.apiKey, FakeGemini::key().toUtf8());
+
+    // The key removed: unavailable again and refused again.
+    ProviderSettings withoutKey = backend.providerSettings();
+    withoutKey.geminiKey.clear();
+    backend.setProviderSettings(withoutKey);
+    QVERIFY(!modelEntry(client, backend, QStringLiteral("gemini-image")).value(QStringLiteral("available")).toBool());
+    QCOMPARE(generate(client, backend, session, QStringLiteral("gemini-image")).status, 400);
+}
+
+void TestEmbeddedBackend::stopUnderLoadThenRestartFinishesEachOnce()
+{
+    QTemporaryDir dir;
+    BackendSettings settings = settingsIn(dir.path());
+    settings.modelCosts.insert(QStringLiteral("sketch"), 1);
+    settings.generateRateLimit = 0;
+    settings.defaultCredits = 1000;
+    QStringList ids;
+    QString error;
+    {
+        EmbeddedBackend backend(settings);
+        QVERIFY2(backend.start(&error), qPrintable(error));
+        TestClient client(backend.baseUrl());
+        const QString session = firstSession(client, backend, QStringLiteral("load"));
+        for (int i = 0; i < 20; ++i) {
+            const Reply job = generate(client, backend, session, QStringLiteral("sketch"), 4);
+            QCOMPARE(job.status, 202);
+            ids << job.json.value(QStringLiteral("id")).toString();
+        }
+        QTest::qWait(100); // the two workers are inside their first jobs
+        QElapsedTimer timer;
+        timer.start();
+        backend.stop();
+        const qint64 stopMs = timer.elapsed();
+        qInfo("stop() with 20 jobs in flight took %lld ms", stopMs);
+        QVERIFY2(stopMs < 2000, qPrintable(QStringLiteral("stop took %1 ms").arg(stopMs)));
+    }
+    // The WAL was checkpointed and removed when the last connection closed.
+    QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/vesper.db-wal")) || QFileInfo(dir.path() + QStringLiteral("/vesper.db-wal")).size() == 0);
+
+    EmbeddedBackend again(settings);
+    QVERIFY2(again.start(&error), qPrintable(error));
+    TestClient client(again.baseUrl());
+    const QList<QJsonObject> done = waitFinished(client, again, ids, 120000);
+    QCOMPARE(done.size(), 20);
+    for (const QJsonObject &g : done) {
+        QCOMPARE(g.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(g.value(QStringLiteral("outputs")).toArray().size(), 4);
+    }
+    again.stop();
+
+    // Exactly once, read from the database itself: 80 outputs, no job left, and the ledger balances.
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+    db.setDatabaseName(dir.path() + QStringLiteral("/vesper.db"));
+    QVERIFY(db.open());
+    {
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT generation_id) FROM outputs")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 80);
+        QCOMPARE(q.value(1).toInt(), 20);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM jobs")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QVERIFY(q.exec(QStringLiteral("SELECT p.credits, (SELECT SUM(amount) FROM credit_ledger l WHERE l.user_id = p.id) FROM profiles p "
+                                      "WHERE p.email = 'local@vesper.invalid'")) && q.next());
+        QCOMPARE(q.value(0).toLongLong(), 1000 - 80);
+        QCOMPARE(q.value(1).toLongLong(), q.value(0).toLongLong());
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("check"));
+}
+
+QTEST_MAIN(TestEmbeddedBackend)
+#include "tst_embeddedbackend.moc"
