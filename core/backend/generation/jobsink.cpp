@@ -1,7 +1,5 @@
 #include "backend/generation/jobsink.h"
 #include "backend/db/database.h"
-#include "backend/db/sqlquery.h"
-#include "backend/db/transaction.h"
 #include "backend/repositories/jobqueue.h"
 #include "backend/generation/keptimages.h"
 #include "common/logging.h"
@@ -25,14 +23,8 @@ void JobSink::progress(int percent, bool estimate)
     if (percent < m_written + 10) // one write per ten points keeps the database and the feed quiet
         return;
     try {
-        QSqlDatabase db = m_database.connection();
-        Transaction tx(m_database, db);
         // Never lower: a retry starts its own count at zero, and the bar must not jump back.
-        SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
-                                      "WHERE id = :g AND status = 'processing' AND progress < :p"));
-        q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
-            .bind(QStringLiteral(":g"), m_id).exec();
-        tx.commit();
+        m_queue.writeProgress(m_id, percent, estimate);
         m_written = percent;
     } catch (const std::exception &e) {
         qCWarning(lcServer) << "progress write failed for generation" << m_id << e.what();

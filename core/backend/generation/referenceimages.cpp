@@ -1,6 +1,6 @@
 #include "backend/generation/referenceimages.h"
 #include "backend/db/database.h"
-#include "backend/db/sqlquery.h"
+#include "backend/repositories/jobqueue.h"
 #include "backend/storage/objectstore.h"
 
 #include <QHash>
@@ -16,20 +16,7 @@ ReferenceImages loadReferenceImages(Database &database, ObjectStore &store, cons
     ReferenceImages result;
     if (ids.isEmpty())
         return result;
-    QHash<QString, QString> keys;
-    {
-        QStringList names;
-        for (qsizetype i = 0; i < ids.size(); ++i)
-            names << QStringLiteral(":r%1").arg(i);
-        SqlQuery q(database.connection(), QStringLiteral("SELECT id, storage_key FROM uploads WHERE user_id = :u AND id IN (%1)")
-                                              .arg(names.join(QLatin1Char(','))));
-        q.bind(QStringLiteral(":u"), userId);
-        for (qsizetype i = 0; i < ids.size(); ++i)
-            q.bind(names.at(i), ids.at(i));
-        q.exec();
-        while (q.next())
-            keys.insert(q.text(0), q.text(1));
-    }
+    const QHash<QString, QString> keys = JobQueue(database).uploadKeys(userId, ids);
     QStringList ordered;
     for (const QString &id : ids) {
         if (!keys.contains(id)) {

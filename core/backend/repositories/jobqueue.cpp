@@ -161,4 +161,34 @@ bool JobQueue::markProcessing(const QString &generationId)
     return updated;
 }
 
+void JobQueue::writeProgress(const QString &generationId, int percent, bool estimate)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db);
+    SqlQuery q(db, QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e, rev = :rev "
+                                  "WHERE id = :g AND status = 'processing' AND progress < :p"));
+    q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
+        .bind(QStringLiteral(":g"), generationId).exec();
+    tx.commit();
+}
+
+QHash<QString, QString> JobQueue::uploadKeys(const QString &userId, const QStringList &ids)
+{
+    QHash<QString, QString> keys;
+    if (ids.isEmpty())
+        return keys;
+    QStringList names;
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        names << QStringLiteral(":r%1").arg(i);
+    SqlQuery q(m_database.connection(),
+               QStringLiteral("SELECT id, storage_key FROM uploads WHERE user_id = :u AND id IN (%1)").arg(names.join(QLatin1Char(','))));
+    q.bind(QStringLiteral(":u"), userId);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        q.bind(names.at(i), ids.at(i));
+    q.exec();
+    while (q.next())
+        keys.insert(q.text(0), q.text(1));
+    return keys;
+}
+
 } // namespace vesper::backend

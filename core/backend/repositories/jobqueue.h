@@ -2,7 +2,9 @@
 // The generation queue in the jobs table (DESIGN §5). Workers claim a job with a lease that they
 // extend while they run; a worker that dies leaves a lease that expires and the job runs again.
 // PostgreSQL claims with FOR UPDATE SKIP LOCKED, SQLite in one short write transaction.
+#include <QHash>
 #include <QSqlDatabase>
+#include <QStringList>
 #include <QString>
 #include <optional>
 
@@ -57,6 +59,11 @@ public:
     /// queued/processing -> processing (started_at kept from an earlier attempt), with a new rev;
     /// false when the generation finished or went meanwhile.
     bool markProcessing(const QString &generationId);
+    /// Raises a running generation's progress (never lowers it: a retry counts from zero again), with
+    /// a new rev, in its own transaction.
+    void writeProgress(const QString &generationId, int percent, bool estimate);
+    /// Storage keys of the user's own uploads among ids (others and missing ones are left out).
+    QHash<QString, QString> uploadKeys(const QString &userId, const QStringList &ids);
     /// Jobs not finished yet (the queue depth metric).
     qint64 depth();
 
