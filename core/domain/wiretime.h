@@ -8,7 +8,7 @@
 namespace vesper {
 
 /// Strict "YYYY-MM-DDTHH:MM:SS[.f...]Z" (1 to 6 fraction digits) to micros; nullopt otherwise.
-/// Computed in UTC without QDateTime, so the local time zone (and its DST gaps) cannot shift it.
+/// Read in UTC (common/clock.h), so the local time zone and its DST gaps cannot shift it.
 std::optional<qint64> parseWireTime(const QString &text);
 /// The wire text of micros, always 6 fraction digits.
 QJsonValue timeValue(qint64 micros);
