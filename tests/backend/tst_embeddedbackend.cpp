@@ -7,6 +7,7 @@
 #include "testclient.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void twoBackendsShareNothing();
     void providerKeySetAtRuntime();
     void stopUnderLoadThenRestartFinishesEachOnce();
+    void oneBackendPerFolderAndOthersAttach();
 };
 
 void TestEmbeddedBackend::startsOnLoopbackWithALocalProfile()
@@ -286,6 +288,42 @@ void TestEmbeddedBackend::stopUnderLoadThenRestartFinishesEachOnce()
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("check"));
+}
+
+void TestEmbeddedBackend::oneBackendPerFolderAndOthersAttach()
+{
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(!EmbeddedBackend::attach(dir.path(), &error)); // nobody serves a fresh folder
+    EmbeddedBackend first(settingsIn(dir.path()));
+    QVERIFY2(first.start(&error), qPrintable(error));
+
+    // A second backend on the same files is refused with a sentence naming the holder.
+    EmbeddedBackend second(settingsIn(dir.path()));
+    QVERIFY(!second.start(&error));
+    QVERIFY2(error.contains(QLatin1String("is serving the library")), qPrintable(error));
+    QVERIFY(!second.isRunning());
+
+    // Another program attaches instead: same server, the local profile, a token that works.
+    const auto attached = EmbeddedBackend::attach(dir.path(), &error);
+    QVERIFY2(attached, qPrintable(error));
+    QCOMPARE(attached->baseUrl, first.baseUrl());
+    QCOMPARE(attached->localUserId, first.localUserId());
+    TestClient client(attached->baseUrl);
+    const Reply me = client.get(QStringLiteral("/api/bootstrap"), QString::fromLatin1(attached->accessToken));
+    QCOMPARE(me.status, 200);
+    QCOMPARE(me.json.value(QStringLiteral("profile")).toObject().value(QStringLiteral("id")).toString(), first.localUserId());
+    // The endpoint file holds no token.
+    QFile endpoint(dir.path() + QStringLiteral("/backend.endpoint"));
+    QVERIFY(endpoint.open(QIODevice::ReadOnly));
+    const QByteArray published = endpoint.readAll();
+    QVERIFY(!published.contains(attached->accessToken));
+    QVERIFY(!published.contains(first.accessToken()));
+
+    // Once the first stops, nobody serves the folder and the second may start.
+    first.stop();
+    QVERIFY(!EmbeddedBackend::attach(dir.path(), &error));
+    QVERIFY2(second.start(&error), qPrintable(error));
 }
 
 QTEST_MAIN(TestEmbeddedBackend)

@@ -2,6 +2,9 @@
 #include "backend/config/providersettingsstore.h"
 #include "backend/context/servercontext.h"
 #include "backend/server/backendserver.h"
+#include "backend/server/librarylock.h"
+
+#include <QCoreApplication>
 
 namespace vesper::backend {
 
@@ -22,9 +25,21 @@ bool EmbeddedBackend::start(QString *error)
 {
     if (m_server)
         return true;
+    auto lock = std::make_unique<LibraryLock>(m_settings.dataDir);
+    if (!lock->acquire(error))
+        return false;
     auto server = std::make_unique<BackendServer>(m_settings);
     if (!server->start(error))
         return false; // its destructor stops whatever had started
+    LibraryEndpoint endpoint;
+    endpoint.port = server->port();
+    endpoint.pid = QCoreApplication::applicationPid();
+    endpoint.localUserId = server->context().embeddedUserId;
+    if (!lock->publish(endpoint, error)) {
+        server->stop();
+        return false;
+    }
+    m_lock = std::move(lock);
     m_server = std::move(server);
     return true;
 }
@@ -37,6 +52,7 @@ void EmbeddedBackend::stop()
     m_settings.providers = *m_server->context().providers.snapshot();
     m_server->stop();
     m_server.reset();
+    m_lock.reset(); // after the database is closed: the next owner finds a checkpointed file
 }
 
 bool EmbeddedBackend::isRunning() const

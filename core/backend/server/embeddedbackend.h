@@ -16,10 +16,19 @@
 #include <QByteArray>
 #include <QString>
 #include <memory>
+#include <optional>
 
 namespace vesper::backend {
 
 class BackendServer;
+class LibraryLock;
+
+/// How another program on the same machine reaches the backend that serves a library.
+struct EmbeddedAttachment {
+    QString baseUrl;
+    QByteArray accessToken; // a JWT for the local profile, valid for an hour
+    QString localUserId;
+};
 
 class EmbeddedBackend {
 public:
@@ -29,8 +38,9 @@ public:
     EmbeddedBackend(const EmbeddedBackend &) = delete;
     EmbeddedBackend &operator=(const EmbeddedBackend &) = delete;
 
-    /// Opens (and migrates) the database, prepares the local profile and listens. False with one
-    /// readable line when it cannot (a locked or unreadable data folder, a bad setting).
+    /// Locks the data folder (one backend per library), opens (and migrates) the database, prepares
+    /// the local profile, listens and publishes its port beside the data. False with one readable line
+    /// when it cannot (another program serves the folder, an unreadable folder, a bad setting).
     bool start(QString *error);
     /// Stops serving, hands running jobs back to the queue and closes the database (its WAL
     /// checkpointed). Returns within about 2 s. Safe to call twice.
@@ -43,6 +53,10 @@ public:
     QByteArray accessToken() const;
     QString localUserId() const;
 
+    /// The backend another process runs on dataDir (the desktop app, for the CLI), with a token for
+    /// its local profile signed with the library's own secret; nullopt when none runs there.
+    static std::optional<EmbeddedAttachment> attach(const QString &dataDir, QString *error);
+
     /// The provider settings now in use.
     ProviderSettings providerSettings() const;
     /// Replaces provider keys and endpoints (the app's settings dialog): the next job and the model
@@ -51,6 +65,7 @@ public:
 
 private:
     BackendSettings m_settings;
+    std::unique_ptr<LibraryLock> m_lock;
     std::unique_ptr<BackendServer> m_server;
 };
 
