@@ -10,7 +10,8 @@ set(backend_stack ${shared_bottom}
   backend/providers backend/catalog backend/generation backend/context backend/http backend/routes
   backend/server backend/tools)
 set(client_stack ${shared_bottom}
-  client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/models
+  client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/workspace
+  client/cli client/models
   ui)
 
 if(NOT SOURCE_DIR)
