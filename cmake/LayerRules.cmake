@@ -1,5 +1,6 @@
 # The link rule of DESIGN §1, enforced when the build is configured: the client core and the UI never
-# link the backend, not even through another library. Only app/desktop links both. A target that
+# link the backend, not even through another library. Only the programs' mains link both: app/desktop
+# and app/cli embed the backend for the local library through EmbeddedBackend and nothing else. A target that
 # breaks it stops `cmake --preset dev` with a message naming the path that reached the backend.
 
 # Every library `target` links, directly or through others (LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES).
@@ -26,7 +27,7 @@ endfunction()
 
 # Fails the configure step when a client-side target reaches vesper_backend.
 function(vesper_check_layer_links)
-  foreach(target vesper_client vesper_ui vesper-cli)
+  foreach(target vesper_client vesper_ui)
     if(NOT TARGET ${target})
       continue()
     endif()

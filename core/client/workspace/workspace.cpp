@@ -1,0 +1,131 @@
+#include "client/workspace/workspace.h"
+#include "client/auth/authsession.h"
+#include "client/cache/cachedatabase.h"
+#include "client/cache/cachestore.h"
+#include "client/net/apiclient.h"
+#include "client/net/httpclient.h"
+#include "client/sync/outbox.h"
+#include "client/sync/syncengine.h"
+#include "client/tracking/generationtracker.h"
+#include "client/workspace/knownaccounts.h"
+
+#include <QDir>
+
+namespace vesper::client {
+
+Workspace::Workspace(WorkspaceOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    if (m_options.accountKey.isEmpty())
+        m_options.accountKey = m_options.serverUrl;
+    m_http = std::make_unique<HttpClient>();
+    m_api = std::make_unique<ApiClient>(m_http.get(), m_options.serverUrl);
+    m_auth = std::make_unique<AuthSession>(m_http.get(), m_options.serverUrl);
+    m_auth->setKeychainService(m_options.keychainService);
+}
+
+Workspace::~Workspace()
+{
+    // Users of the cache go first, the database last.
+    if (m_tracker)
+        m_tracker->stop();
+    if (m_sync)
+        m_sync->shutdown();
+    m_tracker.reset();
+    m_sync.reset();
+    m_outbox.reset();
+    m_store.reset();
+    m_database.reset();
+}
+
+ApiError Workspace::open()
+{
+    KnownAccounts accounts(m_options.configDir);
+    if (!m_options.fixedToken.isEmpty()) {
+        m_auth->useFixedToken(m_options.fixedToken);
+        m_api->setFixedToken(m_options.fixedToken);
+        m_userId = m_options.fixedUserId;
+        accounts.remember(m_options.accountKey, KnownAccount{QString(), m_userId});
+        return openCache();
+    }
+    const std::optional<KnownAccount> last = accounts.lastFor(m_options.accountKey);
+    if (m_options.offline) {
+        if (!last)
+            return ApiError::notSignedIn(QStringLiteral("nothing is cached for %1 yet; sync once while online").arg(m_options.accountKey));
+        m_userId = last->userId;
+        m_email = last->email;
+        return openCache();
+    }
+    if (!last || last->email.isEmpty())
+        return ApiError::notSignedIn(QStringLiteral("not signed in to %1; run `vesper-cli login --email ...`").arg(m_options.serverUrl));
+    const ApiError restored = m_auth->restore(last->email);
+    if (!restored.ok())
+        return restored;
+    m_api->setTokenSource(m_auth.get());
+    m_userId = m_auth->userId();
+    m_email = m_auth->email();
+    m_keychainNote = m_auth->keychainUnavailableReason();
+    return openCache();
+}
+
+ApiError Workspace::signIn(const QString &email, const QString &password)
+{
+    const ApiError error = m_auth->signIn(email, password);
+    if (!error.ok())
+        return error;
+    m_api->setTokenSource(m_auth.get());
+    m_userId = m_auth->userId();
+    m_email = m_auth->email();
+    m_keychainNote = m_auth->keychainUnavailableReason();
+    KnownAccounts(m_options.configDir).remember(m_options.accountKey, KnownAccount{m_email, m_userId});
+    return openCache();
+}
+
+ApiError Workspace::signOut(bool clearCache)
+{
+    ApiError error;
+    if (m_options.fixedToken.isEmpty()) {
+        if (!m_auth->isSignedIn() && !m_options.offline) {
+            const std::optional<KnownAccount> last = KnownAccounts(m_options.configDir).lastFor(m_options.accountKey);
+            if (last && !last->email.isEmpty())
+                m_auth->restore(last->email); // to revoke it on the server; a dead session is fine too
+        }
+        error = m_auth->signOut(clearCache);
+    }
+    KnownAccounts(m_options.configDir).forget(m_options.accountKey);
+    if (clearCache && !m_cacheDir.isEmpty()) {
+        m_tracker.reset();
+        m_sync.reset();
+        m_outbox.reset();
+        m_store.reset();
+        m_database.reset();
+        QDir(m_cacheDir).removeRecursively();
+    }
+    return error;
+}
+
+ApiError Workspace::openCache()
+{
+    if (m_store)
+        return {};
+    m_cacheDir = KnownAccounts::cacheFolder(m_options.cacheRoot, m_options.accountKey, m_userId);
+    QDir().mkpath(m_cacheDir);
+    m_database = std::make_unique<CacheDatabase>(m_cacheDir);
+    QString error;
+    if (!m_database->open(&error)) {
+        m_database.reset();
+        ApiError failure;
+        failure.kind = ApiError::Kind::BadResponse;
+        failure.message = QStringLiteral("the local cache in %1 cannot be opened: %2").arg(m_cacheDir, error);
+        return failure;
+    }
+    m_store = std::make_unique<CacheStore>(*m_database);
+    m_sync = std::make_unique<SyncEngine>(*m_api, *m_store);
+    m_outbox = std::make_unique<Outbox>(*m_api, *m_store);
+    m_tracker = std::make_unique<GenerationTracker>(*m_api, *m_store);
+    connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);
+    return {};
+}
+
+} // namespace vesper::client

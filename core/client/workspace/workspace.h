@@ -1,0 +1,86 @@
+#pragma once
+// One server and account, ready to use: the HTTP client, the signed-in session, the typed API, the
+// account's cache, and the sync engine, outbox and generation tracker on top — built in one place so
+// the CLI and the desktop app put the client core together the same way. Offline, nothing here opens
+// a socket: the cache of the account last signed in on that server is opened and read.
+//
+//     Workspace ws(options);
+//     if (const ApiError e = ws.open(); !e.ok()) return exitCodeOf(e);
+//     ws.outbox().flush();
+//     ws.sync().syncNow();
+#include "client/net/apierror.h"
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+namespace vesper::client {
+
+class ApiClient;
+class AuthSession;
+class CacheDatabase;
+class CacheStore;
+class GenerationTracker;
+class HttpClient;
+class Outbox;
+class SyncEngine;
+
+struct WorkspaceOptions {
+    QString serverUrl;        // where the API is ("http://127.0.0.1:8787")
+    QString accountKey;       // what names this server's accounts and cache: serverUrl, or "local" for the library
+    QString fixedToken;       // the local library's token (no sign-in, no keychain); empty: AuthSession
+    QString fixedUserId;      // with fixedToken
+    bool offline = false;     // never open a socket; read the cache of the last account
+    QString cacheRoot;        // <cache>/vesper
+    QString configDir;        // <config>/vesper
+    QString keychainService = QStringLiteral("vesper");
+};
+
+class Workspace : public QObject {
+    Q_OBJECT
+public:
+    explicit Workspace(WorkspaceOptions options, QObject *parent = nullptr);
+    ~Workspace() override;
+
+    /// Restores the session (keychain) or takes the fixed token, then opens the account's cache.
+    /// NotSignedIn when there is no session to restore; offline, the last account's cache.
+    ApiError open();
+    /// Password sign-in, then the account's cache is opened.
+    ApiError signIn(const QString &email, const QString &password);
+    /// Revokes the session, clears the keychain entry and (on request) deletes the account's cache.
+    ApiError signOut(bool clearCache);
+
+    const WorkspaceOptions &options() const { return m_options; }
+    QString userId() const { return m_userId; }
+    QString email() const { return m_email; }
+    QString cacheDir() const { return m_cacheDir; }
+    bool isOpen() const { return m_store != nullptr; }
+    /// Why the session could not be kept in the OS keychain (empty when it is).
+    QString keychainNote() const { return m_keychainNote; }
+
+    HttpClient &http() { return *m_http; }
+    AuthSession &auth() { return *m_auth; }
+    ApiClient &api() { return *m_api; }
+    CacheStore &cache() { return *m_store; }
+    SyncEngine &sync() { return *m_sync; }
+    Outbox &outbox() { return *m_outbox; }
+    GenerationTracker &tracker() { return *m_tracker; }
+
+private:
+    ApiError openCache();
+    WorkspaceOptions m_options;
+    QString m_userId;
+    QString m_email;
+    QString m_cacheDir;
+    QString m_keychainNote;
+    std::unique_ptr<HttpClient> m_http;
+    std::unique_ptr<AuthSession> m_auth;
+    std::unique_ptr<ApiClient> m_api;
+    std::unique_ptr<CacheDatabase> m_database;
+    std::unique_ptr<CacheStore> m_store;
+    std::unique_ptr<SyncEngine> m_sync;
+    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<GenerationTracker> m_tracker;
+};
+
+} // namespace vesper::client
