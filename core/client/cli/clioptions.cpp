@@ -16,7 +16,7 @@ struct CommandSpec {
 const QHash<QString, CommandSpec> &commands()
 {
     static const QHash<QString, CommandSpec> specs{
-        {QStringLiteral("login"), {0, 0, {QStringLiteral("email"), QStringLiteral("password-stdin")}}},
+        {QStringLiteral("login"), {0, 0, {}}},
         {QStringLiteral("logout"), {0, 0, {QStringLiteral("clear-cache")}}},
         {QStringLiteral("whoami"), {0, 0, {}}},
         {QStringLiteral("status"), {0, 0, {}}},
@@ -46,7 +46,8 @@ const QSet<QString> &valueOptions()
 const QSet<QString> &globalOptions()
 {
     static const QSet<QString> names{QStringLiteral("server"), QStringLiteral("offline"), QStringLiteral("json"),
-                                     QStringLiteral("cache-dir"), QStringLiteral("data-dir"), QStringLiteral("config-dir")};
+                                     QStringLiteral("cache-dir"), QStringLiteral("data-dir"), QStringLiteral("config-dir"),
+                                     QStringLiteral("email"), QStringLiteral("password-stdin")};
     return names;
 }
 
@@ -66,6 +67,9 @@ QString cliUsage()
 {
     return QStringLiteral(
         "usage: vesper-cli [--server URL] [--offline] [--json] [--cache-dir DIR] [--data-dir DIR] COMMAND [ARGS]\n"
+        "\n"
+        "Signed in with `login`, the session is kept in the OS keychain. Without a keychain, pass\n"
+        "--email E --password-stdin to any command: that run signs in and forgets the session at exit.\n"
         "\n"
         "Without --server (or VESPER_SERVER) the CLI works on the local library: the desktop app's running\n"
         "backend if there is one, otherwise one it starts on the data folder itself.\n"
@@ -172,8 +176,8 @@ std::optional<CliOptions> parseCliOptions(const QStringList &arguments, const QS
             return std::nullopt;
         }
     }
-    if (options.command == QLatin1String("login") && options.email.isEmpty()) {
-        *error = QStringLiteral("login needs --email");
+    if ((options.command == QLatin1String("login") || options.passwordStdin) && options.email.isEmpty()) {
+        *error = QStringLiteral("%1 needs --email").arg(options.command == QLatin1String("login") ? options.command : QStringLiteral("--password-stdin"));
         return std::nullopt;
     }
     return options;

@@ -175,7 +175,17 @@ int runCli(const CliOptions &options, const std::optional<LocalLibrary> &local)
         return runLogout(c);
     if (options.server.isEmpty() && !local && !options.offline)
         return c.fail(QStringLiteral("the local library could not be started"), ExitCode::Unreachable);
-    const ApiError opened = workspace.open();
+    ApiError opened;
+    if (options.passwordStdin && !options.server.isEmpty() && !options.offline) {
+        // No keychain (or a script): sign in for this run only.
+        QString error;
+        const std::optional<QString> password = readPassword(true, &error);
+        if (!password)
+            return c.fail(error, ExitCode::Usage);
+        opened = workspace.signIn(options.email, *password);
+    } else {
+        opened = workspace.open();
+    }
     if (!opened.ok())
         return c.fail(opened);
 
