@@ -209,8 +209,7 @@ void TestSyncConvergence::threeUsersConverge()
                 if (step % 5 == 0)
                     me.sync.syncNow();
             }
-            for (auto &c : clients)
-                c->cache.connectionForThisThreadDone();
+            me.database.closeThreadConnection();
         });
     }
     for (std::thread &t : threads)
