@@ -7,7 +7,10 @@
 #include "curlthumbnailfetch.h"
 #include "generationfixture.h"
 
+#include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -59,7 +62,12 @@ QImage TestThumbnailCache::waitFor(ThumbnailCache &cache, const QString &outputI
                                              [&](const QString &id, const QString &, const QString &reason) {
                                                  if (id == outputId) { answered = true; if (failure) *failure = reason; }
                                              });
-    QTRY_VERIFY_WITH_TIMEOUT(answered, 20000);
+    QElapsedTimer timer;
+    timer.start();
+    while (!answered && timer.elapsed() < 20000)
+        QTest::qWait(5);
+    if (!answered)
+        qWarning("no answer for %s", qPrintable(outputId));
     disconnect(ready);
     disconnect(failed);
     return result;
@@ -336,6 +344,7 @@ void TestThumbnailCache::damagedFileIsFetchedAgain()
         file = cache.diskStore()->filePathOf({m_outputs[6], ThumbnailCache::Thumb});
     }
     QFile damaged(file);
+    const qint64 intactSize = damaged.size();
     QVERIFY(damaged.open(QIODevice::ReadWrite));
     QVERIFY(damaged.resize(damaged.size() / 2)); // truncated, as after a crash or a full disk
     damaged.close();
@@ -343,7 +352,7 @@ void TestThumbnailCache::damagedFileIsFetchedAgain()
     cache.request(m_outputs[6]);
     QCOMPARE(waitFor(cache, m_outputs[6]).size(), QSize(512, 288));
     QCOMPARE(log->calls.load(), 2);
-    QVERIFY(QFileInfo(cache.diskStore()->filePathOf({m_outputs[6], ThumbnailCache::Thumb})).size() > QFileInfo(file).size() || QFile::exists(file));
+    QCOMPARE(QFileInfo(cache.diskStore()->filePathOf({m_outputs[6], ThumbnailCache::Thumb})).size(), intactSize);
     ThumbnailCache third(fetchFor(log), {dir.path()});
     third.request(m_outputs[6]);
     QVERIFY(!waitFor(third, m_outputs[6]).isNull());
