@@ -22,7 +22,8 @@ QByteArray encodePart(const QString &text)
 
 QString decodePart(const QByteArray &bytes)
 {
-    return QUrl::fromPercentEncoding(bytes);
+    // Ids and variants are plain ASCII almost always: skip the percent decoder then (index replay).
+    return bytes.contains('%') ? QUrl::fromPercentEncoding(bytes) : QString::fromLatin1(bytes);
 }
 
 QByteArray keyPart(const ThumbnailKey &key)
