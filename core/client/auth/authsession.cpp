@@ -128,6 +128,8 @@ ApiError AuthSession::signIn(const QString &email, const QString &password)
 
 ApiError AuthSession::restore(const QString &email)
 {
+    if (!m_keychain->available())
+        return ApiError::notSignedIn(m_keychain->unavailableReason());
     const KeychainStore::Result saved = m_keychain->read(keychainKey(email));
     if (saved.status == KeychainStore::Status::NotFound)
         return ApiError::notSignedIn(QStringLiteral("No saved session for %1 on this server; please sign in.").arg(email));

@@ -48,6 +48,15 @@ struct Outcome {
     QString secret;
 };
 
+QString unavailableSentence(QString detail)
+{
+    detail = detail.trimmed();
+    while (detail.endsWith(QLatin1Char('.')))
+        detail.chop(1);
+    return QStringLiteral("No keychain is available on this system (%1), so you stay signed in only until Vesper exits.")
+        .arg(detail.isEmpty() ? QStringLiteral("no Secret Service answered") : detail);
+}
+
 bool looksUnavailable(QKeychain::Error error, const QString &text)
 {
     if (error == QKeychain::NoBackendAvailable || error == QKeychain::NotImplemented)
@@ -77,10 +86,16 @@ bool KeychainStore::available()
         if (m_availability >= 0)
             return m_availability == 1;
     }
+    // Looking up an entry that does not exist: anything but "not found" means no usable keychain.
     const Result probe = run(Read, QStringLiteral("vesper-keychain-probe"), QString());
+    const bool usable = probe.status == Status::Ok || probe.status == Status::NotFound;
     QMutexLocker lock(&m_mutex);
+    if (m_availability < 0 && !usable) {
+        m_reason = unavailableSentence(probe.error);
+        qCWarning(lcClientAuth).noquote() << m_reason;
+    }
     if (m_availability < 0)
-        m_availability = probe.status == Status::Unavailable ? 0 : 1;
+        m_availability = usable ? 1 : 0;
     return m_availability == 1;
 }
 
@@ -165,8 +180,7 @@ KeychainStore::Result KeychainStore::run(int kind, const QString &key, const QSt
         result.status = Status::Unavailable;
         QMutexLocker lock(&m_mutex);
         m_availability = 0;
-        m_reason = QStringLiteral("No keychain is available on this system (%1), so you stay signed in only until Vesper exits.")
-                       .arg(outcome->errorString.isEmpty() ? QStringLiteral("no Secret Service answered") : outcome->errorString);
+        m_reason = unavailableSentence(outcome->errorString);
         qCWarning(lcClientAuth).noquote() << m_reason;
     } else {
         qCWarning(lcClientAuth).noquote() << "keychain error:" << outcome->errorString;

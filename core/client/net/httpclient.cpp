@@ -58,7 +58,7 @@ HttpResponse HttpClient::call(const HttpRequest &request)
     for (int attempt = 1;; ++attempt) {
         bool sent = false;
         response = sendOnce(request, &sent);
-        response.attempts = attempt;
+        response.attempts = sent ? attempt : attempt - 1;
         if (!sent)
             return response; // offline or cancelled before sending
         const int delay = retryDelayMs(request, response, attempt);

@@ -133,7 +133,7 @@ private Q_SLOTS:
     void droppedMidBody()
     {
         m_server.setHandler([](auto, auto, int) {
-            HostileReply reply = HostileReply::json(QByteArray(R"({"data": [], "pad": ")") + QByteArray(20000, 'a') + "\"}");
+            HostileReply reply = HostileReply::json(QByteArray("{\"data\": [], \"pad\": \"") + QByteArray(20000, 'a') + "\"}");
             reply.mode = HostileReply::Mode::DropMidBody;
             return reply;
         });
@@ -151,7 +151,7 @@ private Q_SLOTS:
             if (path.startsWith("/api/sessions/"))
                 return HostileReply::json(R"({"error": "stale", "code": "PRECONDITION_FAILED", "current": {"id": "s", "rev": 9}})", 412);
             HostileReply reply = HostileReply::json(R"({"error": "slow down", "code": "RATE_LIMITED"})", 429);
-            reply.headers.append({"Retry-After", "120"});
+            reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("120")));
             return reply;
         });
         const auto missing = m_api->project(QStringLiteral("nope"));

@@ -68,7 +68,7 @@ private Q_SLOTS:
         QCOMPARE(m_hostile.hits("/post"), 1);
 
         HttpRequest keyed = request(m_hostile.baseUrl() + "/keyed", "POST", true); // a create with Idempotency-Key
-        keyed.headers.append({"Idempotency-Key", "k-1"});
+        keyed.headers.append(qMakePair(QByteArray("Idempotency-Key"), QByteArray("k-1")));
         QVERIFY(http.call(keyed).ok());
         QCOMPARE(m_hostile.hits("/keyed"), 3);
     }
@@ -76,7 +76,7 @@ private Q_SLOTS:
     void retriesAfterDroppedConnection()
     {
         m_hostile.setHandler([](auto, auto, int hit) {
-            HostileReply reply = HostileReply::json(R"({"ok": true, "pad": ")" + QByteArray(4000, 'p') + "\"}");
+            HostileReply reply = HostileReply::json("{\"ok\": true, \"pad\": \"" + QByteArray(4000, 'p') + "\"}");
             if (hit == 1)
                 reply.mode = HostileReply::Mode::DropMidBody;
             return reply;
@@ -94,7 +94,7 @@ private Q_SLOTS:
     {
         m_hostile.setHandler([](auto, const QByteArray &path, int hit) {
             HostileReply reply = HostileReply::json(R"({"error":"slow down","code":"RATE_LIMITED"})", 429);
-            reply.headers.append({"Retry-After", path == "/long" ? "600" : "1"});
+            reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray(path == "/long" ? "600" : "1")));
             return hit == 1 ? reply : HostileReply::json("{}");
         });
         HttpClient http(fastOptions());
