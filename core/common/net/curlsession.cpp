@@ -38,8 +38,16 @@ size_t onHeader(char *data, size_t size, size_t count, void *user)
         return bytes;
     }
     const qsizetype colon = line.indexOf(':');
-    if (colon > 0)
-        t->response->headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+    if (colon <= 0)
+        return bytes;
+    const QByteArray name = line.left(colon).trimmed().toLower();
+    const QByteArray value = line.mid(colon + 1).trimmed();
+    t->response->headers.insert(name, value);
+    // A declared length over the cap is refused before any of the body is read.
+    if (name == "content-length" && value.toLongLong() > t->maxBytes) {
+        t->tooLarge = true;
+        return 0; // makes curl stop with CURLE_WRITE_ERROR
+    }
     return bytes;
 }
 

@@ -43,6 +43,8 @@ public:
     void setMaxResponseBytes(qint64 bytes) { m_maxBytes = bytes; }
     void setTimeoutSeconds(int seconds) { m_timeoutSeconds = seconds; }
     void setConnectTimeoutMs(long ms) { m_connectTimeoutMs = ms; }
+    /// Replaces the cancel check (a session reused across calls takes each call's own check).
+    void setCancelCheck(std::function<bool()> cancelled) { m_cancelled = std::move(cancelled); }
 
     CurlResponse get(const QString &url);
     CurlResponse post(const QString &url, const QByteArray &body, const QByteArray &contentType = "application/json");

@@ -1,0 +1,105 @@
+#pragma once
+// Typed, blocking calls over the whole Vesper API (DESIGN §4) with errors as values: the domain
+// types come back decoded by their codecs, a malformed or mistyped answer is a BadResponse (never a
+// crash), the server's {error, code} becomes an ApiError, and a 401 triggers one shared token
+// refresh and one retry. Thread-safe; call it from worker threads.
+#include "client/net/apierror.h"
+#include "client/net/apitypes.h"
+#include "client/net/httpclient.h"
+#include "client/net/tokensource.h"
+#include "domain/generation.h"
+#include "domain/member.h"
+#include "domain/modelinfo.h"
+#include "domain/output.h"
+#include "domain/project.h"
+#include "domain/session.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <memory>
+
+namespace vesper::client {
+
+class ApiClient {
+public:
+    /// baseUrl like "http://127.0.0.1:8787" (no trailing slash needed); http must outlive this.
+    ApiClient(HttpClient *http, QString baseUrl);
+
+    /// The session to take tokens from (not owned; must outlive this). Replaces a fixed token.
+    void setTokenSource(TokenSource *source);
+    /// A token that never changes (embedded backend).
+    void setFixedToken(const QString &token);
+    QString baseUrl() const { return m_baseUrl; }
+    HttpClient *http() const { return m_http; }
+    /// Per-call timeout in seconds (default 30).
+    void setTimeoutSeconds(int seconds) { m_timeoutSeconds = seconds; }
+
+    // Generic
+    /// Any JSON call (outbox replays): the answer's object ({} for 204). headers go as given; the call
+    /// counts as idempotent for GET/PUT/DELETE, PATCH with If-Match, and anything with Idempotency-Key.
+    ApiResult<QJsonObject> send(const QByteArray &method, const QString &path, const QJsonObject &body = {},
+                                const HttpHeaders &headers = {});
+    ApiResult<QJsonObject> bootstrap();
+    /// One page of the changes feed, raw; since is opaque ("0" to start).
+    ApiResult<QJsonObject> changes(const QString &since, int limit = 1000);
+    ApiResult<QList<ModelInfo>> models();
+
+    // Projects
+    ApiResult<Page<Project>> projects(int limit = 20, const QString &cursor = {}, const QString &scope = QStringLiteral("all"));
+    ApiResult<Project> project(const QString &id, bool includeSessions = false);
+    ApiResult<Project> createProject(const QString &name, const QString &description = {}, bool isShared = false,
+                                     const WriteGuards &guards = {});
+    /// changes: any of name, description, isShared.
+    ApiResult<Project> updateProject(const QString &id, const QJsonObject &changes, const WriteGuards &guards = {});
+    ApiResult<bool> deleteProject(const QString &id, const WriteGuards &guards = {});
+    ApiResult<Page<Output>> projectImages(const QString &projectId, int limit = 40, const QString &cursor = {});
+
+    // Members
+    ApiResult<QList<Member>> members(const QString &projectId);
+    /// role "viewer" or "editor"; member by email.
+    ApiResult<Member> addMember(const QString &projectId, const QString &email, const QString &role, const WriteGuards &guards = {});
+    ApiResult<bool> removeMember(const QString &projectId, const QString &userId, const WriteGuards &guards = {});
+
+    // Sessions
+    ApiResult<QList<Session>> sessions(const QString &projectId);
+    ApiResult<Session> createSession(const QString &projectId, const QString &name, bool isPrivate = false,
+                                     const QString &type = QStringLiteral("image"), const WriteGuards &guards = {});
+    /// changes: any of name, isPrivate.
+    ApiResult<Session> updateSession(const QString &id, const QJsonObject &changes, const WriteGuards &guards = {});
+    ApiResult<bool> deleteSession(const QString &id, const WriteGuards &guards = {});
+
+    // Generations
+    ApiResult<Page<Generation>> generations(const QString &sessionId, int limit = 20, const QString &cursor = {});
+    ApiResult<GenerateReply> generate(const GenerateParams &params);
+    /// POST /api/generations/status for up to 100 ids.
+    ApiResult<QList<Generation>> generationStatus(const QStringList &ids);
+    ApiResult<Generation> generation(const QString &id);
+    ApiResult<Generation> cancelGeneration(const QString &id);
+    ApiResult<bool> deleteGeneration(const QString &id, const WriteGuards &guards = {});
+
+    // Outputs and files
+    ApiResult<Output> setStarred(const QString &outputId, bool starred, const WriteGuards &guards = {});
+    ApiResult<bool> deleteOutput(const QString &outputId, const WriteGuards &guards = {});
+    /// variant "thumb" or "full"; ifNoneMatch (an ETag) answers notModified without bytes.
+    ApiResult<FileBytes> downloadFile(const QString &outputId, const QString &variant = QStringLiteral("thumb"),
+                                      const QByteArray &ifNoneMatch = {});
+    ApiResult<FileBytes> downloadUpload(const QString &uploadId, const QString &variant = QStringLiteral("thumb"));
+    /// A reference image (PNG/JPEG/WebP bytes); the answer's {id, mime, bytes, width, height, sha256, createdAt}.
+    ApiResult<QJsonObject> upload(const QByteArray &image, const QByteArray &contentType, const WriteGuards &guards = {});
+
+private:
+    /// One authorised call with the 401 → refresh → retry rule; the raw response or an error.
+    ApiResult<HttpResponse> exchange(HttpRequest request);
+    ApiResult<QJsonObject> jsonCall(const QByteArray &method, const QString &path, const QJsonObject &body,
+                                    const WriteGuards &guards, bool hasBody);
+    ApiResult<FileBytes> download(const QString &path, const QByteArray &ifNoneMatch);
+    QString url(const QString &path) const;
+
+    HttpClient *m_http;
+    QString m_baseUrl;
+    TokenSource *m_tokens = nullptr;
+    std::shared_ptr<FixedTokenSource> m_fixed;
+    int m_timeoutSeconds = 30;
+};
+
+} // namespace vesper::client
