@@ -6,7 +6,9 @@
 #include "client/net/httpclient.h"
 #include "client/sync/outbox.h"
 #include "client/sync/syncengine.h"
+#include "client/thumbnails/thumbnailcache.h"
 #include "client/tracking/generationtracker.h"
+#include "client/workspace/apithumbnailfetch.h"
 #include "client/workspace/knownaccounts.h"
 
 #include <QDir>
@@ -28,6 +30,7 @@ Workspace::Workspace(WorkspaceOptions options, QObject *parent)
 Workspace::~Workspace()
 {
     // Users of the cache go first, the database last.
+    m_thumbnails.reset();
     if (m_tracker)
         m_tracker->stop();
     if (m_sync)
@@ -95,6 +98,7 @@ ApiError Workspace::signOut(bool clearCache)
     }
     KnownAccounts(m_options.configDir).forget(m_options.accountKey);
     if (clearCache && !m_cacheDir.isEmpty()) {
+        m_thumbnails.reset();
         m_tracker.reset();
         m_sync.reset();
         m_outbox.reset();
@@ -126,6 +130,24 @@ ApiError Workspace::openCache()
     m_tracker = std::make_unique<GenerationTracker>(*m_api, *m_store);
     connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);
     return {};
+}
+
+ThumbnailCache &Workspace::thumbnails()
+{
+    if (!m_thumbnails) {
+        ThumbnailCacheOptions options;
+        if (m_options.diskThumbnails && !m_cacheDir.isEmpty())
+            options.diskDir = m_cacheDir + QStringLiteral("/thumbnails");
+        m_thumbnails = std::make_unique<ThumbnailCache>(apiThumbnailFetch(*m_api), options);
+        // Tombstones take their pictures with them: a revoked project leaves nothing on disk.
+        if (m_sync) {
+            connect(m_sync.get(), &SyncEngine::changed, m_thumbnails.get(), [this](const CacheChanges &changes) {
+                if (!changes.removedOutputs.isEmpty())
+                    m_thumbnails->remove(changes.removedOutputs);
+            });
+        }
+    }
+    return *m_thumbnails;
 }
 
 } // namespace vesper::client

@@ -24,6 +24,7 @@ class GenerationTracker;
 class HttpClient;
 class Outbox;
 class SyncEngine;
+class ThumbnailCache;
 
 struct WorkspaceOptions {
     QString serverUrl;        // where the API is ("http://127.0.0.1:8787")
@@ -34,6 +35,8 @@ struct WorkspaceOptions {
     QString cacheRoot;        // <cache>/vesper
     QString configDir;        // <config>/vesper
     QString keychainService = QStringLiteral("vesper");
+    /// The disk tier of thumbnails; off for the local library, whose files are on this disk already.
+    bool diskThumbnails = true;
 };
 
 class Workspace : public QObject {
@@ -65,6 +68,8 @@ public:
     SyncEngine &sync() { return *m_sync; }
     Outbox &outbox() { return *m_outbox; }
     GenerationTracker &tracker() { return *m_tracker; }
+    /// Made on first use, on the calling thread (the GUI's): its signals arrive there.
+    ThumbnailCache &thumbnails();
 
 private:
     ApiError openCache();
@@ -81,6 +86,7 @@ private:
     std::unique_ptr<SyncEngine> m_sync;
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<GenerationTracker> m_tracker;
+    std::unique_ptr<ThumbnailCache> m_thumbnails;
 };
 
 } // namespace vesper::client
