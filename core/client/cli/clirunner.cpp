@@ -30,6 +30,7 @@ WorkspaceOptions workspaceOptions(const CliOptions &o, const std::optional<Local
         w.accountKey = w.serverUrl;
     } else {
         w.accountKey = QStringLiteral("local");
+        w.diskThumbnails = false; // the library's files are on this disk already
         if (local) {
             w.serverUrl = local->baseUrl;
             w.fixedToken = local->token;
