@@ -13,6 +13,13 @@
 
 using namespace vesper::test;
 
+/// EXPECT_STATUS on a request made here: made once (EXPECT_STATUS names its reply twice).
+#define EXPECT_REPLY(call, expected)                                                                                     \
+    do {                                                                                                                 \
+        const Reply reply_ = (call);                                                                                     \
+        EXPECT_STATUS(reply_, expected);                                                                                 \
+    } while (false)
+
 namespace {
 constexpr int kGeneralLimit = 20;
 constexpr int kDownloadLimit = 40;
@@ -82,7 +89,7 @@ void TestApiClientManners::authSettingsWithoutSignup()
     const Reply reply = client.get(QStringLiteral("/auth/v1/settings"));
     EXPECT_STATUS(reply, 200);
     QCOMPARE(reply.json.value(QStringLiteral("disable_signup")), QJsonValue(true));
-    EXPECT_STATUS(client.post(QStringLiteral("/auth/v1/signup"), {{QStringLiteral("email"), QStringLiteral("no@manners.example.com")},
+    EXPECT_REPLY(client.post(QStringLiteral("/auth/v1/signup"), {{QStringLiteral("email"), QStringLiteral("no@manners.example.com")},
                                                                   {QStringLiteral("password"), QStringLiteral("correct horse battery")}}), 403);
 }
 
@@ -148,7 +155,7 @@ void TestApiClientManners::downloadsHaveTheirOwnBucket()
     QVERIFY(limited.headers.value("retry-after").toInt() >= 1);
     // The general bucket was not touched: all but the upload's one request of it are still there.
     for (int i = 0; i < kGeneralLimit - 1; ++i)
-        EXPECT_STATUS(m_client->get(QStringLiteral("/api/models"), user.accessToken), 200);
+        EXPECT_REPLY(m_client->get(QStringLiteral("/api/models"), user.accessToken), 200);
 }
 
 QTEST_MAIN(TestApiClientManners)

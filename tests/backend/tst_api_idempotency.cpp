@@ -18,6 +18,13 @@
 
 using namespace vesper::test;
 
+/// EXPECT_STATUS on a request made here: made once (EXPECT_STATUS names its reply twice).
+#define EXPECT_REPLY(call, expected)                                                                                     \
+    do {                                                                                                                 \
+        const Reply reply_ = (call);                                                                                     \
+        EXPECT_STATUS(reply_, expected);                                                                                 \
+    } while (false)
+
 namespace {
 QByteArray newKey()
 {
@@ -111,8 +118,8 @@ void TestApiIdempotency::projectReplayCreatesOnce()
     QCOMPARE(second.headers.value("idempotent-replayed"), QByteArray("true"));
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM projects WHERE owner_id = ? AND name = 'Replayed'"), {m_owner.id}), 1);
     // Without a key every POST creates.
-    EXPECT_STATUS(create(QStringLiteral("/api/projects"), body, m_owner, {}), 201);
-    EXPECT_STATUS(create(QStringLiteral("/api/projects"), body, m_owner, {}), 201);
+    EXPECT_REPLY(create(QStringLiteral("/api/projects"), body, m_owner, {}), 201);
+    EXPECT_REPLY(create(QStringLiteral("/api/projects"), body, m_owner, {}), 201);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM projects WHERE owner_id = ? AND name = 'Replayed'"), {m_owner.id}), 3);
 }
 
@@ -141,7 +148,7 @@ void TestApiIdempotency::memberReplayAnswersFirst()
     const Reply first = create(path, body, m_owner, key);
     EXPECT_STATUS(first, 201);
     // Changed since by a request without the key: the replay still tells the first answer, changing nothing.
-    EXPECT_STATUS(create(path, json({{QStringLiteral("email"), m_other.email}, {QStringLiteral("role"), QStringLiteral("editor")}}),
+    EXPECT_REPLY(create(path, json({{QStringLiteral("email"), m_other.email}, {QStringLiteral("role"), QStringLiteral("editor")}}),
                          m_owner, {}), 200);
     const Reply replay = create(path, body, m_owner, key);
     EXPECT_STATUS(replay, 201);
@@ -172,7 +179,7 @@ void TestApiIdempotency::uploadReplayStoresOneFile()
 void TestApiIdempotency::sameKeyOtherRequestIsConflict()
 {
     const QByteArray key = newKey();
-    EXPECT_STATUS(create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("First use")}}), m_owner, key), 201);
+    EXPECT_REPLY(create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("First use")}}), m_owner, key), 201);
     const Reply otherBody = create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("Second use")}}), m_owner, key);
     EXPECT_STATUS(otherBody, 409);
     QCOMPARE(otherBody.code(), QStringLiteral("CONFLICT"));
@@ -214,7 +221,7 @@ void TestApiIdempotency::failedCreateDoesNotSpendKey()
     // A refused create stores nothing: the same key with the mistake fixed is a first request.
     const QByteArray key = newKey();
     const QString missingProject = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    EXPECT_STATUS(create(QStringLiteral("/api/sessions"), json({{QStringLiteral("projectId"), missingProject}, {QStringLiteral("name"), QStringLiteral("x")}}),
+    EXPECT_REPLY(create(QStringLiteral("/api/sessions"), json({{QStringLiteral("projectId"), missingProject}, {QStringLiteral("name"), QStringLiteral("x")}}),
                          m_owner, key), 404);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM idempotency_keys WHERE user_id = ? AND idem_key = ?"), {m_owner.id, QString::fromLatin1(key)}), 0);
 }
@@ -240,8 +247,8 @@ void TestApiIdempotency::oldKeysArePruned()
 {
     const QByteArray oldKey = newKey();
     const QByteArray freshKey = newKey();
-    EXPECT_STATUS(create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("Old")}}), m_owner, oldKey), 201);
-    EXPECT_STATUS(create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("Fresh")}}), m_owner, freshKey), 201);
+    EXPECT_REPLY(create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("Old")}}), m_owner, oldKey), 201);
+    EXPECT_REPLY(create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("Fresh")}}), m_owner, freshKey), 201);
     // Back-date one answer past the 24 h retention; the sweep at server start prunes it.
     const qint64 dayAndHourAgo = TestData::nowMicros() - qint64(25) * 3600 * 1000000;
     QVERIFY2(m_data->exec(QStringLiteral("UPDATE idempotency_keys SET created_at = %1 WHERE idem_key = ?").arg(m_data->timeLiteral(dayAndHourAgo)),
@@ -249,9 +256,11 @@ void TestApiIdempotency::oldKeysArePruned()
     m_server->stop();
     QString reason;
     QVERIFY2(m_server->start(&reason), qPrintable(reason));
+    m_client = std::make_unique<TestClient>(m_server->baseUrl()); // a new port
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ?"), {QString::fromLatin1(oldKey)}), 0);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = ?"), {QString::fromLatin1(freshKey)}), 1);
     const Reply replay = create(QStringLiteral("/api/projects"), json({{QStringLiteral("name"), QStringLiteral("Fresh")}}), m_owner, freshKey);
+    EXPECT_STATUS(replay, 201);
     QCOMPARE(replay.headers.value("idempotent-replayed"), QByteArray("true"));
 }
 

@@ -14,6 +14,13 @@
 
 using namespace vesper::test;
 
+/// EXPECT_STATUS on a request made here: made once (EXPECT_STATUS names its reply twice).
+#define EXPECT_REPLY(call, expected)                                                                                     \
+    do {                                                                                                                 \
+        const Reply reply_ = (call);                                                                                     \
+        EXPECT_STATUS(reply_, expected);                                                                                 \
+    } while (false)
+
 namespace {
 QHash<QByteArray, QByteArray> ifMatch(qint64 rev)
 {
@@ -128,8 +135,8 @@ void TestApiIfMatch::projectPatch()
     QCOMPARE(current.value(QStringLiteral("rev")).toInteger(), revOf(renamed));
     QCOMPARE(m_client->get(path, m_owner.accessToken).json.value(QStringLiteral("name")).toString(), QStringLiteral("Renamed online"));
     // Quoted like an entity tag, and "*", are accepted too.
-    EXPECT_STATUS(send("PATCH", path, {{QStringLiteral("description"), QStringLiteral("d")}}, {{"If-Match", '"' + QByteArray::number(revOf(renamed)) + '"'}}), 200);
-    EXPECT_STATUS(send("PATCH", path, {{QStringLiteral("description"), QStringLiteral("e")}}, {{"If-Match", "*"}}), 200);
+    EXPECT_REPLY(send("PATCH", path, {{QStringLiteral("description"), QStringLiteral("d")}}, {{"If-Match", '"' + QByteArray::number(revOf(renamed)) + '"'}}), 200);
+    EXPECT_REPLY(send("PATCH", path, {{QStringLiteral("description"), QStringLiteral("e")}}, {{"If-Match", "*"}}), 200);
 }
 
 void TestApiIfMatch::projectDelete()
@@ -137,14 +144,14 @@ void TestApiIfMatch::projectDelete()
     const QString project = createProject(*m_client, m_owner, QStringLiteral("Doomed"), false);
     const QString path = QStringLiteral("/api/projects/") + project;
     const qint64 seen = revOf(m_client->get(path, m_owner.accessToken));
-    EXPECT_STATUS(send("PATCH", path, {{QStringLiteral("name"), QStringLiteral("Kept after all")}}, {}), 200);
+    EXPECT_REPLY(send("PATCH", path, {{QStringLiteral("name"), QStringLiteral("Kept after all")}}, {}), 200);
     const Reply stale = send("DELETE", path, {}, ifMatch(seen));
     EXPECT_STATUS(stale, 412);
     QCOMPARE(stale.json.value(QStringLiteral("current")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("Kept after all"));
-    EXPECT_STATUS(m_client->get(path, m_owner.accessToken), 200);
+    EXPECT_REPLY(m_client->get(path, m_owner.accessToken), 200);
     const qint64 now = revOf(m_client->get(path, m_owner.accessToken));
-    EXPECT_STATUS(send("DELETE", path, {}, ifMatch(now)), 204);
-    EXPECT_STATUS(m_client->get(path, m_owner.accessToken), 404);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(now)), 204);
+    EXPECT_REPLY(m_client->get(path, m_owner.accessToken), 404);
 }
 
 void TestApiIfMatch::sessionPatchAndDelete()
@@ -159,10 +166,10 @@ void TestApiIfMatch::sessionPatchAndDelete()
     const Reply stale = send("PATCH", path, {{QStringLiteral("name"), QStringLiteral("Older")}}, ifMatch(seen));
     EXPECT_STATUS(stale, 412);
     QCOMPARE(stale.json.value(QStringLiteral("current")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("Final"));
-    EXPECT_STATUS(send("DELETE", path, {}, ifMatch(seen)), 412);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(seen)), 412);
     QCOMPARE(m_data->scalar(QStringLiteral("SELECT name FROM sessions WHERE id = ?"), {created.json.value(QStringLiteral("id")).toString()}).toString(),
              QStringLiteral("Final"));
-    EXPECT_STATUS(send("DELETE", path, {}, ifMatch(revOf(renamed))), 204);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(revOf(renamed))), 204);
 }
 
 void TestApiIfMatch::outputStarAndDelete()
@@ -181,7 +188,7 @@ void TestApiIfMatch::outputStarAndDelete()
     EXPECT_STATUS(staleDelete, 412);
     QCOMPARE(staleDelete.json.value(QStringLiteral("current")).toObject().value(QStringLiteral("id")).toString(), output);
     QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM outputs WHERE id = ?"), {output}).toLongLong(), 1);
-    EXPECT_STATUS(send("DELETE", path, {}, ifMatch(revOf(starred))), 204);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(revOf(starred))), 204);
     QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM outputs WHERE id = ?"), {output}).toLongLong(), 0);
 }
 
@@ -191,14 +198,14 @@ void TestApiIfMatch::generationDelete()
     const QString path = QStringLiteral("/api/generations/") + generation;
     const qint64 seen = revOf(m_client->get(path, m_owner.accessToken));
     QVERIFY(seen > 0);
-    EXPECT_STATUS(send("DELETE", path, {}, ifMatch(seen - 1)), 412);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(seen - 1)), 412);
     const Reply stale = send("DELETE", path, {}, ifMatch(seen + 1000));
     EXPECT_STATUS(stale, 412);
     QCOMPARE(stale.json.value(QStringLiteral("current")).toObject().value(QStringLiteral("id")).toString(), generation);
     QCOMPARE(stale.json.value(QStringLiteral("current")).toObject().value(QStringLiteral("outputs")).toArray().size(), 1);
-    EXPECT_STATUS(m_client->get(path, m_owner.accessToken), 200);
-    EXPECT_STATUS(send("DELETE", path, {}, ifMatch(seen)), 204);
-    EXPECT_STATUS(m_client->get(path, m_owner.accessToken), 404);
+    EXPECT_REPLY(m_client->get(path, m_owner.accessToken), 200);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(seen)), 204);
+    EXPECT_REPLY(m_client->get(path, m_owner.accessToken), 404);
 }
 
 void TestApiIfMatch::malformedIfMatchIsRefused()
@@ -210,8 +217,8 @@ void TestApiIfMatch::malformedIfMatchIsRefused()
         QVERIFY2(reply.status == 400 && reply.code() == QLatin1String("VALIDATION_ERROR"), qPrintable(value + ' ' + describe(reply)));
     }
     const auto [generation, output] = image();
-    EXPECT_STATUS(send("DELETE", QStringLiteral("/api/outputs/") + output, {}, {{"If-Match", "nope"}}), 400);
-    EXPECT_STATUS(send("DELETE", QStringLiteral("/api/generations/") + generation, {}, {{"If-Match", "nope"}}), 400);
+    EXPECT_REPLY(send("DELETE", QStringLiteral("/api/outputs/") + output, {}, {{"If-Match", "nope"}}), 400);
+    EXPECT_REPLY(send("DELETE", QStringLiteral("/api/generations/") + generation, {}, {{"If-Match", "nope"}}), 400);
     QCOMPARE(m_client->get(path, m_owner.accessToken).json.value(QStringLiteral("name")).toString(), before);
     QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM outputs WHERE id = ?"), {output}).toLongLong(), 1);
 }

@@ -16,6 +16,13 @@
 
 using namespace vesper::test;
 
+/// EXPECT_STATUS on a request made here: made once (EXPECT_STATUS names its reply twice).
+#define EXPECT_REPLY(call, expected)                                                                                     \
+    do {                                                                                                                 \
+        const Reply reply_ = (call);                                                                                     \
+        EXPECT_STATUS(reply_, expected);                                                                                 \
+    } while (false)
+
 namespace {
 QByteArray pngBytes(int width, int height)
 {
@@ -109,7 +116,7 @@ void TestApiUploadFiles::uploaderReadsOriginal()
     const QString sha = m_data->scalar(QStringLiteral("SELECT sha256 FROM uploads WHERE id = ?"), {m_upload}).toString();
     QCOMPARE(reply.headers.value("etag"), '"' + sha.toLatin1() + '"');
     QVERIFY(reply.headers.value("cache-control").contains("private"));
-    EXPECT_STATUS(file(m_upload, m_owner, QStringLiteral("full")), 200);
+    EXPECT_REPLY(file(m_upload, m_owner, QStringLiteral("full")), 200);
 }
 
 void TestApiUploadFiles::thumbnailIsSmallWebp()
@@ -143,8 +150,8 @@ void TestApiUploadFiles::strangersGetNotFound()
     const Reply missing = file(newClientId(), m_stranger);
     EXPECT_STATUS(missing, 404);
     QCOMPARE(stranger.json.value(QStringLiteral("error")), missing.json.value(QStringLiteral("error")));
-    EXPECT_STATUS(file(QStringLiteral("not-a-uuid"), m_owner), 404);
-    EXPECT_STATUS(file(m_upload, m_stranger, QStringLiteral("thumb")), 404);
+    EXPECT_REPLY(file(QStringLiteral("not-a-uuid"), m_owner), 404);
+    EXPECT_REPLY(file(m_upload, m_stranger, QStringLiteral("thumb")), 404);
 }
 
 void TestApiUploadFiles::viewersOfAReferencingGenerationMayRead()
@@ -153,9 +160,9 @@ void TestApiUploadFiles::viewersOfAReferencingGenerationMayRead()
     const QString project = createProject(*m_client, m_owner, QStringLiteral("With references"), true);
     const QString session = firstSession(*m_client, m_owner, project);
     QVERIFY(!session.isEmpty());
-    EXPECT_STATUS(m_client->post(QStringLiteral("/api/projects/%1/members").arg(project),
+    EXPECT_REPLY(m_client->post(QStringLiteral("/api/projects/%1/members").arg(project),
                                  {{QStringLiteral("email"), m_member.email}, {QStringLiteral("role"), QStringLiteral("viewer")}}, m_owner.accessToken), 201);
-    EXPECT_STATUS(file(reference, m_member), 404); // nothing uses it yet
+    EXPECT_REPLY(file(reference, m_member), 404); // nothing uses it yet
 
     QJsonObject body = generateBody(session, newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), QStringLiteral("gemini-image"));
     QJsonObject parameters = body.value(QStringLiteral("parameters")).toObject();
@@ -165,25 +172,25 @@ void TestApiUploadFiles::viewersOfAReferencingGenerationMayRead()
     EXPECT_STATUS(generated, 202);
     const QString generation = generated.json.value(QStringLiteral("id")).toString();
 
-    EXPECT_STATUS(file(reference, m_member), 200);
-    EXPECT_STATUS(file(reference, m_member, QStringLiteral("thumb")), 200);
-    EXPECT_STATUS(file(reference, m_stranger), 404);
-    EXPECT_STATUS(file(m_upload, m_member), 404); // another of the owner's uploads stays hidden
+    EXPECT_REPLY(file(reference, m_member), 200);
+    EXPECT_REPLY(file(reference, m_member, QStringLiteral("thumb")), 200);
+    EXPECT_REPLY(file(reference, m_stranger), 404);
+    EXPECT_REPLY(file(m_upload, m_member), 404); // another of the owner's uploads stays hidden
 
     // The session made private hides the generation, and with it the reference.
-    EXPECT_STATUS(m_client->patch(QStringLiteral("/api/sessions/") + session, {{QStringLiteral("isPrivate"), true}}, m_owner.accessToken), 200);
-    EXPECT_STATUS(file(reference, m_member), 404);
-    EXPECT_STATUS(m_client->patch(QStringLiteral("/api/sessions/") + session, {{QStringLiteral("isPrivate"), false}}, m_owner.accessToken), 200);
-    EXPECT_STATUS(file(reference, m_member), 200);
+    EXPECT_REPLY(m_client->patch(QStringLiteral("/api/sessions/") + session, {{QStringLiteral("isPrivate"), true}}, m_owner.accessToken), 200);
+    EXPECT_REPLY(file(reference, m_member), 404);
+    EXPECT_REPLY(m_client->patch(QStringLiteral("/api/sessions/") + session, {{QStringLiteral("isPrivate"), false}}, m_owner.accessToken), 200);
+    EXPECT_REPLY(file(reference, m_member), 200);
     // So does unsharing the project.
-    EXPECT_STATUS(m_client->patch(QStringLiteral("/api/projects/") + project, {{QStringLiteral("isShared"), false}}, m_owner.accessToken), 200);
-    EXPECT_STATUS(file(reference, m_member), 404);
-    EXPECT_STATUS(m_client->patch(QStringLiteral("/api/projects/") + project, {{QStringLiteral("isShared"), true}}, m_owner.accessToken), 200);
-    EXPECT_STATUS(file(reference, m_member), 200);
+    EXPECT_REPLY(m_client->patch(QStringLiteral("/api/projects/") + project, {{QStringLiteral("isShared"), false}}, m_owner.accessToken), 200);
+    EXPECT_REPLY(file(reference, m_member), 404);
+    EXPECT_REPLY(m_client->patch(QStringLiteral("/api/projects/") + project, {{QStringLiteral("isShared"), true}}, m_owner.accessToken), 200);
+    EXPECT_REPLY(file(reference, m_member), 200);
     // And deleting the generation that used it.
-    EXPECT_STATUS(m_client->del(QStringLiteral("/api/generations/") + generation, m_owner.accessToken), 204);
-    EXPECT_STATUS(file(reference, m_member), 404);
-    EXPECT_STATUS(file(reference, m_owner), 200);
+    EXPECT_REPLY(m_client->del(QStringLiteral("/api/generations/") + generation, m_owner.accessToken), 204);
+    EXPECT_REPLY(file(reference, m_member), 404);
+    EXPECT_REPLY(file(reference, m_owner), 200);
 }
 
 void TestApiUploadFiles::badVariantIsRefused()

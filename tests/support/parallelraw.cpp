@@ -8,7 +8,7 @@ namespace vesper::test {
 
 QList<RawReply> parallelExchange(quint16 port, const QByteArray &head, const QByteArray &body, int count, int timeoutMs)
 {
-    std::vector<RawReply> replies(size_t(count));
+    std::vector<RawReply> replies(static_cast<size_t>(count));
     std::vector<std::thread> threads;
     std::atomic<int> ready{0};
     for (int i = 0; i < count; ++i) {

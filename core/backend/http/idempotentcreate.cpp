@@ -36,7 +36,8 @@ IdempotentCreate::IdempotentCreate(ServerContext &context, const RequestContext 
         throw DomainError::validation(QStringLiteral("Idempotency-Key must be 1 to %1 visible ASCII characters").arg(kKeyMax));
     m_key = QString::fromLatin1(key);
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(request.method + ' ' + request.path.toUtf8() + '\n');
+    const QByteArray line = request.method + ' ' + request.path.toUtf8() + '\n';
+    hash.addData(line);
     hash.addData(request.body);
     m_fingerprint = QString::fromLatin1(hash.result().toHex());
 }
