@@ -1,5 +1,6 @@
 #include "backend/auth/sessionsweeper.h"
 #include "backend/auth/refreshtokens.h"
+#include "backend/repositories/idempotencystore.h"
 #include "backend/db/dberror.h"
 #include "backend/config/backendsettings.h"
 #include "common/clock.h"
@@ -24,8 +25,11 @@ void SessionSweeper::start()
 int SessionSweeper::sweepOnce()
 {
     try {
+        // Idempotency-Key answers past their retention go in the same hourly round.
+        const qint64 now = nowMicros();
+        IdempotencyStore(m_database).prune(now - qint64(m_config.idempotencyKeyHours) * 3600 * 1000000);
         RefreshTokenStore store(m_database, m_config.refreshReuseSeconds, m_config.sessionIdleDays);
-        const int deleted = store.deleteExpired(nowMicros());
+        const int deleted = store.deleteExpired(now);
         if (deleted > 0)
             qCInfo(lcAuth) << "deleted" << deleted << "refresh tokens of sessions idle for" << m_config.sessionIdleDays << "days";
         return deleted;

@@ -1,6 +1,6 @@
 #pragma once
-// Deletes the refresh tokens of ended sessions (DESIGN §2 refresh_tokens): once when the server
-// starts and then every hour, on the thread that owns it.
+// Deletes the refresh tokens of ended sessions (DESIGN §2 refresh_tokens) and Idempotency-Key
+// answers past their retention: once when the server starts and then every hour, on its thread.
 #include <QTimer>
 
 namespace vesper::backend {

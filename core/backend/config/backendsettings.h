@@ -26,6 +26,10 @@ struct BackendSettings {
     int rateLimitPerMinute = 1200;
     int authRateLimitPerMinute = 30;
     int generateRateLimit = 20; // POST /api/generate per minute per user; 0 turns it off
+    // File downloads (/api/outputs/{id}/file, /api/uploads/{id}/file) per minute per user, in a bucket
+    // of their own that holds as many: 100k thumbnails prefetch in about a minute; 0 turns it off.
+    int downloadRateLimitPerMinute = 120000;
+    int idempotencyKeyHours = 24; // answers kept for Idempotency-Key replays at least this long
     qint64 maxJsonBytes = 1 << 20;
     qint64 maxUploadBytes = 20 << 20;
     int threads = 4;

@@ -3,16 +3,32 @@
 #include "backend/db/dberror.h"
 #include "backend/db/sqlquery.h"
 
+#include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
 
 namespace vesper::backend {
+namespace {
+/// Open transactions per connection of this thread (connections never leave their thread).
+QHash<QString, int> &openDepth()
+{
+    thread_local QHash<QString, int> depth;
+    return depth;
+}
+} // namespace
 
 Transaction::Transaction(Database &database, const QSqlDatabase &db)
     : m_db(db)
 {
-    m_gate.emplace(database);
-    SqlQuery::run(m_db, database.isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+    m_gate.emplace(database); // recursive: a nested one takes it again
+    int &depth = openDepth()[m_db.connectionName()];
+    if (depth > 0) {
+        m_savepoint = QStringLiteral("vesper_sp%1").arg(depth);
+        SqlQuery::run(m_db, QStringLiteral("SAVEPOINT ") + m_savepoint);
+    } else {
+        SqlQuery::run(m_db, database.isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+    }
+    ++depth;
     m_open = true;
 }
 
@@ -20,15 +36,22 @@ Transaction::~Transaction()
 {
     if (m_open) {
         QSqlQuery q(m_db);
-        q.exec(QStringLiteral("ROLLBACK"));
+        if (m_savepoint.isEmpty()) {
+            q.exec(QStringLiteral("ROLLBACK"));
+        } else {
+            q.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ") + m_savepoint);
+            q.exec(QStringLiteral("RELEASE SAVEPOINT ") + m_savepoint);
+        }
+        --openDepth()[m_db.connectionName()];
     }
     m_gate.reset();
 }
 
 void Transaction::commit()
 {
-    SqlQuery::run(m_db, QStringLiteral("COMMIT"));
+    SqlQuery::run(m_db, m_savepoint.isEmpty() ? QStringLiteral("COMMIT") : QStringLiteral("RELEASE SAVEPOINT ") + m_savepoint);
     m_open = false;
+    --openDepth()[m_db.connectionName()];
     m_gate.reset();
 }
 

@@ -11,6 +11,7 @@
 #include "backend/repositories/changelog.h"
 #include "backend/repositories/projectstats.h"
 #include "backend/repositories/rowcodec.h"
+#include "backend/repositories/uploadrepository.h"
 #include "backend/storage/objectstore.h"
 #include "common/clock.h"
 #include "common/jsonwriter.h"
@@ -75,11 +76,12 @@ GenerationService::GenerationService(Database &database)
 
 std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
 {
-    SqlQuery q(db, QStringLiteral("SELECT id, status FROM generations WHERE user_id = :u AND client_id = :c"));
+    SqlQuery q(db, QStringLiteral("SELECT g.id, g.status, g.cost, p.credits FROM generations g JOIN profiles p ON p.id = g.user_id "
+                                  "WHERE g.user_id = :u AND g.client_id = :c"));
     q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":c"), clientId).exec();
     if (!q.next())
         return std::nullopt;
-    return SubmitResult{q.text(0), clientId, q.text(1), false};
+    return SubmitResult{q.text(0), clientId, q.text(1), false, q.int64(2), q.int64(3)};
 }
 
 SubmitResult GenerationService::submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request,
@@ -96,13 +98,15 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         requireOwnUploads(db, userId, request.referenceUploadIds);
         const QString id = newUuidV7();
         const qint64 now = nowMicros();
+        qint64 credits = 0;
         if (request.cost > 0) {
             // The balance check and the debit are one statement, so two requests cannot both spend it.
-            SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c WHERE id = :u AND credits >= :c"));
+            SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c WHERE id = :u AND credits >= :c RETURNING credits"));
             debit.bind(QStringLiteral(":c"), request.cost).bind(QStringLiteral(":u"), userId).exec();
-            if (debit.numRowsAffected() < 1)
+            if (!debit.next())
                 throw DomainError(ErrorCode::InsufficientCredits,
                                QStringLiteral("this generation costs %1 credits").arg(request.cost));
+            credits = debit.int64(0);
             SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
                                                "VALUES (:u, :g, :a, 'generation', %1)").arg(d.timeParam(QStringLiteral(":now"))));
             ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), id).bind(QStringLiteral(":a"), -request.cost)
@@ -125,9 +129,15 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
             .bind(QStringLiteral(":params"), QString::fromUtf8(QJsonDocument(parameters).toJson(QJsonDocument::Compact)))
             .bind(QStringLiteral(":est"), false).bind(QStringLiteral(":cost"), request.cost)
             .bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).exec();
+        UploadRepository::linkToGeneration(db, id, request.referenceUploadIds);
+        if (request.cost <= 0) {
+            SqlQuery balance(db, QStringLiteral("SELECT credits FROM profiles WHERE id = :u"));
+            balance.bind(QStringLiteral(":u"), userId).exec();
+            credits = balance.next() ? balance.int64(0) : 0;
+        }
         JobQueue(m_database).enqueue(db, id, 0, maxAttempts);
         tx.commit();
-        return SubmitResult{id, request.clientId, generationStatusName(GenerationStatus::Queued), true};
+        return SubmitResult{id, request.clientId, generationStatusName(GenerationStatus::Queued), true, request.cost, credits};
     } catch (const DbError &error) {
         // A concurrent request with the same clientId committed first (PostgreSQL): answer with its generation.
         if (!error.isConstraint())
@@ -231,11 +241,13 @@ void GenerationService::cancel(const GenerationRef &generation, ObjectStore &sto
     GenerationSettlement::finishUnsuccessful(m_database, store, generation.id, GenerationStatus::Cancelled, QString(), QString());
 }
 
-void GenerationService::remove(const GenerationRef &generation, ObjectStore &store)
+void GenerationService::remove(const GenerationRef &generation, ObjectStore &store, const std::function<void()> &precondition)
 {
     QSqlDatabase db = m_database.connection();
     {
         Transaction tx(m_database, db);
+        if (precondition)
+            precondition();
         SqlQuery q(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1").arg(forUpdate(m_database)));
         q.bind(QStringLiteral(":g"), generation.id).exec();
         if (q.next()) {

@@ -36,6 +36,8 @@ struct SubmitResult {
     QString clientId;
     QString status;
     bool created = false; // false when the clientId was seen before
+    qint64 cost = 0;      // credits the generation cost (debited once, by the first request)
+    qint64 credits = 0;   // the caller's balance now (right after the debit, on the first request)
 };
 
 /// A generation the caller can see, with what the permission checks need.
@@ -62,8 +64,9 @@ public:
     QByteArray readJson(const QString &userId, const QStringList &ids);
     /// Queued: cancelled at once with a refund. Processing: the worker is asked to stop. 409 when finished.
     void cancel(const GenerationRef &generation, ObjectStore &store);
-    /// Deletes the rows (tombstones, stats, refund when unfinished), then the files.
-    void remove(const GenerationRef &generation, ObjectStore &store);
+    /// Deletes the rows (tombstones, stats, refund when unfinished), then the files. `precondition`
+    /// runs first inside the deleting transaction (the If-Match check) and refuses by throwing.
+    void remove(const GenerationRef &generation, ObjectStore &store, const std::function<void()> &precondition = {});
 
 private:
     /// The generation as a job's target, and how many outputs it was asked (and paid) for.

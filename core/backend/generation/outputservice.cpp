@@ -53,8 +53,13 @@ QByteArray OutputService::setStarred(const OutputRef &output, bool starred)
         q.bind(QStringLiteral(":s"), starred).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":o"), output.id).exec();
         tx.commit();
     }
-    SqlQuery q(db, QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.id = :o").arg(rowcodec::outputColumns(m_database)));
-    q.bind(QStringLiteral(":o"), output.id).exec();
+    return json(output.id);
+}
+
+QByteArray OutputService::json(const QString &outputId)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT %1 FROM outputs o2 WHERE o2.id = :o").arg(rowcodec::outputColumns(m_database)));
+    q.bind(QStringLiteral(":o"), outputId).exec();
     if (!q.next())
         throw DomainError::notFound(QStringLiteral("output"));
     JsonWriter w(512);
@@ -63,11 +68,13 @@ QByteArray OutputService::setStarred(const OutputRef &output, bool starred)
     return w.endObject().take();
 }
 
-void OutputService::remove(const OutputRef &output, ObjectStore &store)
+void OutputService::remove(const OutputRef &output, ObjectStore &store, const std::function<void()> &precondition)
 {
     QSqlDatabase db = m_database.connection();
     {
         Transaction tx(m_database, db);
+        if (precondition)
+            precondition();
         const ProjectAccess &project = output.access.project;
         ChangeLog log(m_database, db, tx);
         SqlQuery del(db, QStringLiteral("DELETE FROM outputs WHERE id = :o"));

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <functional>
 
 namespace vesper::backend {
 
@@ -28,8 +29,11 @@ public:
     OutputRef find(const QString &userId, const QString &outputId);
     /// Sets is_starred with a new rev; returns the output object as JSON.
     QByteArray setStarred(const OutputRef &output, bool starred);
-    /// Deletes the row (tombstones, stats) in one transaction, then its files.
-    void remove(const OutputRef &output, ObjectStore &store);
+    /// The output object as JSON (as the lists show it); 404 when it is gone.
+    QByteArray json(const QString &outputId);
+    /// Deletes the row (tombstones, stats) in one transaction, then its files. `precondition` runs
+    /// first inside that transaction (the If-Match check) and refuses by throwing.
+    void remove(const OutputRef &output, ObjectStore &store, const std::function<void()> &precondition = {});
     /// The project owner, or a contributor who created the generation; 403 otherwise.
     static void requireOwnerOrCreator(const SessionAccess &access, const QString &creatorId, const QString &userId);
 

@@ -29,6 +29,13 @@ HttpResponse errorResponse(const DomainError &error)
     return response;
 }
 
+/// File downloads have a rate bucket of their own: a client prefetching thumbnails for offline use
+/// must neither be held to the general limit nor use it up for everything else.
+bool isFileDownload(const QString &pattern)
+{
+    return pattern == QLatin1String("/api/outputs/{id}/file") || pattern == QLatin1String("/api/uploads/{id}/file");
+}
+
 bool acceptableRequestId(const QByteArray &id)
 {
     if (id.isEmpty() || id.size() > 64)
@@ -132,12 +139,17 @@ HttpResponse ApiDispatcher::handle(HttpRequest &request)
         }
         if (route->requiresAuth)
             userId = request.verifiedUserId.isEmpty() ? authenticate(request) : request.verifiedUserId;
-        const bool isAuthRoute = route->pattern.startsWith(QLatin1String("/auth/"));
-        const int limit = isAuthRoute && userId.isEmpty() ? m_context.config.authRateLimitPerMinute : m_context.config.rateLimitPerMinute;
+        // Reading the auth settings is not a sign-in attempt: it does not spend the sign-in bucket.
+        const bool isAuthRoute = route->pattern.startsWith(QLatin1String("/auth/")) && route->pattern != QLatin1String("/auth/v1/settings");
+        const bool isDownload = isFileDownload(route->pattern) && !userId.isEmpty();
+        const int limit = isDownload                      ? m_context.config.downloadRateLimitPerMinute
+                          : isAuthRoute && userId.isEmpty() ? m_context.config.authRateLimitPerMinute
+                                                            : m_context.config.rateLimitPerMinute;
         if (limit > 0) {
             // Sign-ins have a bucket of their own: sharing the general one, cheap calls (/healthz)
             // would refill it at the general rate and let password guesses through at that rate.
-            const QString key = !userId.isEmpty() ? QStringLiteral("user:") + userId
+            const QString key = isDownload        ? QStringLiteral("download:") + userId
+                                : !userId.isEmpty() ? QStringLiteral("user:") + userId
                                 : isAuthRoute     ? QStringLiteral("auth-ip:") + request.remoteAddress
                                                   : QStringLiteral("ip:") + request.remoteAddress;
             const RateDecision decision = m_context.rateLimits.hit(key, limit, 60);

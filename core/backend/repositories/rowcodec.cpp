@@ -47,7 +47,7 @@ QString fileUrl(const QString &outputId)
 QString projectColumns(const Database &d)
 {
     return QStringLiteral("p.id, p.name, p.description, p.owner_id, p.is_shared, %1, %2, o.display_name, o.username, "
-                          "st.sessions_all, st.sessions_shared, st.latest_output_all, st.latest_output_shared")
+                          "st.sessions_all, st.sessions_shared, st.latest_output_all, st.latest_output_shared, p.rev")
         .arg(d.timeColumn(QStringLiteral("p.created_at")), d.timeColumn(QStringLiteral("p.updated_at")));
 }
 
@@ -76,11 +76,12 @@ void projectFields(JsonWriter &w, const SqlQuery &q, int offset, const QString &
         w.nullField("thumbnailUrl");
     else
         w.field("thumbnailUrl", thumbnailUrl(latest));
+    w.field("rev", q.int64(i + 13));
 }
 
 QString sessionColumns(const Database &d)
 {
-    return QStringLiteral("s.id, s.project_id, s.creator_id, s.name, s.type, s.is_private, %1, %2")
+    return QStringLiteral("s.id, s.project_id, s.creator_id, s.name, s.type, s.is_private, %1, %2, s.rev")
         .arg(d.timeColumn(QStringLiteral("s.created_at")), d.timeColumn(QStringLiteral("s.updated_at")));
 }
 
@@ -91,12 +92,13 @@ void sessionFields(JsonWriter &w, const SqlQuery &q, int offset)
         .field("type", q.text(i + 4)).field("isPrivate", q.boolean(i + 5));
     timeField(w, "createdAt", q, i + 6);
     timeField(w, "updatedAt", q, i + 7);
+    w.field("rev", q.int64(i + 8));
 }
 
 QString generationColumns(const Database &d)
 {
     return QStringLiteral("g.id, g.session_id, g.user_id, g.model_id, g.prompt, g.negative_prompt, g.parameters, g.status, "
-                          "g.progress, g.progress_is_estimate, g.error_code, g.error_message, g.cost, %1, %2, %3")
+                          "g.progress, g.progress_is_estimate, g.error_code, g.error_message, g.cost, %1, %2, %3, g.rev")
         .arg(d.timeColumn(QStringLiteral("g.created_at")), d.timeColumn(QStringLiteral("g.started_at")),
              d.timeColumn(QStringLiteral("g.finished_at")));
 }
@@ -118,11 +120,12 @@ void generationFields(JsonWriter &w, const SqlQuery &q, int offset)
     timeField(w, "createdAt", q, i + 13);
     timeField(w, "startedAt", q, i + 14);
     timeField(w, "finishedAt", q, i + 15);
+    w.field("rev", q.int64(i + 16));
 }
 
 QString outputColumns(const Database &d)
 {
-    return QStringLiteral("o2.id, o2.generation_id, o2.session_id, o2.file_type, o2.width, o2.height, o2.is_starred, %1")
+    return QStringLiteral("o2.id, o2.generation_id, o2.session_id, o2.file_type, o2.width, o2.height, o2.is_starred, %1, o2.rev")
         .arg(d.timeColumn(QStringLiteral("o2.created_at")));
 }
 
@@ -135,7 +138,7 @@ void outputFields(JsonWriter &w, const SqlQuery &q, int offset)
     nullableIntField(w, "height", q, i + 5);
     w.field("isStarred", q.boolean(i + 6));
     timeField(w, "createdAt", q, i + 7);
-    w.field("thumbnailUrl", thumbnailUrl(id)).field("url", fileUrl(id));
+    w.field("thumbnailUrl", thumbnailUrl(id)).field("url", fileUrl(id)).field("rev", q.int64(i + 8));
 }
 
 } // namespace vesper::backend::rowcodec

@@ -15,25 +15,26 @@ class SqlQuery;
 
 namespace rowcodec {
 /// Columns of a projects row aliased p, its owner profile aliased o and its project_stats row
-/// aliased st (13 columns); projectJoins() is the FROM part they expect after "projects p".
+/// aliased st (14 columns, p.rev last); projectJoins() is the FROM part they expect after "projects p".
+/// Every object carries "rev", the value If-Match takes (and the feed's rev of the row).
 QString projectColumns(const Database &d);
 QString projectJoins();
-constexpr int kProjectColumnCount = 13;
+constexpr int kProjectColumnCount = 14;
 constexpr int kProjectUpdatedAtColumn = 6;
 /// role ("owner", "editor", "viewer") picks which half of the read model the caller sees.
 void projectFields(JsonWriter &w, const SqlQuery &q, int offset, const QString &role);
 
 QString sessionColumns(const Database &d); // alias s
-constexpr int kSessionColumnCount = 8;
+constexpr int kSessionColumnCount = 9;
 void sessionFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 
 QString generationColumns(const Database &d); // alias g
-constexpr int kGenerationColumnCount = 16;
+constexpr int kGenerationColumnCount = 17;
 constexpr int kGenerationCreatedAtColumn = 13;
 void generationFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 
 QString outputColumns(const Database &d); // alias o2
-constexpr int kOutputColumnCount = 8;
+constexpr int kOutputColumnCount = 9;
 constexpr int kOutputCreatedAtColumn = 7;
 void outputFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 

@@ -220,6 +220,22 @@ void addAuthRoutes(Router &router, ServerContext &context)
         return grantType == QLatin1String("password") ? passwordGrant(context, hasher, body) : refreshGrant(context, body);
     }, false);
 
+    // GoTrue's public settings, so a client knows whether to offer sign-up (email and password only).
+    router.add("GET", QStringLiteral("/auth/v1/settings"), [&context](RequestContext &) {
+        QJsonObject external;
+        for (const char *provider : {"anonymous_users", "apple", "azure", "bitbucket", "discord", "facebook", "figma", "github",
+                                     "gitlab", "google", "keycloak", "linkedin_oidc", "notion", "phone", "slack_oidc",
+                                     "spotify", "twitch", "twitter", "workos", "zoom"})
+            external.insert(QLatin1String(provider), false);
+        external.insert(QStringLiteral("email"), true);
+        return jsonResponse(200, QJsonObject{{QStringLiteral("external"), external},
+                                             {QStringLiteral("disable_signup"), !context.config.allowSignup},
+                                             {QStringLiteral("mailer_autoconfirm"), true}, // sign-up signs in at once
+                                             {QStringLiteral("phone_autoconfirm"), false},
+                                             {QStringLiteral("sms_provider"), QString()},
+                                             {QStringLiteral("saml_enabled"), false}});
+    }, false);
+
     router.add("GET", QStringLiteral("/auth/v1/user"), [&context](RequestContext &request) {
         const auto profile = ProfileRepository(context.db).findById(request.userId);
         if (!profile)

@@ -23,6 +23,8 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
         const QJsonObject limits{{QStringLiteral("maxJsonBytes"), config.maxJsonBytes},
                                  {QStringLiteral("maxUploadBytes"), config.maxUploadBytes},
                                  {QStringLiteral("requestsPerMinute"), config.rateLimitPerMinute},
+                                 {QStringLiteral("generatePerMinute"), config.generateRateLimit},
+                                 {QStringLiteral("downloadsPerMinute"), config.downloadRateLimitPerMinute},
                                  {QStringLiteral("projectPageMax"), 50},
                                  {QStringLiteral("generationPageMax"), 50},
                                  {QStringLiteral("imagePageMax"), 100},

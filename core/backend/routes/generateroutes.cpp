@@ -5,9 +5,12 @@
 #include "backend/providers/providerregistry.h"
 #include "backend/config/providersettingsstore.h"
 #include "domain/domainerror.h"
+#include "backend/http/fileresponse.h"
+#include "backend/http/ifmatch.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/revguard.h"
 #include "backend/routes/routes.h"
 #include "backend/context/servercontext.h"
 #include "backend/storage/objectstore.h"
@@ -15,7 +18,6 @@
 #include "common/ratelimiter.h"
 #include "common/uuid.h"
 
-#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -104,35 +106,21 @@ QByteArray oneGeneration(ServerContext &context, const QString &userId, const QS
     return array.mid(1, array.size() - 2);
 }
 
+QJsonObject jsonObject(const QByteArray &json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
 HttpResponse fileResponse(ServerContext &context, RequestContext &rc)
 {
     const OutputRef output = OutputService(context.db).find(rc.userId, rc.param(QStringLiteral("id")));
-    const QString variant = rc.request.queryValue(QStringLiteral("variant"));
-    const bool thumb = variant == QLatin1String("thumb");
-    if (!thumb && !variant.isEmpty() && variant != QLatin1String("full"))
-        throw DomainError::validation(QStringLiteral("variant must be thumb or full"));
+    const bool thumb = wantsThumbnail(rc.request);
     const QString key = thumb ? output.thumbKey : output.storageKey;
     if (key.isEmpty() || output.sha256.isEmpty())
         throw DomainError::notFound(QStringLiteral("file"));
     // The thumbnail is made deterministically from the original, so the original's hash names it too.
     const QByteArray etag = '"' + output.sha256.toLatin1() + (thumb ? "-thumb" : "") + '"';
-    HttpResponse response;
-    response.setHeader("ETag", etag);
-    response.setHeader("Cache-Control", "private, max-age=31536000, immutable");
-    const QByteArray match = rc.request.header("if-none-match");
-    if (!match.isEmpty() && (match.trimmed() == "*" || match.split(',').contains(etag) || match.contains(etag))) {
-        response.status = 304;
-        response.contentType.clear();
-        return response;
-    }
-    std::unique_ptr<QFile> file = ObjectStore(context.config.storagePath).open(key);
-    if (!file)
-        throw DomainError::notFound(QStringLiteral("file"));
-    response.fileSize = file->size();
-    response.file = std::move(file); // streamed as the client reads, never loaded whole
-    response.contentType = key.endsWith(QLatin1String(".webp")) ? "image/webp"
-                           : key.endsWith(QLatin1String(".jpg")) ? "image/jpeg" : "image/png";
-    return response;
+    return storedFileResponse(rc.request, ObjectStore(context.config.storagePath), key, etag);
 }
 } // namespace
 
@@ -157,7 +145,8 @@ void addGenerateRoutes(Router &router, ServerContext &context)
         if (result.created)
             context.wakeWorkers();
         JsonWriter w(160);
-        w.beginObject().field("id", result.id).field("clientId", result.clientId).field("status", result.status).endObject();
+        w.beginObject().field("id", result.id).field("clientId", result.clientId).field("status", result.status)
+            .field("cost", result.cost).field("credits", result.credits).endObject();
         return rawJsonResponse(result.created ? 202 : 200, w.take());
     });
 
@@ -193,8 +182,12 @@ void addGenerateRoutes(Router &router, ServerContext &context)
         GenerationService service(context.db);
         const GenerationRef generation = service.find(rc.userId, rc.param(QStringLiteral("id")));
         OutputService::requireOwnerOrCreator(generation.access, generation.userId, rc.userId);
+        const auto expected = ifmatch::expectedRev(rc.request);
         ObjectStore store(context.config.storagePath);
-        service.remove(generation, store);
+        service.remove(generation, store, [&] {
+            RevGuard::require(context.db, context.db.connection(), expected, QStringLiteral("generations"), generation.id,
+                              [&] { return jsonObject(oneGeneration(context, rc.userId, generation.id)); });
+        });
         return noContent();
     });
 
@@ -207,15 +200,23 @@ void addGenerateRoutes(Router &router, ServerContext &context)
         if (!starred)
             throw DomainError::validation(QStringLiteral("isStarred is required"));
         OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId);
-        return rawJsonResponse(200, service.setStarred(output, *starred));
+        RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
+        guard.check(QStringLiteral("outputs"), output.id, [&] { return jsonObject(service.json(output.id)); });
+        const QByteArray json = service.setStarred(output, *starred);
+        guard.commit();
+        return rawJsonResponse(200, json);
     });
 
     router.add("DELETE", QStringLiteral("/api/outputs/{id}"), [&context](RequestContext &rc) {
         OutputService service(context.db);
         const OutputRef output = service.find(rc.userId, rc.param(QStringLiteral("id")));
         OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId);
+        const auto expected = ifmatch::expectedRev(rc.request);
         ObjectStore store(context.config.storagePath);
-        service.remove(output, store);
+        service.remove(output, store, [&] {
+            RevGuard::require(context.db, context.db.connection(), expected, QStringLiteral("outputs"), output.id,
+                              [&] { return jsonObject(service.json(output.id)); });
+        });
         return noContent();
     });
 }

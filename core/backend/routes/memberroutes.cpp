@@ -1,6 +1,7 @@
 #include "backend/access/accesscontrol.h"
 #include "backend/db/database.h"
 #include "domain/domainerror.h"
+#include "backend/http/idempotentcreate.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
@@ -21,6 +22,9 @@ void addMemberRoutes(Router &router, ServerContext &context)
     });
 
     router.add("POST", QStringLiteral("/api/projects/{id}/members"), [&context](RequestContext &rc) {
+        IdempotentCreate idempotent(context, rc);
+        if (auto replay = idempotent.replay())
+            return *replay;
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         const QJsonObject body = jsonbody::object(rc.request);
@@ -40,9 +44,11 @@ void addMemberRoutes(Router &router, ServerContext &context)
             throw DomainError::notFound(QStringLiteral("user"));
         if (member->id == access.ownerId)
             throw DomainError::validation(QStringLiteral("the owner is not a member of their own project"));
-        MemberRepository members(context.db);
-        const bool created = members.upsert(access.projectId, access.isShared, member->id, role);
-        return jsonResponse(created ? 201 : 200, members.fetch(access.projectId, member->id).value_or(QJsonObject()));
+        return idempotent.run([&] {
+            MemberRepository members(context.db);
+            const bool created = members.upsert(access.projectId, access.isShared, member->id, role);
+            return jsonResponse(created ? 201 : 200, members.fetch(access.projectId, member->id).value_or(QJsonObject()));
+        });
     });
 
     router.add("DELETE", QStringLiteral("/api/projects/{id}/members/{userId}"), [&context](RequestContext &rc) {

@@ -2,10 +2,13 @@
 #include "backend/db/database.h"
 #include "backend/repositories/generationsettlement.h"
 #include "domain/domainerror.h"
+#include "backend/http/idempotentcreate.h"
+#include "backend/http/ifmatch.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/repositories/projectrepository.h"
+#include "backend/repositories/revguard.h"
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
 #include "backend/context/servercontext.h"
@@ -30,6 +33,12 @@ HttpResponse projectResponse(ServerContext &context, int status, const ProjectAc
     w.endObject();
     return rawJsonResponse(status, w.take());
 }
+
+/// The project as the caller sees it now, for a 412's "current".
+QJsonObject currentProject(ServerContext &context, const ProjectAccess &access)
+{
+    return QJsonDocument::fromJson(projectResponse(context, 200, access, false).body).object();
+}
 } // namespace
 
 void addProjectRoutes(Router &router, ServerContext &context)
@@ -46,13 +55,18 @@ void addProjectRoutes(Router &router, ServerContext &context)
     });
 
     router.add("POST", QStringLiteral("/api/projects"), [&context](RequestContext &rc) {
+        IdempotentCreate idempotent(context, rc);
+        if (auto replay = idempotent.replay())
+            return *replay;
         const QJsonObject body = jsonbody::object(rc.request);
         const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
         const QString description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax).value_or(QString());
         const bool isShared = jsonbody::optionalBool(body, QStringLiteral("isShared")).value_or(false);
-        const QString id = ProjectRepository(context.db).create(rc.userId, name, description, isShared);
-        ProjectAccess access{id, rc.userId, isShared, Role::Owner};
-        return projectResponse(context, 201, access, false);
+        return idempotent.run([&] {
+            const QString id = ProjectRepository(context.db).create(rc.userId, name, description, isShared);
+            ProjectAccess access{id, rc.userId, isShared, Role::Owner};
+            return projectResponse(context, 201, access, false);
+        });
     });
 
     router.add("GET", QStringLiteral("/api/projects/{id}"), [&context](RequestContext &rc) {
@@ -73,7 +87,10 @@ void addProjectRoutes(Router &router, ServerContext &context)
             throw DomainError::validation(QStringLiteral("name must not be empty"));
         changes.description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax);
         changes.isShared = jsonbody::optionalBool(body, QStringLiteral("isShared"));
+        RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
+        guard.check(QStringLiteral("projects"), access.projectId, [&] { return currentProject(context, access); });
         ProjectRepository(context.db).update(access.projectId, changes);
+        guard.commit();
         return projectResponse(context, 200, access, false);
     });
 
@@ -81,7 +98,13 @@ void addProjectRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         AccessControl::requireOwner(access);
-        const QList<GenerationFolder> folders = ProjectRepository(context.db).remove(access.projectId);
+        QList<GenerationFolder> folders;
+        {
+            RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
+            guard.check(QStringLiteral("projects"), access.projectId, [&] { return currentProject(context, access); });
+            folders = ProjectRepository(context.db).remove(access.projectId);
+            guard.commit(); // files go only after the rows are gone for good
+        }
         ObjectStore store(context.config.storagePath);
         GenerationSettlement::removeFolders(store, folders);
         return noContent();

@@ -2,9 +2,12 @@
 #include "backend/db/database.h"
 #include "backend/repositories/generationsettlement.h"
 #include "domain/domainerror.h"
+#include "backend/http/idempotentcreate.h"
+#include "backend/http/ifmatch.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/revguard.h"
 #include "backend/repositories/sessionrepository.h"
 #include "backend/routes/routes.h"
 #include "backend/context/servercontext.h"
@@ -31,6 +34,12 @@ void requireSessionEditor(const SessionAccess &access, const QString &userId)
         return;
     throw DomainError::forbidden(QStringLiteral("only the project owner or the session's creator may change it"));
 }
+
+/// The session as it is now, for a 412's "current".
+QJsonObject currentSession(ServerContext &context, const QString &sessionId)
+{
+    return QJsonDocument::fromJson(SessionRepository(context.db).fetch(sessionId).value_or(QByteArray("{}"))).object();
+}
 } // namespace
 
 void addSessionRoutes(Router &router, ServerContext &context)
@@ -43,6 +52,9 @@ void addSessionRoutes(Router &router, ServerContext &context)
     });
 
     router.add("POST", QStringLiteral("/api/sessions"), [&context](RequestContext &rc) {
+        IdempotentCreate idempotent(context, rc);
+        if (auto replay = idempotent.replay())
+            return *replay;
         const QJsonObject body = jsonbody::object(rc.request);
         const QString projectId = jsonbody::requiredId(body, QStringLiteral("projectId"));
         const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
@@ -55,8 +67,10 @@ void addSessionRoutes(Router &router, ServerContext &context)
         AccessControl::requireContributor(access);
         if (isPrivate)
             AccessControl::requireOwner(access);
-        const QString id = SessionRepository(context.db).create(access.projectId, rc.userId, name, type, isPrivate);
-        return sessionResponse(context, 201, id);
+        return idempotent.run([&] {
+            const QString id = SessionRepository(context.db).create(access.projectId, rc.userId, name, type, isPrivate);
+            return sessionResponse(context, 201, id);
+        });
     });
 
     router.add("PATCH", QStringLiteral("/api/sessions/{id}"), [&context](RequestContext &rc) {
@@ -71,7 +85,10 @@ void addSessionRoutes(Router &router, ServerContext &context)
             AccessControl::requireOwner(access.project);
         if (name)
             requireSessionEditor(access, rc.userId);
+        RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
+        guard.check(QStringLiteral("sessions"), access.sessionId, [&] { return currentSession(context, access.sessionId); });
         SessionRepository(context.db).update(access.sessionId, access.project.projectId, access.project.isShared, name, isPrivate);
+        guard.commit();
         return sessionResponse(context, 200, access.sessionId);
     });
 
@@ -79,8 +96,14 @@ void addSessionRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const SessionAccess access = acl.session(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         requireSessionEditor(access, rc.userId);
-        const QList<GenerationFolder> folders = SessionRepository(context.db).remove(
-            access.sessionId, access.project.projectId, access.project.ownerId, access.project.isShared, access.isPrivate);
+        QList<GenerationFolder> folders;
+        {
+            RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
+            guard.check(QStringLiteral("sessions"), access.sessionId, [&] { return currentSession(context, access.sessionId); });
+            folders = SessionRepository(context.db).remove(access.sessionId, access.project.projectId, access.project.ownerId,
+                                                           access.project.isShared, access.isPrivate);
+            guard.commit(); // files go only after the rows are gone for good
+        }
         ObjectStore store(context.config.storagePath);
         GenerationSettlement::removeFolders(store, folders);
         return noContent();

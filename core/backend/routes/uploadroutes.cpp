@@ -1,9 +1,13 @@
 // POST /api/uploads: a reference image, checked by decoding (PNG, JPEG or WebP, whatever the
-// Content-Type says), re-encoded so no metadata survives, stored as a file and owned by the uploader.
+// Content-Type says), re-encoded so no metadata survives, stored as a file and owned by the uploader;
+// idempotent with an Idempotency-Key. GET /api/uploads/{id}/file reads it (or its thumbnail) back.
+#include "backend/access/uploadaccess.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
 #include "domain/domainerror.h"
+#include "backend/http/fileresponse.h"
+#include "backend/http/idempotentcreate.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/routes/routes.h"
@@ -71,6 +75,9 @@ Encoded reencode(const QImage &decoded, const QString &format)
 
 HttpResponse upload(ServerContext &context, RequestContext &rc)
 {
+    IdempotentCreate idempotent(context, rc);
+    if (auto replay = idempotent.replay())
+        return *replay;
     const QByteArray &body = rc.request.body;
     if (body.isEmpty())
         throw DomainError::validation(QStringLiteral("the body must be the image bytes"));
@@ -90,7 +97,7 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
         throw DomainError(ErrorCode::Internal, QStringLiteral("the upload could not be stored"));
     const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(encoded.bytes, QCryptographicHash::Sha256).toHex());
     const qint64 now = nowMicros();
-    try {
+    const auto insertRow = [&] {
         QSqlDatabase db = context.db.connection();
         Transaction tx(context.db, db);
         SqlQuery insert(db, QStringLiteral("INSERT INTO uploads (id, user_id, storage_key, mime, bytes, sha256, width, height, created_at) "
@@ -101,23 +108,53 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
             .bind(QStringLiteral(":sha"), sha256).bind(QStringLiteral(":w"), width).bind(QStringLiteral(":h"), height)
             .bind(QStringLiteral(":now"), now).exec();
         tx.commit();
+        return jsonResponse(201, QJsonObject{{QStringLiteral("id"), id},
+                                             {QStringLiteral("mime"), encoded.mime},
+                                             {QStringLiteral("bytes"), qint64(encoded.bytes.size())},
+                                             {QStringLiteral("width"), width},
+                                             {QStringLiteral("height"), height},
+                                             {QStringLiteral("sha256"), sha256},
+                                             {QStringLiteral("createdAt"), formatTime(now)}});
+    };
+    bool stored = false;
+    HttpResponse response;
+    try {
+        response = idempotent.run(insertRow, &stored);
     } catch (...) {
         store.remove(key); // no file without its row
         throw;
     }
-    return jsonResponse(201, QJsonObject{{QStringLiteral("id"), id},
-                                         {QStringLiteral("mime"), encoded.mime},
-                                         {QStringLiteral("bytes"), qint64(encoded.bytes.size())},
-                                         {QStringLiteral("width"), width},
-                                         {QStringLiteral("height"), height},
-                                         {QStringLiteral("sha256"), sha256},
-                                         {QStringLiteral("createdAt"), formatTime(now)}});
+    if (!stored)
+        store.remove(key); // a twin with the same Idempotency-Key stored its own first
+    return response;
+}
+
+/// The upload or its WebP thumbnail, made from the original on first request and kept beside it.
+HttpResponse uploadFile(ServerContext &context, RequestContext &rc)
+{
+    const UploadRef upload = UploadAccess(context.db).readable(rc.userId, rc.param(QStringLiteral("id")));
+    const bool thumb = wantsThumbnail(rc.request);
+    ObjectStore store(context.config.storagePath);
+    QString key = upload.storageKey;
+    if (thumb) {
+        key = UploadRepository::thumbnailKey(upload);
+        if (!store.exists(key)) {
+            const auto original = store.get(upload.storageKey);
+            QString error;
+            const QByteArray bytes = original ? makeThumbnail(*original, ThumbnailSide, &error) : QByteArray();
+            if (bytes.isEmpty() || !store.put(key, bytes, &error)) // atomic: a twin writes the same bytes
+                throw DomainError::notFound(QStringLiteral("file"));
+        }
+    }
+    const QByteArray etag = '"' + upload.sha256.toLatin1() + (thumb ? "-thumb" : "") + '"';
+    return storedFileResponse(rc.request, store, key, etag);
 }
 } // namespace
 
 void addUploadRoutes(Router &router, ServerContext &context)
 {
     router.add("POST", QStringLiteral("/api/uploads"), [&context](RequestContext &rc) { return upload(context, rc); });
+    router.add("GET", QStringLiteral("/api/uploads/{id}/file"), [&context](RequestContext &rc) { return uploadFile(context, rc); });
 }
 
 } // namespace vesper::backend

@@ -155,6 +155,8 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
         {nullptr, "VESPER_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.rateLimitPerMinute = int(v); }},
         {nullptr, "VESPER_AUTH_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.authRateLimitPerMinute = int(v); }},
         {nullptr, "VESPER_GENERATE_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.generateRateLimit = int(v); }},
+        {nullptr, "VESPER_DOWNLOAD_RATE_LIMIT", 0, 100000000, [&](qint64 v) { s.downloadRateLimitPerMinute = int(v); }},
+        {nullptr, "VESPER_IDEMPOTENCY_HOURS", 24, 24 * 365, [&](qint64 v) { s.idempotencyKeyHours = int(v); }},
         {nullptr, "VESPER_MAX_BODY", 1024, qint64(1) << 30, [&](qint64 v) { s.maxJsonBytes = v; }},
         {nullptr, "VESPER_MAX_UPLOAD", 1024, qint64(1) << 32, [&](qint64 v) { s.maxUploadBytes = v; }},
         {nullptr, "VESPER_ACCESS_TOKEN_TTL", 30, 7 * 86400, [&](qint64 v) { s.accessTokenSeconds = int(v); }},
