@@ -3,6 +3,7 @@
 #include "client/cache/cacherowwriter.h"
 #include "client/cache/cachetransaction.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
