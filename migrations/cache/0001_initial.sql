@@ -1,6 +1,7 @@
 -- The client's local mirror of what the signed-in user can see (DESIGN §6), filled from the changes
--- feed. Each row keeps the server's JSON in `data` (read back through the domain codecs) beside the
--- columns its lists sort and filter on. `pending` = 1 marks a row made locally and not yet confirmed
+-- feed. Projects, sessions and members keep the server's JSON in `data` (read back through the domain
+-- codecs) beside the columns their lists sort on; generations and outputs, the big lists, are stored
+-- as columns only, so a page is read without parsing JSON. `pending` = 1 marks a row made locally and not yet confirmed
 -- by the server. Foreign keys are not declared: the feed may deliver a child before its parent, and
 -- CacheStore deletes children itself when a tombstone arrives.
 
@@ -28,23 +29,29 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_of_project ON sessions (project_id, created_at, id);
 
 -- seq is a stable integer key for the full-text index (content_rowid) and search paging.
+-- params and error are JSON objects (error null unless failed); times are microseconds UTC.
 -- project_id is filled from the session, possibly later: the feed may send a generation first.
 CREATE TABLE generations (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
   session_id TEXT NOT NULL,
   project_id TEXT,
+  user_id TEXT NOT NULL,
+  model_id TEXT NOT NULL,
   client_id TEXT,
   status TEXT NOT NULL,
   progress INTEGER NOT NULL DEFAULT 0,
+  progress_is_estimate INTEGER NOT NULL DEFAULT 0,
   prompt TEXT NOT NULL DEFAULT '',
   negative_prompt TEXT NOT NULL DEFAULT '',
   params TEXT NOT NULL DEFAULT '{}',
   error TEXT,
+  cost INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
   rev INTEGER,
-  pending INTEGER NOT NULL DEFAULT 0,
-  data TEXT NOT NULL
+  pending INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX generations_of_session ON generations (session_id, created_at DESC, id DESC);
 CREATE INDEX generations_of_project ON generations (project_id);
@@ -57,10 +64,14 @@ CREATE TABLE outputs (
   session_id TEXT NOT NULL,
   project_id TEXT,
   file_type TEXT NOT NULL,
+  width INTEGER,
+  height INTEGER,
+  is_starred INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
+  thumbnail_url TEXT NOT NULL,
+  url TEXT NOT NULL,
   rev INTEGER,
-  pending INTEGER NOT NULL DEFAULT 0,
-  data TEXT NOT NULL
+  pending INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX outputs_of_generation ON outputs (generation_id, created_at, id);
 CREATE INDEX outputs_of_session ON outputs (session_id);

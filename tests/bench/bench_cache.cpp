@@ -19,6 +19,7 @@
 #include <QRandomGenerator>
 #include <QSqlQuery>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 
 using namespace vesper;
@@ -47,24 +48,40 @@ QString prompt(const QStringList &words, QRandomGenerator &random)
     return picked.join(QLatin1Char(' '));
 }
 
-void report(const char *name, const Latency &latency, double baseline)
+// Wall time and this thread's CPU time of each run: on a shared machine the wall tail is mostly
+// waiting for a core, the CPU column shows what the operation itself costs.
+struct Timing {
+    Latency wall, cpu;
+};
+
+qint64 threadCpuNanos()
 {
-    std::printf("%-34s %8lld %9.3f %9.3f %9.3f %9.1fx\n", name, (long long)latency.count(), latency.percentileMs(0.5),
-                latency.percentileMs(0.95), latency.percentileMs(0.99), baseline > 0 ? latency.percentileMs(0.5) / baseline : 0.0);
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-Latency time(int runs, const std::function<void(int)> &run)
+void report(const char *name, const Timing &t, double baseline)
 {
-    Latency latency;
+    std::printf("%-36s %6lld %8.3f %8.3f %8.3f %9.1fx | cpu %8.3f %8.3f %8.3f\n", name, (long long)t.wall.count(), t.wall.percentileMs(0.5),
+                t.wall.percentileMs(0.95), t.wall.percentileMs(0.99), baseline > 0 ? t.wall.percentileMs(0.5) / baseline : 0.0,
+                t.cpu.percentileMs(0.5), t.cpu.percentileMs(0.95), t.cpu.percentileMs(0.99));
+}
+
+Timing time(int runs, const std::function<void(int)> &run)
+{
+    Timing t;
     for (int i = 0; i < 5; ++i)
         run(i); // warm-up
     QElapsedTimer timer;
     for (int i = 0; i < runs; ++i) {
+        const qint64 cpu = threadCpuNanos();
         timer.start();
         run(i);
-        latency.add(timer.nsecsElapsed());
+        t.wall.add(timer.nsecsElapsed());
+        t.cpu.add(threadCpuNanos() - cpu);
     }
-    return latency;
+    return t;
 }
 } // namespace
 
@@ -156,13 +173,13 @@ int main(int argc, char **argv)
                 (long long)counts.sessions, (long long)counts.generations, (long long)counts.outputs);
 
     QSqlDatabase connection = db.connection();
-    const Latency baseline = time(runs, [&](int) {
+    const Timing baseline = time(runs, [&](int) {
         QSqlQuery q(connection);
         q.exec(QStringLiteral("SELECT 1"));
         q.next();
     });
-    const double base = baseline.percentileMs(0.5);
-    std::printf("%-34s %8s %9s %9s %9s %10s\n", "operation (ms)", "runs", "p50", "p95", "p99", "p50/base");
+    const double base = baseline.wall.percentileMs(0.5);
+    std::printf("%-36s %6s %8s %8s %8s %10s | cpu %8s %8s %8s\n", "operation (ms)", "runs", "p50", "p95", "p99", "p50/base", "p50", "p95", "p99");
     report("baseline SELECT 1", baseline, base);
 
     int rows = 0;
@@ -191,7 +208,7 @@ int main(int argc, char **argv)
 
     // Delta pages: 50 status updates of existing generations, 25 new generations with an output each.
     QList<Generation> recent = store.generations(sessions[0], 50).rows;
-    const Latency delta = time(qMin(runs, 200), [&](int i) {
+    const Timing delta = time(qMin(runs, 200), [&](int i) {
         QJsonArray page;
         for (Generation g : recent) {
             g.progress = i % 100;

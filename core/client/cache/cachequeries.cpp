@@ -1,5 +1,6 @@
 // CacheStore's reads: the keyset lists the UI shows, search, the tracker's in-flight list, counts.
 #include "client/cache/cachedatabase.h"
+#include "client/cache/cacherows.h"
 #include "client/cache/cachestore.h"
 #include "client/clientlogging.h"
 #include "domain/cursor.h"
@@ -22,16 +23,15 @@ std::optional<T> decode(const QByteArray &json)
     return row;
 }
 
-// One row of a keyset list: its JSON, whether it is pending, and its sort key.
+// One row of a JSON-stored keyset list (projects, sessions): its JSON, whether it is pending, its sort key.
 struct RawRow {
     QByteArray data;
     bool pending = false;
     qint64 time = 0;
     QString id;
-    QString clientId;
 };
 
-// Runs sql (selecting data, pending, time, id[, client_id]) with binds; fills up to limit rows and
+// Runs sql (selecting data, pending, time, id) with binds; fills up to limit rows and
 // the cursor after the last when there were more.
 bool fetchRows(QSqlDatabase &db, const QString &sql, const QVariantList &binds, int limit, QList<RawRow> *rows,
                QString *nextCursor, QString *error)
@@ -48,16 +48,12 @@ bool fetchRows(QSqlDatabase &db, const QString &sql, const QVariantList &binds, 
         *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
         return false;
     }
-    const bool hasClientId = q.record().count() > 4;
     while (q.next()) {
         if (rows->size() == limit) {
             *nextCursor = Cursor{rows->last().time, rows->last().id}.encode();
             break;
         }
-        RawRow row{q.value(0).toByteArray(), q.value(1).toInt() != 0, q.value(2).toLongLong(), q.value(3).toString(), {}};
-        if (hasClientId)
-            row.clientId = q.value(4).toString();
-        rows->append(std::move(row));
+        rows->append(RawRow{q.value(0).toByteArray(), q.value(1).toInt() != 0, q.value(2).toLongLong(), q.value(3).toString()});
     }
     return true;
 }
@@ -189,45 +185,64 @@ CachePage<Session> CacheStore::sessions(const QString &projectId, int limit, con
     return decodePage<Session>(rows, next);
 }
 
-// Generations from raw rows with their outputs attached (one query for all of them).
-static QList<Generation> withOutputs(QSqlDatabase &db, const QList<RawRow> &rows, QSet<QString> *pending)
+// Generation rows of q (columns as cacherows, then the seq when withSeq), up to limit, with their
+// outputs attached (one query for all). *more is set when q had a further row; *lastSeq the last seq.
+static bool readGenerations(QSqlDatabase &db, QSqlQuery &q, int limit, QList<Generation> *list, QSet<QString> *pending,
+                            bool *more, qint64 *lastSeq, QString *error)
 {
-    QList<Generation> list;
     QHash<QString, qsizetype> index;
-    for (const RawRow &raw : rows) {
-        std::optional<Generation> g = decode<Generation>(raw.data);
-        if (!g)
-            continue;
-        if (!g->clientId && !raw.clientId.isEmpty())
-            g->clientId = raw.clientId;
-        g->outputs = QList<Output>();
-        if (raw.pending && pending)
-            pending->insert(g->id);
-        index.insert(g->id, list.size());
-        list.append(std::move(*g));
-    }
-    if (list.isEmpty())
-        return list;
-    QStringList marks;
-    marks.fill(QStringLiteral("?"), list.size());
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT generation_id, data FROM outputs WHERE generation_id IN (%1) ORDER BY created_at, id")
-                  .arg(marks.join(QLatin1Char(','))));
-    for (const Generation &g : list)
-        q.addBindValue(g.id);
-    if (!q.exec()) {
-        qCWarning(lcClientCache).noquote() << "cannot read outputs:" << q.lastError().text();
-        return list;
-    }
     while (q.next()) {
-        const auto at = index.constFind(q.value(0).toString());
-        if (at == index.constEnd())
-            continue;
-        if (auto o = decode<Output>(q.value(1).toByteArray()))
-            list[*at].outputs->append(std::move(*o));
+        if (list->size() == limit) {
+            *more = true;
+            break;
+        }
+        bool isPending = false;
+        Generation g = cacherows::generationAt(q, 0, &isPending);
+        if (lastSeq)
+            *lastSeq = q.value(cacherows::kGenerationColumnCount).toLongLong();
+        g.outputs = QList<Output>();
+        if (isPending && pending)
+            pending->insert(g.id);
+        index.insert(g.id, list->size());
+        list->append(std::move(g));
     }
-    return list;
+    q.finish();
+    if (list->isEmpty())
+        return true;
+    QStringList marks;
+    marks.fill(QStringLiteral("?"), list->size());
+    QSqlQuery o(db);
+    o.setForwardOnly(true);
+    o.prepare(QStringLiteral("SELECT %1 FROM outputs o WHERE o.generation_id IN (%2) ORDER BY o.created_at, o.id")
+                  .arg(cacherows::outputColumns(), marks.join(QLatin1Char(','))));
+    for (const Generation &g : *list)
+        o.addBindValue(g.id);
+    if (!o.exec()) {
+        *error = QStringLiteral("cache read failed: %1").arg(o.lastError().text());
+        return false;
+    }
+    while (o.next()) {
+        const auto at = index.constFind(o.value(1).toString());
+        if (at != index.constEnd())
+            (*list)[*at].outputs->append(cacherows::outputAt(o, 0));
+    }
+    return true;
+}
+
+static bool runQuery(QSqlQuery &q, const QString &sql, const QVariantList &binds, QString *error)
+{
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
+        return false;
+    }
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
+        return false;
+    }
+    return true;
 }
 
 CachePage<Generation> CacheStore::generations(const QString &sessionId, int limit, const QString &cursor)
@@ -239,26 +254,30 @@ CachePage<Generation> CacheStore::generations(const QString &sessionId, int limi
     if (!db.isOpen() || !keyset(cursor, "<", &condition, &binds, &page.error))
         return page;
     binds << limit + 1;
-    QList<RawRow> rows;
-    if (!fetchRows(db, QStringLiteral("SELECT data, pending, created_at, id, client_id FROM generations WHERE session_id = ?%1 "
-                                      "ORDER BY created_at DESC, id DESC LIMIT ?").arg(condition),
-                   binds, limit, &rows, &page.nextCursor, &page.error))
+    QSqlQuery q(db);
+    bool more = false;
+    if (!runQuery(q, QStringLiteral("SELECT %1 FROM generations g WHERE g.session_id = ?%2 ORDER BY g.created_at DESC, g.id DESC LIMIT ?")
+                         .arg(cacherows::generationColumns(), condition),
+                  binds, &page.error)
+        || !readGenerations(db, q, limit, &page.rows, &page.pending, &more, nullptr, &page.error))
         return page;
-    page.rows = withOutputs(db, rows, &page.pending);
+    if (more)
+        page.nextCursor = Cursor{page.rows.last().createdAt, page.rows.last().id}.encode();
     return page;
 }
 
 std::optional<Generation> CacheStore::generation(const QString &id)
 {
     QSqlDatabase db = m_database.connection();
-    QList<RawRow> rows;
-    QString next, error;
+    QSqlQuery q(db);
+    QList<Generation> list;
+    QString error;
+    bool more = false;
     if (!db.isOpen()
-        || !fetchRows(db, QStringLiteral("SELECT data, pending, created_at, id, client_id FROM generations WHERE id = ?"), {id}, 1,
-                      &rows, &next, &error))
+        || !runQuery(q, QStringLiteral("SELECT %1 FROM generations g WHERE g.id = ?").arg(cacherows::generationColumns()), {id}, &error)
+        || !readGenerations(db, q, 1, &list, nullptr, &more, nullptr, &error) || list.isEmpty())
         return std::nullopt;
-    const QList<Generation> list = withOutputs(db, rows, nullptr);
-    return list.isEmpty() ? std::nullopt : std::optional<Generation>(list.first());
+    return list.first();
 }
 
 CachePage<Output> CacheStore::images(const QString &projectId, int limit, const QString &cursor)
@@ -270,13 +289,22 @@ CachePage<Output> CacheStore::images(const QString &projectId, int limit, const 
     if (!db.isOpen() || !keyset(cursor, "<", &condition, &binds, &page.error))
         return page;
     binds << limit + 1;
-    QList<RawRow> rows;
-    QString next;
-    if (!fetchRows(db, QStringLiteral("SELECT data, pending, created_at, id FROM outputs WHERE project_id = ? AND file_type = 'image'%1 "
-                                      "ORDER BY created_at DESC, id DESC LIMIT ?").arg(condition),
-                   binds, limit, &rows, &next, &page.error))
+    QSqlQuery q(db);
+    if (!runQuery(q, QStringLiteral("SELECT %1 FROM outputs o WHERE o.project_id = ? AND o.file_type = 'image'%2 "
+                                    "ORDER BY o.created_at DESC, o.id DESC LIMIT ?").arg(cacherows::outputColumns(), condition),
+                  binds, &page.error))
         return page;
-    return decodePage<Output>(rows, next);
+    while (q.next()) {
+        if (page.rows.size() == limit) {
+            page.nextCursor = Cursor{page.rows.last().createdAt, page.rows.last().id}.encode();
+            break;
+        }
+        bool pending = false;
+        page.rows.append(cacherows::outputAt(q, 0, &pending));
+        if (pending)
+            page.pending.insert(page.rows.last().id);
+    }
+    return page;
 }
 
 QList<Member> CacheStore::members(const QString &projectId)
@@ -318,40 +346,34 @@ CachePage<Generation> CacheStore::search(const QString &text, int limit, const Q
     }
     binds << limit + 1;
     QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT g.data, g.pending, g.seq, g.id, g.client_id FROM generations g WHERE g.seq IN "
-                             "(SELECT rowid FROM generations_fts WHERE generations_fts MATCH ?%1 ORDER BY rowid DESC LIMIT ?) "
-                             "ORDER BY g.seq DESC").arg(after));
-    for (const QVariant &v : binds)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        page.error = QStringLiteral("search failed: %1").arg(q.lastError().text());
+    bool more = false;
+    qint64 lastSeq = 0;
+    if (!runQuery(q, QStringLiteral("SELECT %1, g.seq FROM generations g WHERE g.seq IN "
+                                    "(SELECT rowid FROM generations_fts WHERE generations_fts MATCH ?%2 ORDER BY rowid DESC LIMIT ?) "
+                                    "ORDER BY g.seq DESC").arg(cacherows::generationColumns(), after),
+                  binds, &page.error)
+        || !readGenerations(db, q, limit, &page.rows, &page.pending, &more, &lastSeq, &page.error)) {
+        page.error = QStringLiteral("search failed: %1").arg(page.error);
         return page;
     }
-    QList<RawRow> rows;
-    while (q.next()) {
-        if (rows.size() == limit) {
-            page.nextCursor = QString::number(rows.last().time);
-            break;
-        }
-        rows.append(RawRow{q.value(0).toByteArray(), q.value(1).toInt() != 0, q.value(2).toLongLong(), q.value(3).toString(),
-                           q.value(4).toString()});
-    }
-    page.rows = withOutputs(db, rows, &page.pending);
+    if (more)
+        page.nextCursor = QString::number(lastSeq);
     return page;
 }
 
 QList<Generation> CacheStore::inFlightGenerations()
 {
     QSqlDatabase db = m_database.connection();
-    QList<RawRow> rows;
-    QString next, error;
+    QSqlQuery q(db);
+    QList<Generation> list;
+    QString error;
+    bool more = false;
     if (!db.isOpen()
-        || !fetchRows(db, QStringLiteral("SELECT data, pending, created_at, id, client_id FROM generations "
-                                         "WHERE status IN ('queued', 'processing') ORDER BY created_at, id"),
-                      {}, 100000, &rows, &next, &error))
-        return {};
-    return withOutputs(db, rows, nullptr);
+        || !runQuery(q, QStringLiteral("SELECT %1 FROM generations g WHERE g.status IN ('queued', 'processing') ORDER BY g.created_at, g.id")
+                            .arg(cacherows::generationColumns()), {}, &error)
+        || !readGenerations(db, q, 100000, &list, nullptr, &more, nullptr, &error))
+        qCWarning(lcClientCache).noquote() << error;
+    return list;
 }
 
 CacheCounts CacheStore::counts(QString *error)

@@ -1,4 +1,5 @@
 #include "client/cache/cacherowwriter.h"
+#include "client/cache/cacherows.h"
 #include "client/clientlogging.h"
 #include "domain/member.h"
 #include "domain/profile.h"
@@ -169,20 +170,18 @@ bool CacheRowWriter::upsertGeneration(const QJsonObject &data, std::optional<qin
     const auto g = parse<Generation>(QStringLiteral("generation"), data, error);
     if (!g)
         return false;
-    QJsonObject stored = data;
-    stored.remove(QStringLiteral("outputs")); // outputs live in their own table
-    if (!writeGeneration(*g, stored, rev, pending, error))
+    if (!writeGeneration(*g, rev, pending, error))
         return false;
-    if (g->outputs) {
+    if (g->outputs) { // outputs live in their own table
         for (const Output &o : *g->outputs) {
-            if (!writeOutput(o, o.toJson(), std::nullopt, pending, error))
+            if (!writeOutput(o, std::nullopt, pending, error))
                 return false;
         }
     }
     return true;
 }
 
-bool CacheRowWriter::writeGeneration(const Generation &g, const QJsonObject &data, std::optional<qint64> rev, bool pending, QString *error)
+bool CacheRowWriter::writeGeneration(const Generation &g, std::optional<qint64> rev, bool pending, QString *error)
 {
     // The server's row replaces the placeholder made offline for the same request.
     if (g.clientId && !pending) {
@@ -201,17 +200,21 @@ bool CacheRowWriter::writeGeneration(const Generation &g, const QJsonObject &dat
         }
     }
     QSqlQuery &q = statement(QStringLiteral(
-        "INSERT INTO generations (id, session_id, project_id, client_id, status, progress, prompt, negative_prompt, params, error, "
-        "created_at, rev, pending, data) VALUES (?, ?, (SELECT project_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO generations (id, session_id, project_id, user_id, model_id, client_id, status, progress, progress_is_estimate, "
+        "prompt, negative_prompt, params, error, cost, created_at, started_at, finished_at, rev, pending) "
+        "VALUES (?, ?, (SELECT project_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET session_id = excluded.session_id, project_id = coalesce(excluded.project_id, generations.project_id), "
-        "client_id = coalesce(excluded.client_id, generations.client_id), status = excluded.status, progress = excluded.progress, "
+        "user_id = excluded.user_id, model_id = excluded.model_id, client_id = coalesce(excluded.client_id, generations.client_id), "
+        "status = excluded.status, progress = excluded.progress, progress_is_estimate = excluded.progress_is_estimate, "
         "prompt = excluded.prompt, negative_prompt = excluded.negative_prompt, params = excluded.params, error = excluded.error, "
-        "created_at = excluded.created_at, rev = coalesce(excluded.rev, generations.rev), pending = excluded.pending, data = excluded.data"));
+        "cost = excluded.cost, created_at = excluded.created_at, started_at = excluded.started_at, finished_at = excluded.finished_at, "
+        "rev = coalesce(excluded.rev, generations.rev), pending = excluded.pending"));
     const QVariant errorJson = g.error ? QVariant(compact(g.error->toJson())) : QVariant(QMetaType::fromType<QByteArray>());
-    for (const QVariant &v : {QVariant(g.id), QVariant(g.sessionId), QVariant(g.sessionId), g.clientId ? text(*g.clientId) : text(QString()),
-                              QVariant(generationStatusName(g.status)), QVariant(g.progress), QVariant(g.prompt), QVariant(g.negativePrompt),
-                              QVariant(compact(g.parameters)), errorJson, QVariant(g.createdAt), nullable(rev), QVariant(pending ? 1 : 0),
-                              QVariant(compact(data))})
+    for (const QVariant &v : {QVariant(g.id), QVariant(g.sessionId), QVariant(g.sessionId), QVariant(g.userId), QVariant(g.modelId),
+                              g.clientId ? text(*g.clientId) : text(QString()), QVariant(generationStatusName(g.status)),
+                              QVariant(g.progress), QVariant(g.progressIsEstimate ? 1 : 0), QVariant(g.prompt), QVariant(g.negativePrompt),
+                              QVariant(compact(g.parameters)), errorJson, QVariant(g.cost), QVariant(g.createdAt), nullable(g.startedAt),
+                              nullable(g.finishedAt), nullable(rev), QVariant(pending ? 1 : 0)})
         q.addBindValue(v);
     if (!exec(q, error))
         return false;
@@ -223,19 +226,21 @@ bool CacheRowWriter::writeGeneration(const Generation &g, const QJsonObject &dat
 bool CacheRowWriter::upsertOutput(const QJsonObject &data, std::optional<qint64> rev, bool pending, QString *error)
 {
     const auto o = parse<Output>(QStringLiteral("output"), data, error);
-    return o && writeOutput(*o, data, rev, pending, error);
+    return o && writeOutput(*o, rev, pending, error);
 }
 
-bool CacheRowWriter::writeOutput(const Output &o, const QJsonObject &data, std::optional<qint64> rev, bool pending, QString *error)
+bool CacheRowWriter::writeOutput(const Output &o, std::optional<qint64> rev, bool pending, QString *error)
 {
     QSqlQuery &q = statement(QStringLiteral(
-        "INSERT INTO outputs (id, generation_id, session_id, project_id, file_type, created_at, rev, pending, data) "
-        "VALUES (?, ?, ?, (SELECT project_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?) "
+        "INSERT INTO outputs (id, generation_id, session_id, project_id, file_type, width, height, is_starred, created_at, "
+        "thumbnail_url, url, rev, pending) VALUES (?, ?, ?, (SELECT project_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET generation_id = excluded.generation_id, session_id = excluded.session_id, "
-        "project_id = coalesce(excluded.project_id, outputs.project_id), file_type = excluded.file_type, created_at = excluded.created_at, "
-        "rev = coalesce(excluded.rev, outputs.rev), pending = excluded.pending, data = excluded.data"));
+        "project_id = coalesce(excluded.project_id, outputs.project_id), file_type = excluded.file_type, width = excluded.width, "
+        "height = excluded.height, is_starred = excluded.is_starred, created_at = excluded.created_at, "
+        "thumbnail_url = excluded.thumbnail_url, url = excluded.url, rev = coalesce(excluded.rev, outputs.rev), pending = excluded.pending"));
     for (const QVariant &v : {QVariant(o.id), QVariant(o.generationId), QVariant(o.sessionId), QVariant(o.sessionId), QVariant(o.fileType),
-                              QVariant(o.createdAt), nullable(rev), QVariant(pending ? 1 : 0), QVariant(compact(data))})
+                              nullable(o.width), nullable(o.height), QVariant(o.isStarred ? 1 : 0), QVariant(o.createdAt),
+                              QVariant(o.thumbnailUrl), QVariant(o.url), nullable(rev), QVariant(pending ? 1 : 0)})
         q.addBindValue(v);
     if (!exec(q, error))
         return false;
@@ -287,7 +292,7 @@ bool CacheRowWriter::upsertProfile(const QJsonObject &data, QString *error)
 
 bool CacheRowWriter::writePolled(const Generation &polled, QString *error)
 {
-    QSqlQuery &read = statement(QStringLiteral("SELECT data, pending FROM generations WHERE id = ?"));
+    QSqlQuery &read = statement(QStringLiteral("SELECT %1 FROM generations g WHERE g.id = ?").arg(cacherows::generationColumns()));
     read.addBindValue(polled.id);
     if (!exec(read, error))
         return false;
@@ -295,27 +300,21 @@ bool CacheRowWriter::writePolled(const Generation &polled, QString *error)
         read.finish();
         return true; // removed meanwhile (or never seen): the feed decides what the cache holds
     }
-    const QJsonObject data = QJsonDocument::fromJson(read.value(0).toByteArray()).object();
-    const bool pending = read.value(1).toInt() != 0;
+    bool pending = false;
+    Generation g = cacherows::generationAt(read, 0, &pending);
     read.finish();
-    std::optional<Generation> g = Generation::fromJson(data);
-    if (!g)
-        g = polled; // an unreadable row is replaced by the polled state
-    g->status = polled.status;
-    g->progress = polled.progress;
-    g->progressIsEstimate = polled.progressIsEstimate;
-    g->error = polled.error;
-    g->cost = polled.cost;
-    g->startedAt = polled.startedAt;
-    g->finishedAt = polled.finishedAt;
-    g->outputs.reset();
-    QJsonObject stored = g->toJson();
-    stored.remove(QStringLiteral("outputs"));
-    if (!writeGeneration(*g, stored, std::nullopt, pending, error))
+    g.status = polled.status;
+    g.progress = polled.progress;
+    g.progressIsEstimate = polled.progressIsEstimate;
+    g.error = polled.error;
+    g.cost = polled.cost;
+    g.startedAt = polled.startedAt;
+    g.finishedAt = polled.finishedAt;
+    if (!writeGeneration(g, std::nullopt, pending, error))
         return false;
     if (polled.outputs) {
         for (const Output &o : *polled.outputs) {
-            if (!writeOutput(o, o.toJson(), std::nullopt, false, error))
+            if (!writeOutput(o, std::nullopt, false, error))
                 return false;
         }
     }

@@ -40,8 +40,8 @@ private:
     bool upsertMember(const QJsonObject &data, const QString &changeId, const QString &projectHint,
                       std::optional<qint64> rev, bool pending, QString *error);
     bool upsertProfile(const QJsonObject &data, QString *error);
-    bool writeGeneration(const Generation &g, const QJsonObject &data, std::optional<qint64> rev, bool pending, QString *error);
-    bool writeOutput(const Output &o, const QJsonObject &data, std::optional<qint64> rev, bool pending, QString *error);
+    bool writeGeneration(const Generation &g, std::optional<qint64> rev, bool pending, QString *error);
+    bool writeOutput(const Output &o, std::optional<qint64> rev, bool pending, QString *error);
     void noteRemoved(QSet<QString> &removed, QSet<QString> &upserted, const QSet<QString> &ids);
 
     QSqlDatabase m_db;
