@@ -208,7 +208,7 @@ private Q_SLOTS:
         CacheStore store(db);
         QVERIFY2(applyRemaining(store, pages, &error), qPrintable(error));
         QCOMPARE(store.syncPosition(), since);
-        const Reply projects = client.get(QStringLiteral("/api/projects?limit=50"), owner.accessToken);
+        const Reply projects = client.get(QStringLiteral("/api/projects/with-thumbnails?limit=50"), owner.accessToken);
         EXPECT_STATUS(projects, 200);
         QCOMPARE(store.counts().projects, projects.data().size());
         QCOMPARE(store.counts().generations, 3 * 2 * 500);
