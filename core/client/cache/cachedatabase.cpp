@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
+#include <QUrl>
 #include <map>
 
 namespace vesper::client {
@@ -56,6 +58,19 @@ QString describe(const QSqlError &error)
     return error.text();
 }
 } // namespace
+
+QString CacheDatabase::folderFor(const QString &serverUrl, const QString &userId)
+{
+    const QUrl url(serverUrl);
+    QString name = QStringLiteral("%1_%2-%3").arg(url.host().isEmpty() ? QStringLiteral("local") : url.host())
+                       .arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80)).arg(userId);
+    // Only characters that are safe in a folder name on every platform.
+    for (QChar &c : name) {
+        if (!c.isLetterOrNumber() && c != QLatin1Char('-') && c != QLatin1Char('_') && c != QLatin1Char('.'))
+            c = QLatin1Char('_');
+    }
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)).filePath(QStringLiteral("vesper/") + name);
+}
 
 CacheDatabase::CacheDatabase(QString dir)
     : m_dir(std::move(dir))
@@ -227,7 +242,7 @@ bool CacheDatabase::rebuild(const QString &why, QString *error)
 {
     qCWarning(lcClientCache).noquote() << "the cache" << m_path << "is damaged:" << why;
     const qint64 free = m_guard->freeBytes();
-    if (free >= 0 && free < kMinFreeBytesForRebuild) {
+    if (free >= 0 && free < m_minFreeBytes) {
         *error = QStringLiteral("the cache %1 is damaged and cannot be rebuilt: its disk has only %2 MiB free; "
                                 "free some space and start again")
                      .arg(m_path).arg(free / (1024 * 1024));

@@ -37,8 +37,12 @@ public:
     /// Closes this thread's connection (others close when their thread ends or this object dies).
     void closeThreadConnection();
 
-    /// Free space a rebuild needs at least; a smaller free space refuses it.
-    static constexpr qint64 kMinFreeBytesForRebuild = 64LL * 1024 * 1024;
+    /// Free space a rebuild needs at least (default 64 MiB); with less free, a damaged cache is left
+    /// alone and open() fails saying so.
+    void setMinFreeBytesForRebuild(qint64 bytes) { m_minFreeBytes = bytes; }
+
+    /// The cache folder for a server and user: $XDG_CACHE_HOME/vesper/<host>_<port>-<userId>/.
+    static QString folderFor(const QString &serverUrl, const QString &userId);
 
 private:
     enum class Outcome { Ok, Damaged, Failed };
@@ -50,6 +54,7 @@ private:
     QString m_path;
     std::unique_ptr<CacheFileGuard> m_guard;
     int m_instance;
+    qint64 m_minFreeBytes = 64LL * 1024 * 1024;
     bool m_open = false;
     bool m_rebuilt = false;
     static std::atomic<int> s_instances;

@@ -113,6 +113,28 @@ private Q_SLOTS:
         QCOMPARE(CacheStore(db).counts().generations, 0);
     }
 
+    void noRebuildOnAFullDisk()
+    {
+        QTemporaryDir dir;
+        QVERIFY(fill(dir.path()));
+        const QString path = dir.filePath(QStringLiteral("cache.sqlite"));
+        QVERIFY(damage(path, 4 * 4096));
+        const QByteArray before = hashOf(path);
+        CacheDatabase db(dir.path());
+        db.setMinFreeBytesForRebuild(qint64(1) << 60); // more than any disk has free
+        QString error;
+        QVERIFY(!db.open(&error));
+        QVERIFY2(error.contains(QLatin1String("MiB free")), qPrintable(error));
+        QCOMPARE(hashOf(path), before);
+        QVERIFY(!QFile::exists(db.brokenPath()));
+    }
+
+    void folderNamesServerAndUser()
+    {
+        const QString folder = CacheDatabase::folderFor(QStringLiteral("http://127.0.0.1:8787"), QStringLiteral("u/1"));
+        QVERIFY2(folder.endsWith(QLatin1String("/vesper/127.0.0.1_8787-u_1")), qPrintable(folder));
+    }
+
     void healthyFileIsKept()
     {
         QTemporaryDir dir;
