@@ -1,5 +1,6 @@
 #pragma once
 // Applies the numbered migrations shipped in the binary (migrations/backend/<dialect>/NNNN_name.sql)
+// through the shared SqlMigrator (common/sql), on this backend's connection and behind its write gate,
 // in order, each in its own transaction, recording its checksum. An applied migration whose file
 // changed since is refused: the database and the code disagree, and guessing would lose data.
 #include <QString>

@@ -1,0 +1,63 @@
+#pragma once
+// The client's cache file, <dir>/cache.sqlite: opened in WAL mode with one connection per thread,
+// checked (PRAGMA quick_check) and migrated at open, and rebuilt when damaged, since it only mirrors
+// the server. A rebuild never touches a file another process holds and never runs on a full disk.
+#include <QSqlDatabase>
+#include <QString>
+#include <atomic>
+#include <memory>
+
+namespace vesper::client {
+
+class CacheFileGuard;
+
+class CacheDatabase {
+public:
+    /// dir is the cache folder (created when missing); the file is dir/cache.sqlite.
+    explicit CacheDatabase(QString dir);
+    ~CacheDatabase();
+    CacheDatabase(const CacheDatabase &) = delete;
+    CacheDatabase &operator=(const CacheDatabase &) = delete;
+
+    /// Opens, checks, rebuilds when damaged and migrates; false with one readable sentence in error.
+    bool open(QString *error);
+    bool isOpen() const { return m_open; }
+    /// Whether open() found the file damaged and started a new one (the old one moved aside).
+    bool wasRebuilt() const { return m_rebuilt; }
+    QString path() const { return m_path; }
+    QString directory() const { return m_dir; }
+    /// Where a damaged file is moved (with -wal/-shm beside it as .broken-wal/.broken-shm).
+    QString brokenPath() const { return m_path + QStringLiteral(".broken"); }
+
+    /// This thread's connection (opened on first use after open()); invalid with *error set when
+    /// the database is not open or the connection fails. Never share it across threads.
+    QSqlDatabase connection(QString *error = nullptr);
+    /// Runs PRAGMA quick_check on this thread's connection; true when it answers "ok".
+    bool quickCheck(QString *error);
+    /// Closes this thread's connection (others close when their thread ends or this object dies).
+    void closeThreadConnection();
+
+    /// Free space a rebuild needs at least (default 64 MiB); with less free, a damaged cache is left
+    /// alone and open() fails saying so.
+    void setMinFreeBytesForRebuild(qint64 bytes) { m_minFreeBytes = bytes; }
+
+    /// The cache folder for a server and user: $XDG_CACHE_HOME/vesper/<host>_<port>-<userId>/.
+    static QString folderFor(const QString &serverUrl, const QString &userId);
+
+private:
+    enum class Outcome { Ok, Damaged, Failed };
+    Outcome tryOpen(QString *error);
+    bool rebuild(const QString &why, QString *error);
+    bool openConnection(const QString &name, QString *error);
+
+    QString m_dir;
+    QString m_path;
+    std::unique_ptr<CacheFileGuard> m_guard;
+    int m_instance;
+    qint64 m_minFreeBytes = 64LL * 1024 * 1024;
+    bool m_open = false;
+    bool m_rebuilt = false;
+    static std::atomic<int> s_instances;
+};
+
+} // namespace vesper::client

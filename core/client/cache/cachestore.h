@@ -1,0 +1,95 @@
+#pragma once
+// ALL SQL of the client cache: applying feed pages and the bootstrap (one transaction each), the
+// keyset lists the UI shows, full-text search, the generation tracker's reads and writes, rows made
+// offline, and the outbox's table. Stateless apart from the database: every call uses the calling
+// thread's connection, so one CacheStore may be used from any number of threads.
+// Implemented in cachestore.cpp (sync and writes), cachequeries.cpp (lists) and outboxstore.cpp.
+#include "client/cache/cachetypes.h"
+#include "domain/generation.h"
+#include "domain/member.h"
+#include "domain/modelinfo.h"
+#include "domain/profile.h"
+#include "domain/project.h"
+#include "domain/session.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <optional>
+
+namespace vesper::client {
+
+class CacheDatabase;
+
+class CacheStore {
+public:
+    explicit CacheStore(CacheDatabase &database);
+
+    // ---- sync ------------------------------------------------------------------------------------
+    /// The feed position applied last, as the server wrote it; "0" before the first page.
+    QString syncPosition(QString *error = nullptr);
+    /// Applies one page of GET /api/changes and stores nextSince, in one transaction. Unknown kinds
+    /// are skipped; a malformed change, or a nextSince before the stored position (both decimal),
+    /// refuses the whole page and leaves the cache untouched.
+    bool applyChangesPage(const QJsonArray &changes, const QString &nextSince, CacheChanges *changed, QString *error);
+    /// Stores the bootstrap's profile, models and limits in one transaction.
+    bool applyBootstrap(const QJsonObject &bootstrap, QString *error);
+    /// Forgets every row, the position and the outbox (sign-out with "clear the cache").
+    bool clear(QString *error);
+
+    // ---- reads -----------------------------------------------------------------------------------
+    std::optional<Profile> profile();
+    QList<ModelInfo> models();
+    /// The bootstrap's limits object (empty before the first bootstrap).
+    QJsonObject limits();
+    /// Projects, most recently updated first (as GET /api/projects/with-thumbnails).
+    CachePage<Project> projects(int limit, const QString &cursor = {});
+    std::optional<Project> project(const QString &id);
+    /// Sessions of a project, oldest first (as GET /api/sessions?projectId=).
+    CachePage<Session> sessions(const QString &projectId, int limit, const QString &cursor = {});
+    /// Generations of a session with their outputs, newest first (as GET /api/generations).
+    CachePage<Generation> generations(const QString &sessionId, int limit, const QString &cursor = {});
+    std::optional<Generation> generation(const QString &id);
+    /// Image outputs of a project, newest first (as GET /api/projects/{id}/images).
+    CachePage<Output> images(const QString &projectId, int limit, const QString &cursor = {});
+    /// Members of a project, longest-standing first.
+    QList<Member> members(const QString &projectId);
+    /// Generations (with outputs) whose prompt or negative prompt holds every word of text (the last
+    /// one as a prefix), most recently cached first. Text is taken literally: quotes and FTS
+    /// operators in it are searched for as words, never parsed.
+    CachePage<Generation> search(const QString &text, int limit, const QString &cursor = {});
+    /// Row counts, in-flight generations, pending rows and outbox states, and the position.
+    CacheCounts counts(QString *error = nullptr);
+
+    // ---- generation tracker ----------------------------------------------------------------------
+    /// Generations queued or processing, oldest first, with their outputs.
+    QList<Generation> inFlightGenerations();
+    /// Writes polled states (status, progress, error, cost, times and outputs) of generations the
+    /// cache holds; ids it does not hold are skipped. One transaction.
+    bool updateGenerations(const QList<Generation> &generations, CacheChanges *changed, QString *error);
+
+    // ---- rows made offline -----------------------------------------------------------------------
+    /// Stores a row made or edited locally, marked pending until the feed brings the server's
+    /// version. kind is "project", "session", "generation" or "output"; data is its API JSON.
+    /// A pending generation is replaced by the server's one carrying the same clientId.
+    bool storePending(const QString &kind, const QJsonObject &data, CacheChanges *changed, QString *error);
+    /// Removes a pending row (and its children) that the server refused; confirmed rows stay.
+    bool dropPending(const QString &kind, const QString &id, CacheChanges *changed, QString *error);
+
+    // ---- outbox ----------------------------------------------------------------------------------
+    /// Queues a write; its id (> 0), or 0 with *error.
+    qint64 enqueueOutbox(const OutboxEntry &entry, QString *error);
+    /// The queued entry with the lowest id whose dependency (if any) was sent; nullopt when none
+    /// (or on error, with *error set).
+    std::optional<OutboxEntry> nextQueuedOutbox(QString *error = nullptr);
+    /// Sets an entry's state and reason (reason is kept for conflict and failed).
+    bool markOutbox(qint64 id, OutboxState state, const QString &reason, QString *error);
+    /// Every entry not yet sent (queued, conflict, failed), in id order.
+    QList<OutboxEntry> pendingOutbox(QString *error = nullptr);
+    /// Deletes an entry (a conflict the user dismissed, or sent ones to keep the table small).
+    bool removeOutbox(qint64 id, QString *error);
+
+private:
+    CacheDatabase &m_database;
+};
+
+} // namespace vesper::client
