@@ -85,6 +85,9 @@ public:
     bool markOutbox(qint64 id, OutboxState state, const QString &reason, QString *error);
     /// Every entry not yet sent (queued, conflict, failed), in id order.
     QList<OutboxEntry> pendingOutbox(QString *error = nullptr);
+    /// Points queued entries that name a row made offline (localId, in their path or body) at the id
+    /// the server gave it, once its create was sent.
+    bool rewriteOutboxId(const QString &localId, const QString &serverId, QString *error);
     /// Deletes an entry (a conflict the user dismissed, or sent ones to keep the table small).
     bool removeOutbox(qint64 id, QString *error);
 

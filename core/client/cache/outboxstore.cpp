@@ -130,6 +130,25 @@ QList<OutboxEntry> CacheStore::pendingOutbox(QString *error)
     return list;
 }
 
+bool CacheStore::rewriteOutboxId(const QString &localId, const QString &serverId, QString *error)
+{
+    QSqlDatabase db = m_database.connection(error);
+    if (!db.isOpen())
+        return false;
+    // Ids are UUIDs: a plain replace cannot hit anything but the id itself.
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE outbox SET path = replace(path, :local, :server), "
+                             "body = CAST(replace(CAST(body AS TEXT), :local, :server) AS BLOB) "
+                             "WHERE state = 'queued' AND (instr(path, :local) > 0 OR instr(CAST(body AS TEXT), :local) > 0)"));
+    q.bindValue(QStringLiteral(":local"), localId);
+    q.bindValue(QStringLiteral(":server"), serverId);
+    if (!q.exec()) {
+        *error = QStringLiteral("cannot update the outbox: %1").arg(q.lastError().text());
+        return false;
+    }
+    return true;
+}
+
 bool CacheStore::removeOutbox(qint64 id, QString *error)
 {
     QSqlDatabase db = m_database.connection(error);

@@ -3,6 +3,9 @@
 #include "client/net/apiclient.h"
 #include "common/clock.h"
 
+#include "domain/memberrole.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
 
@@ -20,10 +23,6 @@ QByteArray compact(const QJsonObject &body)
     return body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-QString wireTimeNow()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
 
 bool isCreate(const OutboxEntry &entry)
 {
@@ -81,12 +80,13 @@ OutboxWrite Outbox::createProject(const QString &name, const QString &descriptio
     entry.path = QStringLiteral("/api/projects");
     entry.body = compact(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("description"), description}});
     entry.idempotencyKey = localId;
-    const QString now = wireTimeNow();
-    const QJsonObject row{{QStringLiteral("id"), localId}, {QStringLiteral("name"), name},
-                          {QStringLiteral("description"), description}, {QStringLiteral("isShared"), false},
-                          {QStringLiteral("createdAt"), now}, {QStringLiteral("updatedAt"), now},
-                          {QStringLiteral("sessionCount"), 0}, {QStringLiteral("role"), QStringLiteral("owner")}};
-    return queue(entry, QStringLiteral("project"), row, localId);
+    Project row;
+    row.id = localId;
+    row.name = name;
+    row.description = description;
+    row.createdAt = row.updatedAt = nowMicros();
+    row.role = MemberRole::Owner;
+    return queue(entry, QStringLiteral("project"), row.toJson(), localId);
 }
 
 OutboxWrite Outbox::createSession(const QString &projectId, const QString &name)
@@ -98,12 +98,12 @@ OutboxWrite Outbox::createSession(const QString &projectId, const QString &name)
     entry.path = QStringLiteral("/api/sessions");
     entry.body = compact(QJsonObject{{QStringLiteral("projectId"), projectId}, {QStringLiteral("name"), name}});
     entry.idempotencyKey = localId;
-    const QString now = wireTimeNow();
-    const QJsonObject row{{QStringLiteral("id"), localId}, {QStringLiteral("projectId"), projectId},
-                          {QStringLiteral("name"), name}, {QStringLiteral("type"), QStringLiteral("image")},
-                          {QStringLiteral("isPrivate"), false}, {QStringLiteral("createdAt"), now},
-                          {QStringLiteral("updatedAt"), now}};
-    return queue(entry, QStringLiteral("session"), row, localId);
+    Session row;
+    row.id = localId;
+    row.projectId = projectId;
+    row.name = name;
+    row.createdAt = row.updatedAt = nowMicros();
+    return queue(entry, QStringLiteral("session"), row.toJson(), localId);
 }
 
 OutboxWrite Outbox::requestGeneration(GenerateParams params)
@@ -117,16 +117,17 @@ OutboxWrite Outbox::requestGeneration(GenerateParams params)
     const QJsonObject body = params.toJson();
     entry.body = compact(body);
     entry.idempotencyKey = params.clientId; // the body's clientId is what the server keys on
-    QJsonObject row{{QStringLiteral("id"), params.clientId}, {QStringLiteral("clientId"), params.clientId},
-                    {QStringLiteral("sessionId"), params.sessionId}, {QStringLiteral("modelId"), params.modelId},
-                    {QStringLiteral("prompt"), params.prompt}, {QStringLiteral("negativePrompt"), params.negativePrompt},
-                    {QStringLiteral("parameters"), body.value(QStringLiteral("parameters"))},
-                    {QStringLiteral("status"), QStringLiteral("queued")}, {QStringLiteral("progress"), 0},
-                    {QStringLiteral("progressIsEstimate"), false}, {QStringLiteral("error"), QJsonValue()},
-                    {QStringLiteral("cost"), 0}, {QStringLiteral("createdAt"), wireTimeNow()},
-                    {QStringLiteral("startedAt"), QJsonValue()}, {QStringLiteral("finishedAt"), QJsonValue()},
-                    {QStringLiteral("outputs"), QJsonArray()}};
-    return queue(entry, QStringLiteral("generation"), row, params.clientId);
+    Generation row;
+    row.id = params.clientId;
+    row.clientId = params.clientId;
+    row.sessionId = params.sessionId;
+    row.modelId = params.modelId;
+    row.prompt = params.prompt;
+    row.negativePrompt = params.negativePrompt;
+    row.parameters = body.value(QStringLiteral("parameters")).toObject();
+    row.createdAt = nowMicros();
+    row.outputs = QList<Output>();
+    return queue(entry, QStringLiteral("generation"), row.toJson(), params.clientId);
 }
 
 OutboxWrite Outbox::updateProject(const QString &projectId, const QJsonObject &changes, const QString &ifMatchRev)
@@ -263,6 +264,15 @@ FlushReport Outbox::flush(const std::function<bool()> &cancelled)
         m_cache.markOutbox(entry.id, state, reason, &error);
         qCInfo(lcClientSync) << "outbox entry" << entry.id << entry.kind << "refused:" << reason;
         Q_EMIT entryRefused(entry.id, entry.kind, reason);
+        // Writes that needed this one (a session in a project the server refused) cannot go either.
+        for (const OutboxEntry &later : m_cache.pendingOutbox()) {
+            if (later.dependsOn == entry.id && later.state == OutboxState::Queued) {
+                const QString why = QStringLiteral("depends on a write that was refused (%1)").arg(reason);
+                m_cache.markOutbox(later.id, OutboxState::Failed, why, &error);
+                ++report.failed;
+                Q_EMIT entryRefused(later.id, later.kind, why);
+            }
+        }
     }
     return report;
 }

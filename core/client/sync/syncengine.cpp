@@ -76,7 +76,9 @@ SyncReport SyncEngine::syncNow(const std::function<bool()> &cancelled)
     timer.start();
 
     QString position = m_cache.syncPosition();
-    if (position.isEmpty()) {
+    if (position.isEmpty())
+        position = QStringLiteral("0");
+    if (!m_cache.profile()) {
         // First run on this cache: profile, models and limits in one round trip, then the feed from 0.
         const ApiResult<QJsonObject> boot = m_api.bootstrap();
         if (!boot.ok()) {
@@ -87,7 +89,6 @@ SyncReport SyncEngine::syncNow(const std::function<bool()> &cancelled)
                 report.error = ApiError::badResponse(QStringLiteral("the local cache refused the bootstrap: ") + error);
             report.bootstrapped = true;
         }
-        position = QStringLiteral("0");
     }
 
     bool more = report.ok();
