@@ -183,9 +183,12 @@ void TestChangeFeed::pagesReadBoundedRevRanges()
                 }
             }
         }
-        // A sort is only ever of a window's rows: where the plan sorts, the rows come from bounded ranges.
+        // A sort is only ever of a window's rows (bounded ranges), or of the caller's visible projects
+        // (the project rows themselves: one per project, not history).
+        const bool projectsOnly = !sql.contains(QLatin1String("JOIN generations")) && !sql.contains(QLatin1String("JOIN outputs"))
+            && !sql.contains(QLatin1String("JOIN sessions")) && !sql.contains(QLatin1String("m2")) && !sql.contains(QLatin1String("tombstones"));
         if (text.contains(QLatin1String("TEMP B-TREE")) || text.contains(QLatin1String("Sort")))
-            QVERIFY2(text.contains(QLatin1String("rev>? AND rev<?")) || text.contains(QLatin1String("rev <=")),
+            QVERIFY2(projectsOnly || text.contains(QLatin1String("rev>? AND rev<?")) || text.contains(QLatin1String("rev <=")),
                      qPrintable(QStringLiteral("a sort over an unbounded range:\n%1\n%2").arg(sql, text)));
     }
     QVERIFY2(feedQueries >= 6 * 7, qPrintable(QString::number(feedQueries)));
