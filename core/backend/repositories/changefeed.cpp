@@ -14,7 +14,7 @@ namespace {
 constexpr int kMaxWindows = 32;
 // A window spans at most this many times the rows the page still needs: its rows are at most its
 // span (revs are unique), so no query ever reads or sorts more than this multiple of what it returns.
-constexpr qint64 kMaxSpanFactor = 16;
+constexpr qint64 kMaxSpanFactor = 4;
 } // namespace
 
 ChangeFeed::ChangeFeed(Database &database)
