@@ -242,6 +242,196 @@ private Q_SLOTS:
         follow(w.viewer, viewer, 1000);
         compareWithLists(w.viewer, viewer, QStringLiteral("viewer after a session was deleted"));
     }
+
+    void feedCarriesMembersAndProfile()
+    {
+        World w;
+        buildWorld(w, QStringLiteral("members"));
+        if (QTest::currentTestFailed())
+            return;
+        const ProjectFixture &s = w.shared;
+        const QList<const TestUser *> everyone{&w.owner, &w.editor, &w.viewer, &w.stranger};
+        QHash<const TestUser *, Local> locals;
+        for (const TestUser *user : everyone) {
+            follow(*user, locals[user], 5);
+            compareWithLists(*user, locals[user], QStringLiteral("initial ") + user->email);
+        }
+        if (QTest::currentTestFailed())
+            return;
+        const QString editorKey = s.id + QLatin1Char(':') + w.editor.id;
+        const QString viewerKey = s.id + QLatin1Char(':') + w.viewer.id;
+        const QString unsharedKey = w.unshared.id + QLatin1Char(':') + w.editor.id;
+        for (const TestUser *user : {&w.owner, &w.editor, &w.viewer}) {
+            QVERIFY(locals[user].members.contains(editorKey) && locals[user].members.contains(viewerKey));
+            QCOMPARE(locals[user].members.value(viewerKey).value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
+            QCOMPARE(locals[user].members.value(viewerKey).value(QStringLiteral("projectId")).toString(), s.id);
+            QCOMPARE(locals[user].profile.value(QStringLiteral("id")).toString(), user->id); // one's own profile only
+        }
+        QVERIFY(locals[&w.owner].members.contains(unsharedKey));
+        QVERIFY2(!mentions(locals[&w.editor].changes, unsharedKey), "a member heard of the members of an unshared project");
+        QVERIFY(locals[&w.stranger].members.isEmpty());
+        for (const TestUser *user : everyone) {
+            for (const QJsonObject &change : locals[user].changes) {
+                if (change.value(QStringLiteral("kind")).toString() == QLatin1String("profile"))
+                    QCOMPARE(change.value(QStringLiteral("id")).toString(), user->id);
+            }
+        }
+
+        // A role change: a member upsert for everyone who sees the project.
+        const Reply role = m_client->post(QStringLiteral("/api/projects/%1/members").arg(s.id),
+                                          {{QStringLiteral("email"), w.viewer.email}, {QStringLiteral("role"), QStringLiteral("editor")}},
+                                          w.owner.accessToken);
+        EXPECT_STATUS(role, 200);
+        for (const TestUser *user : everyone) {
+            QList<QJsonObject> fresh;
+            follow(*user, locals[user], 5, &fresh);
+            compareWithLists(*user, locals[user], QStringLiteral("role changed ") + user->email);
+            if (user != &w.stranger)
+                QVERIFY2(mentions(fresh, viewerKey, QStringLiteral("upsert")), qPrintable(user->email));
+        }
+        QCOMPARE(locals[&w.editor].members.value(viewerKey).value(QStringLiteral("role")).toString(), QStringLiteral("editor"));
+
+        // A removal: a member delete for those who still see the project, and the removed member holds
+        // nothing of it any more (memberships included).
+        EXPECT_STATUS(m_client->del(QStringLiteral("/api/projects/%1/members/%2").arg(s.id, w.viewer.id), w.owner.accessToken), 204);
+        for (const TestUser *user : everyone) {
+            QList<QJsonObject> fresh;
+            follow(*user, locals[user], 5, &fresh);
+            compareWithLists(*user, locals[user], QStringLiteral("member removed ") + user->email);
+            if (user == &w.owner || user == &w.editor)
+                QVERIFY2(mentions(fresh, viewerKey, QStringLiteral("delete")), qPrintable(user->email));
+        }
+        QVERIFY(!locals[&w.owner].members.contains(viewerKey));
+        QVERIFY(locals[&w.editor].members.contains(editorKey));
+        QVERIFY(locals[&w.viewer].members.isEmpty());
+        QVERIFY(locals[&w.viewer].projects.isEmpty());
+        QVERIFY(!mentions(locals[&w.stranger].changes, viewerKey));
+    }
+
+    void feedCarriesClientIdToItsCreatorOnly()
+    {
+        World w;
+        buildWorld(w, QStringLiteral("client"));
+        if (QTest::currentTestFailed())
+            return;
+        const ProjectFixture &s = w.shared;
+        QList<GenerationRow> rows(1);
+        rows[0].sessionId = s.open;
+        rows[0].projectId = s.id;
+        rows[0].userId = w.editor.id;
+        rows[0].clientId = TestData::newId();
+        QVERIFY2(m_data->insert(rows), qPrintable(m_data->lastError()));
+        const QString id = rows[0].id;
+        for (const TestUser *user : {&w.owner, &w.editor, &w.viewer}) {
+            Local local;
+            follow(*user, local, 1000);
+            QVERIFY2(local.generations.contains(id), qPrintable(user->email));
+            const QJsonValue clientId = local.generations.value(id).value(QStringLiteral("clientId"));
+            QList<QJsonObject> listed;
+            walk(QStringLiteral("/api/generations?limit=50&sessionId=") + s.open, user->accessToken, &listed);
+            QJsonValue listedClientId;
+            for (const QJsonObject &row : listed) {
+                if (row.value(QStringLiteral("id")).toString() == id)
+                    listedClientId = row.value(QStringLiteral("clientId"));
+            }
+            if (user == &w.editor) {
+                QCOMPARE(clientId.toString(), rows[0].clientId);
+                QCOMPARE(listedClientId.toString(), rows[0].clientId);
+            } else {
+                QVERIFY2(clientId.isUndefined() || clientId.isNull(), qPrintable(user->email + QStringLiteral(" sees another's clientId")));
+                QVERIFY2(listedClientId.isUndefined() || listedClientId.isNull(), qPrintable(user->email));
+            }
+        }
+    }
+
+    void writesBetweenPagesAreNeitherLostNorStale()
+    {
+        // The first sync of a library takes many pages; writes land between them. A client that walks
+        // on to the end holds exactly what the lists show, whatever the writes touched (rows already
+        // sent, rows not yet sent, visibility both ways, deletes).
+        World w;
+        buildWorld(w, QStringLiteral("walk"));
+        if (QTest::currentTestFailed())
+            return;
+        const ProjectFixture &s = w.shared;
+        for (int i = 0; i < 12; ++i) {
+            const auto image = m_data->addImage(i % 2 ? s.open : s.session1, s.id, w.owner.id, TestData::nowMicros() - 1000000LL * i);
+            QVERIFY2(!image.first.isEmpty(), qPrintable(m_data->lastError()));
+        }
+        QString extra;
+        auto writes = [&](int page) {
+            switch (page) {
+            case 0:
+                EXPECT_STATUS(m_client->patch(QStringLiteral("/api/projects/") + s.id, {{QStringLiteral("name"), QStringLiteral("renamed")}},
+                                              w.owner.accessToken), 200);
+                break;
+            case 1:
+                extra = createSession(w.owner, s.id, QStringLiteral("Late"), false);
+                m_data->addImage(extra, s.id, w.owner.id, TestData::nowMicros());
+                break;
+            case 2:
+                EXPECT_STATUS(m_client->patch(QStringLiteral("/api/sessions/") + s.open, {{QStringLiteral("isPrivate"), true}},
+                                              w.owner.accessToken), 200);
+                break;
+            case 3:
+                EXPECT_STATUS(m_client->del(QStringLiteral("/api/projects/%1/members/%2").arg(s.id, w.editor.id), w.owner.accessToken), 204);
+                break;
+            case 4:
+                addMember(w.owner, s.id, w.editor, QStringLiteral("viewer"));
+                break;
+            case 5:
+                EXPECT_STATUS(m_client->patch(QStringLiteral("/api/sessions/") + s.open, {{QStringLiteral("isPrivate"), false}},
+                                              w.owner.accessToken), 200);
+                break;
+            case 6:
+                EXPECT_STATUS(m_client->del(QStringLiteral("/api/sessions/") + s.session1, w.owner.accessToken), 204);
+                break;
+            default:
+                break;
+            }
+        };
+        for (const TestUser *user : {&w.owner, &w.editor, &w.viewer}) {
+            Local local;
+            follow(*user, local, 4, nullptr, user == &w.owner ? std::function<void(int)>(writes) : std::function<void(int)>());
+            if (QTest::currentTestFailed())
+                return;
+            if (user == &w.owner)
+                QVERIFY2(!extra.isEmpty(), "the walk ended before the writes were made");
+            compareWithLists(*user, local, QStringLiteral("walked while writing ") + user->email);
+            // Every change is applied in rev order: no rev twice, none going back.
+            qint64 last = 0;
+            for (const QJsonObject &change : local.changes) {
+                const qint64 rev = change.value(QStringLiteral("rev")).toInteger();
+                QVERIFY2(rev > last, qPrintable(QStringLiteral("rev %1 after %2").arg(rev).arg(last)));
+                last = rev;
+            }
+        }
+        // The members walked the same while the owner kept writing: run it once more for them with the
+        // owner writing a second round between their pages.
+        Local editor;
+        int round = 0;
+        follow(w.editor, editor, 3, nullptr, [&](int) {
+            if (round++ < 3)
+                m_data->addImage(s.open, s.id, w.owner.id, TestData::nowMicros());
+        });
+        compareWithLists(w.editor, editor, QStringLiteral("editor walked while images arrived"));
+    }
+
+    void malformedSinceIsRefused()
+    {
+        const TestUser &owner = m_world.owner;
+        for (const char *since : {"-1", "abc", "1.5", "+3", "%201", "0x10", "99999999999999999999"})
+            EXPECT_STATUS(m_client->get(QStringLiteral("/api/changes?since=") + QLatin1String(since), owner.accessToken), 400);
+        const Reply zero = m_client->get(QStringLiteral("/api/changes?since=0&limit=2"), owner.accessToken);
+        EXPECT_STATUS(zero, 200);
+        QVERIFY(zero.json.value(QStringLiteral("nextSince")).isString());
+        // A position past the head is answered with nothing, and the same position back.
+        const Reply far = m_client->get(QStringLiteral("/api/changes?since=999999999999"), owner.accessToken);
+        EXPECT_STATUS(far, 200);
+        QCOMPARE(far.json.value(QStringLiteral("changes")).toArray().size(), 0);
+        QCOMPARE(far.json.value(QStringLiteral("nextSince")).toString(), QStringLiteral("999999999999"));
+        QCOMPARE(far.json.value(QStringLiteral("hasMore")).toBool(), false);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestApiVisibilityFeed)

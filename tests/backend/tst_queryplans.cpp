@@ -118,9 +118,9 @@ void TestQueryPlans::hotQueriesUseIndexes()
     projects.fetchMembers(m_project, QStringLiteral("owner"));
     SessionRepository(*m_db).list(m_project, false);
     GenerationRepository generations(*m_db);
-    const GenerationPage page = generations.listForSession(m_session, 10, std::nullopt);
+    const GenerationPage page = generations.listForSession(m_session, QString(), 10, std::nullopt);
     QCOMPARE(page.count, 10);
-    generations.listForSession(m_session, 10, Cursor::decode(page.nextCursor));
+    generations.listForSession(m_session, QString(), 10, Cursor::decode(page.nextCursor));
     generations.listImages(m_project, true, 10, std::nullopt);
     generations.listImages(m_project, false, 10, std::nullopt);
     AccessControl acl(*m_db);

@@ -201,16 +201,17 @@ bool TestData::insert(QList<GenerationRow> &generations, QList<OutputRow> &outpu
         const bool finished = row.status == QLatin1String("completed") || row.status == QLatin1String("failed")
             || row.status == QLatin1String("cancelled");
         const QString sql = QStringLiteral(
-            "INSERT INTO generations (id, session_id, project_id, user_id, model_id, prompt, negative_prompt, status, "
+            "INSERT INTO generations (id, session_id, project_id, user_id, model_id, prompt, negative_prompt, status, client_id, "
             "progress, progress_is_estimate, cost, created_at, started_at, finished_at, rev) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, %1, %2, 0, %3, %4, %5, %6)")
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %1, %2, 0, %3, %4, %5, %6)")
             .arg(finished ? 100 : 0)
             .arg(boolLiteral(false), timeLiteral(row.createdAt),
                  row.status == QLatin1String("queued") ? QStringLiteral("NULL") : timeLiteral(row.createdAt + 1000),
                  finished ? timeLiteral(row.createdAt + 2000000) : QStringLiteral("NULL"))
             .arg(row.rev);
         if (!exec(sql, QVariantList{row.id, row.sessionId, row.projectId, row.userId, row.modelId, row.prompt,
-                                    row.negativePrompt.isNull() ? QStringLiteral("") : row.negativePrompt, row.status}))
+                                    row.negativePrompt.isNull() ? QStringLiteral("") : row.negativePrompt, row.status,
+                                    row.clientId.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(row.clientId)}))
             return fail(m_error);
     }
     for (OutputRow &row : outputs) {

@@ -20,6 +20,7 @@ struct GenerationRow {
     QString prompt = QStringLiteral("a lighthouse at dusk");
     QString negativePrompt;
     QString status = QStringLiteral("completed");
+    QString clientId;           // the creator's idempotency key; empty means NULL
     qint64 createdAt = 0;       // microseconds since the epoch; 0 means now
     qint64 rev = 0;             // filled in by insert()
 };

@@ -169,8 +169,15 @@ void VisibilityHarness::apply(Local &local, const QJsonObject &change)
             return &local.generations;
         if (k == QLatin1String("output"))
             return &local.outputs;
+        if (k == QLatin1String("member"))
+            return &local.members;
         return nullptr;
     };
+    if (kind == QLatin1String("profile")) {
+        if (op == QLatin1String("upsert"))
+            local.profile = change.value(QStringLiteral("data")).toObject();
+        return;
+    }
     QHash<QString, QJsonObject> *rows = table(kind);
     if (!rows)
         return;
@@ -182,6 +189,12 @@ void VisibilityHarness::apply(Local &local, const QJsonObject &change)
     rows->remove(id);
     QSet<QString> sessions, generations;
     if (kind == QLatin1String("project")) {
+        for (auto it = local.members.begin(); it != local.members.end();) {
+            if (it->value(QStringLiteral("projectId")).toString() == id)
+                it = local.members.erase(it);
+            else
+                ++it;
+        }
         for (auto it = local.sessions.begin(); it != local.sessions.end();) {
             if (it->value(QStringLiteral("projectId")).toString() == id) {
                 sessions.insert(it.key());
@@ -212,7 +225,8 @@ void VisibilityHarness::apply(Local &local, const QJsonObject &change)
     }
 }
 
-void VisibilityHarness::follow(const TestUser &user, Local &local, int limit, QList<QJsonObject> *fresh)
+void VisibilityHarness::follow(const TestUser &user, Local &local, int limit, QList<QJsonObject> *fresh,
+                               const std::function<void(int page)> &betweenPages)
 {
     for (int page = 0; page < 10000; ++page) {
         const Reply reply = m_client->get(
@@ -231,16 +245,20 @@ void VisibilityHarness::follow(const TestUser &user, Local &local, int limit, QL
                 fresh->append(change);
         }
         const QJsonValue next = reply.json.value(QStringLiteral("nextSince"));
-        QVERIFY2(next.isDouble() || next.isString(), qPrintable(describe(reply)));
-        const QString nextText = next.isDouble() ? QString::number(next.toInteger()) : next.toString();
-        QVERIFY2(nextText.toLongLong() >= local.since.toLongLong(),
-                 qPrintable(QStringLiteral("nextSince went back from %1: ").arg(local.since) + describe(reply)));
+        QVERIFY2(next.isString() && !next.toString().isEmpty(), qPrintable(describe(reply))); // opaque, a string
+        const QString nextText = next.toString();
+        bool decimal = false, wasDecimal = false;
+        const qint64 nextRev = nextText.toLongLong(&decimal), sinceRev = local.since.toLongLong(&wasDecimal);
+        if (decimal && wasDecimal)
+            QVERIFY2(nextRev >= sinceRev, qPrintable(QStringLiteral("nextSince went back from %1: ").arg(local.since) + describe(reply)));
         const bool hasMore = reply.json.value(QStringLiteral("hasMore")).toBool();
         if (hasMore)
             QVERIFY2(nextText != local.since, qPrintable(QStringLiteral("hasMore without progress: ") + describe(reply)));
         local.since = nextText;
         if (!hasMore)
             return;
+        if (betweenPages)
+            betweenPages(page);
     }
     QFAIL("changes feed did not end within 10000 pages");
 }
@@ -254,8 +272,20 @@ void VisibilityHarness::compareWithLists(const TestUser &user, const Local &loca
     const QSet<QString> listProjects(projects.keyBegin(), projects.keyEnd());
     QVERIFY2(localProjects == listProjects, qPrintable(label + QStringLiteral(": projects ") + setDiff(localProjects, listProjects)));
 
-    QSet<QString> sessions, generations, outputs;
+    QSet<QString> sessions, generations, outputs, members;
     for (const QString &projectId : listProjects) {
+        const Reply memberList = m_client->get(QStringLiteral("/api/projects/%1/members").arg(projectId), user.accessToken);
+        EXPECT_STATUS(memberList, 200);
+        for (const QJsonValue &value : memberList.data()) {
+            QJsonObject member = value.toObject();
+            const QString key = projectId + QLatin1Char(':') + member.value(QStringLiteral("userId")).toString();
+            members.insert(key);
+            member.insert(QStringLiteral("projectId"), projectId);
+            QVERIFY2(local.members.value(key) == member,
+                     qPrintable(QStringLiteral("%1: member %2: feed %3, list %4")
+                                    .arg(label, key, QString::fromUtf8(QJsonDocument(local.members.value(key)).toJson(QJsonDocument::Compact)),
+                                         QString::fromUtf8(QJsonDocument(member).toJson(QJsonDocument::Compact)))));
+        }
         const QJsonObject fromFeed = local.projects.value(projectId);
         const QJsonObject fromList = projects.value(projectId);
         for (const char *field : {"name", "role", "sessionCount", "thumbnailUrl", "isShared"}) {
@@ -290,6 +320,20 @@ void VisibilityHarness::compareWithLists(const TestUser &user, const Local &loca
              qPrintable(label + QStringLiteral(": generations ") + setDiff(localGenerations, generations)));
     const QSet<QString> localOutputs(local.outputs.keyBegin(), local.outputs.keyEnd());
     QVERIFY2(localOutputs == outputs, qPrintable(label + QStringLiteral(": outputs ") + setDiff(localOutputs, outputs)));
+    const QSet<QString> localMembers(local.members.keyBegin(), local.members.keyEnd());
+    QVERIFY2(localMembers == members, qPrintable(label + QStringLiteral(": members ") + setDiff(localMembers, members)));
+
+    // The caller's profile as the bootstrap shows it (credits included).
+    const Reply bootstrap = m_client->get(QStringLiteral("/api/bootstrap"), user.accessToken);
+    EXPECT_STATUS(bootstrap, 200);
+    const QJsonObject profile = bootstrap.json.value(QStringLiteral("profile")).toObject();
+    for (const char *field : {"id", "email", "displayName", "credits"}) {
+        const QString key = QString::fromLatin1(field);
+        QVERIFY2(local.profile.value(key) == profile.value(key),
+                 qPrintable(QStringLiteral("%1: profile field %2 differs: feed %3, bootstrap %4")
+                                .arg(label, key, QString::fromUtf8(QJsonDocument(local.profile).toJson(QJsonDocument::Compact)),
+                                     QString::fromUtf8(QJsonDocument(profile).toJson(QJsonDocument::Compact)))));
+    }
 }
 
 bool VisibilityHarness::mentions(const QList<QJsonObject> &changes, const QString &id, const QString &op)

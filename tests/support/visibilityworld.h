@@ -11,6 +11,7 @@
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <tuple>
 
@@ -49,6 +50,8 @@ struct World {
 struct Local {
     QString since = QStringLiteral("0");
     QHash<QString, QJsonObject> projects, sessions, generations, outputs;
+    QHash<QString, QJsonObject> members; // by "<projectId>:<userId>"
+    QJsonObject profile;                 // the caller's own
     QList<QJsonObject> changes; // every change applied, in order
 };
 
@@ -79,8 +82,12 @@ protected:
     QHash<QString, QJsonObject> projectList(const TestUser &user, const QString &scope);
     static void apply(Local &local, const QJsonObject &change);
     /// Follows /api/changes from local.since until hasMore is false; returns the changes of this run.
-    void follow(const TestUser &user, Local &local, int limit, QList<QJsonObject> *fresh = nullptr);
-    /// The local copy holds exactly what the list endpoints show the user, and the project data matches.
+    /// betweenPages (when set) runs after each page but the last, with the page's number: writes made
+    /// there land while the walk is under way.
+    void follow(const TestUser &user, Local &local, int limit, QList<QJsonObject> *fresh = nullptr,
+                const std::function<void(int page)> &betweenPages = {});
+    /// The local copy holds exactly what the list endpoints show the user (members and profile too), and
+    /// the project data matches.
     void compareWithLists(const TestUser &user, const Local &local, const QString &label, bool compareProjectData = true);
     static bool mentions(const QList<QJsonObject> &changes, const QString &id, const QString &op = QString());
     static void addWhoProjectRows(const QList<std::tuple<const char *, const char *, int>> &rows);

@@ -101,8 +101,10 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         qint64 credits = 0;
         if (request.cost > 0) {
             // The balance check and the debit are one statement, so two requests cannot both spend it.
-            SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c WHERE id = :u AND credits >= :c RETURNING credits"));
-            debit.bind(QStringLiteral(":c"), request.cost).bind(QStringLiteral(":u"), userId).exec();
+            // A new rev puts the caller's balance in their changes feed (kind "profile").
+            SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c, rev = :rev WHERE id = :u AND credits >= :c RETURNING credits"));
+            debit.bind(QStringLiteral(":c"), request.cost).bind(QStringLiteral(":u"), userId)
+                .bind(QStringLiteral(":rev"), tx.allocateRevs(1)).exec();
             if (!debit.next())
                 throw DomainError(ErrorCode::InsufficientCredits,
                                QStringLiteral("this generation costs %1 credits").arg(request.cost));
@@ -199,7 +201,7 @@ QByteArray GenerationService::readJson(const QString &userId, const QStringList 
     QStringList found;
     while (q.next()) {
         JsonWriter g(1024);
-        rowcodec::generationFields(g, q);
+        rowcodec::generationFields(g, q, userId);
         generations.append(g.take());
         found << q.text(0);
     }

@@ -1,37 +1,20 @@
 #include "backend/repositories/changefeed.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
-#include "backend/repositories/rowcodec.h"
+#include "backend/repositories/changewindow.h"
 #include "common/jsonwriter.h"
 
 #include <algorithm>
-#include <functional>
-#include <vector>
+#include <iterator>
 
 namespace vesper::backend {
 namespace {
-struct Change {
-    qint64 rev;
-    QByteArray json;
-};
-
-// The projects the caller sees and their role in each: two index scans, never an OR.
-const char *kVisibleProjects =
-    "(SELECT id, 'owner' AS role FROM projects WHERE owner_id = :u "
-    "UNION ALL SELECT p.id, m.role FROM project_members m JOIN projects p ON p.id = m.project_id "
-    "WHERE m.user_id = :u AND p.is_shared)";
-
-// An upsert change whose data object is written by `fields`.
-template <typename Fields>
-Change upsert(qint64 rev, const char *kind, const SqlQuery &q, Fields fields)
-{
-    JsonWriter w(1024);
-    w.beginObject().field("rev", rev).field("kind", kind).field("op", "upsert").field("id", q.text(0));
-    w.key("data").beginObject();
-    fields(w);
-    w.endObject().endObject();
-    return Change{rev, w.take()};
-}
+// A page stops after this many windows even when it is not full, so a caller whose rows are rare
+// among everyone's revs still gets an answer (hasMore, with progress) in bounded time.
+constexpr int kMaxWindows = 32;
+// A window spans at most this many times the rows the page still needs: its rows are at most its
+// span (revs are unique), so no query ever reads or sorts more than this multiple of what it returns.
+constexpr qint64 kMaxSpanFactor = 4;
 } // namespace
 
 ChangeFeed::ChangeFeed(Database &database)
@@ -39,72 +22,53 @@ ChangeFeed::ChangeFeed(Database &database)
 {
 }
 
+qint64 ChangeFeed::head()
+{
+    // Writers take this row's lock to allocate revs and hold it to commit (Transaction), so every
+    // rev up to the value read here is committed and visible to the queries that follow.
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT value FROM rev_counter WHERE id = 1"));
+    q.exec();
+    return q.next() ? q.int64(0) : 0;
+}
+
 ChangePage ChangeFeed::read(const QString &userId, qint64 since, int limit)
 {
-    const Database &d = m_database;
-    QSqlDatabase db = m_database.connection();
-    const QString visible = QString::fromLatin1(kVisibleProjects);
-    std::vector<Change> changes;
-    bool truncated = false;
-
-    // Each source returns its first limit+1 revs past `since`; the first `limit` of their merge are
-    // the first `limit` overall.
-    auto collect = [&](const QString &sql, const std::function<Change(const SqlQuery &)> &read) {
-        SqlQuery q(db, sql);
-        q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":since"), since).bind(QStringLiteral(":n"), limit + 1).exec();
-        int rows = 0;
-        while (q.next()) {
-            changes.push_back(read(q));
-            ++rows;
+    const qint64 end = head();
+    ChangeWindow window(m_database, userId);
+    std::vector<FeedChange> changes;
+    changes.reserve(size_t(limit));
+    qint64 position = since; // every change up to here is in `changes`
+    qint64 factor = 1;
+    bool cut = false;
+    for (int windows = 0; windows < kMaxWindows && position < end && int(changes.size()) < limit; ++windows) {
+        const int remaining = limit - int(changes.size());
+        const qint64 hi = std::min(end, position + qint64(remaining) * factor);
+        std::vector<FeedChange> found;
+        const bool complete = window.read(position, hi, remaining, &found);
+        std::sort(found.begin(), found.end(), [](const FeedChange &a, const FeedChange &b) { return a.rev < b.rev; });
+        if (!complete || int(found.size()) > remaining) {
+            // More in this window than the page holds: keep the first `remaining` in rev order. Each
+            // source returned its first `remaining`, so these are the window's first `remaining`.
+            found.resize(size_t(remaining));
+            position = found.back().rev;
+            changes.insert(changes.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+            cut = true;
+            break;
         }
-        if (rows > limit)
-            truncated = true;
-    };
+        // Sparse windows (other users' revs) grow the next one; dense ones keep it at what is needed.
+        if (int(found.size()) * 2 < remaining)
+            factor = std::min(factor * 2, kMaxSpanFactor);
+        changes.insert(changes.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+        position = hi;
+    }
 
-    collect(QStringLiteral("SELECT %1, v.role, p.rev FROM %2 v JOIN projects p ON p.id = v.id %3 WHERE p.rev > :since ORDER BY p.rev LIMIT :n")
-                .arg(rowcodec::projectColumns(d), visible, rowcodec::projectJoins()),
-            [](const SqlQuery &q) {
-                return upsert(q.int64(rowcodec::kProjectColumnCount + 1), "project", q, [&q](JsonWriter &w) {
-                    rowcodec::projectFields(w, q, 0, q.text(rowcodec::kProjectColumnCount));
-                });
-            });
-    collect(QStringLiteral("SELECT %1, s.rev FROM %2 v JOIN sessions s ON s.project_id = v.id "
-                           "WHERE s.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY s.rev LIMIT :n")
-                .arg(rowcodec::sessionColumns(d), visible),
-            [](const SqlQuery &q) {
-                return upsert(q.int64(rowcodec::kSessionColumnCount), "session", q, [&q](JsonWriter &w) { rowcodec::sessionFields(w, q); });
-            });
-    collect(QStringLiteral("SELECT %1, g.rev FROM %2 v JOIN generations g ON g.project_id = v.id JOIN sessions s ON s.id = g.session_id "
-                           "WHERE g.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY g.rev LIMIT :n")
-                .arg(rowcodec::generationColumns(d), visible),
-            [](const SqlQuery &q) {
-                return upsert(q.int64(rowcodec::kGenerationColumnCount), "generation", q,
-                              [&q](JsonWriter &w) { rowcodec::generationFields(w, q); });
-            });
-    collect(QStringLiteral("SELECT %1, o2.rev FROM %2 v JOIN outputs o2 ON o2.project_id = v.id JOIN sessions s ON s.id = o2.session_id "
-                           "WHERE o2.rev > :since AND (v.role = 'owner' OR NOT s.is_private) ORDER BY o2.rev LIMIT :n")
-                .arg(rowcodec::outputColumns(d), visible),
-            [](const SqlQuery &q) {
-                return upsert(q.int64(rowcodec::kOutputColumnCount), "output", q, [&q](JsonWriter &w) { rowcodec::outputFields(w, q); });
-            });
-    collect(QStringLiteral("SELECT rev, kind, id, project_id FROM tombstones WHERE user_id = :u AND rev > :since ORDER BY rev LIMIT :n"),
-            [](const SqlQuery &q) {
-                const qint64 rev = q.int64(0);
-                JsonWriter w(256);
-                w.beginObject().field("rev", rev).field("kind", q.text(1)).field("op", "delete").field("id", q.text(2))
-                    .field("projectId", q.text(3)).endObject();
-                return Change{rev, w.take()};
-            });
-
-    std::sort(changes.begin(), changes.end(), [](const Change &a, const Change &b) { return a.rev < b.rev; });
     ChangePage page;
-    page.nextSince = since;
-    page.hasMore = truncated || changes.size() > size_t(limit);
-    JsonWriter w(qsizetype(std::min(changes.size(), size_t(limit))) * 700 + 16);
+    page.nextSince = std::max(position, since);
+    page.hasMore = cut || position < end;
+    JsonWriter w(qsizetype(changes.size()) * 700 + 16);
     w.beginArray();
-    for (size_t i = 0; i < changes.size() && i < size_t(limit); ++i) {
-        w.raw(changes[i].json);
-        page.nextSince = changes[i].rev;
+    for (const FeedChange &change : changes) {
+        w.raw(change.json);
         ++page.count;
     }
     w.endArray();

@@ -66,9 +66,36 @@ void ChangeLog::rerev(const QString &table, const QString &condition, const QStr
     update.bind(QStringLiteral(":base"), base).bind(QStringLiteral(":v"), value).exec();
 }
 
+void ChangeLog::touchMember(const QString &projectId, const QString &userId)
+{
+    SqlQuery q(m_db, QStringLiteral("UPDATE project_members SET rev = :rev WHERE project_id = :p AND user_id = :u"));
+    q.bind(QStringLiteral(":rev"), m_tx.allocateRevs(1)).bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).exec();
+}
+
+QString ChangeLog::memberChangeId(const QString &projectId, const QString &userId)
+{
+    return projectId + QLatin1Char(':') + userId;
+}
+
+void ChangeLog::rerevMembers(const QString &projectId)
+{
+    SqlQuery count(m_db, QStringLiteral("SELECT COUNT(*) FROM project_members WHERE project_id = :p"));
+    count.bind(QStringLiteral(":p"), projectId).exec();
+    const qint64 rows = count.next() ? count.int64(0) : 0;
+    if (rows == 0)
+        return;
+    const qint64 base = m_tx.allocateRevs(rows);
+    SqlQuery update(m_db, QStringLiteral("UPDATE project_members SET rev = :base + r.rn - 1 FROM "
+                                         "(SELECT user_id AS uid, row_number() OVER (ORDER BY user_id) AS rn "
+                                         "FROM project_members WHERE project_id = :p) AS r "
+                                         "WHERE project_members.project_id = :p AND project_members.user_id = r.uid"));
+    update.bind(QStringLiteral(":base"), base).bind(QStringLiteral(":p"), projectId).exec();
+}
+
 void ChangeLog::regrantProject(const QString &projectId)
 {
     touch(QStringLiteral("projects"), projectId);
+    rerevMembers(projectId);
     rerev(QStringLiteral("sessions"), QStringLiteral("project_id = :v"), projectId);
     rerev(QStringLiteral("generations"), QStringLiteral("project_id = :v"), projectId);
     rerev(QStringLiteral("outputs"), QStringLiteral("project_id = :v"), projectId);

@@ -21,15 +21,20 @@ public:
     QStringList memberIds(const QString &projectId);
     /// Everyone who sees the project now: the owner, and the members if it is shared.
     QStringList projectAudience(const QString &projectId, const QString &ownerId, bool isShared);
-    /// Gives the project and everything in it new revs, so users who just gained sight of it
+    /// Gives the project and everything in it (memberships too) new revs, so users who just gained sight of it
     /// receive all of it from their current position in the feed.
     void regrantProject(const QString &projectId);
     /// The same for one session and its generations and outputs.
     void regrantSession(const QString &sessionId);
     /// A new rev for one row of a synced table (projects, sessions, generations, outputs).
     void touch(const QString &table, const QString &id);
+    /// A new rev for one membership (a role change).
+    void touchMember(const QString &projectId, const QString &userId);
+    /// The feed id of a membership (kind "member"): "<projectId>:<userId>".
+    static QString memberChangeId(const QString &projectId, const QString &userId);
 
 private:
+    void rerevMembers(const QString &projectId);
     void rerev(const QString &table, const QString &condition, const QString &value);
 
     Database &m_database;

@@ -13,7 +13,8 @@ GenerationRepository::GenerationRepository(Database &database)
 {
 }
 
-GenerationPage GenerationRepository::listForSession(const QString &sessionId, int limit, const std::optional<Cursor> &after)
+GenerationPage GenerationRepository::listForSession(const QString &sessionId, const QString &viewerId, int limit,
+                                                    const std::optional<Cursor> &after)
 {
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
@@ -35,7 +36,7 @@ GenerationPage GenerationRepository::listForSession(const QString &sessionId, in
             break;
         }
         JsonWriter g(1024);
-        rowcodec::generationFields(g, q);
+        rowcodec::generationFields(g, q, viewerId);
         generations.append(g.take());
         ids << q.text(0);
         last = Cursor{q.int64(rowcodec::kGenerationCreatedAtColumn), q.text(0)};

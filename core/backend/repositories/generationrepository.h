@@ -23,8 +23,9 @@ class GenerationRepository {
 public:
     explicit GenerationRepository(Database &database);
 
-    /// Generations of one session, newest first, each with its outputs (two queries per page).
-    GenerationPage listForSession(const QString &sessionId, int limit, const std::optional<Cursor> &after);
+    /// Generations of one session, newest first, each with its outputs (two queries per page);
+    /// viewerId (the caller) sees the clientId of their own generations.
+    GenerationPage listForSession(const QString &sessionId, const QString &viewerId, int limit, const std::optional<Cursor> &after);
     /// A JSON array of generation objects: each one's members (written by rowcodec::generationFields)
     /// with an "outputs" array added, read in one query for all of them. ids[i] belongs to members[i].
     QByteArray withOutputs(const QList<QByteArray> &members, const QStringList &ids);

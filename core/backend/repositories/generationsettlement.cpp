@@ -112,8 +112,10 @@ void GenerationSettlement::refund(Database &database, const QSqlDatabase &db, co
 {
     if (cost <= 0)
         return;
-    SqlQuery credit(db, QStringLiteral("UPDATE profiles SET credits = credits + :c WHERE id = :u"));
-    credit.bind(QStringLiteral(":c"), cost).bind(QStringLiteral(":u"), userId).exec();
+    // A new rev puts the balance in the user's changes feed (kind "profile").
+    SqlQuery credit(db, QStringLiteral("UPDATE profiles SET credits = credits + :c, rev = :rev WHERE id = :u"));
+    credit.bind(QStringLiteral(":c"), cost).bind(QStringLiteral(":u"), userId)
+        .bind(QStringLiteral(":rev"), Transaction::allocateRevs(db, 1)).exec();
     SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
                                        "VALUES (:u, :g, :a, 'refund', %1)").arg(database.timeParam(QStringLiteral(":now"))));
     ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":a"), cost)

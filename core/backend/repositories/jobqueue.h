@@ -59,8 +59,8 @@ public:
     /// queued/processing -> processing (started_at kept from an earlier attempt), with a new rev;
     /// false when the generation finished or went meanwhile.
     bool markProcessing(const QString &generationId);
-    /// Raises a running generation's progress (never lowers it: a retry counts from zero again), with
-    /// a new rev, in its own transaction.
+    /// Raises a running generation's progress (never lowers it: a retry counts from zero again). Keeps
+    /// the rev: progress alone adds no changes-feed revision (status changes do).
     void writeProgress(const QString &generationId, int percent, bool estimate);
     /// Storage keys of the user's own uploads among ids (others and missing ones are left out).
     QHash<QString, QString> uploadKeys(const QString &userId, const QStringList &ids);

@@ -57,16 +57,17 @@ bool MemberRepository::upsert(const QString &projectId, bool projectShared, cons
     existing.bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).exec();
     const bool isNew = !existing.next();
     if (isNew) {
-        SqlQuery insert(db, QStringLiteral("INSERT INTO project_members (project_id, user_id, role, joined_at) VALUES (:p, :u, :r, %1)")
+        SqlQuery insert(db, QStringLiteral("INSERT INTO project_members (project_id, user_id, role, joined_at, rev) VALUES (:p, :u, :r, %1, :rev)")
                                 .arg(m_database.timeParam(QStringLiteral(":t"))));
         insert.bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":r"), role)
-            .bind(QStringLiteral(":t"), nowMicros()).exec();
+            .bind(QStringLiteral(":t"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).exec();
         // The new member sees rows older than their feed position: hand them out again.
         if (projectShared)
             log.regrantProject(projectId);
     } else {
         SqlQuery update(db, QStringLiteral("UPDATE project_members SET role = :r WHERE project_id = :p AND user_id = :u"));
         update.bind(QStringLiteral(":r"), role).bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).exec();
+        log.touchMember(projectId, userId);
         log.touch(QStringLiteral("projects"), projectId); // the role is part of the project as the member sees it
     }
     tx.commit();
@@ -78,10 +79,19 @@ bool MemberRepository::remove(const QString &projectId, bool projectShared, cons
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
+    // Everyone who saw the membership (the removed member included) before it goes.
+    SqlQuery owner(db, QStringLiteral("SELECT owner_id FROM projects WHERE id = :p"));
+    owner.bind(QStringLiteral(":p"), projectId).exec();
+    QStringList audience;
+    if (owner.next())
+        audience = log.projectAudience(projectId, owner.text(0), projectShared);
     SqlQuery remove(db, QStringLiteral("DELETE FROM project_members WHERE project_id = :p AND user_id = :u"));
     remove.bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).exec();
     if (remove.numRowsAffected() <= 0)
         return false;
+    log.tombstone(QStringLiteral("member"), ChangeLog::memberChangeId(projectId, userId), projectId, audience);
+    // The removed member no longer sees the project: its delete takes everything in it (sessions,
+    // generations, outputs, memberships) out of their copy.
     if (projectShared)
         log.tombstone(QStringLiteral("project"), projectId, projectId, {userId});
     tx.commit();

@@ -1,6 +1,7 @@
 #pragma once
-// Project memberships. Adding a member to a shared project regrants its rows in the feed;
-// removing one leaves that member a tombstone.
+// Project memberships, rows of the changes feed (kind "member"). Adding a member to a shared project
+// regrants its rows in the feed; removing one leaves a member tombstone to all who saw it and a
+// project tombstone to that member.
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>

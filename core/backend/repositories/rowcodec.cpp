@@ -98,12 +98,12 @@ void sessionFields(JsonWriter &w, const SqlQuery &q, int offset)
 QString generationColumns(const Database &d)
 {
     return QStringLiteral("g.id, g.session_id, g.user_id, g.model_id, g.prompt, g.negative_prompt, g.parameters, g.status, "
-                          "g.progress, g.progress_is_estimate, g.error_code, g.error_message, g.cost, %1, %2, %3, g.rev")
+                          "g.progress, g.progress_is_estimate, g.error_code, g.error_message, g.cost, %1, %2, %3, g.rev, g.client_id")
         .arg(d.timeColumn(QStringLiteral("g.created_at")), d.timeColumn(QStringLiteral("g.started_at")),
              d.timeColumn(QStringLiteral("g.finished_at")));
 }
 
-void generationFields(JsonWriter &w, const SqlQuery &q, int offset)
+void generationFields(JsonWriter &w, const SqlQuery &q, const QString &viewerId, int offset)
 {
     const int i = offset;
     const QByteArray parameters = q.text(i + 6).toUtf8().trimmed();
@@ -121,6 +121,9 @@ void generationFields(JsonWriter &w, const SqlQuery &q, int offset)
     timeField(w, "startedAt", q, i + 14);
     timeField(w, "finishedAt", q, i + 15);
     w.field("rev", q.int64(i + 16));
+    // The idempotency key is the creator's own: only they can match it to an outbox entry.
+    if (!viewerId.isEmpty() && q.text(i + 2) == viewerId && !q.value(i + 17).isNull())
+        w.field("clientId", q.text(i + 17));
 }
 
 QString outputColumns(const Database &d)

@@ -29,9 +29,10 @@ constexpr int kSessionColumnCount = 9;
 void sessionFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
 
 QString generationColumns(const Database &d); // alias g
-constexpr int kGenerationColumnCount = 17;
+constexpr int kGenerationColumnCount = 18;
 constexpr int kGenerationCreatedAtColumn = 13;
-void generationFields(JsonWriter &w, const SqlQuery &q, int offset = 0);
+/// viewerId is the caller: "clientId" is written only when they created the generation.
+void generationFields(JsonWriter &w, const SqlQuery &q, const QString &viewerId, int offset = 0);
 
 QString outputColumns(const Database &d); // alias o2
 constexpr int kOutputColumnCount = 9;

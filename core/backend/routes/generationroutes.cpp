@@ -17,7 +17,7 @@ void addGenerationRoutes(Router &router, ServerContext &context)
         const auto cursor = jsonbody::queryCursor(rc.request);
         AccessControl acl(context.db);
         const SessionAccess access = acl.session(context.db.connection(), rc.userId, sessionId);
-        const GenerationPage page = GenerationRepository(context.db).listForSession(access.sessionId, limit, cursor);
+        const GenerationPage page = GenerationRepository(context.db).listForSession(access.sessionId, rc.userId, limit, cursor);
         return rawJsonResponse(200, pageJson(page.data, page.nextCursor));
     });
 

@@ -106,8 +106,9 @@ void SeedGraph::writeMembers(SeedWriter &writer, Project &project, int count)
     for (int user : chosen) {
         const bool editor = m_random.chance(0.4);
         const qint64 joinedAt = project.createdAt + m_random.between(0, project.updatedAt - project.createdAt);
+        const qint64 rev = writer.nextRev();
         writer.row(SeedWriter::ProjectMembers).text(project.id).text(m_users[user].id)
-            .text(editor ? QByteArrayView("editor") : QByteArrayView("viewer")).time(joinedAt);
+            .text(editor ? QByteArrayView("editor") : QByteArrayView("viewer")).time(joinedAt).integer(rev);
         if (editor)
             project.editors.append(user);
         if (project.shared)
