@@ -1,4 +1,5 @@
 #include "backend/server/backendserver.h"
+#include "backend/server/librarylock.h"
 #include "backend/context/servercontext.h"
 #include "backend/tools/commands.h"
 #include "backend/tools/demodata.h"
@@ -40,8 +41,17 @@ void addServeOptions(QCommandLineParser &parser)
 int runServe(BackendSettings config, const QCommandLineParser &parser)
 {
     raiseFileLimit();
-    BackendServer server(config);
     QString error;
+    // A server on a library's own SQLite file holds the library like the app does, so the CLI (or
+    // the app) never opens a second backend on the same files; it says who holds it instead.
+    LibraryLock library(config.dataDir);
+    const bool ownsLibrary = config.db.dialect == Dialect::Sqlite && !config.dataDir.isEmpty()
+                             && config.db.sqlitePath == config.dataDir + QStringLiteral("/vesper.db");
+    if (ownsLibrary && !library.acquire(&error)) {
+        std::fprintf(stderr, "vesper-server: %s\n", qPrintable(error));
+        return 1;
+    }
+    BackendServer server(config);
     if (!server.start(&error)) {
         std::fprintf(stderr, "vesper-server: %s\n", qPrintable(error));
         return 1;

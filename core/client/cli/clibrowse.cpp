@@ -17,7 +17,7 @@ namespace {
 
 QString shortTime(qint64 micros)
 {
-    return QDateTime::fromMSecsSinceEpoch(micros / 1000, QTimeZone::UTC).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    return QDateTime::fromMSecsSinceEpoch(micros / 1000, Qt::UTC).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 template <class T, class Fetch>
