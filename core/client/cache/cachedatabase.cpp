@@ -111,9 +111,10 @@ bool CacheDatabase::openConnection(const QString &name, QString *error)
     QSqlQuery q(db);
     // WAL: the UI's readers never wait for the sync's writer. NORMAL sync never corrupts on a crash
     // (a power cut may lose the last pages, which the feed sends again). Children are deleted by
-    // CacheStore, so foreign keys stay off.
+    // CacheStore, so foreign keys stay off. The whole file (up to 2 GiB) is memory-mapped: a list
+    // page touches ~100 scattered pages, and mapped reads halved its cost at 1M generations.
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000",
-                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=268435456"}) {
+                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=2147418112"}) {
         if (!q.exec(QString::fromLatin1(pragma))) {
             *error = describe(q.lastError());
             return false;

@@ -34,7 +34,7 @@ public:
     QSqlDatabase connection(QString *error = nullptr);
     /// Runs PRAGMA quick_check on this thread's connection; true when it answers "ok".
     bool quickCheck(QString *error);
-    /// Closes this thread's connection (others close when their thread ends or this object dies).
+    /// Closes this thread's connection (the destructor does too; other threads' close when those threads end).
     void closeThreadConnection();
 
     /// Free space a rebuild needs at least (default 64 MiB); with less free, a damaged cache is left
