@@ -6,6 +6,7 @@
 #include "client/cli/clirunner.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QStandardPaths>
 #include <cstdio>
 
@@ -16,6 +17,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("vesper"));
     QCoreApplication::setApplicationVersion(QStringLiteral(VESPER_VERSION));
+    // A terminal tool prints its results, not the core's progress notes; QT_LOGGING_RULES still wins.
+    QLoggingCategory::setFilterRules(QStringLiteral("vesper.*.info=false\nvesper.*.debug=false"));
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.contains(QLatin1String("--help")) || arguments.contains(QLatin1String("-h"))) {
         std::fputs(client::cli::cliUsage().toUtf8().constData(), stdout);

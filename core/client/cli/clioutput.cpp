@@ -1,5 +1,6 @@
 #include "client/cli/clioutput.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <cstdio>

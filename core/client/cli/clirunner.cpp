@@ -51,6 +51,8 @@ int runLogin(CliContext &c)
     if (!password)
         return c.fail(error, ExitCode::Usage);
     const ApiError signedIn = c.workspace.signIn(c.options.email, *password);
+    if (!signedIn.ok() && signedIn.kind == ApiError::Kind::Http && (signedIn.status == 400 || signedIn.status == 401))
+        return c.fail(QStringLiteral("sign-in refused: %1").arg(signedIn.message), ExitCode::NotSignedIn); // wrong email or password
     if (!signedIn.ok())
         return c.fail(signedIn);
     const QString note = c.workspace.keychainNote();

@@ -19,6 +19,7 @@ SyncEngine::SyncEngine(ApiClient &api, CacheStore &cache, QObject *parent)
 {
     qRegisterMetaType<vesper::client::CacheChanges>();
     qRegisterMetaType<vesper::client::SyncReport>();
+    m_pool.setMaxThreadCount(1);
     connect(&m_timer, &QTimer::timeout, this, &SyncEngine::requestSync);
 }
 
@@ -40,7 +41,8 @@ void SyncEngine::shutdown()
 {
     m_stopping = true;
     m_timer.stop();
-    QMutexLocker wait(&m_runLock); // a pass in progress ends after its page
+    m_pool.clear();       // a pass not started yet never starts
+    m_pool.waitForDone(); // one in progress ends after its page
 }
 
 void SyncEngine::requestSync()
@@ -51,11 +53,13 @@ void SyncEngine::requestSync()
         m_again = true; // the running pass goes round once more and picks up the new write
         return;
     }
-    QThreadPool::globalInstance()->start([this] { runPass(); });
+    m_pool.start([this] { runPass(); });
 }
 
 void SyncEngine::runPass()
 {
+    if (m_stopping)
+        return;
     do {
         m_again = false;
         m_scheduled = false;

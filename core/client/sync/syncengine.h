@@ -15,6 +15,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <QTimer>
 #include <atomic>
 #include <functional>
@@ -42,7 +43,7 @@ public:
     /// Runs until the feed has no more pages or an error stops it. Blocking; call it off the GUI
     /// thread. Concurrent callers are serialised: the second waits and then runs its own pass.
     SyncReport syncNow(const std::function<bool()> &cancelled = {});
-    /// Schedules a run on the global thread pool; coalesces with a run already going.
+    /// Schedules a run on the engine's own thread; coalesces with a run already going.
     void requestSync();
     /// Runs every intervalMs (0 stops the timer). Lives on the engine's thread.
     void setInterval(int intervalMs);
@@ -69,6 +70,7 @@ private:
     std::atomic<bool> m_scheduled{false};
     std::atomic<bool> m_stopping{false};
     QTimer m_timer;
+    QThreadPool m_pool; // its own, so shutdown() can wait for a pass that is queued but not started
 };
 
 } // namespace vesper::client

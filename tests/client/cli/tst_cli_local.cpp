@@ -57,7 +57,7 @@ void TestCliLocal::createGenerateListSearchExport()
     const CliRun generated = cli.run({QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("Posters/Session 1"),
                                       QStringLiteral("a lighthouse at dusk"), QStringLiteral("--count"), QStringLiteral("2"),
                                       QStringLiteral("--seed"), QStringLiteral("7"), QStringLiteral("--wait")});
-    QVERIFY2(generated.exitCode == 0, generated.err.constData());
+    QVERIFY2(generated.exitCode == 0, QByteArray(QByteArray::number(generated.exitCode) + " " + generated.out + generated.err).constData());
     const QJsonObject result = generated.json().object();
     QCOMPARE(result.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
     QCOMPARE(result.value(QStringLiteral("outputs")).toArray().size(), 2);

@@ -86,7 +86,7 @@ void TestCliRemote::signInOfflineQueueAndSendOnce()
     QVERIFY2(server.start(&reason, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}), qPrintable(reason));
     QCOMPARE(server.port(), port);
     const CliRun synced = cli.run({QStringLiteral("--json"), QStringLiteral("sync")});
-    QVERIFY2(synced.exitCode == 0, synced.err.constData() + synced.out);
+    QVERIFY2(synced.exitCode == 0, QByteArray(synced.err + synced.out).constData());
     QCOMPARE(synced.json().object().value(QStringLiteral("sent")).toInt(), 1);
     QCOMPARE(cli.run({QStringLiteral("--json"), QStringLiteral("sync")}).json().object().value(QStringLiteral("sent")).toInt(), 0);
     const QString projectId = created.json().object().value(QStringLiteral("id")).toString();

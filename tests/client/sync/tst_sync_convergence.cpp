@@ -238,7 +238,7 @@ void TestSyncConvergence::revokedAndPrivateDisappear()
     QString error;
     QVERIFY(memberClient.database.open(&error));
 
-    const ApiResult<Project> project = ownerClient.api.createProject(QStringLiteral("Shared"));
+    const ApiResult<Project> project = ownerClient.api.createProject(QStringLiteral("Shared"), {}, true);
     QVERIFY(project.ok());
     QVERIFY(ownerClient.api.addMember(project.value.id, member.email, QStringLiteral("viewer")).ok());
     const ApiResult<Session> hidden = ownerClient.api.createSession(project.value.id, QStringLiteral("to hide"));
