@@ -109,13 +109,18 @@ void TestApiIfMatch::rowsCarryRev()
              m_data->scalar(QStringLiteral("SELECT rev FROM generations WHERE id = ?"), {generation}).toLongLong());
     QCOMPARE(first.value(QStringLiteral("outputs")).toArray().first().toObject().value(QStringLiteral("rev")).toInteger(),
              m_data->scalar(QStringLiteral("SELECT rev FROM outputs WHERE id = ?"), {output}).toLongLong());
-    // The feed's rev of a row and the rev in its data are one number.
+    // The feed's rev of a row and the rev in its data are one number (members and the profile carry
+    // no rev of their own in their data: they take no If-Match).
     const Reply feed = m_client->get(QStringLiteral("/api/changes?since=0"), m_owner.accessToken);
+    static const QStringList withRev{QStringLiteral("project"), QStringLiteral("session"), QStringLiteral("generation"), QStringLiteral("output")};
+    int checked = 0;
     for (const QJsonValue &change : feed.json.value(QStringLiteral("changes")).toArray()) {
         const QJsonObject c = change.toObject();
-        if (c.value(QStringLiteral("op")).toString() == QLatin1String("upsert"))
+        if (c.value(QStringLiteral("op")).toString() == QLatin1String("upsert") && withRev.contains(c.value(QStringLiteral("kind")).toString())
+            && ++checked)
             QCOMPARE(c.value(QStringLiteral("data")).toObject().value(QStringLiteral("rev")).toInteger(), c.value(QStringLiteral("rev")).toInteger());
     }
+    QVERIFY(checked >= 4);
 }
 
 void TestApiIfMatch::projectPatch()
