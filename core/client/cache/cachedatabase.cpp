@@ -1,4 +1,7 @@
 #include "client/cache/cachedatabase.h"
+
+#include <QCoreApplication>
+#include <mutex>
 #include "client/cache/cachefileguard.h"
 #include "client/clientlogging.h"
 #include "common/sql/sqlmigrator.h"
@@ -20,11 +23,18 @@ namespace {
 // SQLite primary result codes (sqlite3.h) as QtSql reports them in nativeErrorCode().
 constexpr int kSqliteBusy = 5, kSqliteLocked = 6, kSqliteCorrupt = 11, kSqliteFull = 13, kSqliteNotADb = 26;
 
+// Set when the application object goes away: a pool thread that ends after that (its thread-local
+// destructors can run while the process exits) must not touch QtSql's registry, already torn down.
+std::atomic<bool> s_qtGone{false};
+void markQtGone() { s_qtGone = true; }
+
 // The connections this thread opened, by CacheDatabase instance; closed when the thread ends.
 struct ThreadConnections {
     std::map<int, QString> names;
     ~ThreadConnections()
     {
+        if (s_qtGone)
+            return; // the process is exiting: SQLite closes nothing that matters (WAL is durable)
         for (const auto &entry : names) {
             {
                 QSqlDatabase db = QSqlDatabase::database(entry.second, false);
@@ -78,6 +88,8 @@ CacheDatabase::CacheDatabase(QString dir)
     , m_guard(std::make_unique<CacheFileGuard>(m_path))
     , m_instance(++s_instances)
 {
+    static std::once_flag registered;
+    std::call_once(registered, [] { qAddPostRoutine(markQtGone); });
 }
 
 CacheDatabase::~CacheDatabase()

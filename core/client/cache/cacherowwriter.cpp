@@ -201,8 +201,8 @@ bool CacheRowWriter::writeGeneration(const Generation &g, std::optional<qint64> 
     }
     QSqlQuery &q = statement(QStringLiteral(
         "INSERT INTO generations (id, session_id, project_id, user_id, model_id, client_id, status, progress, progress_is_estimate, "
-        "prompt, negative_prompt, params, error, cost, created_at, started_at, finished_at, rev, pending) "
-        "VALUES (?, ?, (SELECT project_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "prompt, negative_prompt, params, error, cost, created_at, started_at, finished_at, rev, pending, fts_indexed) "
+        "VALUES (?, ?, (SELECT project_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
         "ON CONFLICT(id) DO UPDATE SET session_id = excluded.session_id, project_id = coalesce(excluded.project_id, generations.project_id), "
         "user_id = excluded.user_id, model_id = excluded.model_id, client_id = coalesce(excluded.client_id, generations.client_id), "
         "status = excluded.status, progress = excluded.progress, progress_is_estimate = excluded.progress_is_estimate, "
@@ -220,6 +220,23 @@ bool CacheRowWriter::writeGeneration(const Generation &g, std::optional<qint64> 
         return false;
     m_changed->generations.insert(g.id);
     m_changed->removedGenerations.remove(g.id);
+    m_generationsWritten = true;
+    return true;
+}
+
+bool CacheRowWriter::finish(QString *error)
+{
+    if (!m_generationsWritten)
+        return true;
+    // One statement per transaction indexes every new row's prompt (see migration 0002).
+    QSqlQuery &index = statement(QStringLiteral(
+        "INSERT INTO generations_fts (rowid, prompt, negative_prompt) SELECT seq, prompt, negative_prompt FROM generations WHERE fts_indexed = 0"));
+    if (!exec(index, error))
+        return false;
+    QSqlQuery &mark = statement(QStringLiteral("UPDATE generations SET fts_indexed = 1 WHERE fts_indexed = 0"));
+    if (!exec(mark, error))
+        return false;
+    m_generationsWritten = false;
     return true;
 }
 

@@ -25,6 +25,8 @@ public:
                 std::optional<qint64> rev, bool pending, QString *error);
     /// Deletes a row and its children; projectHint helps find a member row.
     bool remove(const QString &kind, const QString &id, const QString &projectHint, QString *error);
+    /// Indexes the prompts of generation rows written so far; call once before the commit.
+    bool finish(QString *error);
     /// Writes a polled state onto a generation the cache holds (skipped when it holds none).
     bool writePolled(const Generation &polled, QString *error);
 
@@ -46,6 +48,7 @@ private:
 
     QSqlDatabase m_db;
     CacheChanges *m_changed;
+    bool m_generationsWritten = false;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
 };
 

@@ -87,7 +87,7 @@ bool CacheStore::applyChangesPage(const QJsonArray &changes, const QString &next
         if (!writer.applyChange(changes.at(i).toObject(), i, error))
             return false;
     }
-    if (!setState(db, kPosition, nextSince, error) || !tx.commit(error))
+    if (!writer.finish(error) || !setState(db, kPosition, nextSince, error) || !tx.commit(error))
         return false;
     if (changed)
         changed->merge(page);
@@ -172,7 +172,7 @@ bool CacheStore::updateGenerations(const QList<Generation> &generations, CacheCh
         if (!writer.writePolled(g, error))
             return false;
     }
-    if (!tx.commit(error))
+    if (!writer.finish(error) || !tx.commit(error))
         return false;
     if (changed)
         changed->merge(page);
@@ -191,7 +191,7 @@ bool CacheStore::storePending(const QString &kind, const QJsonObject &data, Cach
     CacheRowWriter writer(db, &page);
     const QString id = data.value(QStringLiteral("id")).toString(data.value(QStringLiteral("userId")).toString());
     if (!writer.upsert(kind, data, id, data.value(QStringLiteral("projectId")).toString(), std::nullopt, true, error)
-        || !tx.commit(error))
+        || !writer.finish(error) || !tx.commit(error))
         return false;
     if (changed)
         changed->merge(page);

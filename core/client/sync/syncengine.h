@@ -71,6 +71,7 @@ private:
     std::atomic<bool> m_stopping{false};
     QTimer m_timer;
     QThreadPool m_pool; // its own, so shutdown() can wait for a pass that is queued but not started
+    QThreadPool m_fetchPool; // one long-lived thread: the next page downloads while this one is applied
 };
 
 } // namespace vesper::client
