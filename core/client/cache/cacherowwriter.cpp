@@ -183,8 +183,9 @@ bool CacheRowWriter::upsertGeneration(const QJsonObject &data, std::optional<qin
 
 bool CacheRowWriter::writeGeneration(const Generation &g, std::optional<qint64> rev, bool pending, QString *error)
 {
-    // The server's row replaces the placeholder made offline for the same request.
-    if (g.clientId && !pending) {
+    // The server's row replaces the placeholder made offline for the same request (looked for only
+    // while the cache holds any: a cold sync of a big library has none and skips a statement a row).
+    if (g.clientId && !pending && hasPendingGenerations()) {
         QSet<QString> replaced;
         if (!deleteReturning(QStringLiteral("DELETE FROM generations WHERE client_id = ? AND pending = 1 AND id <> ? RETURNING id"),
                              {*g.clientId, g.id}, &replaced, error))
@@ -222,6 +223,17 @@ bool CacheRowWriter::writeGeneration(const Generation &g, std::optional<qint64> 
     m_changed->removedGenerations.remove(g.id);
     m_generationsWritten = true;
     return true;
+}
+
+bool CacheRowWriter::hasPendingGenerations()
+{
+    if (!m_pendingKnown) {
+        QSqlQuery &q = statement(QStringLiteral("SELECT EXISTS (SELECT 1 FROM generations WHERE pending = 1)"));
+        m_hasPending = !q.exec() || !q.next() || q.value(0).toInt() != 0; // unsure: look
+        q.finish();
+        m_pendingKnown = true;
+    }
+    return m_hasPending;
 }
 
 bool CacheRowWriter::finish(QString *error)

@@ -42,6 +42,7 @@ private:
     bool upsertMember(const QJsonObject &data, const QString &changeId, const QString &projectHint,
                       std::optional<qint64> rev, bool pending, QString *error);
     bool upsertProfile(const QJsonObject &data, QString *error);
+    bool hasPendingGenerations();
     bool writeGeneration(const Generation &g, std::optional<qint64> rev, bool pending, QString *error);
     bool writeOutput(const Output &o, std::optional<qint64> rev, bool pending, QString *error);
     void noteRemoved(QSet<QString> &removed, QSet<QString> &upserted, const QSet<QString> &ids);
@@ -49,6 +50,8 @@ private:
     QSqlDatabase m_db;
     CacheChanges *m_changed;
     bool m_generationsWritten = false;
+    bool m_pendingKnown = false; // whether m_hasPending was read in this writer's transaction
+    bool m_hasPending = true;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
 };
 
