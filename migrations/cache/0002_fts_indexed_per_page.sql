@@ -17,3 +17,6 @@ CREATE TRIGGER generations_fts_update AFTER UPDATE OF prompt, negative_prompt ON
   INSERT INTO generations_fts (generations_fts, rowid, prompt, negative_prompt) VALUES ('delete', OLD.seq, OLD.prompt, OLD.negative_prompt);
   INSERT INTO generations_fts (rowid, prompt, negative_prompt) VALUES (NEW.seq, NEW.prompt, NEW.negative_prompt);
 END;
+
+-- Whether any placeholder made offline waits to be replaced, answered without a scan.
+CREATE INDEX generations_pending ON generations (seq) WHERE pending = 1;

@@ -228,7 +228,7 @@ bool CacheRowWriter::writeGeneration(const Generation &g, std::optional<qint64> 
 bool CacheRowWriter::hasPendingGenerations()
 {
     if (!m_pendingKnown) {
-        QSqlQuery &q = statement(QStringLiteral("SELECT EXISTS (SELECT 1 FROM generations WHERE pending = 1)"));
+        QSqlQuery &q = statement(QStringLiteral("SELECT EXISTS (SELECT 1 FROM generations INDEXED BY generations_pending WHERE pending = 1)"));
         m_hasPending = !q.exec() || !q.next() || q.value(0).toInt() != 0; // unsure: look
         q.finish();
         m_pendingKnown = true;
