@@ -4,6 +4,7 @@
 #include "client/cache/cachetransaction.h"
 
 #include <QHash>
+#include <functional>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -35,6 +36,25 @@ std::optional<QString> readState(QSqlDatabase &db, const QString &key, QString *
         return std::nullopt;
     }
     return q.next() ? q.value(0).toString() : QString();
+}
+/// Runs write in one transaction on this thread's connection, indexes new prompts, commits, and
+/// merges what it changed into *changed. Every multi-row write of the cache goes through here.
+bool inTransaction(CacheDatabase &database, const std::function<bool(QSqlDatabase &, CacheRowWriter &)> &write,
+                   CacheChanges *changed, QString *error)
+{
+    QSqlDatabase db = database.connection(error);
+    if (!db.isOpen())
+        return false;
+    CacheTransaction tx(db);
+    if (!tx.begin(error))
+        return false;
+    CacheChanges page;
+    CacheRowWriter writer(db, &page);
+    if (!write(db, writer) || !writer.finish(error) || !tx.commit(error))
+        return false;
+    if (changed)
+        changed->merge(page);
+    return true;
 }
 } // namespace
 
@@ -160,42 +180,21 @@ bool CacheStore::clear(QString *error)
 
 bool CacheStore::updateGenerations(const QList<Generation> &generations, CacheChanges *changed, QString *error)
 {
-    QSqlDatabase db = m_database.connection(error);
-    if (!db.isOpen())
-        return false;
-    CacheTransaction tx(db);
-    if (!tx.begin(error))
-        return false;
-    CacheChanges page;
-    CacheRowWriter writer(db, &page);
-    for (const Generation &g : generations) {
-        if (!writer.writePolled(g, error))
-            return false;
-    }
-    if (!writer.finish(error) || !tx.commit(error))
-        return false;
-    if (changed)
-        changed->merge(page);
-    return true;
+    return inTransaction(m_database, [&](QSqlDatabase &, CacheRowWriter &writer) {
+        for (const Generation &g : generations) {
+            if (!writer.writePolled(g, error))
+                return false;
+        }
+        return true;
+    }, changed, error);
 }
 
 bool CacheStore::storePending(const QString &kind, const QJsonObject &data, CacheChanges *changed, QString *error)
 {
-    QSqlDatabase db = m_database.connection(error);
-    if (!db.isOpen())
-        return false;
-    CacheTransaction tx(db);
-    if (!tx.begin(error))
-        return false;
-    CacheChanges page;
-    CacheRowWriter writer(db, &page);
     const QString id = data.value(QStringLiteral("id")).toString(data.value(QStringLiteral("userId")).toString());
-    if (!writer.upsert(kind, data, id, data.value(QStringLiteral("projectId")).toString(), std::nullopt, true, error)
-        || !writer.finish(error) || !tx.commit(error))
-        return false;
-    if (changed)
-        changed->merge(page);
-    return true;
+    return inTransaction(m_database, [&](QSqlDatabase &, CacheRowWriter &writer) {
+        return writer.upsert(kind, data, id, data.value(QStringLiteral("projectId")).toString(), std::nullopt, true, error);
+    }, changed, error);
 }
 
 bool CacheStore::dropPending(const QString &kind, const QString &id, CacheChanges *changed, QString *error)
@@ -208,30 +207,19 @@ bool CacheStore::dropPending(const QString &kind, const QString &id, CacheChange
         *error = QStringLiteral("%1 rows cannot be pending").arg(kind);
         return false;
     }
-    QSqlDatabase db = m_database.connection(error);
-    if (!db.isOpen())
-        return false;
-    CacheTransaction tx(db);
-    if (!tx.begin(error))
-        return false;
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT pending FROM %1 WHERE id = ?").arg(tables.value(kind)));
-    q.addBindValue(id);
-    if (!q.exec()) {
-        *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
-        return false;
-    }
-    const bool pending = q.next() && q.value(0).toInt() != 0;
-    q.finish();
-    if (!pending)
-        return true; // confirmed by the server meanwhile, or already gone
-    CacheChanges page;
-    CacheRowWriter writer(db, &page);
-    if (!writer.remove(kind, id, {}, error) || !tx.commit(error))
-        return false;
-    if (changed)
-        changed->merge(page);
-    return true;
+    return inTransaction(m_database, [&](QSqlDatabase &db, CacheRowWriter &writer) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT pending FROM %1 WHERE id = ?").arg(tables.value(kind)));
+        q.addBindValue(id);
+        if (!q.exec()) {
+            *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
+            return false;
+        }
+        const bool pending = q.next() && q.value(0).toInt() != 0;
+        q.finish();
+        // Confirmed by the server meanwhile, or already gone: nothing to drop.
+        return !pending || writer.remove(kind, id, {}, error);
+    }, changed, error);
 }
 
 } // namespace vesper::client
