@@ -391,7 +391,8 @@ CacheCounts CacheStore::counts(QString *error)
             "(SELECT count(*) FROM projects WHERE pending) + (SELECT count(*) FROM sessions WHERE pending) "
             "  + (SELECT count(*) FROM generations WHERE pending) + (SELECT count(*) FROM outputs WHERE pending), "
             "(SELECT count(*) FROM outbox WHERE state = 'queued'), (SELECT count(*) FROM outbox WHERE state = 'conflict'), "
-            "(SELECT count(*) FROM outbox WHERE state = 'failed'), (SELECT value FROM sync_state WHERE key = 'position')"))
+            "(SELECT count(*) FROM outbox WHERE state = 'failed'), (SELECT value FROM sync_state WHERE key = 'position'), "
+            "(SELECT value FROM sync_state WHERE key = 'lastSyncAt')"))
         || !q.next()) {
         *message = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
         return counts;
@@ -406,6 +407,7 @@ CacheCounts CacheStore::counts(QString *error)
     counts.outboxConflicts = q.value(7).toLongLong();
     counts.outboxFailed = q.value(8).toLongLong();
     counts.position = q.value(9).isNull() ? QStringLiteral("0") : q.value(9).toString();
+    counts.lastSyncAt = q.value(10).toLongLong();
     return counts;
 }
 

@@ -2,6 +2,7 @@
 #include "client/cache/cachedatabase.h"
 #include "client/cache/cacherowwriter.h"
 #include "client/cache/cachetransaction.h"
+#include "common/clock.h"
 
 #include <QHash>
 #include <functional>
@@ -107,7 +108,8 @@ bool CacheStore::applyChangesPage(const QJsonArray &changes, const QString &next
         if (!writer.applyChange(changes.at(i).toObject(), i, error))
             return false;
     }
-    if (!writer.finish(error) || !setState(db, kPosition, nextSince, error) || !tx.commit(error))
+    if (!writer.finish(error) || !setState(db, kPosition, nextSince, error)
+        || !setState(db, QStringLiteral("lastSyncAt"), QString::number(nowMicros()), error) || !tx.commit(error))
         return false;
     if (changed)
         changed->merge(page);

@@ -37,6 +37,7 @@ struct CacheCounts {
     qint64 pendingRows = 0;     // rows made locally, not yet confirmed
     qint64 outboxQueued = 0, outboxConflicts = 0, outboxFailed = 0;
     QString position;           // the feed position applied last ("0" before the first page)
+    qint64 lastSyncAt = 0;      // when a feed page was last applied (microseconds since the epoch; 0: never)
 };
 
 enum class OutboxState { Queued, Sent, Conflict, Failed };

@@ -61,14 +61,17 @@ int runStatus(CliContext &c)
     const QString server = c.options.server.isEmpty() ? QStringLiteral("local library") : c.options.server;
     c.out.line(QStringLiteral("server:   %1 (%2)").arg(server, c.options.offline ? QStringLiteral("offline mode")
                                                                : online ? QStringLiteral("online") : QStringLiteral("unreachable")));
-    c.out.line(QStringLiteral("cache:    %1 (%2 projects, %3 generations, %4 in flight; feed position %5)")
-                   .arg(c.workspace.cacheDir()).arg(counts.projects).arg(counts.generations).arg(counts.inFlight).arg(counts.position));
+    const QString lastSync = counts.lastSyncAt > 0 ? shortTime(counts.lastSyncAt) : QStringLiteral("never");
+    c.out.line(QStringLiteral("synced:   %1 (feed position %2)").arg(lastSync, counts.position));
+    c.out.line(QStringLiteral("cache:    %1 (%2 projects, %3 generations, %4 in flight)")
+                   .arg(c.workspace.cacheDir()).arg(counts.projects).arg(counts.generations).arg(counts.inFlight));
     c.out.line(QStringLiteral("pending:  %1 queued writes, %2 conflicts, %3 refused").arg(counts.outboxQueued).arg(counts.outboxConflicts).arg(counts.outboxFailed));
     for (const QJsonValue &r : refused)
         c.out.line(QStringLiteral("  #%1 %2: %3").arg(r[QStringLiteral("id")].toInteger()).arg(r[QStringLiteral("kind")].toString(), r[QStringLiteral("reason")].toString()));
     c.out.document(QJsonObject{{QStringLiteral("server"), server}, {QStringLiteral("online"), online},
                                {QStringLiteral("offline"), c.options.offline}, {QStringLiteral("cacheDir"), c.workspace.cacheDir()},
                                {QStringLiteral("position"), counts.position}, {QStringLiteral("projects"), counts.projects},
+                               {QStringLiteral("lastSyncAt"), counts.lastSyncAt > 0 ? timeValue(counts.lastSyncAt) : QJsonValue()},
                                {QStringLiteral("generations"), counts.generations}, {QStringLiteral("inFlight"), counts.inFlight},
                                {QStringLiteral("queued"), counts.outboxQueued}, {QStringLiteral("conflicts"), counts.outboxConflicts},
                                {QStringLiteral("failed"), counts.outboxFailed}, {QStringLiteral("refused"), refused}});

@@ -79,6 +79,7 @@ void TestCliRemote::signInOfflineQueueAndSendOnce()
     QVERIFY(pendingSearch.json().array().first()[QStringLiteral("pending")].toBool());
     const CliRun status = cli.run({QStringLiteral("--offline"), QStringLiteral("--json"), QStringLiteral("status")});
     QCOMPARE(status.json().object().value(QStringLiteral("queued")).toInt(), 1);
+    QVERIFY(status.json().object().value(QStringLiteral("lastSyncAt")).isString()); // when it last synced
     // Online without the server: exit 4, and nothing is lost.
     QCOMPARE(cli.run({QStringLiteral("sync")}).exitCode, 4);
 
