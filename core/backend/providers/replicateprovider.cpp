@@ -64,8 +64,8 @@ QString withheldReason(const replicate::Prediction &prediction, int made, int wa
     const int missing = wanted - made;
     // FLUX drops each NSFW image, logs "Total safe images: X out of Y" and counts the rest in metrics.
     if (prediction.safeOf > 0 || prediction.imageCount >= 0)
-        return QStringLiteral("%1 of %2 %3 withheld by Replicate's safety filter")
-            .arg(missing).arg(wanted).arg(missing == 1 ? QStringLiteral("image was") : QStringLiteral("images were"));
+        return QStringLiteral("%1 of %2 images %3 withheld by Replicate's safety filter")
+            .arg(missing).arg(wanted).arg(missing == 1 ? QStringLiteral("was") : QStringLiteral("were"));
     return QStringLiteral("Replicate returned %1 of %2 images").arg(made).arg(wanted);
 }
 } // namespace
