@@ -2,11 +2,15 @@
 // created on the model's endpoint with the bearer token, polled to the end, its files downloaded
 // without the token from another host; progress from the model's tqdm logs (real) or from time
 // (estimate); a failed prediction's error, a hang ending in TIMEOUT, 429 with Retry-After, cancel
-// by the prediction's cancel call, and garbage answers.
+// by the prediction's cancel call, and garbage answers. Then what the real service does that the
+// first adapter got wrong: throttled polls, FLUX's NSFW filter keeping some images, "aborted", a
+// create answered 5xx (made or not), a pinned version, 422 validation, single-string output.
 #include "fakereplicate.h"
 #include "generationfixture.h"
 #include "replycheck.h"
 
+#include "backend/providers/providerhttp.h"
+#include "backend/providers/replicatelookup.h"
 #include "backend/providers/replicateprotocol.h"
 #include "backend/providers/replicateprovider.h"
 
@@ -27,6 +31,13 @@ QString json(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
+
+/// A sink for calling the adapter in the test's own process.
+class PlainSink : public ProgressSink {
+public:
+    void progress(int, bool) override {}
+    bool cancelled() const override { return false; }
+};
 } // namespace
 
 class TestProviderReplicate : public QObject {
@@ -53,6 +64,14 @@ private Q_SLOTS:
     void rateLimited();
     void cancel();
     void garbage();
+    void throttledPolls();
+    void nsfwPartial();
+    void aborted();
+    void createLost();
+    void createFailsOnce();
+    void pinnedVersionAndValidation();
+    void singleStringOutput();
+    void outputFormatHonoured();
 };
 
 void TestProviderReplicate::initTestCase()
@@ -140,6 +159,31 @@ void TestProviderReplicate::protocol()
     const replicate::Prediction single = replicate::parsePrediction(R"({"id":"x","status":"succeeded","output":"https://a/b.png"})");
     QVERIFY(single.valid);
     QCOMPARE(single.outputs, QStringList{QStringLiteral("https://a/b.png")});
+    QVERIFY(replicate::isFinal(QStringLiteral("aborted")));
+    QVERIFY(!replicate::isFinal(QStringLiteral("processing")));
+    const replicate::Prediction filtered = replicate::parsePrediction(
+        R"({"id":"x","status":"succeeded","output":["https://a/0.png"],"metrics":{"image_count":1},"logs":"Total safe images: 1 out of 2\n"})");
+    QCOMPARE(filtered.imageCount, 1);
+    QCOMPARE(filtered.safeOf, 2);
+
+    // The prediction an unanswered create made: same input, same model, not older than the create.
+    const QJsonObject input{{QStringLiteral("prompt"), QStringLiteral("p")}, {QStringLiteral("seed"), 7}};
+    const auto listOf = [](const QJsonObject &input, const QString &model, const QString &createdAt) {
+        const QJsonObject p{{QStringLiteral("id"), QStringLiteral("abc")}, {QStringLiteral("status"), QStringLiteral("processing")},
+                            {QStringLiteral("model"), model}, {QStringLiteral("version"), QStringLiteral("v1")},
+                            {QStringLiteral("input"), input}, {QStringLiteral("created_at"), createdAt}};
+        return QJsonDocument(QJsonObject{{QStringLiteral("results"), QJsonArray{p}}}).toJson();
+    };
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString nowIso = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODateWithMs);
+    QCOMPARE(replicate::findCreated(listOf(input, QStringLiteral("a/b"), nowIso), input, QStringLiteral("a/b"), now).id, QStringLiteral("abc"));
+    QCOMPARE(replicate::findCreated(listOf(input, QStringLiteral("a/c"), nowIso), input, QStringLiteral("a/b:v1"), now).id, QStringLiteral("abc"));
+    QVERIFY(!replicate::findCreated(listOf(input, QStringLiteral("a/c"), nowIso), input, QStringLiteral("a/b"), now).valid);
+    QJsonObject other = input;
+    other.insert(QStringLiteral("seed"), 8);
+    QVERIFY(!replicate::findCreated(listOf(other, QStringLiteral("a/b"), nowIso), input, QStringLiteral("a/b"), now).valid);
+    const QString hourAgo = QDateTime::fromMSecsSinceEpoch(now - 3600 * 1000, Qt::UTC).toString(Qt::ISODateWithMs);
+    QVERIFY(!replicate::findCreated(listOf(input, QStringLiteral("a/b"), hourAgo), input, QStringLiteral("a/b"), now).valid);
 }
 
 void TestProviderReplicate::success()
@@ -226,6 +270,11 @@ void TestProviderReplicate::hang()
     expectFailedAndRefunded(submit(), before, QStringLiteral("TIMEOUT"));
     QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(m_fake.createTimes().size(), 2);
+    // The first create went unanswered: before the second, the list showed it had made nothing.
+    int lookups = 0;
+    for (const FakeRequest &r : m_fake.server().requests())
+        lookups += r.method == "GET" && r.path == QLatin1String("/v1/predictions");
+    QVERIFY2(lookups >= 1, qPrintable(m_f.serverLog()));
 }
 
 void TestProviderReplicate::rateLimited()
@@ -272,6 +321,160 @@ void TestProviderReplicate::garbage()
     QVERIFY2(done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("decode")),
              qPrintable(json(done)));
     QCOMPARE(m_fake.createTimes().size(), 2); // permanent: not retried
+}
+
+void TestProviderReplicate::throttledPolls()
+{
+    // Accounts without a payment method get 6 requests a minute: a throttled poll is waited out as
+    // told, and the running (paid) prediction is neither cancelled nor made again.
+    m_fake.throttlePolls(2, 1);
+    const qint64 before = m_f.credits(m_f.owner);
+    const QString id = submit();
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.cancels(), 0);
+    const QList<qint64> polls = m_fake.pollTimes();
+    QVERIFY2(polls.size() >= 3, qPrintable(QString::number(polls.size())));
+    for (int i = 1; i <= 2; ++i) // the two polls after a 429 came no sooner than Retry-After said
+        QVERIFY2(polls.at(i) - polls.at(i - 1) >= 950, qPrintable(QStringLiteral("poll %1 after %2 ms").arg(i).arg(polls.at(i) - polls.at(i - 1))));
+    QCOMPARE(m_f.credits(m_f.owner), before - 3);
+}
+
+void TestProviderReplicate::nsfwPartial()
+{
+    // FLUX withholds the second image and succeeds with one: that one is kept (and paid for), the
+    // other refunded, and the reason shown.
+    m_fake.setScenario(FakeReplicate::Scenario::NsfwPartial);
+    const qint64 before = m_f.credits(m_f.owner);
+    const QString id = submit(2);
+    QCOMPARE(m_f.credits(m_f.owner), before - 6);
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 1);
+    QCOMPARE(m_f.credits(m_f.owner), before - 3);
+    QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+
+    // The reason travels with the result (the server logs it; see README on where it is shown).
+    ProviderSettings settings;
+    settings.replicateUrl = m_fake.url();
+    settings.replicateToken = FakeReplicate::kToken;
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 5;
+    PlainSink sink;
+    GenerationRequest request;
+    request.generationId = QStringLiteral("nsfw-1");
+    request.prompt = QStringLiteral("p");
+    request.numOutputs = 2;
+    const ProviderResult result = ReplicateProvider(settings).generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    QCOMPARE(result.images.size(), 1);
+    QCOMPARE(result.images.first().index, 0);
+    QCOMPARE(result.errorMessage, QStringLiteral("1 of 2 images was withheld by Replicate's safety filter"));
+}
+
+void TestProviderReplicate::aborted()
+{
+    // "aborted": the deadline passed; the prediction is over, and no other one is started.
+    m_fake.setScenario(FakeReplicate::Scenario::Aborted);
+    const qint64 before = m_f.credits(m_f.owner);
+    QJsonObject done;
+    expectFailedAndRefunded(submit(), before, QStringLiteral("PROVIDER_ERROR"), &done);
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("deadline")), qPrintable(message));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.pollsAfterFinal(), 0);
+    QCOMPARE(m_fake.cancels(), 0);
+}
+
+void TestProviderReplicate::createLost()
+{
+    // The create made a prediction but its answer was a 502: the generation follows that one.
+    m_fake.setScenario(FakeReplicate::Scenario::CreateLost);
+    const qint64 before = m_f.credits(m_f.owner);
+    const QString id = submit();
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.predictionsMade(), 1);
+    QCOMPARE(m_f.credits(m_f.owner), before - 3);
+}
+
+void TestProviderReplicate::createFailsOnce()
+{
+    // A 503 that made nothing: the list shows so, and only then is another prediction created.
+    m_fake.setScenario(FakeReplicate::Scenario::CreateFailsOnce);
+    const QString id = submit();
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(m_fake.createTimes().size(), 2);
+    QCOMPARE(m_fake.predictionsMade(), 1);
+}
+
+void TestProviderReplicate::pinnedVersionAndValidation()
+{
+    ProviderSettings settings;
+    settings.replicateUrl = m_fake.url();
+    settings.replicateToken = FakeReplicate::kToken;
+    settings.replicateModel = QStringLiteral("black-forest-labs/flux-schnell:c846a69991daf4c0");
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 5;
+    ReplicateProvider provider(settings);
+    PlainSink sink;
+    GenerationRequest request;
+    request.generationId = QStringLiteral("pinned-1");
+    request.prompt = QStringLiteral("a lighthouse");
+    request.resolution = 512;
+    const ProviderResult made = provider.generate(request, sink);
+    QVERIFY2(made.ok, qPrintable(made.errorMessage));
+    QCOMPARE(m_fake.lastCreatePath(), QStringLiteral("/v1/predictions"));
+    QCOMPARE(m_fake.lastCreate().value(QStringLiteral("version")).toString(), QStringLiteral("c846a69991daf4c0"));
+    QCOMPARE(made.images.size(), 1);
+
+    // 422: the input fails the model's schema; permanent, with Replicate's own words, made once.
+    request.aspectRatio = QStringLiteral("7:3");
+    const ProviderResult refused = provider.generate(request, sink);
+    QVERIFY(!refused.ok);
+    QVERIFY(!refused.transient);
+    QCOMPARE(refused.errorCode, QStringLiteral("PROVIDER_ERROR"));
+    QVERIFY2(refused.errorMessage.contains(QStringLiteral("aspect_ratio")), qPrintable(refused.errorMessage));
+    QCOMPARE(m_fake.predictionsMade(), 1);
+}
+
+void TestProviderReplicate::singleStringOutput()
+{
+    m_fake.setScenario(FakeReplicate::Scenario::SingleString);
+    const QString id = submit(1);
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 1);
+}
+
+void TestProviderReplicate::outputFormatHonoured()
+{
+    // The fake serves what output_format asks (FLUX's default is webp); the adapter asks for png.
+    ProviderHttp http(nullptr, 5);
+    http.setHeader("Authorization", "Bearer " + FakeReplicate::kToken.toUtf8());
+    const QJsonObject body{{QStringLiteral("input"), QJsonObject{{QStringLiteral("prompt"), QStringLiteral("p")},
+                                                                 {QStringLiteral("output_format"), QStringLiteral("jpg")}}}};
+    const ProviderResponse created = http.post(m_fake.url() + QStringLiteral("/v1/models/black-forest-labs/flux-schnell/predictions"),
+                                               QJsonDocument(body).toJson());
+    QCOMPARE(created.status, 201);
+    const QString get = QJsonDocument::fromJson(created.body).object().value(QStringLiteral("urls")).toObject().value(QStringLiteral("get")).toString();
+    replicate::Prediction p;
+    QTRY_VERIFY_WITH_TIMEOUT((p = replicate::parsePrediction(http.get(get).body)).status == QLatin1String("succeeded"), 3000);
+    QCOMPARE(p.outputs.size(), 1);
+    QVERIFY2(p.outputs.first().endsWith(QStringLiteral(".jpg")), qPrintable(p.outputs.first()));
+    QCOMPARE(imageMimeOf(http.get(p.outputs.first()).body), QStringLiteral("image/jpeg"));
+
+    const QString id = submit(1);
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    const QString outputId = done.value(QStringLiteral("outputs")).toArray().at(0).toObject().value(QStringLiteral("id")).toString();
+    const Reply full = m_f.client->get(QStringLiteral("/api/outputs/%1/file?variant=full").arg(outputId), m_f.owner.accessToken);
+    EXPECT_STATUS(full, 200);
+    QCOMPARE(imageMimeOf(full.body), QStringLiteral("image/png"));
 }
 
 QTEST_GUILESS_MAIN(TestProviderReplicate)

@@ -39,6 +39,19 @@ Create createCall(const QString &model, const GenerationRequest &request)
     return create;
 }
 
+bool isFinal(const QString &status)
+{
+    // "aborted": a Cancel-After deadline passed before the prediction ended; it will not run again.
+    static const QStringList final{QStringLiteral("succeeded"), QStringLiteral("failed"), QStringLiteral("canceled"),
+                                   QStringLiteral("aborted")};
+    return final.contains(status);
+}
+
+QJsonObject createdInput(const QByteArray &createBody)
+{
+    return QJsonDocument::fromJson(createBody).object().value(QStringLiteral("input")).toObject();
+}
+
 int lastLogPercent(const QString &logs)
 {
     // tqdm: " 50%|█████     | 2/4 [00:01<00:01,  1.9it/s]". Only a bar that starts its line (tqdm
@@ -69,6 +82,18 @@ Prediction parsePrediction(const QByteArray &body)
             if (url.isString())
                 p.outputs << url.toString();
     }
+    p.input = o.value(QStringLiteral("input")).toObject();
+    p.model = o.value(QStringLiteral("model")).toString();
+    p.version = o.value(QStringLiteral("version")).toString();
+    p.createdAt = o.value(QStringLiteral("created_at")).toString();
+    const QJsonValue count = o.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("image_count"));
+    if (count.isDouble())
+        p.imageCount = count.toInt();
+    // FLUX drops each NSFW image and says so only in its logs: "Total safe images: 1 out of 2".
+    static const QRegularExpression safe(QStringLiteral("Total safe images: (\\d+) out of (\\d+)"));
+    const QRegularExpressionMatch match = safe.match(o.value(QStringLiteral("logs")).toString());
+    if (match.hasMatch())
+        p.safeOf = match.captured(2).toInt();
     if (o.value(QStringLiteral("error")).isString())
         p.error = providerMessage(body); // bounded and printable
     p.logPercent = lastLogPercent(o.value(QStringLiteral("logs")).toString());

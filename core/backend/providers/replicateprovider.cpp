@@ -1,11 +1,10 @@
 #include "backend/providers/replicateprovider.h"
-#include "backend/providers/replicateprotocol.h"
+#include "backend/providers/replicatelookup.h"
 #include "backend/providers/providerhttp.h"
 #include "common/logging.h"
 
-#include <QBuffer>
+#include <QDateTime>
 #include <QElapsedTimer>
-#include <QImageReader>
 #include <QThread>
 #include <QUrl>
 #include <cmath>
@@ -15,12 +14,22 @@ namespace {
 constexpr int kSliceMs = 100;            // how often the sink is asked while waiting between polls
 constexpr int kPollFailuresAllowed = 3;  // a poll that fails now and then is not worth a new prediction
 constexpr double kExpectedSeconds = 8.0; // a typical FLUX prediction, for the estimated progress
+constexpr int kThrottledMs = 10000;      // a throttled poll without Retry-After waits what Replicate's docs name
+constexpr int kListDelayMs = 500;        // before looking for what an unanswered create made
 
 ProviderResult stopped()
 {
     ProviderResult result;
     result.errorCode = QStringLiteral("CANCELLED");
     result.errorMessage = QStringLiteral("the generation was stopped");
+    return result;
+}
+
+ProviderResult finalError(const QString &message)
+{
+    ProviderResult result;
+    result.errorCode = QStringLiteral("PROVIDER_ERROR");
+    result.errorMessage = message;
     return result;
 }
 
@@ -39,7 +48,86 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && a.port(-1) == b.port(-1);
 }
+
+/// A create that may have made a prediction although no answer said so.
+bool unanswered(const ProviderResponse &response)
+{
+    using Failure = ProviderResponse::Failure;
+    if (response.failure == Failure::Timeout || response.failure == Failure::Network || response.failure == Failure::Cancelled)
+        return true;
+    return response.failure == Failure::None && (response.status >= 500 || response.status == 408);
+}
+
+/// Why a succeeded prediction has fewer images than asked for, in the user's words.
+QString withheldReason(const replicate::Prediction &prediction, int made, int wanted)
+{
+    const int missing = wanted - made;
+    // FLUX drops each NSFW image, logs "Total safe images: X out of Y" and counts the rest in metrics.
+    if (prediction.safeOf > 0 || prediction.imageCount >= 0)
+        return QStringLiteral("%1 of %2 images %3 withheld by Replicate's safety filter")
+            .arg(missing).arg(wanted).arg(missing == 1 ? QStringLiteral("was") : QStringLiteral("were"));
+    return QStringLiteral("Replicate returned %1 of %2 images").arg(made).arg(wanted);
+}
 } // namespace
+
+bool ReplicateProvider::findUnanswered(const replicate::Create &create, qint64 sinceMs, ProviderHttp &api,
+                                       replicate::Prediction *prediction, ProviderResult *failure)
+{
+    // The account's newest predictions (100 a page) carry their input: ours is the one made with it.
+    const ProviderResponse list = api.get(m_settings.replicateUrl + QStringLiteral("/v1/predictions"));
+    if (!list.ok()) {
+        *failure = failedCall(list, replicate::providerName());
+        return false;
+    }
+    const replicate::Prediction found = replicate::findCreated(list.body, replicate::createdInput(create.body),
+                                                               m_settings.replicateModel, sinceMs);
+    if (!found.valid)
+        return false;
+    *prediction = found;
+    return true;
+}
+
+bool ReplicateProvider::start(const replicate::Create &create, const GenerationRequest &request, ProviderHttp &api,
+                              ProgressSink &sink, replicate::Prediction *prediction, ProviderResult *failure)
+{
+    const QString name = replicate::providerName();
+    // Replicate takes no idempotency key: after an earlier create of this generation went unanswered,
+    // the prediction it may have made is looked for before another is created.
+    if (const qint64 since = replicate::unansweredSince(request.generationId)) {
+        if (findUnanswered(create, since, api, prediction, failure)) {
+            qCInfo(lcProvider) << "replicate: generation" << request.generationId << "follows prediction" << prediction->id
+                               << "that an unanswered create made";
+            replicate::forgetUnanswered(request.generationId);
+            return true;
+        }
+        if (!failure->errorCode.isEmpty())
+            return false; // the list could not be read: creating now could pay twice
+        replicate::forgetUnanswered(request.generationId); // it made none
+    }
+    const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
+    const ProviderResponse created = api.post(m_settings.replicateUrl + create.path, create.body);
+    if (created.ok()) {
+        *prediction = replicate::parsePrediction(created.body);
+        if (!prediction->valid)
+            *failure = badResponse(name, QStringLiteral("the new prediction has no id"));
+        return prediction->valid;
+    }
+    qCWarning(lcProvider) << "replicate: create failed:" << created.status << created.error;
+    *failure = failedCall(created, name); // 429 and 4xx: nothing was made
+    if (!unanswered(created))
+        return false;
+    replicate::rememberUnanswered(request.generationId, startedMs);
+    if (created.failure == ProviderResponse::Failure::Cancelled || !pause(sink, kListDelayMs))
+        return false;
+    ProviderResult listFailure;
+    if (findUnanswered(create, startedMs, api, prediction, &listFailure)) {
+        qCInfo(lcProvider) << "replicate: the create answered" << created.status << "but made prediction" << prediction->id;
+        replicate::forgetUnanswered(request.generationId);
+        return true;
+    }
+    // Not listed yet, or not made: the next attempt looks again before it creates.
+    return false;
+}
 
 ProviderResult ReplicateProvider::generate(const GenerationRequest &request, ProgressSink &sink)
 {
@@ -55,14 +143,10 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
     ProviderHttp api(&sink, m_settings.timeoutSeconds);
     api.setHeader("Authorization", bearer);
 
-    const ProviderResponse created = api.post(m_settings.replicateUrl + create.path, create.body);
-    if (!created.ok()) {
-        qCWarning(lcProvider) << "replicate: create failed:" << created.status << created.error;
-        return failedCall(created, name);
-    }
-    replicate::Prediction prediction = replicate::parsePrediction(created.body);
-    if (!prediction.valid)
-        return badResponse(name, QStringLiteral("the new prediction has no id"));
+    replicate::Prediction prediction;
+    ProviderResult startFailure;
+    if (!start(create, request, api, sink, &prediction, &startFailure))
+        return startFailure;
     const QString predictionUrl = m_settings.replicateUrl + QStringLiteral("/v1/predictions/") + QString::fromUtf8(QUrl::toPercentEncoding(prediction.id));
 
     // The prediction runs (and is paid for) on Replicate until it ends or we cancel it.
@@ -76,20 +160,8 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
     QElapsedTimer clock;
     clock.start();
     int pollFailures = 0;
-    while (prediction.status != QLatin1String("succeeded")) {
-        if (prediction.status == QLatin1String("failed")) {
-            ProviderResult failed;
-            failed.errorCode = QStringLiteral("PROVIDER_ERROR");
-            failed.errorMessage = prediction.error.isEmpty() ? QStringLiteral("Replicate could not make the image")
-                                                             : QStringLiteral("Replicate could not make the image: ") + prediction.error;
-            return failed;
-        }
-        if (prediction.status == QLatin1String("canceled")) {
-            ProviderResult canceled;
-            canceled.errorCode = QStringLiteral("PROVIDER_ERROR");
-            canceled.errorMessage = QStringLiteral("the prediction was canceled on Replicate");
-            return canceled;
-        }
+    int waitMs = m_settings.pollMs;
+    while (!replicate::isFinal(prediction.status)) {
         if (prediction.logPercent > 0) {
             sink.progress(qMin(prediction.logPercent, 99), false);
         } else {
@@ -97,14 +169,23 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
             const double seconds = double(clock.elapsed()) / 1000.0;
             sink.progress(int(95.0 * (1.0 - std::exp(-seconds / kExpectedSeconds))), true);
         }
-        if (!pause(sink, m_settings.pollMs)) {
+        if (!pause(sink, waitMs)) {
             cancel();
             return stopped();
         }
+        waitMs = m_settings.pollMs;
         const ProviderResponse polled = api.get(predictionUrl);
         if (polled.failure == ProviderResponse::Failure::Cancelled) {
             cancel();
             return stopped();
+        }
+        if (polled.failure == ProviderResponse::Failure::None && polled.status == 429) {
+            // A throttled poll (6 a minute without a payment method) says nothing about the prediction,
+            // which keeps running and is paid for: wait as told and ask again, never start another.
+            const int told = retryAfterSeconds(polled.headers.value("retry-after")) * 1000;
+            waitMs = qMax(told > 0 ? told : kThrottledMs, m_settings.pollMs);
+            qCInfo(lcProvider) << "replicate: poll of" << prediction.id << "throttled; next in" << waitMs << "ms";
+            continue;
         }
         if (!polled.ok()) {
             const ProviderResult failure = failedCall(polled, name);
@@ -121,13 +202,33 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
         }
     }
 
-    if (prediction.outputs.size() < request.numOutputs)
-        return badResponse(name, QStringLiteral("%1 of %2 images came back").arg(prediction.outputs.size()).arg(request.numOutputs));
+    if (prediction.status == QLatin1String("failed"))
+        return finalError(prediction.error.isEmpty() ? QStringLiteral("Replicate could not make the image")
+                                                     : QStringLiteral("Replicate could not make the image: ") + prediction.error);
+    if (prediction.status == QLatin1String("canceled"))
+        return finalError(QStringLiteral("the prediction was canceled on Replicate"));
+    if (prediction.status == QLatin1String("aborted"))
+        return finalError(QStringLiteral("Replicate stopped the prediction because its deadline passed before it finished"));
+    const ProviderResult result = download(prediction, qMax(1, request.numOutputs), api, sink);
+    if (result.ok && !result.errorMessage.isEmpty())
+        qCInfo(lcProvider) << "replicate: generation" << request.generationId << "kept fewer images:" << result.errorMessage;
+    return result;
+}
+
+ProviderResult ReplicateProvider::download(const replicate::Prediction &prediction, int wanted, ProviderHttp &api, ProgressSink &sink)
+{
+    const QString name = replicate::providerName();
+    const int made = qMin(int(prediction.outputs.size()), wanted);
+    if (made == 0) {
+        if (prediction.safeOf > 0 || prediction.imageCount == 0)
+            return finalError(QStringLiteral("every image was withheld by Replicate's safety filter"));
+        return badResponse(name, QStringLiteral("the prediction succeeded without images"));
+    }
     // Files on the API's own host get the token; a CDN (replicate.delivery) must never see it.
     const QUrl apiOrigin(m_settings.replicateUrl);
     ProviderHttp cdn(&sink, m_settings.timeoutSeconds);
     ProviderResult result;
-    for (int i = 0; i < request.numOutputs; ++i) {
+    for (int i = 0; i < made; ++i) {
         const QUrl url(prediction.outputs.at(i));
         // https (the CDN), or the API's own origin; plain http elsewhere only when the API itself is
         // plain http (a local or test deployment), never because a model's output names it.
@@ -145,9 +246,13 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
         GeneratedImage image;
         if (!decodeProviderImage(file.body, &image))
             return badResponse(name, QStringLiteral("image %1 does not decode").arg(i + 1));
+        image.index = i;
         result.images.append(image);
     }
     result.ok = true;
+    // The images the model kept are paid for and stay; the settlement refunds the ones withheld.
+    if (made < wanted)
+        result.errorMessage = withheldReason(prediction, made, wanted);
     return result;
 }
 
