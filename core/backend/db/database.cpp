@@ -4,6 +4,7 @@
 #include "backend/db/walcheckpointer.h"
 #include "common/logging.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QHash>
 #include <QFileInfo>
@@ -21,6 +22,11 @@ std::atomic<int> Database::s_instances{0};
 namespace {
 constexpr int kMaxStatementsPerConnection = 256;
 
+// Set when the application object goes away: a pool thread that ends after that (its thread-local
+// destructors can run while the process exits) must not touch QtSql's registry, already torn down.
+std::atomic<bool> s_qtGone{false};
+void markQtGone() { s_qtGone = true; }
+
 // Connection names this thread opened, keyed by Database instance, and their prepared statements;
 // removed when the thread ends.
 struct ThreadConnections {
@@ -29,6 +35,13 @@ struct ThreadConnections {
     QHash<QString, std::shared_ptr<void>> walHooks; // connection -> its WalCheckpointer hook; outlives it
     ~ThreadConnections()
     {
+        if (s_qtGone) {
+            // The process is exiting and QtSql may be torn down beside us: leave the statements and
+            // connections to the exit (leaked on purpose; SQLite's WAL is durable as it stands).
+            new decltype(statements)(std::move(statements));
+            new decltype(walHooks)(std::move(walHooks));
+            return;
+        }
         statements.clear();
         for (const auto &entry : names) {
             {
@@ -76,6 +89,8 @@ Database::Database(DbConfig config)
     : m_config(std::move(config))
     , m_instance(++s_instances)
 {
+    static std::once_flag registered;
+    std::call_once(registered, [] { qAddPostRoutine(markQtGone); });
     if (isSqlite())
         m_checkpointer = std::make_unique<WalCheckpointer>(m_config.sqlitePath);
     // Before SQLite initializes (on the first open): every connection stays on the thread that
