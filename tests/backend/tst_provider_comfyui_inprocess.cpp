@@ -48,6 +48,7 @@ private Q_SLOTS:
     void legacyProgressIsOurs();
     void lateHistoryUsesTheExecutedImages();
     void errorThenExecutingNullIsAFailure();
+    void cachedRunReportsItsImages();
 };
 
 void TestProviderComfyUiInProcess::initTestCase()
@@ -278,6 +279,23 @@ void TestProviderComfyUiInProcess::errorThenExecutingNullIsAFailure()
     QVERIFY(!result.ok && !result.transient);
     QCOMPARE(result.errorCode, QStringLiteral("PROVIDER_ERROR"));
     QCOMPARE(result.errorMessage, QStringLiteral("KSampler failed: CUDA out of memory. Tried to allocate 2.00 GiB"));
+}
+
+void TestProviderComfyUiInProcess::cachedRunReportsItsImages()
+{
+    // A graph ComfyUI ran before: no progress at all, the cached output node's images all the same.
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    request.numOutputs = 2;
+    m_fake.setScenario(Scenario::Cached);
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 2);
+    QCOMPARE(QSize(result.images.at(0).width, result.images.at(0).height), QSize(512, 512));
 }
 
 QTEST_MAIN(TestProviderComfyUiInProcess)

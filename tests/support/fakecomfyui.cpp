@@ -187,6 +187,7 @@ FakeResponse FakeComfyUi::queuePrompt(const FakeRequest &r)
     if (!prompt.promptId.isEmpty()) {
         m_runs[prompt.promptId].legacy = scenario == Scenario::Legacy;
         m_runs[prompt.promptId].lateHistory = scenario == Scenario::LateHistory;
+        m_runs[prompt.promptId].cached = scenario == Scenario::Cached;
     }
     lock.unlock();
     if (!prompt.promptId.isEmpty())
@@ -216,6 +217,21 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
     }
     if (scenario == Scenario::Queued)
         return;
+    if (scenario == Scenario::Cached) {
+        // The same graph ran before: nothing executes, the cached output node still reports its images.
+        m_http->later(20, [this, id] {
+            {
+                QMutexLocker lock(&m_mutex);
+                m_runs[id].running = true;
+            }
+            send(id, QStringLiteral("execution_start"), event(id));
+            send(id, QStringLiteral("execution_cached"),
+                 event(id, {{QStringLiteral("nodes"), QJsonArray{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6"),
+                                                                 QStringLiteral("7"), QStringLiteral("8"), QStringLiteral("9")}}}));
+        });
+        m_http->later(60, [this, id] { finish(id); });
+        return;
+    }
     const bool slow = scenario == Scenario::Slow || scenario == Scenario::WebSocketDrops;
     const int steps = slow ? 10 : 4;
     const int gap = slow ? 200 : 30;
@@ -294,8 +310,14 @@ void FakeComfyUi::finish(const QString &id)
         QMutexLocker lock(&m_mutex);
         images = m_runs[id].images;
     }
-    send(id, QStringLiteral("executing"), event(id, {{QStringLiteral("node"), QStringLiteral("9")}}));
-    send(id, QStringLiteral("executed"), event(id, {{QStringLiteral("node"), QStringLiteral("9")},
+    bool cached = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        cached = m_runs[id].cached;
+    }
+    if (!cached) // a cached node does not execute; its executed event still comes
+        send(id, QStringLiteral("executing"), event(id, {{QStringLiteral("node"), QStringLiteral("9")}}));
+    send(id, QStringLiteral("executed"), event(id, {{QStringLiteral("node"), QStringLiteral("9")}, {QStringLiteral("display_node"), QStringLiteral("9")},
                                                     {QStringLiteral("output"), QJsonObject{{QStringLiteral("images"), images}}}}));
     bool legacy = false, late = false;
     {

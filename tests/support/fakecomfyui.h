@@ -37,6 +37,8 @@ public:
         Legacy,           // ComfyUI before 2024: progress is {value, max} without prompt_id or node, no
                           // execution_success (executing {node: null} ends it), a history without status
         LateHistory,      // like Success, but the history entry is written 6.5 s after execution_success
+        Cached,           // every node cached: execution_cached lists them all, no progress, the output
+                          // node's executed comes from the cache, then execution_success
     };
 
     /// One POST /prompt as received.
@@ -68,7 +70,7 @@ private:
         int width = 0, height = 0, batch = 1;
         int number = 0;
         bool running = false, done = false, failed = false, stopped = false;
-        bool legacy = false, lateHistory = false;
+        bool legacy = false, lateHistory = false, cached = false;
         QJsonArray messages; // the history's status.messages
         QJsonArray images;   // the history's outputs of the SaveImage node
     };
