@@ -1,6 +1,7 @@
 // The ComfyUI adapter called in-process against the fake ComfyUI, for what is easier to see
 // without a server: a websocket that drops mid-run, a cancel while the prompt still waits in the
-// queue, a workflow file with placeholders, and workflow files that cannot be used.
+// queue, a workflow file with placeholders, workflow files that cannot be used, a pre-2024 ComfyUI
+// (progress without prompt_id), a history written late, and an error followed by executing {node: null}.
 #include "fakecomfyui.h"
 
 #include "backend/providers/provider.h"
@@ -44,6 +45,10 @@ private Q_SLOTS:
     void cancelWhileQueuedOnlyDequeues();
     void workflowFile();
     void unusableWorkflowFile();
+    void legacyProgressIsOurs();
+    void lateHistoryUsesTheExecutedImages();
+    void errorThenExecutingNullIsAFailure();
+    void cachedRunReportsItsImages();
 };
 
 void TestProviderComfyUiInProcess::initTestCase()
@@ -197,6 +202,100 @@ void TestProviderComfyUiInProcess::unusableWorkflowFile()
         QVERIFY2(!result.errorMessage.contains(QLatin1String("secret")), qPrintable(result.errorMessage));
     }
     QCOMPARE(m_fake.prompts().size(), promptsBefore); // nothing was queued
+}
+
+
+namespace {
+ProviderSettings quickSettings(const QString &url)
+{
+    ProviderSettings settings;
+    settings.comfyUiUrl = url;
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 15;
+    return settings;
+}
+} // namespace
+
+void TestProviderComfyUiInProcess::legacyProgressIsOurs()
+{
+    // Before 2024 a progress event was {value, max} only; after our execution_start on our own
+    // websocket it is ours, so the bar moves step by step instead of sitting at 5 and jumping.
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::Legacy);
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 1);
+    QList<int> real;
+    for (const auto &[percent, estimate] : std::as_const(sink.reports)) {
+        if (!estimate && percent > 5 && percent < 95)
+            real << percent;
+    }
+    QVERIFY2(real.size() >= 5, qPrintable(QStringLiteral("%1 real steps between 5 and 95").arg(real.size())));
+    for (int i = 1; i < real.size(); ++i)
+        QVERIFY(real.at(i) > real.at(i - 1));
+}
+
+void TestProviderComfyUiInProcess::lateHistoryUsesTheExecutedImages()
+{
+    // The history entry comes 6.5 s after execution_success; the executed event named the images.
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    request.numOutputs = 2;
+    m_fake.setScenario(Scenario::LateHistory);
+    const int promptsBefore = m_fake.prompts().size();
+    DeadlineSink sink(15000);
+    QElapsedTimer timer;
+    timer.start();
+    const ProviderResult result = provider.generate(request, sink);
+    const qint64 took = timer.elapsed();
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 2);
+    for (const GeneratedImage &image : result.images)
+        QCOMPARE(QSize(image.width, image.height), QSize(512, 512));
+    QVERIFY2(took < 6500, qPrintable(QString::number(took))); // before the history had the entry
+    const QString promptId = m_fake.prompts().at(promptsBefore).promptId;
+    QVERIFY(m_fake.http().count("GET", QStringLiteral("/history/") + promptId) >= 1);
+}
+
+void TestProviderComfyUiInProcess::errorThenExecutingNullIsAFailure()
+{
+    // ComfyUI sends executing {node: null} after an execution_error too: the error wins, at once.
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::ExecutionError);
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY(!result.ok && !result.transient);
+    QCOMPARE(result.errorCode, QStringLiteral("PROVIDER_ERROR"));
+    QCOMPARE(result.errorMessage, QStringLiteral("KSampler failed: CUDA out of memory. Tried to allocate 2.00 GiB"));
+}
+
+void TestProviderComfyUiInProcess::cachedRunReportsItsImages()
+{
+    // A graph ComfyUI ran before: no progress at all, the cached output node's images all the same.
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    request.numOutputs = 2;
+    m_fake.setScenario(Scenario::Cached);
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    QCOMPARE(result.images.size(), 2);
+    QCOMPARE(QSize(result.images.at(0).width, result.images.at(0).height), QSize(512, 512));
 }
 
 QTEST_MAIN(TestProviderComfyUiInProcess)

@@ -84,6 +84,14 @@ private Q_SLOTS:
     void answersInProcess();
     void referencesThroughTheServer();
     void jpegIsServedAsJpeg();
+    void quotaWaitFromRetryInfo();
+    void quotaBeyondTheBudgetSaysWhen();
+    void rateLimitsDoNotOpenTheBreaker();
+    void unavailableIsRetried();
+    void thoughtPartsAreSkipped();
+    void refusalsAreWordedTruthfully();
+    void requestValidationAndKeys();
+    void largeReferencesAreScaledDown();
     void keyNeverLeaks();
 };
 
@@ -525,7 +533,9 @@ void TestProviderGemini::answersInProcess()
     m_fake.setScenario(FakeGemini::Scenario::ImageSafety);
     result = provider.generate(request, sink);
     QVERIFY(!result.ok && !result.transient);
-    QCOMPARE(result.errorMessage, QStringLiteral("Gemini declined the prompt (IMAGE_SAFETY)"));
+    QVERIFY2(result.errorMessage.startsWith(QStringLiteral("Gemini made an image but withheld it under its content policy (IMAGE_SAFETY): "))
+                 && result.errorMessage.contains(QStringLiteral("Prohibited Use policy")),
+             qPrintable(result.errorMessage));
 
     // A wrong key: Google's message comes through, the key itself does not.
     ProviderSettings wrong = s;
@@ -596,6 +606,178 @@ void TestProviderGemini::jpegIsServedAsJpeg()
     QCOMPARE(full.headers.value("content-type"), QByteArray("image/jpeg"));
     QVERIFY(full.body.startsWith("\xff\xd8"));
     QVERIFY(QFile::exists(m_f.server->dataDir() + QStringLiteral("/storage/%1/%2/0.jpg").arg(user.id, id)));
+}
+
+void TestProviderGemini::quotaWaitFromRetryInfo()
+{
+    // The wait is only in error.details (RetryInfo "2s"), not in Retry-After: it is honoured.
+    m_fake.setScenario(FakeGemini::Scenario::QuotaRetryOnce);
+    const TestUser user = m_f.newUser(QStringLiteral("quota-wait"));
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2);
+    QCOMPARE(calls.at(0).status, 429);
+    const qint64 gap = calls.at(1).atMs - calls.at(0).answerAtMs;
+    QVERIFY2(gap >= 1950, qPrintable(QStringLiteral("retried %1 ms after the 429").arg(gap)));
+}
+
+void TestProviderGemini::quotaBeyondTheBudgetSaysWhen()
+{
+    // RetryInfo asks for 38.4 s, more than the job may take (3 s here): no hopeless retries, a clear wait.
+    m_fake.setScenario(FakeGemini::Scenario::QuotaExhausted);
+    const TestUser user = m_f.newUser(QStringLiteral("quota-out"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    expectFailed(user, before, done, QStringLiteral("RATE_LIMITED"));
+    QCOMPARE(done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("Gemini's quota is used up for now: retry in 39 s"));
+    QCOMPARE(m_fake.calls().size(), 1);
+}
+
+void TestProviderGemini::rateLimitsDoNotOpenTheBreaker()
+{
+    // A breaker that opens after one transient failure for 30 s: a 429 must not be that failure, or
+    // the retry would wait the cooldown instead of the 2 s Gemini asked for.
+    GenerationFixture f;
+    QString error;
+    QVERIFY2(f.start({{QStringLiteral("GEMINI_API_KEY"), FakeGemini::key()},
+                      {QStringLiteral("VESPER_GEMINI_URL"), m_fake.baseUrl()},
+                      {QStringLiteral("VESPER_JOB_BACKOFF_MS"), QStringLiteral("100")},
+                      {QStringLiteral("VESPER_PROVIDER_TIMEOUT_SECONDS"), QStringLiteral("20")},
+                      {QStringLiteral("VESPER_BREAKER_FAILURES"), QStringLiteral("1")},
+                      {QStringLiteral("VESPER_BREAKER_COOLDOWN_SECONDS"), QStringLiteral("30")},
+                      {QStringLiteral("VESPER_DEFAULT_CREDITS"), QStringLiteral("1000")}},
+                     &error),
+             qPrintable(error));
+    m_fake.setScenario(FakeGemini::Scenario::QuotaRetryOnce);
+    const Reply accepted = f.client->post(QStringLiteral("/api/generate"),
+                                          generateBody(f.sessionId, newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), kModel, kPrompt),
+                                          f.owner.accessToken);
+    EXPECT_STATUS(accepted, 202);
+    const QJsonObject done = f.waitFinished(f.owner, accepted.json.value(QStringLiteral("id")).toString(), 25000);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(QJsonDocument(done).toJson() + f.serverLog()));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2);
+    const qint64 gap = calls.at(1).atMs - calls.at(0).answerAtMs;
+    QVERIFY2(gap >= 1950 && gap < 10000, qPrintable(QStringLiteral("retried %1 ms after the 429").arg(gap)));
+}
+
+void TestProviderGemini::unavailableIsRetried()
+{
+    m_fake.setScenario(FakeGemini::Scenario::UnavailableOnce);
+    const TestUser user = m_f.newUser(QStringLiteral("overloaded"));
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2);
+    QCOMPARE(calls.at(0).status, 503);
+    QCOMPARE(calls.at(1).status, 200);
+}
+
+void TestProviderGemini::thoughtPartsAreSkipped()
+{
+    // The draft (thought: true) comes first; the final picture is the one stored.
+    m_fake.setScenario(FakeGemini::Scenario::Thoughts);
+    GeminiProvider provider(settings());
+    GenerationRequest request;
+    request.prompt = kPrompt;
+    TimedSink sink;
+    const ProviderResult result = provider.generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    QCOMPARE(result.images.size(), 1);
+    const QImage image = QImage::fromData(result.images.at(0).bytes);
+    QCOMPARE(image.size(), QSize(1024, 1024));
+    QVERIFY(image.pixelColor(2, 2) != FakeGemini::draftColour());
+    QCOMPARE(image.pixelColor(512, 512), QColor(Qt::darkBlue));
+}
+
+void TestProviderGemini::refusalsAreWordedTruthfully()
+{
+    GeminiProvider provider(settings());
+    GenerationRequest request;
+    request.prompt = kPrompt;
+    TimedSink sink;
+    m_fake.setScenario(FakeGemini::Scenario::NoImage);
+    ProviderResult result = provider.generate(request, sink);
+    QVERIFY(!result.ok && !result.transient);
+    QCOMPARE(result.errorMessage, QStringLiteral("Gemini answered without making an image (NO_IMAGE); rephrasing the prompt may help: "
+                                                 "The model did not generate an image for this request."));
+    m_fake.setScenario(FakeGemini::Scenario::ProhibitedContent);
+    result = provider.generate(request, sink);
+    QVERIFY(!result.ok && !result.transient);
+    QCOMPARE(result.errorMessage, QStringLiteral("Gemini declined the prompt (PROHIBITED_CONTENT)"));
+
+    // Through the server: IMAGE_SAFETY is a withheld picture, not a declined prompt, with Google's words.
+    m_fake.setScenario(FakeGemini::Scenario::ImageSafety);
+    const TestUser user = m_f.newUser(QStringLiteral("image-safety"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    expectFailed(user, before, done, QStringLiteral("PROVIDER_ERROR"));
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("withheld")) && message.contains(QStringLiteral("(IMAGE_SAFETY)"))
+                 && message.contains(QStringLiteral("You will not be charged for blocked images")) && !message.contains(QStringLiteral("declined")),
+             qPrintable(message));
+}
+
+void TestProviderGemini::requestValidationAndKeys()
+{
+    GenerationRequest request;
+    request.prompt = kPrompt;
+    TimedSink sink;
+    // An aspect ratio Gemini does not draw: its 400 INVALID_ARGUMENT, permanent, in its words.
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    request.aspectRatio = QStringLiteral("7:3");
+    ProviderResult result = GeminiProvider(settings()).generate(request, sink);
+    QVERIFY(!result.ok && !result.transient);
+    QVERIFY2(result.errorMessage.contains(QStringLiteral("Unsupported aspect ratio: 7:3")), qPrintable(result.errorMessage));
+    QCOMPARE(m_fake.calls().at(0).status, 400);
+
+    // A blocked key: 403 PERMISSION_DENIED, permanent, Google's reason shown, the key not.
+    request.aspectRatio = QStringLiteral("1:1");
+    ProviderSettings blocked = settings();
+    blocked.geminiKey = FakeGemini::blockedKey();
+    result = GeminiProvider(blocked).generate(request, sink);
+    QVERIFY(!result.ok && !result.transient);
+    QVERIFY2(result.errorMessage.contains(QStringLiteral("HTTP 403")) && result.errorMessage.contains(QStringLiteral("reported as leaked"))
+                 && !result.errorMessage.contains(FakeGemini::blockedKey()),
+             qPrintable(result.errorMessage));
+}
+
+void TestProviderGemini::largeReferencesAreScaledDown()
+{
+    // Three 4000×3000 camera JPEGs: sent whole they pass Gemini's 20 MB inline limit (the fake then
+    // answers 400); scaled to 2048 on the longest side they fit.
+    QImage photo(4000, 3000, QImage::Format_RGB32);
+    quint32 state = 12345;
+    for (int y = 0; y < photo.height(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(photo.scanLine(y));
+        for (int x = 0; x < photo.width(); ++x) {
+            state = state * 1664525u + 1013904223u;
+            line[x] = qRgb(x * 255 / 4000, y * 255 / 3000, int(state >> 24));
+        }
+    }
+    QByteArray jpeg;
+    QBuffer buffer(&jpeg);
+    buffer.open(QIODevice::WriteOnly);
+    QVERIFY(photo.save(&buffer, "JPEG", 95));
+    QVERIFY2(jpeg.size() * 3 * 4 / 3 > 20 * 1024 * 1024, qPrintable(QString::number(jpeg.size()))); // would not fit whole
+
+    m_fake.setScenario(FakeGemini::Scenario::Success);
+    GenerationRequest request;
+    request.prompt = kPrompt;
+    request.referenceImages = {jpeg, jpeg, jpeg};
+    TimedSink sink;
+    const ProviderResult result = GeminiProvider(settings()).generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    const QJsonArray parts = m_fake.calls().at(0).body.value(QStringLiteral("contents")).toArray().at(0).toObject().value(QStringLiteral("parts")).toArray();
+    QCOMPARE(parts.size(), 4);
+    for (int i = 1; i < 4; ++i) {
+        const QJsonObject inlineData = parts.at(i).toObject().value(QStringLiteral("inline_data")).toObject();
+        QCOMPARE(inlineData.value(QStringLiteral("mime_type")).toString(), QStringLiteral("image/jpeg"));
+        const QImage sent = QImage::fromData(QByteArray::fromBase64(inlineData.value(QStringLiteral("data")).toString().toLatin1()));
+        QCOMPARE(sent.size(), QSize(2048, 1536));
+    }
 }
 
 void TestProviderGemini::keyNeverLeaks()

@@ -28,6 +28,18 @@ QByteArray png(int width, int height, int index)
     return bytes;
 }
 
+// A PREVIEW_IMAGE binary frame as ComfyUI sends it: event type 1, image type 1 (JPEG), the JPEG.
+QByteArray previewFrame(int step)
+{
+    QImage image(64, 64, QImage::Format_RGB32);
+    image.fill(QColor::fromHsv((step * 30) % 360, 120, 180));
+    QByteArray bytes("\0\0\0\1\0\0\0\1", 8);
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::Append);
+    image.save(&buffer, "JPEG", 75);
+    return bytes;
+}
+
 QJsonObject event(const QString &promptId, QJsonObject data = {})
 {
     data.insert(QStringLiteral("prompt_id"), promptId);
@@ -172,6 +184,11 @@ FakeResponse FakeComfyUi::queuePrompt(const FakeRequest &r)
                                             {QStringLiteral("node_errors"), QJsonObject{}}});
     }
     m_prompts.append(prompt);
+    if (!prompt.promptId.isEmpty()) {
+        m_runs[prompt.promptId].legacy = scenario == Scenario::Legacy;
+        m_runs[prompt.promptId].lateHistory = scenario == Scenario::LateHistory;
+        m_runs[prompt.promptId].cached = scenario == Scenario::Cached;
+    }
     lock.unlock();
     if (!prompt.promptId.isEmpty())
         play(prompt.promptId, scenario == Scenario::RateLimitOnce ? Scenario::Success : scenario);
@@ -180,8 +197,11 @@ FakeResponse FakeComfyUi::queuePrompt(const FakeRequest &r)
 
 void FakeComfyUi::play(const QString &id, Scenario scenario)
 {
-    if (scenario == Scenario::HistoryBlip)
+    if (scenario == Scenario::HistoryBlip || scenario == Scenario::LateHistory)
         scenario = Scenario::Success;
+    const bool legacy = scenario == Scenario::Legacy;
+    if (legacy)
+        scenario = Scenario::Slow;
     if (scenario == Scenario::OneImage) {
         QMutexLocker lock(&m_mutex);
         m_runs[id].batch = 1;
@@ -197,6 +217,21 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
     }
     if (scenario == Scenario::Queued)
         return;
+    if (scenario == Scenario::Cached) {
+        // The same graph ran before: nothing executes, the cached output node still reports its images.
+        m_http->later(20, [this, id] {
+            {
+                QMutexLocker lock(&m_mutex);
+                m_runs[id].running = true;
+            }
+            send(id, QStringLiteral("execution_start"), event(id));
+            send(id, QStringLiteral("execution_cached"),
+                 event(id, {{QStringLiteral("nodes"), QJsonArray{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6"),
+                                                                 QStringLiteral("7"), QStringLiteral("8"), QStringLiteral("9")}}}));
+        });
+        m_http->later(60, [this, id] { finish(id); });
+        return;
+    }
     const bool slow = scenario == Scenario::Slow || scenario == Scenario::WebSocketDrops;
     const int steps = slow ? 10 : 4;
     const int gap = slow ? 200 : 30;
@@ -216,10 +251,18 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
     });
     const int lastStep = scenario == Scenario::Hang ? 1 : scenario == Scenario::ExecutionError ? 2 : steps;
     for (int i = 1; i <= lastStep; ++i) {
-        m_http->later(20 + i * gap, [this, id, i, steps, scenario] {
-            send(id, QStringLiteral("progress"), event(id, {{QStringLiteral("value"), i}, {QStringLiteral("max"), steps},
-                                                            {QStringLiteral("node"), QStringLiteral("3")}}));
-            m_http->sendWebSocketBinary(QStringLiteral("clientId="), QByteArray("\0\0\0\1\0\0\0\2preview", 15)); // a preview frame
+        m_http->later(20 + i * gap, [this, id, i, steps, scenario, legacy] {
+            if (legacy) // before 2024: {"value", "max"} and nothing else
+                send(id, QStringLiteral("progress"), {{QStringLiteral("value"), i}, {QStringLiteral("max"), steps}});
+            else
+                send(id, QStringLiteral("progress"), event(id, {{QStringLiteral("value"), i}, {QStringLiteral("max"), steps},
+                                                                {QStringLiteral("node"), QStringLiteral("3")}}));
+            QString clientId;
+            {
+                QMutexLocker lock(&m_mutex);
+                clientId = m_runs.value(id).clientId;
+            }
+            m_http->sendWebSocketBinary(QStringLiteral("clientId=") + clientId, previewFrame(i)); // to the queuing client only
             if (scenario == Scenario::WebSocketDrops && i == 2) {
                 QMutexLocker lock(&m_mutex);
                 m_http->closeWebSockets(QStringLiteral("clientId=") + m_runs.value(id).clientId);
@@ -267,14 +310,33 @@ void FakeComfyUi::finish(const QString &id)
         QMutexLocker lock(&m_mutex);
         images = m_runs[id].images;
     }
-    send(id, QStringLiteral("executing"), event(id, {{QStringLiteral("node"), QStringLiteral("9")}}));
-    send(id, QStringLiteral("executed"), event(id, {{QStringLiteral("node"), QStringLiteral("9")},
+    bool cached = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        cached = m_runs[id].cached;
+    }
+    if (!cached) // a cached node does not execute; its executed event still comes
+        send(id, QStringLiteral("executing"), event(id, {{QStringLiteral("node"), QStringLiteral("9")}}));
+    send(id, QStringLiteral("executed"), event(id, {{QStringLiteral("node"), QStringLiteral("9")}, {QStringLiteral("display_node"), QStringLiteral("9")},
                                                     {QStringLiteral("output"), QJsonObject{{QStringLiteral("images"), images}}}}));
-    send(id, QStringLiteral("execution_success"), event(id));
+    bool legacy = false, late = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        legacy = m_runs[id].legacy;
+        late = m_runs[id].lateHistory;
+    }
+    if (!legacy)
+        send(id, QStringLiteral("execution_success"), event(id));
     {
         QMutexLocker lock(&m_mutex);
         m_runs[id].running = false;
-        m_runs[id].done = true; // in the history before the final event, as ComfyUI does
+        m_runs[id].done = !late; // in the history before the final event, as ComfyUI does
+    }
+    if (late) {
+        m_http->later(6500, [this, id] {
+            QMutexLocker lock(&m_mutex);
+            m_runs[id].done = true;
+        });
     }
     send(id, QStringLiteral("executing"), {{QStringLiteral("node"), QJsonValue::Null}, {QStringLiteral("prompt_id"), id}});
 }
@@ -285,10 +347,16 @@ void FakeComfyUi::fail(const QString &id)
          event(id, {{QStringLiteral("node_id"), QStringLiteral("3")}, {QStringLiteral("node_type"), QStringLiteral("KSampler")},
                     {QStringLiteral("exception_message"), QStringLiteral("CUDA out of memory. Tried to allocate 2.00 GiB")},
                     {QStringLiteral("exception_type"), QStringLiteral("torch.OutOfMemoryError")},
-                    {QStringLiteral("traceback"), QJsonArray{QStringLiteral("File \"execution.py\", line 1")}}}));
-    QMutexLocker lock(&m_mutex);
-    m_runs[id].running = false;
-    m_runs[id].failed = true;
+                    {QStringLiteral("traceback"), QJsonArray{QStringLiteral("File \"execution.py\", line 1")}},
+                    {QStringLiteral("executed"), QJsonArray{QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6"), QStringLiteral("7")}},
+                    {QStringLiteral("current_inputs"), QJsonObject{{QStringLiteral("seed"), QJsonArray{42}}}},
+                    {QStringLiteral("current_outputs"), QJsonObject{}}}));
+    {
+        QMutexLocker lock(&m_mutex);
+        m_runs[id].running = false;
+        m_runs[id].failed = true;
+    }
+    send(id, QStringLiteral("executing"), {{QStringLiteral("node"), QJsonValue::Null}, {QStringLiteral("prompt_id"), id}});
 }
 
 void FakeComfyUi::interrupt(const QString &id)
@@ -296,6 +364,7 @@ void FakeComfyUi::interrupt(const QString &id)
     send(id, QStringLiteral("execution_interrupted"),
          event(id, {{QStringLiteral("node_id"), QStringLiteral("3")}, {QStringLiteral("node_type"), QStringLiteral("KSampler")},
                     {QStringLiteral("executed"), QJsonArray{}}}));
+    send(id, QStringLiteral("executing"), {{QStringLiteral("node"), QJsonValue::Null}, {QStringLiteral("prompt_id"), id}});
     QMutexLocker lock(&m_mutex);
     m_runs[id].running = false;
     m_runs[id].failed = true;
@@ -315,6 +384,9 @@ FakeResponse FakeComfyUi::history(const QString &id)
     if (run == m_runs.constEnd() || (!run->done && !run->failed))
         return FakeResponse::json(200, {});
     const bool success = run->done;
+    if (run->legacy) // before the history had a status
+        return FakeResponse::json(200, {{id, QJsonObject{{QStringLiteral("prompt"), QJsonArray{run->number, id, QJsonObject{}, QJsonObject{}, QJsonArray{QStringLiteral("9")}}},
+                                                        {QStringLiteral("outputs"), QJsonObject{{QStringLiteral("9"), QJsonObject{{QStringLiteral("images"), run->images}}}}}}}});
     const QJsonObject entry{
         {QStringLiteral("prompt"), QJsonArray{run->number, id, QJsonObject{}, QJsonObject{}, QJsonArray{QStringLiteral("9")}}},
         {QStringLiteral("outputs"), success ? QJsonObject{{QStringLiteral("9"), QJsonObject{{QStringLiteral("images"), run->images}}}} : QJsonObject{}},

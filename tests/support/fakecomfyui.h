@@ -2,7 +2,9 @@
 // ComfyUI's HTTP and websocket protocol on a loopback port, for the comfyui adapter's tests:
 // POST /prompt queues a run whose events (execution_start, progress, executing, executed, ...)
 // follow over the websocket of the client that queued it; /history and /view serve real PNGs;
-// /interrupt and /queue stop and dequeue. A scenario switch makes it fail in the ways ComfyUI does.
+// /interrupt and /queue stop and dequeue. As ComfyUI's main.py does, executing {node: null} follows
+// every run, failed and interrupted ones too; previews come as binary frames holding a real JPEG.
+// A scenario switch makes it fail in the ways ComfyUI does, or speak the pre-2024 protocol.
 #include "fakehttpserver.h"
 
 #include <QHash>
@@ -32,6 +34,11 @@ public:
         Queued,           // accepted and left pending behind someone else's run
         OneImage,         // like Success, but saves one image whatever the batch size (a custom workflow)
         HistoryBlip,      // like Success, but the first two /history answers are 502 (a proxy restarting)
+        Legacy,           // ComfyUI before 2024: progress is {value, max} without prompt_id or node, no
+                          // execution_success (executing {node: null} ends it), a history without status
+        LateHistory,      // like Success, but the history entry is written 6.5 s after execution_success
+        Cached,           // every node cached: execution_cached lists them all, no progress, the output
+                          // node's executed comes from the cache, then execution_success
     };
 
     /// One POST /prompt as received.
@@ -63,6 +70,7 @@ private:
         int width = 0, height = 0, batch = 1;
         int number = 0;
         bool running = false, done = false, failed = false, stopped = false;
+        bool legacy = false, lateHistory = false, cached = false;
         QJsonArray messages; // the history's status.messages
         QJsonArray images;   // the history's outputs of the SaveImage node
     };

@@ -1,11 +1,15 @@
 #pragma once
 // Google's Gemini generateContent for tests: checks the x-goog-api-key header and the model path,
-// answers one real PNG (or JPEG) per call at Gemini's own sizes for the aspect ratio asked, and
-// can instead block the prompt, fail (400, 500 once, 429 with Retry-After once), hang, send
-// garbage or answer with text only. Every call is recorded with its times, for the tests' checks.
+// validates the request as Gemini does (contents and parts, inline image data, aspect ratio, the
+// 20 MB inline limit: 400 INVALID_ARGUMENT), answers 400 for an invalid key and 403 PERMISSION_DENIED
+// for a missing or blocked one, and one real PNG (or JPEG) per call at Gemini's own sizes. Scenarios
+// block the prompt, fail (400, 500, 503 UNAVAILABLE, 429 with Retry-After or with google.rpc.RetryInfo
+// in error.details), hang, send garbage, text only, thought parts with a draft image, or the
+// IMAGE_SAFETY / NO_IMAGE finishes with their finishMessage. Every call is recorded with its times.
 #include "fakehttpserver.h"
 
 #include <QJsonObject>
+#include <QColor>
 #include <QList>
 #include <QMutex>
 #include <QString>
@@ -30,6 +34,12 @@ public:
         NotJson,          // 200 with an HTML page
         BadImage,         // inlineData whose base64 is not an image
         TextOnly,         // a text part and no image
+        UnavailableOnce,  // 503 UNAVAILABLE "The model is overloaded" for the first call, then Success
+        QuotaRetryOnce,   // 429 RESOURCE_EXHAUSTED with RetryInfo retryDelay "2s" (no Retry-After) once, then Success
+        QuotaExhausted,   // 429 RESOURCE_EXHAUSTED with RetryInfo retryDelay "38s" on every call
+        Thoughts,         // thought parts (text and a draft image, thought: true) before the final image
+        ProhibitedContent, // promptFeedback.blockReason PROHIBITED_CONTENT, no candidates
+        NoImage,          // a candidate with finishReason NO_IMAGE, a finishMessage and no image
     };
 
     struct Call {
@@ -45,6 +55,10 @@ public:
 
     static QString model() { return QStringLiteral("gemini-2.5-flash-image"); }
     static QString key() { return QStringLiteral("fake-gemini-key-7Hq2ZpL9"); }
+    /// A well-formed key Google has blocked (reported as leaked): 403 PERMISSION_DENIED.
+    static QString blockedKey() { return QStringLiteral("fake-gemini-key-leaked-0Aa1"); }
+    /// The colour of the draft (thought) image in the Thoughts scenario; the final one differs.
+    static QColor draftColour() { return QColor(255, 0, 255); }
     /// Gemini 2.5 Flash Image's output size for an aspect ratio.
     static QSize sizeFor(const QString &aspectRatio);
 

@@ -217,6 +217,10 @@ void JobRunner::runProvider(const ClaimedJob &claimed, const JobTarget &job, Pro
 
 void JobRunner::recordHealth(const QString &providerId, const ProviderResult &result)
 {
+    // A quota is not an outage: a 429 says nothing about the provider's health either way (a half-open
+    // breaker's probe slot goes back through ProbeSlot), so rate-limited calls never open a breaker.
+    if (!result.ok && result.errorCode == QLatin1String("RATE_LIMITED"))
+        return;
     const QString labels = QStringLiteral("provider=\"%1\"").arg(providerId);
     if (result.ok || !result.transient) {
         // A refusal or an unusable answer still shows the provider is up and answering.

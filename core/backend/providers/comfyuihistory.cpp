@@ -71,7 +71,11 @@ ComfyUiOutcome parseHistory(const QByteArray &body, const QString &promptId)
     const QJsonValue outputsValue = entry.value(QStringLiteral("outputs"));
     if (!outputsValue.isObject())
         return unreadable(QStringLiteral("the history entry has no outputs"));
-    const QJsonObject outputs = outputsValue.toObject();
+    return outcomeOfOutputs(outputsValue.toObject());
+}
+
+ComfyUiOutcome outcomeOfOutputs(const QJsonObject &outputs)
+{
     QStringList nodes = outputs.keys();
     std::sort(nodes.begin(), nodes.end(), nodeIdLess);
     ComfyUiOutcome outcome;

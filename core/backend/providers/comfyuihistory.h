@@ -25,6 +25,9 @@ struct ComfyUiOutcome {
 
 /// GET /history/{promptId}: {} while it is queued or running, then {promptId: {outputs, status}}.
 ComfyUiOutcome parseHistory(const QByteArray &body, const QString &promptId);
+/// A finished run's images from its outputs ({node id: {"images": [...]}}, as the history lists them
+/// or the "executed" events sent them): saved images in node order, previews only without any.
+ComfyUiOutcome outcomeOfOutputs(const QJsonObject &outputs);
 /// The readable reason of a 400 from POST /prompt ({"error": {...}, "node_errors": {...}}).
 QString refusalMessage(const QByteArray &body);
 /// The readable reason of an execution_error event (its data object).

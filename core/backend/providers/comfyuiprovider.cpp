@@ -114,6 +114,7 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
     clock.start();
     qint64 nextPoll = socket.isOpen() ? kSafetyPollMs : m_settings.pollMs;
     qint64 endedAt = 0;
+    QJsonObject executed;       // node id → output of its "executed" event
     int failedPolls = 0;
 
     while (true) {
@@ -125,7 +126,12 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
             for (const QJsonObject &message : socket.pump(kSliceMs)) {
                 const QString type = message.value(QStringLiteral("type")).toString();
                 const QJsonObject data = message.value(QStringLiteral("data")).toObject();
-                if (data.value(QStringLiteral("prompt_id")).toString() != promptId)
+                // ComfyUI before 2024 sent progress as {value, max} only. Events other than the queue
+                // "status" broadcast go to the client that queued the prompt, and this client queued
+                // one: a progress without prompt_id once ours has started is ours.
+                const bool legacyProgress = type == QLatin1String("progress") && running
+                    && !data.contains(QStringLiteral("prompt_id"));
+                if (data.value(QStringLiteral("prompt_id")).toString() != promptId && !legacyProgress)
                     continue; // another client's prompt, or a queue "status" broadcast
                 if (type == QLatin1String("execution_start")) {
                     running = true;
@@ -137,6 +143,9 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
                 } else if (type == QLatin1String("executing")) {
                     running = true;
                     ended = ended || data.value(QStringLiteral("node")).isNull();
+                } else if (type == QLatin1String("executed")) {
+                    // An output node's images (also for a cached node): what the history will list.
+                    executed.insert(data.value(QStringLiteral("node")).toVariant().toString(), data.value(QStringLiteral("output")));
                 } else if (type == QLatin1String("execution_success")) {
                     ended = true;
                 } else if (type == QLatin1String("execution_error")) {
@@ -188,8 +197,17 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
         case ComfyUiOutcome::State::Pending:
             break;
         }
-        if (ended && clock.elapsed() - endedAt > kHistoryWaitMs)
+        if (ended && clock.elapsed() - endedAt > kHistoryWaitMs) {
+            // A busy server writes the history late; the executed events already named the images.
+            if (!executed.isEmpty()) {
+                *outcome = outcomeOfOutputs(executed);
+                qCInfo(lcProvider) << "ComfyUI history late for" << promptId << "; using the executed events";
+                if (outcome->state == ComfyUiOutcome::State::Succeeded)
+                    return ok;
+                return badResponse(kName, outcome->message);
+            }
             return badResponse(kName, QStringLiteral("the finished prompt is missing from the history"));
+        }
         nextPoll = clock.elapsed() + (socket.isOpen() && !ended ? kSafetyPollMs : m_settings.pollMs);
     }
 }

@@ -1,10 +1,12 @@
 #include "backend/providers/geminiprotocol.h"
+#include "backend/providers/geminireferences.h"
 #include "backend/providers/providerhttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <cmath>
 
 namespace vesper::backend::gemini {
 namespace {
@@ -31,11 +33,30 @@ QString reasonCode(const QString &reason)
     return code.isEmpty() ? QStringLiteral("unspecified") : code;
 }
 
-ProviderResult declined(const QString &reason)
+// A refusal, worded for where it came from: the prompt itself, or the picture Gemini drew (or did
+// not draw). Gemini's own finishMessage, when it gave one, follows; it names the policy, not the prompt.
+ProviderResult declined(const QString &reason, bool promptBlocked, const QString &finishMessage = QString())
 {
+    const QString code = reasonCode(reason);
+    QString what;
+    if (promptBlocked)
+        what = QStringLiteral("Gemini declined the prompt (%1)");
+    else if (code == QLatin1String("IMAGE_SAFETY") || code == QLatin1String("IMAGE_PROHIBITED_CONTENT")
+             || code == QLatin1String("IMAGE_RECITATION") || code == QLatin1String("IMAGE_OTHER"))
+        what = QStringLiteral("Gemini made an image but withheld it under its content policy (%1)");
+    else if (code == QLatin1String("NO_IMAGE"))
+        what = QStringLiteral("Gemini answered without making an image (%1); rephrasing the prompt may help");
+    else if (code == QLatin1String("PROHIBITED_CONTENT") || code == QLatin1String("SAFETY") || code == QLatin1String("BLOCKLIST")
+             || code == QLatin1String("SPII"))
+        what = QStringLiteral("Gemini stopped its answer under its content policy (%1)");
+    else
+        what = QStringLiteral("Gemini stopped without an image (%1)");
     ProviderResult result;
     result.errorCode = QStringLiteral("PROVIDER_ERROR");
-    result.errorMessage = QStringLiteral("Gemini declined the prompt (%1)").arg(reasonCode(reason));
+    result.errorMessage = what.arg(code);
+    const QString detail = boundedText(finishMessage, 240);
+    if (!detail.isEmpty())
+        result.errorMessage += QStringLiteral(": ") + detail;
     return result;
 }
 
@@ -53,10 +74,11 @@ QJsonObject contents(const GenerationRequest &request)
         text += QStringLiteral("\n\nAvoid: ") + request.negativePrompt.trimmed();
     QJsonArray parts{QJsonObject{{QStringLiteral("text"), text}}};
     for (const QByteArray &reference : request.referenceImages) {
-        const QString mime = imageMimeOf(reference);
+        QString mime;
+        const QByteArray sent = referenceForUpload(reference, &mime);
         parts.append(QJsonObject{{QStringLiteral("inline_data"),
-                                  QJsonObject{{QStringLiteral("mime_type"), mime.isEmpty() ? QStringLiteral("image/png") : mime},
-                                              {QStringLiteral("data"), QString::fromLatin1(reference.toBase64())}}}});
+                                  QJsonObject{{QStringLiteral("mime_type"), mime},
+                                              {QStringLiteral("data"), QString::fromLatin1(sent.toBase64())}}}});
     }
     return {{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("parts"), parts}};
 }
@@ -90,13 +112,16 @@ bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *
     const QJsonArray candidates = root.value(QStringLiteral("candidates")).toArray();
     const QString blockReason = root.value(QStringLiteral("promptFeedback")).toObject().value(QStringLiteral("blockReason")).toString();
     if (candidates.isEmpty()) {
-        *failure = blockReason.isEmpty() ? badResponse(kProvider, QStringLiteral("the answer has no candidates")) : declined(blockReason);
+        *failure = blockReason.isEmpty() ? badResponse(kProvider, QStringLiteral("the answer has no candidates")) : declined(blockReason, true);
         return false;
     }
     const QJsonObject candidate = candidates.first().toObject();
     bool hasText = false;
     for (const QJsonValue &value : candidate.value(QStringLiteral("content")).toObject().value(QStringLiteral("parts")).toArray()) {
         const QJsonObject part = value.toObject();
+        // Thinking models show their drafts as parts marked "thought": the answer is what follows.
+        if (part.value(QStringLiteral("thought")).toBool())
+            continue;
         hasText = hasText || !part.value(QStringLiteral("text")).toString().trimmed().isEmpty();
         const QJsonObject inlineData = either(part, QStringLiteral("inlineData"), QStringLiteral("inline_data")).toObject();
         const QString declaredMime = either(inlineData, QStringLiteral("mimeType"), QStringLiteral("mime_type")).toString();
@@ -117,10 +142,11 @@ bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *
         return true;
     }
     const QString finishReason = candidate.value(QStringLiteral("finishReason")).toString();
+    const QString finishMessage = candidate.value(QStringLiteral("finishMessage")).toString();
     if (refusals().contains(finishReason)) {
-        *failure = declined(finishReason);
+        *failure = declined(finishReason, false, finishMessage);
     } else if (!blockReason.isEmpty()) {
-        *failure = declined(blockReason);
+        *failure = declined(blockReason, true);
     } else if (hasText) {
         // Gemini sometimes answers with words instead of a picture; its text may quote the prompt,
         // so it is not passed on.
@@ -131,6 +157,47 @@ bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *
         *failure = badResponse(kProvider, QStringLiteral("the answer has no image"));
     }
     return false;
+}
+
+int retryDelaySeconds(const QByteArray &errorBody)
+{
+    // {"error": {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "38s"}]}}:
+    // a protobuf Duration, decimal seconds with an "s".
+    const QJsonArray details = QJsonDocument::fromJson(errorBody).object().value(QStringLiteral("error")).toObject()
+                                   .value(QStringLiteral("details")).toArray();
+    for (const QJsonValue &value : details) {
+        const QJsonObject detail = value.toObject();
+        if (!detail.value(QStringLiteral("@type")).toString().endsWith(QLatin1String("google.rpc.RetryInfo")))
+            continue;
+        QString delay = detail.value(QStringLiteral("retryDelay")).toString().trimmed();
+        if (!delay.endsWith(QLatin1Char('s')))
+            continue;
+        delay.chop(1);
+        bool ok = false;
+        const double seconds = delay.toDouble(&ok);
+        if (ok && seconds >= 0 && seconds < 86400)
+            return int(std::ceil(seconds));
+    }
+    return -1;
+}
+
+ProviderResult failed(const ProviderResponse &response, int budgetSeconds)
+{
+    ProviderResult result = failedCall(response, kProvider);
+    if (response.failure != ProviderResponse::Failure::None || response.status != 429)
+        return result;
+    // A quota, not an outage: the wait Gemini names is the retry's delay. One longer than the job
+    // may take (a daily quota) fails now and says when to try again.
+    const int delay = qMax(result.retryAfterSeconds, retryDelaySeconds(response.body));
+    result.errorCode = QStringLiteral("RATE_LIMITED");
+    result.retryAfterSeconds = qMax(delay, 0);
+    if (delay > budgetSeconds) {
+        result.transient = false;
+        result.errorMessage = QStringLiteral("Gemini's quota is used up for now: retry in %1 s").arg(delay);
+    } else if (delay > 0) {
+        result.errorMessage = QStringLiteral("Gemini's quota is used up for now: retrying in %1 s").arg(delay);
+    }
+    return result;
 }
 
 } // namespace vesper::backend::gemini

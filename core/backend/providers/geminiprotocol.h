@@ -3,6 +3,7 @@
 // reference images as inline data, aspect ratio and seed) and the reading of one answer into an
 // image or a classified refusal. Kept apart from the call scheduling in GeminiProvider.
 #include "backend/providers/provider.h"
+#include "backend/providers/providerhttp.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -28,6 +29,13 @@ qint64 seedFor(qint64 seed, int index);
 /// Reads a 200 answer. True with the decoded image; false with a permanent error in *failure
 /// (a declined prompt, a text-only answer, or something unusable).
 bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *failure);
+
+/// Seconds from a google.rpc.RetryInfo in an error body's details; -1 when there is none.
+int retryDelaySeconds(const QByteArray &errorBody);
+
+/// A failed call as the job's result. A 429 is RATE_LIMITED and waits what RetryInfo (or Retry-After)
+/// says; a wait beyond budgetSeconds (what the job may take) fails at once with "retry in N s".
+ProviderResult failed(const ProviderResponse &response, int budgetSeconds);
 
 } // namespace gemini
 } // namespace vesper::backend

@@ -15,7 +15,6 @@ namespace vesper::backend {
 namespace {
 constexpr int kParallelCalls = 2;  // Gemini's per-minute quotas are small; two keeps a 4-image job quick
 constexpr int kWaitSliceMs = 100;  // how often the sink is asked while calls run
-const QString kProvider = QStringLiteral("Gemini");
 
 /// Progress of a job whose calls say nothing until they answer: finished images count whole, a
 /// running call creeps towards (never reaching) its share on a curve whose time constant follows
@@ -128,7 +127,7 @@ ProviderResult GeminiProvider::generate(const GenerationRequest &request, Progre
         ProviderResult failure;
         GeneratedImage image;
         if (!response.ok()) {
-            failure = failedCall(response, kProvider);
+            failure = gemini::failed(response, m_settings.timeoutSeconds);
         } else if (gemini::readImage(response.body, &image, &failure)) {
             image.index = call->index();
             sink.imageReady(image); // kept, should a later call of this job fail
