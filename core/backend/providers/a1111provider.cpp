@@ -5,8 +5,6 @@
 #include "backend/providers/providerhttp.h"
 #include "common/logging.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
