@@ -41,8 +41,8 @@ struct Txt2ImgCall {
     }
 };
 
-/// A web UI runs one txt2img at a time and /interrupt stops whichever is running, so two of our jobs
-/// on one web UI would interrupt and read the progress of each other: one job per URL at a time.
+/// A web UI runs one txt2img at a time: a second job of ours would only wait on its queue lock,
+/// holding a worker and a connection. One job per URL at a time; the others wait in our queue.
 std::mutex &webUiLock(const QString &url)
 {
     static std::mutex guard;
