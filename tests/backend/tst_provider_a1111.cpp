@@ -1,11 +1,13 @@
 // The a1111 adapter through a real vesper-server against a fake AUTOMATIC1111 web UI: images
 // stored with their real sizes (the batch grid skipped), real progress from /progress, the web UI's
 // error text, a hang ending in TIMEOUT, 429 with Retry-After, cancel by /interrupt, garbage answers,
-// and the circuit breaker opening and closing again end to end.
+// and the circuit breaker opening and closing again end to end. The web UI is shared: a person's job
+// holding its lock is never shown or interrupted as ours, and their Interrupt never sells our job.
 #include "fakea1111.h"
 #include "generationfixture.h"
 #include "replycheck.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QJsonArray>
@@ -16,6 +18,7 @@
 #include <thread>
 
 #include "backend/providers/a1111provider.h"
+#include "backend/providers/providerhttp.h"
 
 using namespace vesper::backend;
 using namespace vesper::test;
@@ -40,9 +43,14 @@ QHash<QString, QString> serverEnv(const QString &fakeUrl)
 /// A job's sink for calling the adapter in-process: records progress, stops when told.
 class RecordingSink : public ProgressSink {
 public:
-    void progress(int percent, bool estimate) override { seen.append({percent, estimate}); }
+    void progress(int percent, bool estimate) override
+    {
+        seen.append({percent, estimate});
+        at.append(QDateTime::currentMSecsSinceEpoch());
+    }
     bool cancelled() const override { return stop.load(); }
     QList<QPair<int, bool>> seen;
+    QList<qint64> at; // when each progress came
     std::atomic<bool> stop{false};
 };
 
@@ -50,6 +58,10 @@ QString json(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
+} // namespace
+
+namespace {
+QString lastTaskId(const FakeA1111 &fake);
 } // namespace
 
 class TestProviderA1111 : public QObject {
@@ -61,6 +73,8 @@ private:
 
     /// Submits a generation on a1111-sd for the owner; its id.
     QString submit(int numOutputs = 1, const QString &ratio = QStringLiteral("1:1"), GenerationFixture *f = nullptr);
+    /// The provider on the shared fake, called in-process.
+    A1111Provider inProcessProvider(int timeoutSeconds = 10) const;
     /// Waits until the generation failed; checks the code and that the credits came back.
     void expectFailedAndRefunded(const QString &id, qint64 before, const QString &code, QJsonObject *status = nullptr);
 
@@ -78,6 +92,13 @@ private Q_SLOTS:
     void oneJobAtATime();
     void garbage();
     void breakerOpensAndCloses();
+    void fakeFollowsWebUi();
+    void foreignJobProgressIsNotOurs();
+    void cancelWhileWaitingForLock();
+    void interruptedByOther();
+    void skippedByOther();
+    void recurringErrorIsPermanent();
+    void validationError();
 };
 
 void TestProviderA1111::initTestCase()
@@ -116,6 +137,15 @@ void TestProviderA1111::expectFailedAndRefunded(const QString &id, qint64 before
         *status = done;
 }
 
+A1111Provider TestProviderA1111::inProcessProvider(int timeoutSeconds) const
+{
+    ProviderSettings settings;
+    settings.a1111Url = m_fake.url();
+    settings.pollMs = 50;
+    settings.timeoutSeconds = timeoutSeconds;
+    return A1111Provider(settings);
+}
+
 void TestProviderA1111::inProcess()
 {
     ProviderSettings settings;
@@ -137,6 +167,7 @@ void TestProviderA1111::inProcess()
     for (const GeneratedImage &image : result.images) {
         QCOMPARE(QSize(image.width, image.height), QSize(768, 1024));
         QCOMPARE(image.mime, QStringLiteral("image/png"));
+        QVERIFY2(!image.bytes.contains("parameters"), "the web UI's infotext chunk (with the prompt) is kept");
     }
     QVERIFY(!sink.seen.isEmpty());
     for (const auto &[percent, estimate] : std::as_const(sink.seen))
@@ -276,6 +307,7 @@ void TestProviderA1111::cancel()
     QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("cancelled"), qPrintable(json(done) + m_f.serverLog()));
     QVERIFY2(timer.elapsed() < 2900, qPrintable(QString::number(timer.elapsed()))); // before the 3 s timeout could end it
     QTRY_VERIFY_WITH_TIMEOUT(m_fake.interrupts() == 1, 3000);
+    QCOMPARE(m_fake.interruptedTasks(), QStringList{lastTaskId(m_fake)}); // ours, while it ran
     QCOMPARE(m_f.credits(m_f.owner), before);
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
 }
@@ -404,6 +436,174 @@ void TestProviderA1111::breakerOpensAndCloses()
              qPrintable(QStringLiteral("the probe came %1 ms after the last failure").arg(times.last() - times.at(failedCalls - 1))));
     QCOMPARE(a1111Available(f), 1);
     QVERIFY2(breakerGauge(f).endsWith(" 0"), breakerGauge(f).constData());
+}
+
+namespace {
+/// GET /sdapi/v1/progress on the fake, as JSON.
+QJsonObject fakeProgress(const FakeA1111 &fake)
+{
+    const ProviderResponse answer = ProviderHttp(nullptr, 5).get(fake.url() + QStringLiteral("/sdapi/v1/progress"));
+    return QJsonDocument::fromJson(answer.body).object();
+}
+
+/// The request's task id (force_task_id) of the fake's last txt2img.
+QString lastTaskId(const FakeA1111 &fake)
+{
+    return fake.lastTxt2Img().value(QStringLiteral("force_task_id")).toString();
+}
+
+GenerationRequest smallRequest()
+{
+    GenerationRequest request;
+    request.generationId = QStringLiteral("gen-1");
+    request.prompt = QStringLiteral("a red fox");
+    request.resolution = 256;
+    return request;
+}
+} // namespace
+
+void TestProviderA1111::fakeFollowsWebUi()
+{
+    // The web UI's shared state while a person's job holds the lock: job_count -1 while it sets up,
+    // then n_iter; its job name, timestamp and task; after it, idle with the flags and timestamp kept.
+    m_fake.startForeignJob(700);
+    QJsonObject now = fakeProgress(m_fake);
+    QJsonObject state = now.value(QStringLiteral("state")).toObject();
+    QCOMPARE(state.value(QStringLiteral("job_count")).toInt(), -1);
+    QCOMPARE(state.value(QStringLiteral("job")).toString(), QStringLiteral("txt2img"));
+    QCOMPARE(now.value(QStringLiteral("current_task")).toString(), FakeA1111::foreignTaskId());
+    const QString timestamp = state.value(QStringLiteral("job_timestamp")).toString();
+    QCOMPARE(timestamp.size(), 14); // yyyyMMddHHmmss: two jobs in one second share it
+    QThread::msleep(350);
+    state = fakeProgress(m_fake).value(QStringLiteral("state")).toObject();
+    QCOMPARE(state.value(QStringLiteral("job_count")).toInt(), 1);
+    QVERIFY(state.value(QStringLiteral("sampling_step")).toInt() > 0);
+    QThread::msleep(500);
+    now = fakeProgress(m_fake);
+    QCOMPARE(now.value(QStringLiteral("state")).toObject().value(QStringLiteral("job_count")).toInt(), 0);
+    QVERIFY(now.value(QStringLiteral("current_task")).isNull());
+    QCOMPARE(now.value(QStringLiteral("state")).toObject().value(QStringLiteral("job_timestamp")).toString(), timestamp);
+
+    // pydantic's 422 for a mistyped field, and PNGs that carry the infotext.
+    ProviderHttp http(nullptr, 5);
+    const ProviderResponse refused = http.post(m_fake.url() + QStringLiteral("/sdapi/v1/txt2img"), R"({"prompt":"x","width":"wide"})");
+    QCOMPARE(refused.status, 422);
+    QVERIFY2(refused.body.contains(R"("loc":["body","width"])"), refused.body.constData());
+    const ProviderResponse made = http.post(m_fake.url() + QStringLiteral("/sdapi/v1/txt2img"), R"({"prompt":"a red fox","width":64,"height":64})");
+    QCOMPARE(made.status, 200);
+    const QByteArray png = QByteArray::fromBase64(QJsonDocument::fromJson(made.body).object().value(QStringLiteral("images")).toArray().at(0).toString().toLatin1());
+    QVERIFY(png.startsWith("\x89PNG") && png.contains("parameters"));
+}
+
+void TestProviderA1111::foreignJobProgressIsNotOurs()
+{
+    // A person's job runs 1.5 s before ours: none of its progress may show as ours.
+    m_fake.startForeignJob(1500);
+    const qint64 foreignEnds = QDateTime::currentMSecsSinceEpoch() + 1500;
+    m_fake.setDelayMs(900);
+    A1111Provider provider = inProcessProvider();
+    RecordingSink sink;
+    const ProviderResult result = provider.generate(smallRequest(), sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    QVERIFY(!sink.seen.isEmpty());
+    for (int i = 0; i < sink.seen.size(); ++i) {
+        QVERIFY2(sink.at.at(i) >= foreignEnds, qPrintable(QStringLiteral("%1 % shown %2 ms before our job began")
+                                                                .arg(sink.seen.at(i).first).arg(foreignEnds - sink.at.at(i))));
+        if (i > 0)
+            QVERIFY(sink.seen.at(i).first >= sink.seen.at(i - 1).first);
+    }
+    QVERIFY(m_fake.interruptedTasks().isEmpty());
+}
+
+void TestProviderA1111::cancelWhileWaitingForLock()
+{
+    // Cancelled while a person's job holds the lock: theirs runs on untouched, the cancel answers at
+    // once, and ours is interrupted the moment it starts instead of running with nobody waiting.
+    m_fake.startForeignJob(1500);
+    m_fake.setDelayMs(5000);
+    A1111Provider provider = inProcessProvider();
+    RecordingSink sink;
+    std::thread stopper([&sink] {
+        QThread::msleep(500);
+        sink.stop = true;
+    });
+    QElapsedTimer timer;
+    timer.start();
+    const ProviderResult result = provider.generate(smallRequest(), sink);
+    stopper.join();
+    QCOMPARE(result.errorCode, QStringLiteral("CANCELLED"));
+    QVERIFY2(timer.elapsed() < 1400, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(m_fake.interruptedTasks().isEmpty(), qPrintable(m_fake.interruptedTasks().join(u',')));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake.interruptedTasks(), QStringList{lastTaskId(m_fake)}, 5000);
+    QVERIFY(lastTaskId(m_fake).startsWith(QStringLiteral("vesper-")));
+    QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed()))); // right when ours began
+}
+
+void TestProviderA1111::interruptedByOther()
+{
+    // Someone presses Interrupt at step 6 of 25: the web UI answers 200 with the partial image.
+    // It is a failure, refunded, not retried, never a completed generation.
+    m_fake.setScenario(FakeA1111::Scenario::InterruptedByOther);
+    m_fake.setDelayMs(1500);
+    const qint64 before = m_f.credits(m_f.owner);
+    QJsonObject done;
+    expectFailedAndRefunded(submit(), before, QStringLiteral("INTERRUPTED"), &done);
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("Interrupt")), qPrintable(message));
+    QVERIFY2(done.value(QStringLiteral("outputs")).toArray().isEmpty(), qPrintable(json(done)));
+    QCOMPARE(m_fake.txt2imgTimes().size(), 1);
+    QCOMPARE(m_fake.interrupts(), 0);
+}
+
+void TestProviderA1111::skippedByOther()
+{
+    // Skip, and a short job that ends between two readings: the kept flags still tell.
+    for (const int delay : {1200, 150}) {
+        m_fake.reset();
+        m_fake.setScenario(FakeA1111::Scenario::SkippedByOther);
+        m_fake.setDelayMs(delay);
+        A1111Provider provider = inProcessProvider();
+        RecordingSink sink;
+        const ProviderResult result = provider.generate(smallRequest(), sink);
+        QVERIFY2(!result.ok && result.errorCode == QLatin1String("INTERRUPTED"), qPrintable(QString::number(delay) + result.errorMessage));
+        QVERIFY2(result.errorMessage.contains(QStringLiteral("Skip")), qPrintable(result.errorMessage));
+        QVERIFY(result.images.isEmpty());
+    }
+}
+
+void TestProviderA1111::recurringErrorIsPermanent()
+{
+    // A NaN check fails again on the same request: one call, a permanent error with the whole text.
+    m_fake.setScenario(FakeA1111::Scenario::NanError);
+    const qint64 before = m_f.credits(m_f.owner);
+    QJsonObject done;
+    expectFailedAndRefunded(submit(), before, QStringLiteral("PROVIDER_ERROR"), &done);
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("NansException")) && message.endsWith(QStringLiteral("to disable this check.")), qPrintable(message));
+    QCOMPARE(m_fake.txt2imgTimes().size(), 1);
+
+    // In-process: permanent (the runner then neither retries nor counts a breaker failure); running
+    // out of GPU memory stays transient.
+    A1111Provider provider = inProcessProvider();
+    RecordingSink sink;
+    ProviderResult result = provider.generate(smallRequest(), sink);
+    QCOMPARE(result.transient, false);
+    m_fake.setScenario(FakeA1111::Scenario::Error);
+    result = provider.generate(smallRequest(), sink);
+    QCOMPARE(result.transient, true);
+    QVERIFY2(result.errorMessage.contains(QStringLiteral("OutOfMemoryError: CUDA out of memory")), qPrintable(result.errorMessage));
+}
+
+void TestProviderA1111::validationError()
+{
+    m_fake.setScenario(FakeA1111::Scenario::Invalid);
+    A1111Provider provider = inProcessProvider();
+    RecordingSink sink;
+    const ProviderResult result = provider.generate(smallRequest(), sink);
+    QCOMPARE(result.errorCode, QStringLiteral("PROVIDER_ERROR"));
+    QCOMPARE(result.transient, false);
+    QVERIFY2(result.errorMessage.contains(QStringLiteral("HTTP 422): steps: ensure this value is less than or equal to 150")),
+             qPrintable(result.errorMessage));
 }
 
 QTEST_GUILESS_MAIN(TestProviderA1111)

@@ -1,7 +1,12 @@
 #pragma once
 // The AUTOMATIC1111 web UI API (/sdapi/v1/txt2img, /progress, /interrupt) for tests, on
-// FakeHttpServer: txt2img answers after a delay with real PNGs (a grid first for a batch, as the
-// web UI does) while /progress ramps from 0 to 1; scenarios for errors, hangs, 429 and garbage.
+// FakeHttpServer, following modules/api/api.py and modules/shared_state.py: one queue lock shared
+// with a person's jobs in the web UI, shared.state as /progress shows it (job_count -1 while a job
+// sets up, then n_iter; job, job_no, job_timestamp, current_task from force_task_id; interrupted and
+// skipped kept after the job ends), an interrupt answered 200 with the partly denoised image, PNGs
+// with a `parameters` text chunk, 422 for a body pydantic refuses and 500 with the exception object.
+// Answers are timed when txt2img arrives: an /interrupt ends the running job in /progress, but an
+// answer already scheduled keeps its time (the adapter has stopped reading it by then).
 #include "fakehttpserver.h"
 
 #include <QColor>
@@ -15,13 +20,17 @@ namespace vesper::test {
 class FakeA1111 {
 public:
     enum class Scenario {
-        Success,       // images after delayMs
-        Error,         // 500 with the web UI's error object (CUDA out of memory)
-        Hang,          // txt2img never answers
-        RateLimitOnce, // the next txt2img gets 429 with Retry-After: 1, later ones succeed
-        NotJson,       // 200 with an HTML page
-        BadImage,      // 200 with base64 that is not an image
-        Unavailable,   // 503 (the web UI restarting)
+        Success,          // images when our job's turn on the lock has run for delayMs
+        Error,            // 500 with the web UI's error object (CUDA out of memory)
+        NanError,         // 500 naming NansException, with the web UI's whole (long) message
+        Hang,             // txt2img holds the lock and never answers
+        RateLimitOnce,    // the next txt2img gets 429 with Retry-After: 1, later ones succeed
+        NotJson,          // 200 with an HTML page
+        BadImage,         // 200 with base64 that is not an image
+        Unavailable,      // 503 (the web UI restarting)
+        Invalid,          // 422 with pydantic's list of field errors
+        InterruptedByOther, // someone presses Interrupt at step 6 of 25: 200 with the partial image
+        SkippedByOther,   // someone presses Skip at step 6 of 25: likewise, with state.skipped
     };
 
     FakeA1111();
@@ -30,19 +39,41 @@ public:
     FakeHttpServer &server() { return *m_server; }
 
     void setScenario(Scenario scenario);
-    /// How long a successful txt2img takes.
+    /// How long a txt2img runs once it holds the queue lock.
     void setDelayMs(int ms);
+    /// A person's job in the web UI takes the queue lock now (or when the jobs before it end) for
+    /// durationMs; /progress shows it with its own task id. Our txt2img calls wait behind it.
+    void startForeignJob(int durationMs);
     /// The body of the last txt2img request (empty before one).
     QJsonObject lastTxt2Img() const;
     /// When each txt2img request arrived (ms since the epoch).
     QList<qint64> txt2imgTimes() const;
     int interrupts() const { return m_server->count("POST", QStringLiteral("/sdapi/v1/interrupt")); }
+    /// Task ids of the jobs /interrupt stopped, in order ("" when nothing was running).
+    QStringList interruptedTasks() const;
+    /// The task id of the foreign (person's) jobs.
+    static QString foreignTaskId() { return QStringLiteral("task(ui-person-1)"); }
     void reset();
 
 private:
+    struct Job {
+        QString taskId;
+        QString name;       // shared.state.job: "txt2img" in the UI, "scripts_txt2img" over the API
+        qint64 start = 0;   // takes the lock
+        qint64 end = 0;     // leaves it
+        qint64 stoppedAt = 0; // when interrupt/skip was pressed; 0: never
+        bool skipped = false;
+        int steps = 25;
+        int nIter = 1;
+        QString timestamp;  // shared.state.job_timestamp, one-second resolution as in the web UI
+    };
+
     FakeResponse handle(const FakeRequest &request);
     FakeResponse txt2img(const FakeRequest &request);
     FakeResponse progress();
+    FakeResponse interrupt();
+    Job &queueJob(const QString &taskId, const QString &name, int durationMs, int steps, int nIter);
+    qint64 lockFreeAt() const;
 
     std::unique_ptr<FakeHttpServer> m_server;
     mutable QMutex m_mutex;
@@ -50,8 +81,8 @@ private:
     int m_delayMs = 300;
     QJsonObject m_last;
     QList<qint64> m_times;
-    qint64 m_runningSince = 0; // when the txt2img in progress started; 0 when idle
-    int m_runningDelay = 0;
+    QList<Job> m_jobs; // in lock order
+    QStringList m_interrupted;
 };
 
 /// A PNG of w x h in one colour.

@@ -19,7 +19,7 @@ QString providerName()
     return QStringLiteral("Stable Diffusion web UI");
 }
 
-QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size)
+QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size, const QString &taskId)
 {
     const QJsonObject body{{QStringLiteral("prompt"), request.prompt},
                            {QStringLiteral("negative_prompt"), request.negativePrompt},
@@ -33,20 +33,45 @@ QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size)
                            {QStringLiteral("sampler_name"), QLatin1String(kSampler)},
                            // The images come back in the answer; nothing piles up on the web UI's disk.
                            {QStringLiteral("save_images"), false},
-                           {QStringLiteral("send_images"), true}};
+                           {QStringLiteral("send_images"), true},
+                           {QStringLiteral("force_task_id"), taskId}};
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-int progressPercent(const QByteArray &body)
+ProgressState progressState(const QByteArray &body)
+{
+    ProgressState out;
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    const QJsonObject state = o.value(QStringLiteral("state")).toObject();
+    if (!o.value(QStringLiteral("progress")).isDouble() || state.isEmpty())
+        return out;
+    out.valid = true;
+    out.namesTasks = o.contains(QStringLiteral("current_task"));
+    out.currentTask = o.value(QStringLiteral("current_task")).toString();
+    out.job = state.value(QStringLiteral("job")).toString();
+    out.jobTimestamp = state.value(QStringLiteral("job_timestamp")).toString();
+    out.jobCount = state.value(QStringLiteral("job_count")).toInt();
+    out.samplingStep = state.value(QStringLiteral("sampling_step")).toInt();
+    out.samplingSteps = state.value(QStringLiteral("sampling_steps")).toInt();
+    out.interrupted = state.value(QStringLiteral("interrupted")).toBool();
+    out.skipped = state.value(QStringLiteral("skipped")).toBool();
+    out.progress = o.value(QStringLiteral("progress")).toDouble();
+    return out;
+}
+
+int progressPercent(const ProgressState &state)
+{
+    // job_count is -1 until process_images sets n_iter; the 0.01 the web UI reports then is not progress.
+    if (!state.valid || state.jobCount <= 0 || !std::isfinite(state.progress) || state.progress <= 0.01)
+        return -1;
+    return qBound(1, int(std::lround(state.progress * 100)), 99);
+}
+
+QString jobTimestampOf(const QByteArray &body)
 {
     const QJsonObject o = QJsonDocument::fromJson(body).object();
-    const QJsonValue progress = o.value(QStringLiteral("progress"));
-    if (!progress.isDouble())
-        return -1;
-    const double fraction = progress.toDouble();
-    if (!std::isfinite(fraction) || fraction <= 0)
-        return -1; // idle, or our job is still waiting behind another one
-    return qBound(1, int(std::lround(fraction * 100)), 99);
+    const QJsonObject info = QJsonDocument::fromJson(o.value(QStringLiteral("info")).toString().toUtf8()).object();
+    return info.value(QStringLiteral("job_timestamp")).toString();
 }
 
 ProviderResult imagesFrom(const QByteArray &body, int numOutputs)

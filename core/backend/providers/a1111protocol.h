@@ -10,10 +10,29 @@ namespace vesper::backend::a1111 {
 
 /// The name used in messages the user reads.
 QString providerName();
-/// POST /sdapi/v1/txt2img body for request at width x height.
-QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size);
-/// Percent done from a GET /sdapi/v1/progress answer; -1 when it says nothing usable.
-int progressPercent(const QByteArray &body);
+/// POST /sdapi/v1/txt2img body for request at width x height, named taskId (force_task_id) so
+/// /progress can tell our job from the others on the same web UI.
+QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size, const QString &taskId);
+
+/// The web UI's shared state as GET /sdapi/v1/progress shows it (modules/shared_state.py).
+struct ProgressState {
+    bool valid = false;          // the answer was the progress object
+    bool namesTasks = false;     // it has current_task (web UI 1.6 and later)
+    QString currentTask;         // the task holding the queue lock; empty when idle
+    QString job;                 // "scripts_txt2img" for API calls
+    QString jobTimestamp;        // when the last job began, to the second
+    int jobCount = 0;            // 0 idle, -1 while a job sets up, then its n_iter
+    int samplingStep = 0;
+    int samplingSteps = 0;
+    bool interrupted = false;    // kept after the job ends, until the next one begins
+    bool skipped = false;
+    double progress = 0;
+};
+ProgressState progressState(const QByteArray &body);
+/// Percent done of the running job; -1 when it says nothing usable (idle, or still setting up).
+int progressPercent(const ProgressState &state);
+/// job_timestamp from a txt2img answer's info (empty when absent).
+QString jobTimestampOf(const QByteArray &body);
 /// The generated images from a txt2img answer: the grid (if any) skipped, at most numOutputs kept,
 /// every image decoded; a BAD_RESPONSE result when the answer cannot be used.
 ProviderResult imagesFrom(const QByteArray &body, int numOutputs);

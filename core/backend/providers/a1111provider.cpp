@@ -1,10 +1,10 @@
 #include "backend/providers/a1111provider.h"
+#include "backend/providers/a1111errors.h"
 #include "backend/providers/a1111protocol.h"
+#include "backend/providers/a1111task.h"
 #include "backend/providers/providerhttp.h"
 #include "common/logging.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,8 +41,8 @@ struct Txt2ImgCall {
     }
 };
 
-/// A web UI runs one txt2img at a time and /interrupt stops whichever is running, so two of our jobs
-/// on one web UI would interrupt and read the progress of each other: one job per URL at a time.
+/// A web UI runs one txt2img at a time: a second job of ours would only wait on its queue lock,
+/// holding a worker and a connection. One job per URL at a time; the others wait in our queue.
 std::mutex &webUiLock(const QString &url)
 {
     static std::mutex guard;
@@ -54,13 +54,15 @@ std::mutex &webUiLock(const QString &url)
     return *entry;
 }
 
-/// failedCall, plus the web UI's own detail: it puts the exception in "error" and the text in "errors".
-ProviderResult failedTxt2Img(const ProviderResponse &response)
+/// Someone pressed Interrupt or Skip in the web UI while our job ran: it answers 200 with the
+/// partly denoised picture, which is not what was asked for.
+ProviderResult stoppedByOther(const a1111::ProgressState &seen)
 {
-    ProviderResult result = failedCall(response, a1111::providerName());
-    const QString errors = QJsonDocument::fromJson(response.body).object().value(QStringLiteral("errors")).toString().simplified();
-    if (!errors.isEmpty() && !result.errorMessage.contains(errors))
-        result.errorMessage += QStringLiteral(" (%1)").arg(errors.left(200));
+    ProviderResult result;
+    result.errorCode = QStringLiteral("INTERRUPTED");
+    const QString where = seen.samplingSteps > 0 ? QStringLiteral(" at step %1 of %2").arg(seen.samplingStep).arg(seen.samplingSteps) : QString();
+    result.errorMessage = QStringLiteral("%1 stopped this generation%2 (%3 on the web UI); the unfinished image was not kept")
+                              .arg(a1111::providerName(), where, seen.skipped ? QStringLiteral("Skip pressed") : QStringLiteral("Interrupt pressed"));
     return result;
 }
 
@@ -84,13 +86,16 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         return waiting;
     }
     const QString base = m_settings.a1111Url + QStringLiteral("/sdapi/v1/");
-    const QByteArray body = a1111::txt2imgBody(request, size);
+    const int timeout = m_settings.timeoutSeconds;
+    A1111Task task(base, m_settings.pollMs, timeout);
+    ProviderHttp poll(&sink, qMin(timeout, kPollTimeoutSeconds));
+    task.noteBefore(task.read(poll));
+    const QByteArray body = a1111::txt2imgBody(request, size, task.id());
 
     // txt2img blocks until the images are done, so it runs on a second thread while this one
     // polls progress and watches the sink (the web UI reports progress only to a separate call).
     StopFlag stopFlag;
     Txt2ImgCall call;
-    const int timeout = m_settings.timeoutSeconds;
     std::thread txt2img([&call, &stopFlag, &body, url = QString(base + QStringLiteral("txt2img")), timeout] {
         ProviderHttp http(&stopFlag, timeout);
         ProviderResponse response = http.post(url, body);
@@ -100,10 +105,10 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         call.finished.notify_all();
     });
 
-    ProviderHttp poll(&sink, qMin(timeout, kPollTimeoutSeconds));
-    const QString progressUrl = base + QStringLiteral("progress?skip_current_image=true");
     bool cancelled = false;
     int waitedMs = 0;
+    a1111::ProgressState ourLast; // the last reading while our job ran
+    a1111::ProgressState stopped; // the reading that showed someone stopping it
     while (!call.waitFor(kSliceMs)) {
         if (sink.cancelled()) {
             cancelled = true;
@@ -113,21 +118,21 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         if (waitedMs < m_settings.pollMs)
             continue;
         waitedMs = 0;
-        const ProviderResponse progress = poll.get(progressUrl);
-        const int percent = progress.ok() ? a1111::progressPercent(progress.body) : -1;
-        if (percent > 0)
+        // The web UI shows whichever job holds its lock: a person's, or ours once it is our turn.
+        const a1111::ProgressState state = task.read(poll);
+        if (!task.ours(state))
+            continue;
+        ourLast = state;
+        if ((state.interrupted || state.skipped) && !stopped.valid)
+            stopped = state;
+        const int percent = a1111::progressPercent(state);
+        if (percent > 0 && !stopped.valid)
             sink.progress(percent, false);
     }
-    const auto interrupt = [&] {
-        qCInfo(lcProvider) << "a1111: interrupting generation" << request.generationId;
-        const ProviderResponse answer = ProviderHttp(nullptr, 10).post(base + QStringLiteral("interrupt"), QByteArray());
-        if (!answer.ok())
-            qCWarning(lcProvider) << "a1111: interrupt failed:" << answer.status << answer.error;
-    };
     if (cancelled) {
-        // Stop the web UI's work, then our own call (the interrupted txt2img would answer anyway,
-        // but a web UI that hangs would not).
-        interrupt();
+        // Stop ours only (not the person's job that may hold the lock now), then our own call.
+        ProviderHttp http(nullptr, kPollTimeoutSeconds);
+        task.stop(http);
         stopFlag.stop = true;
     }
     txt2img.join();
@@ -135,11 +140,28 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         return stoppedResult();
 
     const ProviderResponse &response = call.response;
-    if (response.failure == ProviderResponse::Failure::Timeout)
-        interrupt(); // we gave up waiting, but the web UI may still be busy with it
+    if (response.failure == ProviderResponse::Failure::Timeout) {
+        ProviderHttp http(nullptr, kPollTimeoutSeconds);
+        task.stop(http); // we gave up waiting, but the web UI may still run it, or run it later
+    }
     if (!response.ok()) {
         qCWarning(lcProvider) << "a1111: txt2img failed:" << response.status << response.error;
-        return failedTxt2Img(response);
+        return a1111::failedTxt2Img(response);
+    }
+    if (!stopped.valid) {
+        // Stopped between our last reading and the answer: the flags stay until the next job begins.
+        const a1111::ProgressState after = task.read(poll);
+        const QString ourTimestamp = ourLast.valid ? ourLast.jobTimestamp : a1111::jobTimestampOf(response.body);
+        const bool nextBegun = after.namesTasks && !after.currentTask.isEmpty() && after.currentTask != task.id();
+        if (after.valid && (after.interrupted || after.skipped) && !nextBegun && !ourTimestamp.isEmpty() && after.jobTimestamp == ourTimestamp) {
+            stopped = after;
+            stopped.samplingStep = ourLast.samplingStep;
+            stopped.samplingSteps = ourLast.samplingSteps;
+        }
+    }
+    if (stopped.valid) {
+        qCWarning(lcProvider) << "a1111: generation" << request.generationId << "was stopped on the web UI";
+        return stoppedByOther(stopped);
     }
     ProviderResult result = a1111::imagesFrom(response.body, request.numOutputs);
     if (!result.ok)

@@ -1,0 +1,138 @@
+#include "backend/providers/a1111task.h"
+#include "backend/providers/provider.h"
+#include "common/logging.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <functional>
+#include <memory>
+#include <atomic>
+#include <list>
+#include <mutex>
+#include <thread>
+
+namespace vesper::backend {
+namespace {
+constexpr int kSliceMs = 50;
+
+/// Watchers of abandoned tasks. They end on their own at their deadline; at exit they are told to
+/// stop (their calls end at once through the sink) and joined, so none outlives the process's statics.
+class Watchers {
+public:
+    static Watchers &instance()
+    {
+        static Watchers watchers;
+        return watchers;
+    }
+    ~Watchers()
+    {
+        m_sink.stop = true;
+        std::lock_guard lock(m_mutex);
+        for (Entry &entry : m_entries)
+            entry.thread.join();
+    }
+    void start(std::function<void(ProgressSink &)> fn)
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto it = m_entries.begin(); it != m_entries.end();) { // the finished ones
+            if (it->done->load()) {
+                it->thread.join();
+                it = m_entries.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        m_entries.push_back({std::thread([this, done, fn = std::move(fn)] {
+                                 fn(m_sink);
+                                 done->store(true);
+                             }),
+                             done});
+    }
+
+private:
+    struct StopSink final : ProgressSink {
+        void progress(int, bool) override {}
+        bool cancelled() const override { return stop.load(); }
+        std::atomic<bool> stop{false};
+    };
+    struct Entry {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    StopSink m_sink;
+    std::mutex m_mutex;
+    std::list<Entry> m_entries;
+};
+
+void interrupt(const QString &base, const QString &task)
+{
+    const ProviderResponse answer = ProviderHttp(nullptr, 10).post(base + QStringLiteral("interrupt"), QByteArray());
+    if (answer.ok())
+        qCInfo(lcProvider) << "a1111: interrupted our task" << task;
+    else
+        qCWarning(lcProvider) << "a1111: interrupt failed:" << answer.status << answer.error;
+}
+} // namespace
+
+A1111Task::A1111Task(const QString &baseUrl, int pollMs, int timeoutSeconds)
+    : m_base(baseUrl)
+    , m_id(QStringLiteral("vesper-%1").arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0')))
+    , m_pollMs(qMax(kSliceMs, pollMs))
+    , m_timeoutSeconds(timeoutSeconds)
+{
+}
+
+a1111::ProgressState A1111Task::read(ProviderHttp &http) const
+{
+    const ProviderResponse answer = http.get(m_base + QStringLiteral("progress?skip_current_image=true"));
+    return answer.ok() ? a1111::progressState(answer.body) : a1111::ProgressState{};
+}
+
+void A1111Task::noteBefore(const a1111::ProgressState &state)
+{
+    if (!state.valid)
+        return;
+    m_namesTasks = state.namesTasks;
+    m_timestampBefore = state.jobTimestamp;
+}
+
+bool A1111Task::ours(const a1111::ProgressState &state) const
+{
+    if (!state.valid || state.jobCount == 0)
+        return false;
+    if (state.namesTasks)
+        return state.currentTask == m_id;
+    // Before 1.6: the API's job name and a job that began after our call was sent. Another API
+    // client's job that was waiting for the lock before ours looks just the same.
+    return state.job == QLatin1String("scripts_txt2img") && state.jobTimestamp != m_timestampBefore;
+}
+
+void A1111Task::stop(ProviderHttp &http) const
+{
+    const a1111::ProgressState now = read(http);
+    if (ours(now)) {
+        interrupt(m_base, m_id);
+        return;
+    }
+    if (!m_namesTasks || (now.valid && !now.namesTasks)) {
+        qCWarning(lcProvider) << "a1111: task" << m_id << "is not running and this web UI names no tasks; it may still run";
+        return;
+    }
+    // Not started yet (waiting behind someone's job), or already done: watch for it to start.
+    qCInfo(lcProvider) << "a1111: task" << m_id << "waits for the web UI; it is interrupted when it starts";
+    Watchers::instance().start([task = *this](ProgressSink &stopping) {
+        ProviderHttp http(&stopping, 5);
+        const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + qint64(task.m_timeoutSeconds) * 1000;
+        while (!stopping.cancelled() && QDateTime::currentMSecsSinceEpoch() < deadline) {
+            for (int waited = 0; waited < task.m_pollMs && !stopping.cancelled(); waited += kSliceMs)
+                std::this_thread::sleep_for(std::chrono::milliseconds(kSliceMs));
+            if (task.ours(task.read(http))) {
+                interrupt(task.m_base, task.m_id);
+                return;
+            }
+        }
+    });
+}
+
+} // namespace vesper::backend
