@@ -352,6 +352,9 @@ void TestProviderReplicate::nsfwPartial()
     const QJsonObject done = m_f.waitFinished(m_f.owner, id);
     QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
     QCOMPARE(done.value(QStringLiteral("outputs")).toArray().size(), 1);
+    // Completed, with the reason the second image is missing.
+    QCOMPARE(done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("1 of 2 images was withheld by Replicate's safety filter"));
     QCOMPARE(m_f.credits(m_f.owner), before - 3);
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
     QCOMPARE(m_fake.createTimes().size(), 1);

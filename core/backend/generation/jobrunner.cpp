@@ -195,7 +195,8 @@ void JobRunner::runProvider(const ClaimedJob &claimed, const JobTarget &job, Pro
                 m_store.removeGeneration(job.userId, job.id);
             return;
         }
-        OutputWriter(m_database, m_store).finish(job, images, wanted, GenerationStatus::Completed);
+        // A result with fewer images may say why (Replicate's safety filter): the user sees it.
+        OutputWriter(m_database, m_store).finish(job, images, wanted, GenerationStatus::Completed, result.errorMessage);
         return;
     }
     if (stop == JobSink::Stop::Cancelled) {

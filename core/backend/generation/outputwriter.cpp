@@ -30,7 +30,8 @@ void OutputWriter::finishCancelled(const JobTarget &job, int requested)
         GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Cancelled, QString(), QString());
 }
 
-void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, GenerationStatus status)
+void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, GenerationStatus status,
+                          const QString &note)
 {
     struct Stored {
         QString key, thumbKey, sha256;
@@ -97,6 +98,10 @@ void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &ima
     SqlQuery done(db, QStringLiteral("UPDATE generations SET status = :status%1, finished_at = %2, rev = :rev WHERE id = :g")
                           .arg(completed ? QStringLiteral(", progress = 100") : QString(), m_database.timeParam(QStringLiteral(":now"))));
     done.bind(QStringLiteral(":status"), generationStatusName(status)).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
+    if (!note.isEmpty() && int(stored.size()) < requested) {
+        SqlQuery why(db, QStringLiteral("UPDATE generations SET error_code = 'PROVIDER_ERROR', error_message = :m WHERE id = :g"));
+        why.bind(QStringLiteral(":m"), note.left(500)).bind(QStringLiteral(":g"), job.id).exec();
+    }
     JobQueue::remove(db, job.id);
     // Fewer images than paid for (a custom workflow, say, or a cancel midway) charge only for those made.
     if (stored.size() < requested)

@@ -26,7 +26,10 @@ public:
 
     /// images carry their output index; `requested` were paid for. status is "completed", or
     /// "cancelled" for a cancel that came after some images were made (they stay, the rest is refunded).
-    void finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, GenerationStatus status);
+    /// note: why fewer images than requested came back (a provider's safety filter), shown with the
+    /// completed generation as its error message; empty when there is nothing to say.
+    void finish(const JobTarget &job, const QList<GeneratedImage> &images, int requested, GenerationStatus status,
+                const QString &note = {});
     /// Ends a generation whose cancel no running call is left to answer: the images earlier
     /// attempts kept stay as its outputs (the rest is refunded); with none it ends like any cancel.
     void finishCancelled(const JobTarget &job, int requested);
