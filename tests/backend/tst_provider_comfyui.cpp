@@ -111,11 +111,14 @@ void TestProviderComfyUi::success()
     const TestUser user = m_f.newUser(QStringLiteral("success"));
     const qint64 before = m_f.credits(user);
     const int promptsBefore = m_fake.prompts().size();
+    const int greetingsBefore = m_fake.statusGreetings();
     m_fake.http().clearRequests();
     const QString id = submit(user, Scenario::Success, 2, QStringLiteral("16:9"));
     QVERIFY(!id.isEmpty());
     const QJsonObject done = m_f.waitFinished(user, id);
     QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(context(done)));
+    // ComfyUI greets every websocket with the queue status first; the adapter takes it in its stride.
+    QVERIFY(m_fake.statusGreetings() > greetingsBefore);
     QCOMPARE(m_f.credits(user), before - 2); // 1 credit per image
     QCOMPARE(m_f.ledger(user), m_f.credits(user));
 

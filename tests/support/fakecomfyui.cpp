@@ -1,5 +1,7 @@
 #include "fakecomfyui.h"
 
+#include <QUrlQuery>
+
 #include <QBuffer>
 #include <QDateTime>
 #include <QImage>
@@ -51,6 +53,19 @@ QJsonObject event(const QString &promptId, QJsonObject data = {})
 FakeComfyUi::FakeComfyUi()
     : m_http(std::make_unique<FakeHttpServer>([this](const FakeRequest &r) { return handle(r); }))
 {
+    // As ComfyUI's server.py does on every new websocket: the queue status, with the client's sid.
+    m_http->setWebSocketGreeting([](const QUrl &url) {
+        const QString sid = QUrlQuery(url).queryItemValue(QStringLiteral("clientId"));
+        const QJsonObject status{{QStringLiteral("status"), QJsonObject{{QStringLiteral("exec_info"), QJsonObject{{QStringLiteral("queue_remaining"), 0}}}}},
+                                 {QStringLiteral("sid"), sid}};
+        return QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("status")}, {QStringLiteral("data"), status}})
+                                     .toJson(QJsonDocument::Compact));
+    });
+}
+
+int FakeComfyUi::statusGreetings() const
+{
+    return m_http->greetingsSent();
 }
 
 FakeComfyUi::~FakeComfyUi() = default;

@@ -59,6 +59,8 @@ public:
 
     /// Switches the scenario for the prompts that follow (thread-safe).
     void setScenario(Scenario scenario);
+    /// How many `status` messages the fake sent to new websockets (one per connection, as ComfyUI does).
+    int statusGreetings() const;
     QList<Prompt> prompts() const;
     /// The prompt_ids named by POST /interrupt and by POST /queue {"delete"} so far.
     QStringList interrupted() const;

@@ -114,6 +114,18 @@ public:
                     std::erase(m_sockets, socket);
                     socket->deleteLater();
                 });
+                std::function<QString(const QUrl &)> greeting;
+                {
+                    QMutexLocker lock(&m_owner->m_mutex);
+                    greeting = m_owner->m_greeting;
+                }
+                if (greeting) {
+                    const QString text = greeting(socket->requestUrl());
+                    if (!text.isEmpty()) {
+                        socket->sendTextMessage(text);
+                        m_owner->m_greetings.fetchAndAddOrdered(1);
+                    }
+                }
             }
         });
     }
@@ -286,6 +298,12 @@ int FakeHttpServer::webSocketCount(const QString &urlPart) const
     int n = 0;
     onThread([this, urlPart, &n] { n = int(m_backend->sockets(urlPart).size()); });
     return n;
+}
+
+void FakeHttpServer::setWebSocketGreeting(std::function<QString(const QUrl &)> greeting)
+{
+    QMutexLocker lock(&m_mutex);
+    m_greeting = std::move(greeting);
 }
 
 void FakeHttpServer::later(int delayMs, std::function<void()> fn)

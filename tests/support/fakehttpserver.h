@@ -11,6 +11,7 @@
 #include <QMutex>
 #include <QPair>
 #include <QString>
+#include <QUrl>
 #include <QThread>
 #include <QUrlQuery>
 #include <functional>
@@ -78,6 +79,11 @@ public:
     /// When set, websocket upgrades are refused: the connection is closed without an answer.
     void setWebSocketsRefused(bool refused) { m_refuseWebSockets.storeRelease(refused); }
 
+    /// What a new websocket is sent first, from its request URL (ComfyUI's `status`); empty: nothing.
+    void setWebSocketGreeting(std::function<QString(const QUrl &)> greeting);
+    /// How many greetings were sent so far.
+    int greetingsSent() const { return m_greetings.loadAcquire(); }
+
     /// Runs fn on the server's thread later (for a handler that answers in steps, e.g. websocket events).
     void later(int delayMs, std::function<void()> fn);
 
@@ -92,6 +98,8 @@ private:
     FakeHttpBackend *m_backend = nullptr;
     quint16 m_port = 0;
     QAtomicInteger<bool> m_refuseWebSockets{false};
+    QAtomicInt m_greetings{0};
+    std::function<QString(const QUrl &)> m_greeting; // guarded by m_mutex
     mutable QMutex m_mutex;
     QList<FakeRequest> m_requests;
 };
