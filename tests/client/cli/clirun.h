@@ -6,6 +6,9 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <memory>
+
+class QProcess;
 
 namespace vesper::test {
 
@@ -27,6 +30,8 @@ public:
     QString dataDir() const { return m_root + QStringLiteral("/data"); }
     /// Runs vesper-cli with the folder options (and --server when set) before args.
     CliRun run(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 120000) const;
+    /// Starts vesper-cli without waiting (for crash tests); input is written and stdin closed.
+    std::unique_ptr<QProcess> start(const QStringList &args, const QByteArray &input = {}) const;
 
 private:
     QString m_root;
