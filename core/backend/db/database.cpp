@@ -24,8 +24,20 @@ constexpr int kMaxStatementsPerConnection = 256;
 
 // Set when the application object goes away: a pool thread that ends after that (its thread-local
 // destructors can run while the process exits) must not touch QtSql's registry, already torn down.
+// The flag and the cleanup of an ending thread share one lock, so the application cannot finish
+// tearing down while a thread is half-way through closing its connections (QThread::wait returns
+// before a thread's thread-local destructors have run). Never freed: exit may still need it.
 std::atomic<bool> s_qtGone{false};
-void markQtGone() { s_qtGone = true; }
+std::mutex &teardownLock()
+{
+    static std::mutex *lock = new std::mutex;
+    return *lock;
+}
+void markQtGone()
+{
+    std::lock_guard<std::mutex> guard(teardownLock());
+    s_qtGone = true;
+}
 
 // Connection names this thread opened, keyed by Database instance, and their prepared statements;
 // removed when the thread ends.
@@ -35,6 +47,7 @@ struct ThreadConnections {
     QHash<QString, std::shared_ptr<void>> walHooks; // connection -> its WalCheckpointer hook; outlives it
     ~ThreadConnections()
     {
+        std::lock_guard<std::mutex> guard(teardownLock());
         if (s_qtGone) {
             // The process is exiting and QtSql may be torn down beside us: leave the statements and
             // connections to the exit (leaked on purpose; SQLite's WAL is durable as it stands).

@@ -25,14 +25,27 @@ constexpr int kSqliteBusy = 5, kSqliteLocked = 6, kSqliteCorrupt = 11, kSqliteFu
 
 // Set when the application object goes away: a pool thread that ends after that (its thread-local
 // destructors can run while the process exits) must not touch QtSql's registry, already torn down.
+// The flag and the cleanup of an ending thread share one lock, so the application cannot finish
+// tearing down while a thread is half-way through closing its connections (QThread::wait returns
+// before a thread's thread-local destructors have run). Never freed: exit may still need it.
 std::atomic<bool> s_qtGone{false};
-void markQtGone() { s_qtGone = true; }
+std::mutex &teardownLock()
+{
+    static std::mutex *lock = new std::mutex;
+    return *lock;
+}
+void markQtGone()
+{
+    std::lock_guard<std::mutex> guard(teardownLock());
+    s_qtGone = true;
+}
 
 // The connections this thread opened, by CacheDatabase instance; closed when the thread ends.
 struct ThreadConnections {
     std::map<int, QString> names;
     ~ThreadConnections()
     {
+        std::lock_guard<std::mutex> guard(teardownLock());
         if (s_qtGone)
             return; // the process is exiting: SQLite closes nothing that matters (WAL is durable)
         for (const auto &entry : names) {
