@@ -33,10 +33,9 @@ struct RawRow {
 
 // Runs sql (selecting data, pending, time, id) with binds; fills up to limit rows and
 // the cursor after the last when there were more.
-bool fetchRows(QSqlDatabase &db, const QString &sql, const QVariantList &binds, int limit, QList<RawRow> *rows,
-               QString *nextCursor, QString *error)
+// Prepares sql, binds in order and runs it forward-only; false with *error on any failure.
+bool runQuery(QSqlQuery &q, const QString &sql, const QVariantList &binds, QString *error)
 {
-    QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
         *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
@@ -48,6 +47,15 @@ bool fetchRows(QSqlDatabase &db, const QString &sql, const QVariantList &binds, 
         *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
         return false;
     }
+    return true;
+}
+
+bool fetchRows(QSqlDatabase &db, const QString &sql, const QVariantList &binds, int limit, QList<RawRow> *rows,
+               QString *nextCursor, QString *error)
+{
+    QSqlQuery q(db);
+    if (!runQuery(q, sql, binds, error))
+        return false;
     while (q.next()) {
         if (rows->size() == limit) {
             *nextCursor = Cursor{rows->last().time, rows->last().id}.encode();
@@ -225,22 +233,6 @@ static bool readGenerations(QSqlDatabase &db, QSqlQuery &q, int limit, QList<Gen
         const auto at = index.constFind(o.value(1).toString());
         if (at != index.constEnd())
             (*list)[*at].outputs->append(cacherows::outputAt(o, 0));
-    }
-    return true;
-}
-
-static bool runQuery(QSqlQuery &q, const QString &sql, const QVariantList &binds, QString *error)
-{
-    q.setForwardOnly(true);
-    if (!q.prepare(sql)) {
-        *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
-        return false;
-    }
-    for (const QVariant &v : binds)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        *error = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
-        return false;
     }
     return true;
 }

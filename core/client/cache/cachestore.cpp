@@ -81,85 +81,69 @@ bool CacheStore::applyChangesPage(const QJsonArray &changes, const QString &next
         *error = QStringLiteral("the feed page has no nextSince; the cache was left as it was");
         return false;
     }
-    QSqlDatabase db = m_database.connection(error);
-    if (!db.isOpen())
-        return false;
-    CacheTransaction tx(db);
-    if (!tx.begin(error))
-        return false;
-    // Read inside the transaction: another writer cannot move the position between check and write.
-    const std::optional<QString> stored = readState(db, kPosition, error);
-    if (!stored)
-        return false;
-    bool storedIsNumber = false, nextIsNumber = false;
-    const qint64 storedRev = stored->toLongLong(&storedIsNumber);
-    const qint64 nextRev = nextSince.toLongLong(&nextIsNumber);
-    if (storedIsNumber && nextIsNumber && nextRev < storedRev) {
-        *error = QStringLiteral("the server's changes feed went backwards (from %1 to %2); the cache was left as it was").arg(*stored, nextSince);
-        return false;
-    }
-    CacheChanges page;
-    CacheRowWriter writer(db, &page);
-    for (int i = 0; i < changes.size(); ++i) {
-        if (!changes.at(i).isObject()) {
-            *error = QStringLiteral("change %1 of the feed page is not an object; the cache was left as it was").arg(i);
+    return inTransaction(m_database, [&](QSqlDatabase &db, CacheRowWriter &writer) {
+        // Read inside the transaction: another writer cannot move the position between check and write.
+        const std::optional<QString> stored = readState(db, kPosition, error);
+        if (!stored)
+            return false;
+        bool storedIsNumber = false, nextIsNumber = false;
+        const qint64 storedRev = stored->toLongLong(&storedIsNumber);
+        const qint64 nextRev = nextSince.toLongLong(&nextIsNumber);
+        if (storedIsNumber && nextIsNumber && nextRev < storedRev) {
+            *error = QStringLiteral("the server's changes feed went backwards (from %1 to %2); the cache was left as it was").arg(*stored, nextSince);
             return false;
         }
-        if (!writer.applyChange(changes.at(i).toObject(), i, error))
-            return false;
-    }
-    if (!writer.finish(error) || !setState(db, kPosition, nextSince, error)
-        || !setState(db, QStringLiteral("lastSyncAt"), QString::number(nowMicros()), error) || !tx.commit(error))
-        return false;
-    if (changed)
-        changed->merge(page);
-    return true;
+        for (int i = 0; i < changes.size(); ++i) {
+            if (!changes.at(i).isObject()) {
+                *error = QStringLiteral("change %1 of the feed page is not an object; the cache was left as it was").arg(i);
+                return false;
+            }
+            if (!writer.applyChange(changes.at(i).toObject(), i, error))
+                return false;
+        }
+        return setState(db, kPosition, nextSince, error)
+            && setState(db, QStringLiteral("lastSyncAt"), QString::number(nowMicros()), error);
+    }, changed, error);
 }
 
 bool CacheStore::applyBootstrap(const QJsonObject &bootstrap, QString *error)
 {
-    QSqlDatabase db = m_database.connection(error);
-    if (!db.isOpen())
-        return false;
-    CacheTransaction tx(db);
-    if (!tx.begin(error))
-        return false;
-    CacheChanges changes;
-    CacheRowWriter writer(db, &changes);
-    const QJsonValue profile = bootstrap.value(QStringLiteral("profile"));
-    if (profile.isObject() && !writer.upsert(QStringLiteral("profile"), profile.toObject(), {}, {}, std::nullopt, false, error))
-        return false;
-    const QJsonValue models = bootstrap.value(QStringLiteral("models"));
-    if (models.isArray()) {
-        QSqlQuery clear(db);
-        if (!clear.exec(QStringLiteral("DELETE FROM models"))) {
-            *error = QStringLiteral("cache write failed: %1").arg(clear.lastError().text());
+    return inTransaction(m_database, [&](QSqlDatabase &db, CacheRowWriter &writer) {
+        const QJsonValue profile = bootstrap.value(QStringLiteral("profile"));
+        if (profile.isObject() && !writer.upsert(QStringLiteral("profile"), profile.toObject(), {}, {}, std::nullopt, false, error))
             return false;
-        }
-        QSqlQuery insert(db);
-        insert.prepare(QStringLiteral("INSERT OR REPLACE INTO models (id, position, data) VALUES (?, ?, ?)"));
-        const QJsonArray list = models.toArray();
-        for (int i = 0; i < list.size(); ++i) {
-            QString why;
-            const auto model = ModelInfo::fromJson(list.at(i).toObject(), &why);
-            if (!model) {
-                *error = QStringLiteral("model %1 of the bootstrap is malformed: %2").arg(i).arg(why);
+        const QJsonValue models = bootstrap.value(QStringLiteral("models"));
+        if (models.isArray()) {
+            QSqlQuery clear(db);
+            if (!clear.exec(QStringLiteral("DELETE FROM models"))) {
+                *error = QStringLiteral("cache write failed: %1").arg(clear.lastError().text());
                 return false;
             }
-            insert.addBindValue(model->id);
-            insert.addBindValue(i);
-            insert.addBindValue(QJsonDocument(list.at(i).toObject()).toJson(QJsonDocument::Compact));
-            if (!insert.exec()) {
-                *error = QStringLiteral("cache write failed: %1").arg(insert.lastError().text());
-                return false;
+            QSqlQuery insert(db);
+            insert.prepare(QStringLiteral("INSERT OR REPLACE INTO models (id, position, data) VALUES (?, ?, ?)"));
+            const QJsonArray list = models.toArray();
+            for (int i = 0; i < list.size(); ++i) {
+                QString why;
+                const auto model = ModelInfo::fromJson(list.at(i).toObject(), &why);
+                if (!model) {
+                    *error = QStringLiteral("model %1 of the bootstrap is malformed: %2").arg(i).arg(why);
+                    return false;
+                }
+                insert.addBindValue(model->id);
+                insert.addBindValue(i);
+                insert.addBindValue(QJsonDocument(list.at(i).toObject()).toJson(QJsonDocument::Compact));
+                if (!insert.exec()) {
+                    *error = QStringLiteral("cache write failed: %1").arg(insert.lastError().text());
+                    return false;
+                }
             }
         }
-    }
-    const QJsonValue limits = bootstrap.value(QStringLiteral("limits"));
-    if (limits.isObject()
-        && !setState(db, kLimits, QString::fromUtf8(QJsonDocument(limits.toObject()).toJson(QJsonDocument::Compact)), error))
-        return false;
-    return tx.commit(error);
+        const QJsonValue limits = bootstrap.value(QStringLiteral("limits"));
+        if (limits.isObject()
+            && !setState(db, kLimits, QString::fromUtf8(QJsonDocument(limits.toObject()).toJson(QJsonDocument::Compact)), error))
+            return false;
+        return true;
+    }, nullptr, error);
 }
 
 bool CacheStore::clear(QString *error)

@@ -19,6 +19,7 @@ WorkspaceOptions workspaceOptions(const CliOptions &o, const std::optional<Local
 {
     WorkspaceOptions w;
     w.offline = o.offline;
+    w.backgroundSync = false; // each command syncs itself, in order, before it prints
     w.cacheRoot = !o.cacheDir.isEmpty() ? o.cacheDir
                                         : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/vesper");
     w.configDir = !o.configDir.isEmpty() ? o.configDir

@@ -128,12 +128,14 @@ ApiError Workspace::openCache()
     m_sync = std::make_unique<SyncEngine>(*m_api, *m_store);
     m_outbox = std::make_unique<Outbox>(*m_api, *m_store);
     m_tracker = std::make_unique<GenerationTracker>(*m_api, *m_store);
-    // The sync runs after each write that reached the server and when the network comes back.
-    connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);
-    connect(m_http.get(), &HttpClient::onlineChanged, m_sync.get(), [sync = m_sync.get()](bool online) {
-        if (online)
-            sync->requestSync();
-    });
+    if (m_options.backgroundSync) {
+        // The sync runs after each write that reached the server and when the network comes back.
+        connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);
+        connect(m_http.get(), &HttpClient::onlineChanged, m_sync.get(), [sync = m_sync.get()](bool online) {
+            if (online)
+                sync->requestSync();
+        });
+    }
     return {};
 }
 

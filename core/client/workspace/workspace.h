@@ -35,6 +35,9 @@ struct WorkspaceOptions {
     QString cacheRoot;        // <cache>/vesper
     QString configDir;        // <config>/vesper
     QString keychainService = QStringLiteral("vesper");
+    /// Sync in the background after each write that reached the server and when the network comes
+    /// back (the app); off where the caller syncs itself, in order (the CLI).
+    bool backgroundSync = true;
     /// The disk tier of thumbnails; off for the local library, whose files are on this disk already.
     bool diskThumbnails = true;
 };
