@@ -1,9 +1,189 @@
-// vesper: placeholder until the shell lands (issue 11).
+// vesper, the desktop app: reads the command line, says so in one line when there is no display,
+// starts the local library's embedded backend (or attaches to the one another vesper process runs
+// on the same folder) unless --server or --offline is given, and hands the UI a LocalLibrary value.
+// The only place linking vesper_backend. On quit the window goes first, then the backend (≤ 2 s).
+#include "backend/server/embeddedbackend.h"
+#include "ui/app/connectionmanager.h"
+#include "ui/app/mainwindow.h"
 #include "ui/app/uicontext.h"
+#include "ui/settings/providerkeystore.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QLoggingCategory>
+#include <QPixmap>
+#include <QStandardPaths>
+#include <QTimer>
+#include <cstdio>
+#include <memory>
+
+using namespace vesper;
+
+namespace {
+
+constexpr int kNoDisplayExit = 2;
+constexpr int kScreenshotTimeoutMs = 10000;
+
+void describeOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QStringLiteral("Vesper Studio: image generation on a local library or a team server."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("The local library's folder (default: %1)."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("server"), QStringLiteral("Open a team server instead of the local library."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Write a PNG of the window once the first gallery has painted, then exit."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("offline"), QStringLiteral("Open no connection: browse the last cache.")});
+}
+
+/// Whether a window can be shown at all (Linux and other X11/Wayland systems).
+bool hasDisplay()
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+           || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+#else
+    return true;
+#endif
+}
+
+bool wantsTextOnly(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "-v" || arg == "--help-all")
+            return true;
+    }
+    return false;
+}
+
+void setIdentity()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("vesper"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Vesper Studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VESPER_VERSION));
+}
+
+QIcon appIcon()
+{
+    QIcon icon;
+    for (int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/%1x%1/vesper.png").arg(size), QSize(size, size));
+    return icon;
+}
+
+std::function<void(const QHash<QString, QString> &)> providerApplier(backend::EmbeddedBackend *embedded)
+{
+    return [embedded](const QHash<QString, QString> &values) {
+        backend::ProviderSettings settings = embedded->providerSettings();
+        const backend::ProviderSettings defaults;
+        const auto pick = [&values](const char *key, const QString &fallback) {
+            const QString value = values.value(QLatin1String(key)).trimmed();
+            return value.isEmpty() ? fallback : value;
+        };
+        settings.a1111Url = pick("a1111Url", {});
+        settings.comfyUiUrl = pick("comfyUiUrl", {});
+        settings.geminiKey = pick("geminiKey", {});
+        settings.geminiUrl = pick("geminiUrl", defaults.geminiUrl);
+        settings.replicateToken = pick("replicateToken", {});
+        settings.replicateUrl = pick("replicateUrl", defaults.replicateUrl);
+        embedded->setProviderSettings(settings);
+    };
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
+    if (wantsTextOnly(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        QCommandLineParser parser;
+        describeOptions(parser);
+        parser.process(app); // prints and exits
+        return 0;
+    }
+    if (!hasDisplay()) {
+        std::fputs("vesper: no display found; run it under a virtual display: xvfb-run -a vesper, or use vesper-server and vesper-cli\n", stderr);
+        return kNoDisplayExit;
+    }
+
     QApplication app(argc, argv);
-    vesper::ui::UiContext context;
-    return 0;
+    setIdentity();
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Vesper Studio"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("vesper"));
+    QApplication::setWindowIcon(appIcon());
+    QLoggingCategory::setFilterRules(QStringLiteral("vesper.*.debug=false"));
+
+    QCommandLineParser parser;
+    describeOptions(parser);
+    parser.process(app);
+    const QString dataDir = parser.isSet(QStringLiteral("data-dir"))
+        ? parser.value(QStringLiteral("data-dir"))
+        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/vesper");
+    const QString serverUrl = parser.value(QStringLiteral("server"));
+    const bool offline = parser.isSet(QStringLiteral("offline"));
+    const QString screenshot = parser.value(QStringLiteral("screenshot"));
+
+    std::unique_ptr<backend::EmbeddedBackend> embedded;
+    std::optional<ui::LocalLibrary> local;
+    QString backendError;
+    if (serverUrl.isEmpty() && !offline) {
+        if (const auto attached = backend::EmbeddedBackend::attach(dataDir, &backendError)) {
+            // Another vesper serves this folder: use it (its provider settings stay its own).
+            local = ui::LocalLibrary{attached->baseUrl, QString::fromLatin1(attached->accessToken), attached->localUserId, dataDir, {}};
+        } else {
+            backend::BackendSettings settings = backend::BackendSettings::forDataDir(dataDir);
+            settings.accessLog = false;
+            embedded = std::make_unique<backend::EmbeddedBackend>(settings);
+            backendError.clear();
+            if (embedded->start(&backendError)) {
+                local = ui::LocalLibrary{embedded->baseUrl(), QString::fromLatin1(embedded->accessToken()), embedded->localUserId(),
+                                         dataDir, providerApplier(embedded.get())};
+            } else {
+                std::fprintf(stderr, "vesper: the local library in %s cannot be opened: %s\n", qPrintable(dataDir), qPrintable(backendError));
+                embedded.reset();
+            }
+        }
+    }
+
+    auto window = std::make_unique<ui::MainWindow>(local);
+    window->connections()->setOffline(offline);
+    if (local && local->applyProviderSettings)
+        ui::ProviderKeyStore::loadAndApplyAsync(*local, window.get());
+    if (!backendError.isEmpty() && !local)
+        window->context()->reportError(QObject::tr("The local library in %1 cannot be opened.").arg(dataDir), backendError);
+
+    if (!screenshot.isEmpty()) {
+        const auto writeShot = [w = window.get(), screenshot](int code) {
+            const QPixmap shot = w->grab();
+            if (!shot.save(screenshot, "PNG")) {
+                std::fprintf(stderr, "vesper: the screenshot cannot be written to %s\n", qPrintable(screenshot));
+                code = 1;
+            }
+            QCoreApplication::exit(code);
+        };
+        QObject::connect(window.get(), &ui::MainWindow::firstGalleryPainted, window.get(), [writeShot] {
+            QTimer::singleShot(700, qApp, [writeShot] { writeShot(0); }); // thumbnails visible first get a moment
+        });
+        QTimer::singleShot(kScreenshotTimeoutMs, qApp, [writeShot] {
+            std::fputs("vesper: no gallery painted within 10 s; the screenshot shows the window as it is\n", stderr);
+            writeShot(1);
+        });
+    }
+
+    if (!serverUrl.isEmpty())
+        window->connections()->openServer(serverUrl);
+    else
+        window->connections()->openLast();
+    window->show();
+
+    const int code = app.exec();
+    window.reset(); // the workspace (sync, tracker) stops before the backend it talks to
+    if (embedded)
+        embedded->stop(); // running jobs go back to the queue; the next start finishes them
+    return code;
 }

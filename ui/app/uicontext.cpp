@@ -90,3 +90,12 @@ void UiContext::report(Severity severity, const QString &text, const QString &de
 }
 
 } // namespace vesper::ui
+
+namespace vesper::ui {
+
+void UiContext::reportWithAction(Severity severity, const QString &text, const QString &actionText, std::function<void()> action)
+{
+    Q_EMIT actionMessage(severity, text, actionText, action);
+}
+
+} // namespace vesper::ui

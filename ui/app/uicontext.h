@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace vesper::client {
 class ThumbnailCache;
@@ -50,12 +51,17 @@ public:
     void report(Severity severity, const QString &text, const QString &detail = {});
     void reportError(const QString &text, const QString &detail = {}) { report(Severity::Error, text, detail); }
     void reportInfo(const QString &text) { report(Severity::Info, text); }
+    /// A notice with one action button (e.g. "Undo"); action runs on the GUI thread when clicked.
+    void reportWithAction(Severity severity, const QString &text, const QString &actionText, std::function<void()> action);
 
 Q_SIGNALS:
     void workspaceChanged();
     /// Rows the cache changed (sync page, write, poll). Views update single rows from it.
     void cacheChanged(const vesper::client::CacheChanges &changes);
     void message(vesper::ui::UiContext::Severity severity, const QString &text, const QString &detail);
+    /// A message with an action button (reportWithAction); shown by the banner.
+    void actionMessage(vesper::ui::UiContext::Severity severity, const QString &text, const QString &actionText,
+                       const std::function<void()> &action);
     /// A flush ended: entries sent, refused, and the error that stopped it (empty when none).
     void writesSubmitted(int sent, int refused, const QString &stoppedBy);
 

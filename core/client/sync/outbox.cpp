@@ -204,6 +204,18 @@ QList<OutboxEntry> Outbox::pending()
     return m_cache.pendingOutbox();
 }
 
+bool Outbox::dismiss(qint64 entryId, QString *error)
+{
+    QString reason;
+    if (!m_cache.removeOutbox(entryId, &reason)) {
+        if (error)
+            *error = reason;
+        return false;
+    }
+    Q_EMIT changed(CacheChanges{}); // the counts moved: the status bar reads them again
+    return true;
+}
+
 ApiResult<QJsonObject> Outbox::sendEntry(const OutboxEntry &entry)
 {
     HttpHeaders headers;

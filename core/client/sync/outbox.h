@@ -65,6 +65,8 @@ public:
     FlushReport flush(const std::function<bool()> &cancelled = {});
     /// Entries not sent yet, with the reason of those refused.
     QList<OutboxEntry> pending();
+    /// Deletes an entry the user gave up on (a refused write, or one still queued): it is never sent.
+    bool dismiss(qint64 entryId, QString *error = nullptr);
 
 Q_SIGNALS:
     void entrySent(qint64 entryId, const QString &kind);
