@@ -94,7 +94,12 @@ MainWindow::MainWindow(std::optional<LocalLibrary> local, QWidget *parent)
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The workspace goes before the context that points at it (children die in creation order).
+    delete m_connections;
+    m_connections = nullptr;
+}
 
 void MainWindow::createPages()
 {
