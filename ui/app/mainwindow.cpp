@@ -183,8 +183,9 @@ void MainWindow::installViews(const MainWindowViews &views)
             return;
         builtIn->setVisible(false);
         builtIn->setEnabled(false); // its shortcut goes to the view's own action
-        for (QWidget *w : builtIn->associatedWidgets())
-            w->insertActions(builtIn, actions);
+        for (QObject *o : builtIn->associatedObjects())
+            if (auto *w = qobject_cast<QWidget *>(o); w && w != this)
+                w->insertActions(builtIn, actions);
         addActions(actions);
     };
     swapActions(m_newProject, views.projectActions);

@@ -1,0 +1,111 @@
+// ConnectionManager end to end: the local library on a real embedded backend gets its welcome
+// project (three sketch generations) once, never twice; a team server (a real vesper-server) offers
+// sign-up, refuses a second account with the same email in words, signs in off the GUI thread, and
+// the connection is remembered and reopened from its cache.
+#include "backend/server/embeddedbackend.h"
+#include "client/cache/cachestore.h"
+#include "client/workspace/workspace.h"
+#include "testserver.h"
+#include "ui/app/accountcalls.h"
+#include "ui/app/connectionmanager.h"
+#include "ui/app/uicontext.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace vesper;
+using namespace vesper::ui;
+
+class TestConnection : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("Vesper Studio Test"));
+        QCoreApplication::setApplicationName(QStringLiteral("vesper-test"));
+    }
+
+    void localLibraryWelcomeOnce()
+    {
+        const QString dataDir = m_dir.filePath(QStringLiteral("library"));
+        backend::BackendSettings settings = backend::BackendSettings::forDataDir(dataDir);
+        settings.accessLog = false;
+        backend::EmbeddedBackend embedded(settings);
+        QString error;
+        QVERIFY2(embedded.start(&error), qPrintable(error));
+        const LocalLibrary library{embedded.baseUrl(), QString::fromLatin1(embedded.accessToken()), embedded.localUserId(), dataDir, {}};
+        for (int run = 0; run < 2; ++run) {
+            UiContext context;
+            ConnectionManager connections(&context, library);
+            connections.setPaths(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("config")));
+            connections.openLast();
+            QVERIFY(connections.isLocal());
+            QCOMPARE(context.workspace(), connections.workspace());
+            client::CacheStore &cache = connections.workspace()->cache();
+            QTRY_VERIFY_WITH_TIMEOUT(cache.counts().generations == 3 && cache.counts().pendingRows == 0, 30000);
+            QCOMPARE(cache.counts().projects, 1);
+            const auto projects = cache.projects(10);
+            QCOMPARE(projects.rows.first().name, QStringLiteral("Welcome"));
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("prompt/modelId")).toString(), QStringLiteral("sketch"));
+        embedded.stop();
+    }
+
+    void serverSignInAndReopen()
+    {
+        QString reason;
+        if (!test::TestServer::available(&reason))
+            QSKIP(qPrintable(reason));
+        test::TestServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QVERIFY2(signupAllowed(server.baseUrl(), &error), qPrintable(error));
+        const QString email = QStringLiteral("team@example.com");
+        const QString password = QStringLiteral("correct horse battery");
+        QVERIFY(signUpAccount(server.baseUrl(), email, password).ok);
+        const AccountCallResult twice = signUpAccount(server.baseUrl(), email, password);
+        QVERIFY(!twice.ok);
+        QVERIFY2(twice.error.contains(QStringLiteral("already exists")), qPrintable(twice.error));
+
+        UiContext context;
+        ConnectionManager connections(&context, std::nullopt);
+        connections.setPaths(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("config")));
+        connections.setKeychainService(QStringLiteral("vesper-test-connection"));
+        QSignalSpy finished(&connections, &ConnectionManager::signInFinished);
+        connections.signIn(server.baseUrl(), email, QStringLiteral("wrong password"));
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!finished.takeFirst().first().toString().isEmpty());
+        QVERIFY(!connections.workspace());
+
+        connections.signIn(server.baseUrl() + QStringLiteral("/"), email, password);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.takeFirst().first().toString(), QString());
+        QVERIFY(!connections.isLocal());
+        QCOMPARE(connections.serverUrl(), server.baseUrl());
+        QCOMPARE(connections.workspace()->email(), email);
+        QTRY_VERIFY_WITH_TIMEOUT(connections.workspace()->cache().profile().has_value(), 20000);
+        QCOMPARE(QSettings().value(QStringLiteral("connection/last")).toString(), server.baseUrl());
+        QVERIFY(connections.knownServers().contains(server.baseUrl()));
+
+        // The next start: the server's cache opens at once, before any network call answers.
+        UiContext next;
+        ConnectionManager reopened(&next, std::nullopt);
+        reopened.setPaths(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("config")));
+        reopened.setKeychainService(QStringLiteral("vesper-test-connection"));
+        reopened.setOffline(true);
+        reopened.openLast();
+        QVERIFY(reopened.workspace());
+        QCOMPARE(reopened.serverUrl(), server.baseUrl());
+        QVERIFY(reopened.workspace()->cache().profile().has_value());
+        QSettings().setValue(QStringLiteral("connection/last"), QStringLiteral("local"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestConnection)
+#include "tst_connection.moc"
