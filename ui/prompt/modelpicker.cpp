@@ -13,7 +13,9 @@ ModelPicker::ModelPicker(QWidget *parent) : QComboBox(parent)
 
 QString ModelPicker::costText(qint64 cost)
 {
-    return cost <= 0 ? tr("free") : tr("%n credit(s) per image", nullptr, int(cost));
+    if (cost <= 0)
+        return tr("free");
+    return cost == 1 ? tr("1 credit per image") : tr("%1 credits per image").arg(cost);
 }
 
 QString ModelPicker::unavailableReason(const ModelInfo &model)

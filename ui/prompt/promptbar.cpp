@@ -115,7 +115,7 @@ void PromptBar::buildLayout()
     m_count->setToolTip(tr("How many images"));
     m_seed = new SeedEdit(this);
     m_addReference = new QToolButton(this);
-    m_addReference->setText(tr("Reference…"));
+    m_addReference->setText(tr("Add reference…"));
     m_addReference->setAutoRaise(true);
     m_references = new ReferenceStrip(m_ctx, this);
     m_generateButton = new QToolButton(this);
@@ -224,7 +224,7 @@ void PromptBar::updateState()
     m_generate->setEnabled(m_reason.isEmpty());
     if (m_reason.isEmpty()) {
         const qint64 cost = model->cost * m_count->value();
-        const QString costText = cost == 0 ? tr("free") : tr("%n credit(s)", nullptr, int(cost));
+        const QString costText = cost == 0 ? tr("free") : cost == 1 ? tr("1 credit") : tr("%1 credits").arg(cost);
         m_generate->setToolTip(tr("Generate (%1) — %2").arg(keys, costText));
         m_hint->setText(costText);
     } else {

@@ -50,9 +50,10 @@ void MetadataPanel::showGeneration(const Generation &g, const QString &outputId,
     const QString resolution = p.value(QStringLiteral("resolution")).isDouble()
         ? QString::number(p.value(QStringLiteral("resolution")).toInt())
         : p.value(QStringLiteral("resolution")).toString();
-    m_fields.value(QStringLiteral("parameters"))->setText(tr("Aspect %1 · resolution %2 · %n image(s)", nullptr,
-                                                              p.value(QStringLiteral("numOutputs")).toInt(1))
-                                                              .arg(p.value(QStringLiteral("aspectRatio")).toString(QStringLiteral("1:1")), resolution));
+    const int count = p.value(QStringLiteral("numOutputs")).toInt(1);
+    m_fields.value(QStringLiteral("parameters"))->setText(tr("Aspect %1 · resolution %2 · %3")
+                                                              .arg(p.value(QStringLiteral("aspectRatio")).toString(QStringLiteral("1:1")), resolution,
+                                                                   count == 1 ? tr("1 image") : tr("%1 images").arg(count)));
     QString size = tr("unknown");
     qint64 createdAt = g.createdAt;
     if (g.outputs) {

@@ -136,6 +136,13 @@ void ViewerView::buildActions()
     connect(addViewerAction(QStringLiteral("undo"), tr("Undo delete"), {QKeySequence::Undo}),
             &QAction::triggered, this, &ViewerView::undoDelete);
 
+    // Short labels on the toolbar; the full names (with their keys) stay in tooltips and menus.
+    const QHash<QString, QString> shortLabels{{QStringLiteral("back"), tr("‹ Back")}, {QStringLiteral("previous"), tr("←")},
+                                              {QStringLiteral("next"), tr("→")}, {QStringLiteral("zoomOut"), tr("−")},
+                                              {QStringLiteral("zoomIn"), tr("+")}, {QStringLiteral("reuseAll"), tr("Reuse all")},
+                                              {QStringLiteral("useAsReference"), tr("As reference")}, {QStringLiteral("copy"), tr("Copy")}};
+    for (auto it = shortLabels.cbegin(); it != shortLabels.cend(); ++it)
+        m_actions.value(it.key())->setIconText(it.value());
     for (const char *name : {"back", "previous", "next"})
         m_toolbar->addAction(m_actions.value(QLatin1String(name)));
     m_toolbar->addSeparator();
@@ -162,8 +169,17 @@ void ViewerView::open(client::GenerationListModel *model, const QString &generat
                               });
     }
     disconnect(m_thumbConnection);
-    if (client::ThumbnailCache *thumbs = m_ctx->thumbnails())
+    disconnect(m_failConnection);
+    if (client::ThumbnailCache *thumbs = m_ctx->thumbnails()) {
         m_thumbConnection = connect(thumbs, &client::ThumbnailCache::thumbnailReady, this, &ViewerView::thumbnailReady);
+        m_failConnection = connect(thumbs, &client::ThumbnailCache::thumbnailFailed, this,
+                                   [this](const QString &outputId, const QString &variant, const QString &reason) {
+                                       // Only when nothing stands in: a thumbnail on screen beats an error.
+                                       if (outputId == m_current.outputId && m_canvas->image().isNull())
+                                           m_canvas->clear(tr("The image could not be loaded (%1).").arg(reason));
+                                       Q_UNUSED(variant)
+                                   });
+    }
     m_modelNames.clear();
     if (m_ctx->workspace() && m_ctx->workspace()->isOpen()) {
         for (const ModelInfo &info : m_ctx->workspace()->cache().models())
@@ -270,7 +286,7 @@ void ViewerView::updateActions()
     const std::optional<Output> output = currentOutput();
     QAction *star = m_actions.value(QStringLiteral("star"));
     star->setChecked(output && output->isStarred);
-    star->setText(output && output->isStarred ? tr("Starred") : tr("Star"));
+    star->setText(output && output->isStarred ? tr("★ Starred") : tr("☆ Star"));
     m_actions.value(QStringLiteral("previous"))->setEnabled(m_walker.previous(m_current).isValid());
     m_actions.value(QStringLiteral("next"))->setEnabled(m_walker.next(m_current).isValid());
     m_actions.value(QStringLiteral("undo"))->setEnabled(!m_deletes->order().isEmpty());

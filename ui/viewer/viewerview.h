@@ -95,6 +95,7 @@ private:
     QHash<QString, QAction *> m_actions;
     QList<QMetaObject::Connection> m_modelConnections;
     QMetaObject::Connection m_thumbConnection;
+    QMetaObject::Connection m_failConnection;
     std::unique_ptr<QTemporaryDir> m_dragDir;
     QToolBar *m_toolbar;
     ImageCanvas *m_canvas;
