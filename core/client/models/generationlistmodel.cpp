@@ -3,15 +3,11 @@
 #include "client/cache/cachestore.h"
 #include "client/models/sortedrows.h"
 
+#include <QScopedValueRollback>
+
 namespace vesper::client {
 namespace {
 constexpr int kMaxDrift = 32;
-
-// A generation whose outputs may still arrive apart from it (a feed page split between them).
-bool awaitsOutputs(const Generation &g)
-{
-    return !g.isFinished() || (g.status == GenerationStatus::Completed && (!g.outputs || g.outputs->isEmpty()));
-}
 } // namespace
 
 GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
@@ -22,6 +18,7 @@ GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
 
 void GenerationListModel::showSession(const QString &sessionId)
 {
+    const QScopedValueRollback busy(m_busy, true);
     beginResetModel();
     m_sessionId = sessionId;
     m_searchText.clear();
@@ -31,6 +28,7 @@ void GenerationListModel::showSession(const QString &sessionId)
 
 void GenerationListModel::showSearch(const QString &text)
 {
+    const QScopedValueRollback busy(m_busy, true);
     beginResetModel();
     m_sessionId.clear();
     m_searchText = text.trimmed();
@@ -87,6 +85,7 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
 
 void GenerationListModel::applyChanges(const CacheChanges &changes)
 {
+    const QScopedValueRollback busy(m_busy, true);
     if (m_rows.isEmpty() && m_sessionId.isEmpty())
         return;
     QSet<QString> settled;
@@ -113,24 +112,22 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         place(id, known != read.constEnd() ? *known : readFresh(id));
         settled.insert(id);
     }
-    // Outputs change their generation's row. An output not seen yet belongs to a row still waiting
-    // for outputs (its generation usually comes in the same change set and was settled above).
+    // Outputs change their generation's row; one not seen yet is looked up (its generation usually
+    // came in the same change set and was settled above, so that costs nothing).
     QSet<QString> touched;
-    bool unknownOutput = false;
+    QStringList unknown;
     for (const QSet<QString> *ids : {&changes.outputs, &changes.removedOutputs}) {
         for (const QString &outputId : *ids) {
             const auto owner = m_generationOfOutput.constFind(outputId);
             if (owner != m_generationOfOutput.constEnd())
                 touched.insert(*owner);
             else if (ids == &changes.outputs)
-                unknownOutput = true;
+                unknown << outputId;
         }
     }
-    if (unknownOutput) {
-        for (const Generation &g : std::as_const(m_rows)) {
-            if (awaitsOutputs(g))
-                touched.insert(g.id);
-        }
+    if (!unknown.isEmpty() && !m_rows.isEmpty()) {
+        for (const QString &generationId : m_cache.generationsOfOutputs(unknown))
+            touched.insert(generationId);
     }
     for (const QString &id : std::as_const(touched)) {
         if (!settled.contains(id) && rowOf(id) >= 0)
@@ -352,13 +349,14 @@ QHash<int, QByteArray> GenerationListModel::roleNames() const
 
 bool GenerationListModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_nextCursor.isEmpty();
+    return !parent.isValid() && !m_nextCursor.isEmpty() && !m_busy;
 }
 
 void GenerationListModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_nextCursor.isEmpty())
+    if (parent.isValid() || m_nextCursor.isEmpty() || m_busy)
         return;
+    const QScopedValueRollback busy(m_busy, true);
     appendPage(readPage(m_nextCursor), true);
 }
 
