@@ -41,6 +41,7 @@ void GenerationListModel::load()
     m_rows.clear();
     m_pending.clear();
     m_rowById.clear();
+    m_createdAtById.clear();
     m_generationOfOutput.clear();
     m_nextCursor.clear();
     m_lastError.clear();
@@ -73,7 +74,6 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
     const int first = int(m_rows.size());
     if (announce)
         beginInsertRows({}, first, first + int(fresh.size()) - 1);
-    m_rows.reserve(first + fresh.size());
     for (const Generation *g : fresh) {
         m_rows.append(Generation());
         setRow(int(m_rows.size()) - 1, *g, page.pending.contains(g->id));
@@ -156,6 +156,7 @@ bool GenerationListModel::replacePending(const QString &id, const Fresh &fresh, 
     const Generation old = m_rows.at(row);
     forgetOutputs(old);
     m_rowById.remove(old.id);
+    m_createdAtById.remove(old.id);
     m_pending.remove(old.id);
     setRow(row, *fresh.row, fresh.pending);
     settle(row);
@@ -220,6 +221,7 @@ void GenerationListModel::setRow(int row, const Generation &g, bool pending)
 {
     m_rows[row] = g;
     m_rowById.insert(g.id, row);
+    m_createdAtById.insert(g.id, g.createdAt);
     if (pending)
         m_pending.insert(g.id);
     else
@@ -245,6 +247,7 @@ void GenerationListModel::removeRowAt(int row)
     beginRemoveRows({}, row, row);
     const Generation gone = m_rows.takeAt(row);
     m_rowById.remove(gone.id);
+    m_createdAtById.remove(gone.id);
     m_pending.remove(gone.id);
     forgetOutputs(gone);
     if (row < m_rows.size())
@@ -262,7 +265,9 @@ void GenerationListModel::forgetOutputs(const Generation &g)
 
 void GenerationListModel::shifted()
 {
-    if (++m_drift > kMaxDrift)
+    // A session's rows are found by their sort key (rowOf), so stale hints cost nothing; search
+    // results (ordered by the cache's sequence, unknown here) are found near their hint instead.
+    if (isSearch() && ++m_drift > kMaxDrift)
         reindexFrom(0);
 }
 
@@ -365,13 +370,22 @@ int GenerationListModel::rowOf(const QString &generationId) const
     const auto it = m_rowById.constFind(generationId);
     if (it == m_rowById.constEnd())
         return -1;
-    const int near = *it;
+    const int hint = *it;
     const int count = int(m_rows.size());
-    for (int d = 0; d <= m_drift; ++d) {
-        if (near - d >= 0 && near - d < count && m_rows.at(near - d).id == generationId)
-            return near - d;
-        if (d > 0 && near + d < count && near + d >= 0 && m_rows.at(near + d).id == generationId)
-            return near + d;
+    if (hint >= 0 && hint < count && m_rows.at(hint).id == generationId)
+        return hint;
+    if (!isSearch()) { // newest first: binary search by (createdAt, id)
+        const qint64 createdAt = m_createdAtById.value(generationId);
+        const int row = sortedrows::insertionRow(count, -1, [&](int k) {
+            return sortedrows::newestFirstBefore(m_rows.at(k).createdAt, m_rows.at(k).id, createdAt, generationId);
+        });
+        return row < count && m_rows.at(row).id == generationId ? row : -1;
+    }
+    for (int d = 1; d <= m_drift; ++d) {
+        if (hint - d >= 0 && hint - d < count && m_rows.at(hint - d).id == generationId)
+            return hint - d;
+        if (hint + d >= 0 && hint + d < count && m_rows.at(hint + d).id == generationId)
+            return hint + d;
     }
     return -1;
 }
