@@ -4,6 +4,7 @@
 #include "client/models/sortedrows.h"
 
 #include <QScopedValueRollback>
+#include <algorithm>
 
 namespace vesper::client {
 namespace {
@@ -100,10 +101,20 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         if (replacePending(id, fresh, changes))
             settled.insert(id);
     }
+    // Removals in runs of adjacent rows, bottom first: a deleted session's 100k rows go in one step.
+    QList<int> doomed;
     for (const QString &id : changes.removedGenerations) {
         const int row = rowOf(id);
         if (row >= 0)
-            removeRowAt(row);
+            doomed << row;
+    }
+    std::sort(doomed.begin(), doomed.end());
+    for (qsizetype end = doomed.size(); end > 0;) {
+        qsizetype start = end - 1;
+        while (start > 0 && doomed.at(start - 1) == doomed.at(start) - 1)
+            --start;
+        removeRowsAt(doomed.at(start), int(end - start));
+        end = start;
     }
     for (const QString &id : changes.generations) {
         if (settled.contains(id))
@@ -244,14 +255,22 @@ void GenerationListModel::insertRowAt(int row, const Generation &g, bool pending
 
 void GenerationListModel::removeRowAt(int row)
 {
-    beginRemoveRows({}, row, row);
-    const Generation gone = m_rows.takeAt(row);
-    m_rowById.remove(gone.id);
-    m_createdAtById.remove(gone.id);
-    m_pending.remove(gone.id);
-    forgetOutputs(gone);
-    if (row < m_rows.size())
-        shifted();
+    removeRowsAt(row, 1);
+}
+
+void GenerationListModel::removeRowsAt(int first, int count)
+{
+    beginRemoveRows({}, first, first + count - 1);
+    for (int row = first; row < first + count; ++row) {
+        const Generation &gone = m_rows.at(row);
+        m_rowById.remove(gone.id);
+        m_createdAtById.remove(gone.id);
+        m_pending.remove(gone.id);
+        forgetOutputs(gone);
+    }
+    m_rows.remove(first, count);
+    if (first < m_rows.size())
+        shifted(count);
     endRemoveRows();
 }
 
@@ -263,11 +282,11 @@ void GenerationListModel::forgetOutputs(const Generation &g)
     }
 }
 
-void GenerationListModel::shifted()
+void GenerationListModel::shifted(int rows)
 {
     // A session's rows are found by their sort key (rowOf), so stale hints cost nothing; search
     // results (ordered by the cache's sequence, unknown here) are found near their hint instead.
-    if (isSearch() && ++m_drift > kMaxDrift)
+    if (isSearch() && (m_drift += rows) > kMaxDrift)
         reindexFrom(0);
 }
 

@@ -93,12 +93,13 @@ private:
     void setRow(int row, const Generation &g, bool pending); // content and lookups; no signals
     void insertRowAt(int row, const Generation &g, bool pending);
     void removeRowAt(int row);
+    void removeRowsAt(int first, int count);
     void forgetOutputs(const Generation &g);
     /// Notes that rows after a change shifted. m_rowById holds each row's last known place (a hint):
     /// a session's row is found by binary search on its sort key when the hint is stale, search
     /// results lie within m_drift of it (rebuilt past a bound), so a new row at the top of 100k
     /// never rewrites the whole index.
-    void shifted();
+    void shifted(int rows = 1);
     int m_drift = 0;
     QHash<QString, qint64> m_createdAtById; // the sort key of each row, for rowOf
     CacheStore &m_cache;

@@ -101,16 +101,16 @@ void ProjectListModel::place(const QString &projectId)
     if (row < 0) {
         beginInsertRows({}, to, to);
         m_rows.insert(to, *fresh);
-        endInsertRows();
         reindexFrom(to);
+        endInsertRows();
         return;
     }
     m_rows[row] = *fresh;
     if (to != row) {
         beginMoveRows({}, row, row, {}, to > row ? to + 1 : to);
         m_rows.move(row, to);
-        endMoveRows();
         reindexFrom(std::min(row, to));
+        endMoveRows();
     }
     const QModelIndex changed = index(to);
     Q_EMIT dataChanged(changed, changed);
@@ -123,8 +123,8 @@ void ProjectListModel::removeRowAt(int row)
     m_rows.removeAt(row);
     m_rowById.remove(id);
     m_pending.remove(id);
-    endRemoveRows();
     reindexFrom(row);
+    endRemoveRows();
 }
 
 void ProjectListModel::reindexFrom(int row)

@@ -231,6 +231,32 @@ private Q_SLOTS:
         QCOMPARE(reset.size(), 0);
     }
 
+    void aDeletedSessionGoesInOneStep()
+    {
+        fill(500);
+        GenerationListModel model(m_cache.store());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setPageSize(100);
+        model.showSession(m_sessionId);
+        model.fetchMore({});
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelAboutToBeReset);
+        // Three scattered deletions: three runs, bottom first.
+        model.applyChanges(m_cache.apply({deleteChange(m_cache.nextRev(), kGeneration, idAt(model, 150)),
+                                          deleteChange(m_cache.nextRev(), kGeneration, idAt(model, 10)),
+                                          deleteChange(m_cache.nextRev(), kGeneration, idAt(model, 11))}));
+        QCOMPARE(removed.size(), 2);
+        QCOMPARE(removed.at(0).at(1).toInt(), 150);
+        QCOMPARE(removed.at(1).at(1).toInt(), 10);
+        QCOMPARE(removed.at(1).at(2).toInt(), 11);
+        QCOMPARE(model.rowCount(), 197);
+        model.applyChanges(m_cache.apply({deleteChange(m_cache.nextRev(), QStringLiteral("session"), m_sessionId)}));
+        QCOMPARE(removed.size(), 3);
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(!model.canFetchMore({}) || (model.fetchMore({}), model.rowCount() == 0));
+        QCOMPARE(reset.size(), 0);
+    }
+
     void pendingRowIsReplacedInPlace()
     {
         fill(10);
@@ -319,6 +345,9 @@ private Q_SLOTS:
         model.applyChanges(m_cache.apply({deleteChange(m_cache.nextRev(), kGeneration, foxes.at(9).id)}));
         QCOMPARE(removed.size(), 1);
         QCOMPARE(model.rowCount(), 19);
+        QCOMPARE(model.rowOf(foxes.at(9).id), -1);
+        for (int r = 0; r < model.rowCount(); ++r)
+            QCOMPARE(model.rowOf(idAt(model, r)), r); // found near their old place after the shift
         // New matches wait for the next search.
         const Generation another = synthGeneration(firstSession, QStringLiteral("another fox"), 99'000'000);
         model.applyChanges(m_cache.apply({upsertChange(m_cache.nextRev(), kGeneration, another.toJson())}));
