@@ -277,6 +277,30 @@ std::optional<Generation> CacheStore::generation(const QString &id, bool *pendin
     return list.first();
 }
 
+QHash<QString, QString> CacheStore::generationsOfOutputs(const QStringList &outputIds)
+{
+    QHash<QString, QString> owners;
+    QSqlDatabase db = m_database.connection();
+    if (!db.isOpen())
+        return owners;
+    constexpr qsizetype kChunk = 500; // well below SQLite's bound-parameter limit
+    for (qsizetype first = 0; first < outputIds.size(); first += kChunk) {
+        const QStringList chunk = outputIds.mid(first, kChunk);
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), chunk.size());
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT id, generation_id FROM outputs WHERE id IN (%1)").arg(marks.join(QLatin1Char(','))));
+        for (const QString &id : chunk)
+            q.addBindValue(id);
+        if (!q.exec())
+            return owners;
+        while (q.next())
+            owners.insert(q.value(0).toString(), q.value(1).toString());
+    }
+    return owners;
+}
+
 CachePage<Output> CacheStore::images(const QString &projectId, int limit, const QString &cursor)
 {
     CachePage<Output> page;

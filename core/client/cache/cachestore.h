@@ -12,6 +12,7 @@
 #include "domain/project.h"
 #include "domain/session.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <optional>
@@ -51,6 +52,8 @@ public:
     CachePage<Generation> generations(const QString &sessionId, int limit, const QString &cursor = {});
     /// One generation with its outputs; *pending as for project().
     std::optional<Generation> generation(const QString &id, bool *pending = nullptr);
+    /// The generation of each output the cache holds among outputIds (output id -> generation id).
+    QHash<QString, QString> generationsOfOutputs(const QStringList &outputIds);
     /// Image outputs of a project, newest first (as GET /api/projects/{id}/images).
     CachePage<Output> images(const QString &projectId, int limit, const QString &cursor = {});
     /// Members of a project, longest-standing first.

@@ -3,15 +3,12 @@
 #include "client/cache/cachestore.h"
 #include "client/models/sortedrows.h"
 
+#include <QScopedValueRollback>
+#include <algorithm>
+
 namespace vesper::client {
 namespace {
 constexpr int kMaxDrift = 32;
-
-// A generation whose outputs may still arrive apart from it (a feed page split between them).
-bool awaitsOutputs(const Generation &g)
-{
-    return !g.isFinished() || (g.status == GenerationStatus::Completed && (!g.outputs || g.outputs->isEmpty()));
-}
 } // namespace
 
 GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
@@ -22,6 +19,7 @@ GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
 
 void GenerationListModel::showSession(const QString &sessionId)
 {
+    const QScopedValueRollback busy(m_busy, true);
     beginResetModel();
     m_sessionId = sessionId;
     m_searchText.clear();
@@ -31,6 +29,7 @@ void GenerationListModel::showSession(const QString &sessionId)
 
 void GenerationListModel::showSearch(const QString &text)
 {
+    const QScopedValueRollback busy(m_busy, true);
     beginResetModel();
     m_sessionId.clear();
     m_searchText = text.trimmed();
@@ -43,6 +42,7 @@ void GenerationListModel::load()
     m_rows.clear();
     m_pending.clear();
     m_rowById.clear();
+    m_createdAtById.clear();
     m_generationOfOutput.clear();
     m_nextCursor.clear();
     m_lastError.clear();
@@ -75,7 +75,6 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
     const int first = int(m_rows.size());
     if (announce)
         beginInsertRows({}, first, first + int(fresh.size()) - 1);
-    m_rows.reserve(first + fresh.size());
     for (const Generation *g : fresh) {
         m_rows.append(Generation());
         setRow(int(m_rows.size()) - 1, *g, page.pending.contains(g->id));
@@ -87,6 +86,7 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
 
 void GenerationListModel::applyChanges(const CacheChanges &changes)
 {
+    const QScopedValueRollback busy(m_busy, true);
     if (m_rows.isEmpty() && m_sessionId.isEmpty())
         return;
     QSet<QString> settled;
@@ -101,10 +101,20 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         if (replacePending(id, fresh, changes))
             settled.insert(id);
     }
+    // Removals in runs of adjacent rows, bottom first: a deleted session's 100k rows go in one step.
+    QList<int> doomed;
     for (const QString &id : changes.removedGenerations) {
         const int row = rowOf(id);
         if (row >= 0)
-            removeRowAt(row);
+            doomed << row;
+    }
+    std::sort(doomed.begin(), doomed.end());
+    for (qsizetype end = doomed.size(); end > 0;) {
+        qsizetype start = end - 1;
+        while (start > 0 && doomed.at(start - 1) == doomed.at(start) - 1)
+            --start;
+        removeRowsAt(doomed.at(start), int(end - start));
+        end = start;
     }
     for (const QString &id : changes.generations) {
         if (settled.contains(id))
@@ -113,24 +123,22 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         place(id, known != read.constEnd() ? *known : readFresh(id));
         settled.insert(id);
     }
-    // Outputs change their generation's row. An output not seen yet belongs to a row still waiting
-    // for outputs (its generation usually comes in the same change set and was settled above).
+    // Outputs change their generation's row; one not seen yet is looked up (its generation usually
+    // came in the same change set and was settled above, so that costs nothing).
     QSet<QString> touched;
-    bool unknownOutput = false;
+    QStringList unknown;
     for (const QSet<QString> *ids : {&changes.outputs, &changes.removedOutputs}) {
         for (const QString &outputId : *ids) {
             const auto owner = m_generationOfOutput.constFind(outputId);
             if (owner != m_generationOfOutput.constEnd())
                 touched.insert(*owner);
             else if (ids == &changes.outputs)
-                unknownOutput = true;
+                unknown << outputId;
         }
     }
-    if (unknownOutput) {
-        for (const Generation &g : std::as_const(m_rows)) {
-            if (awaitsOutputs(g))
-                touched.insert(g.id);
-        }
+    if (!unknown.isEmpty() && !m_rows.isEmpty()) {
+        for (const QString &generationId : m_cache.generationsOfOutputs(unknown))
+            touched.insert(generationId);
     }
     for (const QString &id : std::as_const(touched)) {
         if (!settled.contains(id) && rowOf(id) >= 0)
@@ -159,6 +167,7 @@ bool GenerationListModel::replacePending(const QString &id, const Fresh &fresh, 
     const Generation old = m_rows.at(row);
     forgetOutputs(old);
     m_rowById.remove(old.id);
+    m_createdAtById.remove(old.id);
     m_pending.remove(old.id);
     setRow(row, *fresh.row, fresh.pending);
     settle(row);
@@ -223,6 +232,7 @@ void GenerationListModel::setRow(int row, const Generation &g, bool pending)
 {
     m_rows[row] = g;
     m_rowById.insert(g.id, row);
+    m_createdAtById.insert(g.id, g.createdAt);
     if (pending)
         m_pending.insert(g.id);
     else
@@ -245,13 +255,22 @@ void GenerationListModel::insertRowAt(int row, const Generation &g, bool pending
 
 void GenerationListModel::removeRowAt(int row)
 {
-    beginRemoveRows({}, row, row);
-    const Generation gone = m_rows.takeAt(row);
-    m_rowById.remove(gone.id);
-    m_pending.remove(gone.id);
-    forgetOutputs(gone);
-    if (row < m_rows.size())
-        shifted();
+    removeRowsAt(row, 1);
+}
+
+void GenerationListModel::removeRowsAt(int first, int count)
+{
+    beginRemoveRows({}, first, first + count - 1);
+    for (int row = first; row < first + count; ++row) {
+        const Generation &gone = m_rows.at(row);
+        m_rowById.remove(gone.id);
+        m_createdAtById.remove(gone.id);
+        m_pending.remove(gone.id);
+        forgetOutputs(gone);
+    }
+    m_rows.remove(first, count);
+    if (first < m_rows.size())
+        shifted(count);
     endRemoveRows();
 }
 
@@ -263,9 +282,11 @@ void GenerationListModel::forgetOutputs(const Generation &g)
     }
 }
 
-void GenerationListModel::shifted()
+void GenerationListModel::shifted(int rows)
 {
-    if (++m_drift > kMaxDrift)
+    // A session's rows are found by their sort key (rowOf), so stale hints cost nothing; search
+    // results (ordered by the cache's sequence, unknown here) are found near their hint instead.
+    if (isSearch() && (m_drift += rows) > kMaxDrift)
         reindexFrom(0);
 }
 
@@ -352,13 +373,14 @@ QHash<int, QByteArray> GenerationListModel::roleNames() const
 
 bool GenerationListModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_nextCursor.isEmpty();
+    return !parent.isValid() && !m_nextCursor.isEmpty() && !m_busy;
 }
 
 void GenerationListModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_nextCursor.isEmpty())
+    if (parent.isValid() || m_nextCursor.isEmpty() || m_busy)
         return;
+    const QScopedValueRollback busy(m_busy, true);
     appendPage(readPage(m_nextCursor), true);
 }
 
@@ -367,13 +389,22 @@ int GenerationListModel::rowOf(const QString &generationId) const
     const auto it = m_rowById.constFind(generationId);
     if (it == m_rowById.constEnd())
         return -1;
-    const int near = *it;
+    const int hint = *it;
     const int count = int(m_rows.size());
-    for (int d = 0; d <= m_drift; ++d) {
-        if (near - d >= 0 && near - d < count && m_rows.at(near - d).id == generationId)
-            return near - d;
-        if (d > 0 && near + d < count && near + d >= 0 && m_rows.at(near + d).id == generationId)
-            return near + d;
+    if (hint >= 0 && hint < count && m_rows.at(hint).id == generationId)
+        return hint;
+    if (!isSearch()) { // newest first: binary search by (createdAt, id)
+        const qint64 createdAt = m_createdAtById.value(generationId);
+        const int row = sortedrows::insertionRow(count, -1, [&](int k) {
+            return sortedrows::newestFirstBefore(m_rows.at(k).createdAt, m_rows.at(k).id, createdAt, generationId);
+        });
+        return row < count && m_rows.at(row).id == generationId ? row : -1;
+    }
+    for (int d = 1; d <= m_drift; ++d) {
+        if (hint - d >= 0 && hint - d < count && m_rows.at(hint - d).id == generationId)
+            return hint - d;
+        if (hint + d >= 0 && hint + d < count && m_rows.at(hint + d).id == generationId)
+            return hint + d;
     }
     return -1;
 }

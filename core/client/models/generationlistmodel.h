@@ -93,11 +93,15 @@ private:
     void setRow(int row, const Generation &g, bool pending); // content and lookups; no signals
     void insertRowAt(int row, const Generation &g, bool pending);
     void removeRowAt(int row);
+    void removeRowsAt(int first, int count);
     void forgetOutputs(const Generation &g);
-    /// Rows shift by at most m_drift from what m_rowById says; rebuilt when it grows past a bound,
-    /// so a new row at the top of 100k costs a few lookups, not a rebuild of the whole index.
-    void shifted();
+    /// Notes that rows after a change shifted. m_rowById holds each row's last known place (a hint):
+    /// a session's row is found by binary search on its sort key when the hint is stale, search
+    /// results lie within m_drift of it (rebuilt past a bound), so a new row at the top of 100k
+    /// never rewrites the whole index.
+    void shifted(int rows = 1);
     int m_drift = 0;
+    QHash<QString, qint64> m_createdAtById; // the sort key of each row, for rowOf
     CacheStore &m_cache;
     QString m_sessionId;
     QString m_searchText;
@@ -108,6 +112,9 @@ private:
     QString m_nextCursor;
     QString m_lastError;
     int m_pageSize = 200;
+    /// Set while this model announces a change: a fetchMore from a slot on its signals (views and
+    /// QAbstractItemModelTester call it there) must not insert rows inside another change.
+    bool m_busy = false;
 };
 
 } // namespace vesper::client

@@ -3,6 +3,8 @@
 #include "client/cache/cachestore.h"
 #include "client/models/sortedrows.h"
 
+#include <QScopedValueRollback>
+
 namespace vesper::client {
 namespace {
 // "/api/outputs/{id}/file?variant=thumb" -> "{id}"; empty for anything else.
@@ -24,6 +26,7 @@ ProjectListModel::ProjectListModel(CacheStore &cache, QObject *parent)
 
 void ProjectListModel::reload()
 {
+    const QScopedValueRollback busy(m_busy, true);
     beginResetModel();
     m_rows.clear();
     m_pending.clear();
@@ -66,6 +69,7 @@ bool ProjectListModel::appendPage(const CachePage<Project> &page, bool announce)
 
 void ProjectListModel::applyChanges(const CacheChanges &changes)
 {
+    const QScopedValueRollback busy(m_busy, true);
     for (const QString &id : changes.removedProjects) {
         const int row = rowOf(id);
         if (row >= 0)
@@ -97,16 +101,16 @@ void ProjectListModel::place(const QString &projectId)
     if (row < 0) {
         beginInsertRows({}, to, to);
         m_rows.insert(to, *fresh);
-        endInsertRows();
         reindexFrom(to);
+        endInsertRows();
         return;
     }
     m_rows[row] = *fresh;
     if (to != row) {
         beginMoveRows({}, row, row, {}, to > row ? to + 1 : to);
         m_rows.move(row, to);
-        endMoveRows();
         reindexFrom(std::min(row, to));
+        endMoveRows();
     }
     const QModelIndex changed = index(to);
     Q_EMIT dataChanged(changed, changed);
@@ -119,8 +123,8 @@ void ProjectListModel::removeRowAt(int row)
     m_rows.removeAt(row);
     m_rowById.remove(id);
     m_pending.remove(id);
-    endRemoveRows();
     reindexFrom(row);
+    endRemoveRows();
 }
 
 void ProjectListModel::reindexFrom(int row)
@@ -182,13 +186,14 @@ QHash<int, QByteArray> ProjectListModel::roleNames() const
 
 bool ProjectListModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_nextCursor.isEmpty();
+    return !parent.isValid() && !m_nextCursor.isEmpty() && !m_busy;
 }
 
 void ProjectListModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_nextCursor.isEmpty())
+    if (parent.isValid() || m_nextCursor.isEmpty() || m_busy)
         return;
+    const QScopedValueRollback busy(m_busy, true);
     appendPage(m_cache.projects(m_pageSize, m_nextCursor), true);
 }
 

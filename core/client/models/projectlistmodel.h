@@ -74,6 +74,9 @@ private:
     QString m_nextCursor;
     QString m_lastError;
     int m_pageSize = 200;
+    /// Set while this model announces a change: a fetchMore from a slot on its signals (views and
+    /// QAbstractItemModelTester call it there) must not insert rows inside another change.
+    bool m_busy = false;
 };
 
 } // namespace vesper::client
