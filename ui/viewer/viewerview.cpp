@@ -284,9 +284,12 @@ void ViewerView::updateActions()
     for (const char *name : {"star", "reusePrompt", "reuseAll", "useAsReference", "copy", "saveAs", "delete"})
         m_actions.value(QLatin1String(name))->setEnabled(has);
     const std::optional<Output> output = currentOutput();
+    if (output && m_localStars.value(output->id, !output->isStarred) == output->isStarred)
+        m_localStars.remove(output->id); // the cache caught up with the star queued here
+    const bool starred = output && m_localStars.value(output->id, output->isStarred);
     QAction *star = m_actions.value(QStringLiteral("star"));
-    star->setChecked(output && output->isStarred);
-    star->setText(output && output->isStarred ? tr("★ Starred") : tr("☆ Star"));
+    star->setChecked(starred);
+    star->setText(starred ? tr("★ Starred") : tr("☆ Star"));
     m_actions.value(QStringLiteral("previous"))->setEnabled(m_walker.previous(m_current).isValid());
     m_actions.value(QStringLiteral("next"))->setEnabled(m_walker.next(m_current).isValid());
     m_actions.value(QStringLiteral("undo"))->setEnabled(!m_deletes->order().isEmpty());
@@ -328,9 +331,11 @@ void ViewerView::toggleStar()
     if (!output || !ws || !ws->isOpen())
         return updateActions();
     const QString rev = output->rev ? QString::number(*output->rev) : QString();
-    const client::OutboxWrite write = ws->outbox().setStarred(output->id, !output->isStarred, rev);
+    const bool starred = m_localStars.value(output->id, output->isStarred);
+    const client::OutboxWrite write = ws->outbox().setStarred(output->id, !starred, rev);
     if (!write.ok())
         return m_ctx->reportError(tr("The star could not be saved."), write.error);
+    m_localStars.insert(output->id, !starred); // shown at once; the sync confirms it
     m_ctx->submitWrites();
     updateActions();
 }

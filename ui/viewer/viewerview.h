@@ -92,6 +92,7 @@ private:
     QSet<QString> m_committed;                 // deleted for good; hidden until the model drops them
     QHash<QString, QString> m_deletedFrom;     // output id -> its generation, for undo
     QHash<QString, QString> m_modelNames;
+    QHash<QString, bool> m_localStars;         // stars queued here the cache does not show yet
     QHash<QString, QAction *> m_actions;
     QList<QMetaObject::Connection> m_modelConnections;
     QMetaObject::Connection m_thumbConnection;

@@ -188,6 +188,7 @@ private Q_SLOTS:
         // S queues a star for the shown output.
         QTest::keyClick(view.canvas(), Qt::Key_S);
         QCOMPARE(countOutbox(outbox, QStringLiteral("output.star"), m_walk.at(4)), 1);
+        QVERIFY(view.action(QStringLiteral("star"))->isChecked()); // shown at once, before any sync
         view.grab().save(QStringLiteral("/tmp/promptviewer-viewer-offline.png"));
     }
 };
