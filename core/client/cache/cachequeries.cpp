@@ -164,14 +164,16 @@ CachePage<Project> CacheStore::projects(int limit, const QString &cursor)
     return decodePage<Project>(rows, next);
 }
 
-std::optional<Project> CacheStore::project(const QString &id)
+std::optional<Project> CacheStore::project(const QString &id, bool *pending)
 {
     QSqlDatabase db = m_database.connection();
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT data FROM projects WHERE id = ?"));
+    q.prepare(QStringLiteral("SELECT data, pending FROM projects WHERE id = ?"));
     q.addBindValue(id);
     if (!db.isOpen() || !q.exec() || !q.next())
         return std::nullopt;
+    if (pending)
+        *pending = q.value(1).toInt() != 0;
     return decode<Project>(q.value(0).toByteArray());
 }
 
@@ -258,18 +260,45 @@ CachePage<Generation> CacheStore::generations(const QString &sessionId, int limi
     return page;
 }
 
-std::optional<Generation> CacheStore::generation(const QString &id)
+std::optional<Generation> CacheStore::generation(const QString &id, bool *pending)
 {
     QSqlDatabase db = m_database.connection();
     QSqlQuery q(db);
     QList<Generation> list;
+    QSet<QString> pendingIds;
     QString error;
     bool more = false;
     if (!db.isOpen()
         || !runQuery(q, QStringLiteral("SELECT %1 FROM generations g WHERE g.id = ?").arg(cacherows::generationColumns()), {id}, &error)
-        || !readGenerations(db, q, 1, &list, nullptr, &more, nullptr, &error) || list.isEmpty())
+        || !readGenerations(db, q, 1, &list, &pendingIds, &more, nullptr, &error) || list.isEmpty())
         return std::nullopt;
+    if (pending)
+        *pending = pendingIds.contains(id);
     return list.first();
+}
+
+QHash<QString, QString> CacheStore::generationsOfOutputs(const QStringList &outputIds)
+{
+    QHash<QString, QString> owners;
+    QSqlDatabase db = m_database.connection();
+    if (!db.isOpen())
+        return owners;
+    constexpr qsizetype kChunk = 500; // well below SQLite's bound-parameter limit
+    for (qsizetype first = 0; first < outputIds.size(); first += kChunk) {
+        const QStringList chunk = outputIds.mid(first, kChunk);
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), chunk.size());
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT id, generation_id FROM outputs WHERE id IN (%1)").arg(marks.join(QLatin1Char(','))));
+        for (const QString &id : chunk)
+            q.addBindValue(id);
+        if (!q.exec())
+            return owners;
+        while (q.next())
+            owners.insert(q.value(0).toString(), q.value(1).toString());
+    }
+    return owners;
 }
 
 CachePage<Output> CacheStore::images(const QString &projectId, int limit, const QString &cursor)
