@@ -164,14 +164,16 @@ CachePage<Project> CacheStore::projects(int limit, const QString &cursor)
     return decodePage<Project>(rows, next);
 }
 
-std::optional<Project> CacheStore::project(const QString &id)
+std::optional<Project> CacheStore::project(const QString &id, bool *pending)
 {
     QSqlDatabase db = m_database.connection();
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT data FROM projects WHERE id = ?"));
+    q.prepare(QStringLiteral("SELECT data, pending FROM projects WHERE id = ?"));
     q.addBindValue(id);
     if (!db.isOpen() || !q.exec() || !q.next())
         return std::nullopt;
+    if (pending)
+        *pending = q.value(1).toInt() != 0;
     return decode<Project>(q.value(0).toByteArray());
 }
 
@@ -258,17 +260,20 @@ CachePage<Generation> CacheStore::generations(const QString &sessionId, int limi
     return page;
 }
 
-std::optional<Generation> CacheStore::generation(const QString &id)
+std::optional<Generation> CacheStore::generation(const QString &id, bool *pending)
 {
     QSqlDatabase db = m_database.connection();
     QSqlQuery q(db);
     QList<Generation> list;
+    QSet<QString> pendingIds;
     QString error;
     bool more = false;
     if (!db.isOpen()
         || !runQuery(q, QStringLiteral("SELECT %1 FROM generations g WHERE g.id = ?").arg(cacherows::generationColumns()), {id}, &error)
-        || !readGenerations(db, q, 1, &list, nullptr, &more, nullptr, &error) || list.isEmpty())
+        || !readGenerations(db, q, 1, &list, &pendingIds, &more, nullptr, &error) || list.isEmpty())
         return std::nullopt;
+    if (pending)
+        *pending = pendingIds.contains(id);
     return list.first();
 }
 

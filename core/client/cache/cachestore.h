@@ -43,12 +43,14 @@ public:
     QJsonObject limits();
     /// Projects, most recently updated first (as GET /api/projects/with-thumbnails).
     CachePage<Project> projects(int limit, const QString &cursor = {});
-    std::optional<Project> project(const QString &id);
+    /// One project; *pending (when given) says whether it was made offline and is not yet confirmed.
+    std::optional<Project> project(const QString &id, bool *pending = nullptr);
     /// Sessions of a project, oldest first (as GET /api/sessions?projectId=).
     CachePage<Session> sessions(const QString &projectId, int limit, const QString &cursor = {});
     /// Generations of a session with their outputs, newest first (as GET /api/generations).
     CachePage<Generation> generations(const QString &sessionId, int limit, const QString &cursor = {});
-    std::optional<Generation> generation(const QString &id);
+    /// One generation with its outputs; *pending as for project().
+    std::optional<Generation> generation(const QString &id, bool *pending = nullptr);
     /// Image outputs of a project, newest first (as GET /api/projects/{id}/images).
     CachePage<Output> images(const QString &projectId, int limit, const QString &cursor = {});
     /// Members of a project, longest-standing first.

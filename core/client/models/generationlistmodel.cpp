@@ -1,0 +1,392 @@
+#include "client/models/generationlistmodel.h"
+
+#include "client/cache/cachestore.h"
+#include "client/models/sortedrows.h"
+
+namespace vesper::client {
+namespace {
+constexpr int kMaxDrift = 32;
+
+// A generation whose outputs may still arrive apart from it (a feed page split between them).
+bool awaitsOutputs(const Generation &g)
+{
+    return !g.isFinished() || (g.status == GenerationStatus::Completed && (!g.outputs || g.outputs->isEmpty()));
+}
+} // namespace
+
+GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_cache(cache)
+{
+}
+
+void GenerationListModel::showSession(const QString &sessionId)
+{
+    beginResetModel();
+    m_sessionId = sessionId;
+    m_searchText.clear();
+    load();
+    endResetModel();
+}
+
+void GenerationListModel::showSearch(const QString &text)
+{
+    beginResetModel();
+    m_sessionId.clear();
+    m_searchText = text.trimmed();
+    load();
+    endResetModel();
+}
+
+void GenerationListModel::load()
+{
+    m_rows.clear();
+    m_pending.clear();
+    m_rowById.clear();
+    m_generationOfOutput.clear();
+    m_nextCursor.clear();
+    m_lastError.clear();
+    m_drift = 0;
+    if (!m_sessionId.isEmpty() || isSearch())
+        appendPage(readPage({}), false);
+}
+
+CachePage<Generation> GenerationListModel::readPage(const QString &cursor)
+{
+    return isSearch() ? m_cache.search(m_searchText, m_pageSize, cursor) : m_cache.generations(m_sessionId, m_pageSize, cursor);
+}
+
+bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool announce)
+{
+    if (!page.ok()) {
+        m_lastError = page.error;
+        m_nextCursor.clear(); // stop views from asking again and again
+        return false;
+    }
+    m_lastError.clear();
+    m_nextCursor = page.nextCursor;
+    QList<const Generation *> fresh;
+    for (const Generation &g : page.rows) {
+        if (!m_rowById.contains(g.id))
+            fresh << &g;
+    }
+    if (fresh.isEmpty())
+        return true;
+    const int first = int(m_rows.size());
+    if (announce)
+        beginInsertRows({}, first, first + int(fresh.size()) - 1);
+    m_rows.reserve(first + fresh.size());
+    for (const Generation *g : fresh) {
+        m_rows.append(Generation());
+        setRow(int(m_rows.size()) - 1, *g, page.pending.contains(g->id));
+    }
+    if (announce)
+        endInsertRows();
+    return true;
+}
+
+void GenerationListModel::applyChanges(const CacheChanges &changes)
+{
+    if (m_rows.isEmpty() && m_sessionId.isEmpty())
+        return;
+    QSet<QString> settled;
+    // The server's row for a generation queued offline takes the pending row's place first, so
+    // the pending id's removal below finds nothing and no other row moves.
+    QHash<QString, Fresh> read;
+    for (const QString &id : changes.generations) {
+        if (rowOf(id) >= 0)
+            continue;
+        const Fresh fresh = readFresh(id);
+        read.insert(id, fresh);
+        if (replacePending(id, fresh, changes))
+            settled.insert(id);
+    }
+    for (const QString &id : changes.removedGenerations) {
+        const int row = rowOf(id);
+        if (row >= 0)
+            removeRowAt(row);
+    }
+    for (const QString &id : changes.generations) {
+        if (settled.contains(id))
+            continue;
+        const auto known = read.constFind(id);
+        place(id, known != read.constEnd() ? *known : readFresh(id));
+        settled.insert(id);
+    }
+    // Outputs change their generation's row. An output not seen yet belongs to a row still waiting
+    // for outputs (its generation usually comes in the same change set and was settled above).
+    QSet<QString> touched;
+    bool unknownOutput = false;
+    for (const QSet<QString> *ids : {&changes.outputs, &changes.removedOutputs}) {
+        for (const QString &outputId : *ids) {
+            const auto owner = m_generationOfOutput.constFind(outputId);
+            if (owner != m_generationOfOutput.constEnd())
+                touched.insert(*owner);
+            else if (ids == &changes.outputs)
+                unknownOutput = true;
+        }
+    }
+    if (unknownOutput) {
+        for (const Generation &g : std::as_const(m_rows)) {
+            if (awaitsOutputs(g))
+                touched.insert(g.id);
+        }
+    }
+    for (const QString &id : std::as_const(touched)) {
+        if (!settled.contains(id) && rowOf(id) >= 0)
+            place(id, readFresh(id));
+    }
+}
+
+GenerationListModel::Fresh GenerationListModel::readFresh(const QString &id)
+{
+    Fresh fresh;
+    fresh.row = m_cache.generation(id, &fresh.pending);
+    return fresh;
+}
+
+bool GenerationListModel::replacePending(const QString &id, const Fresh &fresh, const CacheChanges &changes)
+{
+    if (!fresh.row || !fresh.row->clientId || *fresh.row->clientId == id || !changes.removedGenerations.contains(*fresh.row->clientId))
+        return false;
+    const int row = rowOf(*fresh.row->clientId);
+    if (row < 0)
+        return false;
+    if (!isSearch() && fresh.row->sessionId != m_sessionId) {
+        removeRowAt(row);
+        return true;
+    }
+    const Generation old = m_rows.at(row);
+    forgetOutputs(old);
+    m_rowById.remove(old.id);
+    m_pending.remove(old.id);
+    setRow(row, *fresh.row, fresh.pending);
+    settle(row);
+    return true;
+}
+
+void GenerationListModel::place(const QString &id, const Fresh &fresh)
+{
+    const int row = rowOf(id);
+    if (isSearch()) { // new matches wait for the next search; the order (cache sequence) holds
+        if (row < 0)
+            return;
+        if (!fresh.row) {
+            removeRowAt(row);
+            return;
+        }
+        forgetOutputs(m_rows.at(row));
+        setRow(row, *fresh.row, fresh.pending);
+        Q_EMIT dataChanged(index(row), index(row));
+        return;
+    }
+    const bool belongs = fresh.row && fresh.row->sessionId == m_sessionId
+        && sortedrows::newestFirstCovers(sortedrows::boundary(m_nextCursor), fresh.row->createdAt, fresh.row->id);
+    if (!belongs) {
+        if (row >= 0)
+            removeRowAt(row); // gone, moved to another session, or past the loaded pages
+        return;
+    }
+    if (row < 0) {
+        const Generation &g = *fresh.row;
+        const int to = sortedrows::insertionRow(int(m_rows.size()), -1, [&](int k) {
+            return sortedrows::newestFirstBefore(m_rows.at(k).createdAt, m_rows.at(k).id, g.createdAt, g.id);
+        });
+        insertRowAt(to, g, fresh.pending);
+        return;
+    }
+    forgetOutputs(m_rows.at(row));
+    setRow(row, *fresh.row, fresh.pending);
+    settle(row);
+}
+
+void GenerationListModel::settle(int row)
+{
+    int to = row;
+    if (!isSearch()) {
+        const Generation &g = m_rows.at(row);
+        to = sortedrows::insertionRow(int(m_rows.size()), row, [&](int k) {
+            return sortedrows::newestFirstBefore(m_rows.at(k).createdAt, m_rows.at(k).id, g.createdAt, g.id);
+        });
+    }
+    if (to != row) {
+        beginMoveRows({}, row, row, {}, to > row ? to + 1 : to);
+        m_rows.move(row, to);
+        m_rowById.insert(m_rows.at(to).id, to);
+        shifted();
+        endMoveRows();
+    }
+    Q_EMIT dataChanged(index(to), index(to));
+}
+
+void GenerationListModel::setRow(int row, const Generation &g, bool pending)
+{
+    m_rows[row] = g;
+    m_rowById.insert(g.id, row);
+    if (pending)
+        m_pending.insert(g.id);
+    else
+        m_pending.remove(g.id);
+    if (g.outputs) {
+        for (const Output &o : *g.outputs)
+            m_generationOfOutput.insert(o.id, g.id);
+    }
+}
+
+void GenerationListModel::insertRowAt(int row, const Generation &g, bool pending)
+{
+    beginInsertRows({}, row, row);
+    m_rows.insert(row, Generation());
+    setRow(row, g, pending);
+    if (row < m_rows.size() - 1)
+        shifted();
+    endInsertRows();
+}
+
+void GenerationListModel::removeRowAt(int row)
+{
+    beginRemoveRows({}, row, row);
+    const Generation gone = m_rows.takeAt(row);
+    m_rowById.remove(gone.id);
+    m_pending.remove(gone.id);
+    forgetOutputs(gone);
+    if (row < m_rows.size())
+        shifted();
+    endRemoveRows();
+}
+
+void GenerationListModel::forgetOutputs(const Generation &g)
+{
+    if (g.outputs) {
+        for (const Output &o : *g.outputs)
+            m_generationOfOutput.remove(o.id);
+    }
+}
+
+void GenerationListModel::shifted()
+{
+    if (++m_drift > kMaxDrift)
+        reindexFrom(0);
+}
+
+void GenerationListModel::reindexFrom(int row)
+{
+    for (int i = row; i < m_rows.size(); ++i)
+        m_rowById.insert(m_rows.at(i).id, i);
+    if (row == 0)
+        m_drift = 0;
+}
+
+int GenerationListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant GenerationListModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Generation &g = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case PromptRole:
+        return g.prompt;
+    case IdRole:
+        return g.id;
+    case NegativePromptRole:
+        return g.negativePrompt;
+    case ModelIdRole:
+        return g.modelId;
+    case StatusRole:
+        return generationStatusName(g.status);
+    case ProgressRole:
+        return int(g.progress);
+    case ProgressIsEstimateRole:
+        return g.progressIsEstimate;
+    case ErrorRole:
+        return g.error ? g.error->message : QString();
+    case OutputIdsRole: {
+        QStringList ids;
+        if (g.outputs) {
+            ids.reserve(g.outputs->size());
+            for (const Output &o : *g.outputs)
+                ids << o.id;
+        }
+        return ids;
+    }
+    case OutputCountRole:
+        return g.outputs ? int(g.outputs->size()) : 0;
+    case FirstOutputIdRole:
+        return g.outputs && !g.outputs->isEmpty() ? g.outputs->first().id : QString();
+    case AspectRatioRole: {
+        const QJsonValue aspect = g.parameters.value(QLatin1String("aspectRatio"));
+        return aspect.isString() ? aspect.toString() : QStringLiteral("1:1");
+    }
+    case SeedRole: {
+        const QJsonValue seed = g.parameters.value(QLatin1String("seed"));
+        return seed.isDouble() ? QVariant(seed.toInteger()) : QVariant();
+    }
+    case IsPendingRole:
+        return m_pending.contains(g.id);
+    case CreatedAtRole:
+        return g.createdAt;
+    case SessionIdRole:
+        return g.sessionId;
+    case RevRole:
+        return g.rev ? QString::number(*g.rev) : QString();
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> GenerationListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{IdRole, "id"}, {PromptRole, "prompt"}, {NegativePromptRole, "negativePrompt"}, {ModelIdRole, "modelId"},
+                  {StatusRole, "status"}, {ProgressRole, "progress"}, {ProgressIsEstimateRole, "progressIsEstimate"},
+                  {ErrorRole, "error"}, {OutputIdsRole, "outputIds"}, {OutputCountRole, "outputCount"},
+                  {FirstOutputIdRole, "firstOutputId"}, {AspectRatioRole, "aspectRatio"}, {SeedRole, "seed"},
+                  {IsPendingRole, "isPending"}, {CreatedAtRole, "createdAt"}, {SessionIdRole, "sessionId"}, {RevRole, "rev"}});
+    return names;
+}
+
+bool GenerationListModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_nextCursor.isEmpty();
+}
+
+void GenerationListModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || m_nextCursor.isEmpty())
+        return;
+    appendPage(readPage(m_nextCursor), true);
+}
+
+int GenerationListModel::rowOf(const QString &generationId) const
+{
+    const auto it = m_rowById.constFind(generationId);
+    if (it == m_rowById.constEnd())
+        return -1;
+    const int near = *it;
+    const int count = int(m_rows.size());
+    for (int d = 0; d <= m_drift; ++d) {
+        if (near - d >= 0 && near - d < count && m_rows.at(near - d).id == generationId)
+            return near - d;
+        if (d > 0 && near + d < count && near + d >= 0 && m_rows.at(near + d).id == generationId)
+            return near + d;
+    }
+    return -1;
+}
+
+int GenerationListModel::rowOfOutput(const QString &outputId) const
+{
+    const auto owner = m_generationOfOutput.constFind(outputId);
+    return owner == m_generationOfOutput.constEnd() ? -1 : rowOf(*owner);
+}
+
+const Generation *GenerationListModel::generationAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+}
+
+} // namespace vesper::client

@@ -1,0 +1,113 @@
+#pragma once
+// The session gallery's rows — generations newest first, each with its outputs — or the results of a
+// full-text search over prompts, read from the local cache in keyset pages as the view scrolls. Sync,
+// writes and the tracker change single rows (a new generation is inserted at the top, progress
+// updates one row, a deletion removes one), never a reset, so scroll position and selection survive.
+// data() reads rows held in memory (a few µs at most): painting never runs SQL.
+//
+//     GenerationListModel model(workspace.cache());
+//     model.showSession(sessionId);
+//     connect(&ctx, &UiContext::cacheChanged, &model, &GenerationListModel::applyChanges);
+#include "client/cache/cachetypes.h"
+#include "domain/generation.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+#include <QSet>
+#include <optional>
+
+namespace vesper::client {
+
+class CacheStore;
+
+class GenerationListModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        PromptRole,             // also Qt::DisplayRole
+        NegativePromptRole,
+        ModelIdRole,
+        StatusRole,             // "queued", "processing", "completed", "failed", "cancelled"
+        ProgressRole,           // int 0..100
+        ProgressIsEstimateRole, // bool
+        ErrorRole,              // the failure's message; empty unless failed
+        OutputIdsRole,          // QStringList, in output order
+        OutputCountRole,        // int
+        FirstOutputIdRole,      // QString, empty while none
+        AspectRatioRole,        // QString from parameters ("1:1" when absent), for placeholders
+        SeedRole,               // QVariant(qint64) or invalid when none
+        IsPendingRole,          // queued offline, not yet sent
+        CreatedAtRole,          // qint64 microseconds since the epoch
+        SessionIdRole,
+        RevRole,                // QString, for If-Match
+    };
+    Q_ENUM(Role)
+
+    explicit GenerationListModel(CacheStore &cache, QObject *parent = nullptr);
+
+    /// Shows a session's generations, newest first (empty id: nothing). A reset.
+    void showSession(const QString &sessionId);
+    /// Shows generations whose prompts match text (CacheStore::search), across projects. A reset.
+    void showSearch(const QString &text);
+    QString sessionId() const { return m_sessionId; }
+    QString searchText() const { return m_searchText; }
+    bool isSearch() const { return !m_searchText.isEmpty(); }
+
+    /// Rows inserted (at their place: new ones at the top), changed or removed for what changed.
+    /// In search mode rows are updated and removed but new matches are not added until the next search.
+    void applyChanges(const vesper::client::CacheChanges &changes);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+    /// The row of a generation (-1 when not loaded), and the row holding an output (-1 likewise).
+    int rowOf(const QString &generationId) const;
+    int rowOfOutput(const QString &outputId) const;
+    const Generation *generationAt(int row) const;
+    /// Rows per page read from the cache (default 200).
+    void setPageSize(int rows) { m_pageSize = rows; }
+    QString lastError() const { return m_lastError; }
+
+private:
+    /// A generation as the cache holds it now (row unset: gone) and whether it is pending.
+    struct Fresh {
+        std::optional<Generation> row;
+        bool pending = false;
+    };
+    void load(); // first page of the current source
+    void reindexFrom(int row);
+    CachePage<Generation> readPage(const QString &cursor);
+    /// Appends a page's rows not already held; false on a read error (which stops paging).
+    bool appendPage(const CachePage<Generation> &page, bool announce);
+    Fresh readFresh(const QString &id);
+    /// Puts a generation where the cache says it belongs: changed, moved, inserted or removed.
+    void place(const QString &id, const Fresh &fresh);
+    /// Turns the pending row the server's row replaced into that row, in place; false if none.
+    bool replacePending(const QString &id, const Fresh &fresh, const CacheChanges &changes);
+    /// Moves a changed row to its sorted place (session lists) and announces the change.
+    void settle(int row);
+    void setRow(int row, const Generation &g, bool pending); // content and lookups; no signals
+    void insertRowAt(int row, const Generation &g, bool pending);
+    void removeRowAt(int row);
+    void forgetOutputs(const Generation &g);
+    /// Rows shift by at most m_drift from what m_rowById says; rebuilt when it grows past a bound,
+    /// so a new row at the top of 100k costs a few lookups, not a rebuild of the whole index.
+    void shifted();
+    int m_drift = 0;
+    CacheStore &m_cache;
+    QString m_sessionId;
+    QString m_searchText;
+    QList<Generation> m_rows;
+    QSet<QString> m_pending;
+    QHash<QString, int> m_rowById;
+    QHash<QString, QString> m_generationOfOutput;
+    QString m_nextCursor;
+    QString m_lastError;
+    int m_pageSize = 200;
+};
+
+} // namespace vesper::client
