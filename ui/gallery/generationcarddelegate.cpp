@@ -44,6 +44,11 @@ QString statusText(const QString &status)
 
 GenerationCardDelegate::GenerationCardDelegate(QObject *parent) : QStyledItemDelegate(parent) {}
 
+void GenerationCardDelegate::setCache(client::ThumbnailCache *cache)
+{
+    m_cache = cache;
+}
+
 int GenerationCardDelegate::textHeight(const QFont &font)
 {
     return QFontMetrics(font).height() + 6;

@@ -18,7 +18,7 @@ class GenerationCardDelegate : public QStyledItemDelegate {
 public:
     explicit GenerationCardDelegate(QObject *parent = nullptr);
 
-    void setCache(client::ThumbnailCache *cache) { m_cache = cache; }
+    void setCache(client::ThumbnailCache *cache);
     /// Height of the compact line below the picture, for the grid's cells.
     static int textHeight(const QFont &font);
     /// Where the hover button of a card is drawn (empty when the card has none).

@@ -16,6 +16,11 @@ using Model = client::ProjectListModel;
 
 ProjectCardDelegate::ProjectCardDelegate(QObject *parent) : QStyledItemDelegate(parent) {}
 
+void ProjectCardDelegate::setCache(client::ThumbnailCache *cache)
+{
+    m_cache = cache;
+}
+
 int ProjectCardDelegate::textHeight(const QFont &font)
 {
     const QFontMetrics fm(font);

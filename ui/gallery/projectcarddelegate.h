@@ -16,7 +16,7 @@ class ProjectCardDelegate : public QStyledItemDelegate {
 public:
     explicit ProjectCardDelegate(QObject *parent = nullptr);
 
-    void setCache(client::ThumbnailCache *cache) { m_cache = cache; }
+    void setCache(client::ThumbnailCache *cache);
     /// Height of the text below the picture, for the grid's cells.
     static int textHeight(const QFont &font);
 

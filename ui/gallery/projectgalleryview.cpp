@@ -2,6 +2,7 @@
 
 #include "client/models/projectlistmodel.h"
 #include "client/sync/outbox.h"
+#include "client/thumbnails/thumbnailcache.h"
 #include "client/workspace/workspace.h"
 #include "ui/app/uicontext.h"
 #include "ui/gallery/gallerygrid.h"
