@@ -24,6 +24,8 @@ public:
     void setTextHeight(int px);
     /// The text shown centred while the model has no rows (two lines: a title and a hint).
     void setEmptyText(const QString &title, const QString &hint);
+    QString emptyTitle() const { return m_emptyTitle; }
+    QString emptyHint() const { return m_emptyHint; }
     /// Text for the pill shown when rows arrive at the top out of sight.
     void setPillText(const QString &text);
     bool isPillVisible() const;

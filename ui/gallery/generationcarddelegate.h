@@ -4,12 +4,10 @@
 // compact line with the prompt, model and status, progress on running cards ("≈" when estimated),
 // the reason on failed ones, a "waiting to send" mark on ones queued offline, and on hover a Cancel
 // (running) or Retry (failed) button whose clicks are handled here and reported as signals.
+#include "client/thumbnails/thumbnailcache.h"
+
 #include <QPointer>
 #include <QStyledItemDelegate>
-
-namespace vesper::client {
-class ThumbnailCache;
-}
 
 namespace vesper::ui {
 

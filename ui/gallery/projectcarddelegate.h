@@ -2,12 +2,10 @@
 // Paints one project card: its latest picture filling the card (a neutral placeholder while it
 // loads or when the project has no image yet), the name, owner and session count below, a "Shared"
 // badge and a mark for a project made offline that the server has not confirmed yet.
+#include "client/thumbnails/thumbnailcache.h"
+
 #include <QPointer>
 #include <QStyledItemDelegate>
-
-namespace vesper::client {
-class ThumbnailCache;
-}
 
 namespace vesper::ui {
 

@@ -3,6 +3,8 @@
 // session count, shared and pending marks), read from the cache and updated row by row, with the
 // project actions (new, rename, share, members, delete) for menus, the context menu and the keyboard.
 // Enter or a double-click opens a project.
+#include "client/thumbnails/thumbnailcache.h"
+
 #include <QPointer>
 #include <QWidget>
 
@@ -11,7 +13,6 @@ class QModelIndex;
 
 namespace vesper::client {
 class ProjectListModel;
-class ThumbnailCache;
 } // namespace vesper::client
 
 namespace vesper::ui {

@@ -3,6 +3,8 @@
 // their pictures, progress and state, read from the cache and updated row by row from
 // UiContext::cacheChanged so the user's place and selection survive syncs, new images and deletions.
 // Enter or a double-click opens an output; cards offer Cancel (running) and Retry (failed).
+#include "client/thumbnails/thumbnailcache.h"
+
 #include <QPointer>
 #include <QWidget>
 
@@ -11,7 +13,6 @@ class QModelIndex;
 
 namespace vesper::client {
 class GenerationListModel;
-class ThumbnailCache;
 } // namespace vesper::client
 
 namespace vesper::ui {

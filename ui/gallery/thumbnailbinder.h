@@ -7,16 +7,14 @@
 #include <QHash>
 #include <QObject>
 #include <QPersistentModelIndex>
+#include "client/thumbnails/thumbnailcache.h"
+
 #include <QPointer>
 #include <QStringList>
 #include <QTimer>
 #include <functional>
 
 class QAbstractItemView;
-
-namespace vesper::client {
-class ThumbnailCache;
-}
 
 namespace vesper::ui {
 
