@@ -131,7 +131,8 @@ void GalleryGrid::restoreAnchor()
     m_anchored = false;
     if (!m_anchor.isValid())
         return; // the anchored card itself went away: stay where we are
-    executeDelayedItemsLayout();
+    // A full layout now: after a removal QListView's delayed one would still answer with stale rects.
+    doItemsLayout();
     const int delta = visualRect(m_anchor).top() - m_anchorOffset;
     if (delta != 0)
         verticalScrollBar()->setValue(verticalScrollBar()->value() + delta);

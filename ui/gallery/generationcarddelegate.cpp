@@ -194,22 +194,29 @@ void GenerationCardDelegate::paintLine(QPainter *painter, const QRect &line, con
     const QPalette &palette = option.palette;
     const QFontMetrics fm(option.font);
     const QString status = index.data(Model::StatusRole).toString();
-    QString right = index.data(Model::ModelIdRole).toString();
-    const QString state = statusText(status);
-    if (!state.isEmpty())
-        right = right.isEmpty() ? state : right + QStringLiteral(" · ") + state;
-    const int rightWidth = qMin(fm.horizontalAdvance(right), line.width() / 2);
+    // The picture already shows the state: the line keeps the prompt, the model, and a state dot.
+    const QString right = index.data(Model::ModelIdRole).toString();
+    const int rightWidth = qMin(fm.horizontalAdvance(right), line.width() * 2 / 5);
     painter->save();
-    QColor rightColor = palette.color(QPalette::PlaceholderText);
-    if (status == QLatin1String("failed"))
-        rightColor = cards::failedColor();
-    else if (isRunning(status))
-        rightColor = cards::runningColor(palette);
-    painter->setPen(rightColor);
+    painter->setPen(palette.color(QPalette::PlaceholderText));
     painter->drawText(QRect(line.right() - rightWidth, line.y(), rightWidth, line.height()), Qt::AlignRight | Qt::AlignVCenter,
                       fm.elidedText(right, Qt::ElideRight, rightWidth));
+    int leftX = line.x();
+    QColor dot;
+    if (status == QLatin1String("failed"))
+        dot = cards::failedColor();
+    else if (isRunning(status))
+        dot = cards::runningColor(palette);
+    if (dot.isValid()) {
+        const int d = fm.height() / 2;
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(dot);
+        painter->drawEllipse(QRect(leftX, line.y() + (line.height() - d) / 2, d, d));
+        leftX += d + 5;
+    }
     painter->setPen(palette.color(QPalette::Text));
-    const QRect left(line.x(), line.y(), line.width() - rightWidth - 8, line.height());
+    const QRect left(leftX, line.y(), line.right() - rightWidth - 8 - leftX, line.height());
     painter->drawText(left, Qt::AlignLeft | Qt::AlignVCenter,
                       fm.elidedText(index.data(Model::PromptRole).toString().simplified(), Qt::ElideRight, left.width()));
     painter->restore();
@@ -242,7 +249,9 @@ bool GenerationCardDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *vie
     if (event->type() != QEvent::ToolTip || !index.isValid())
         return QStyledItemDelegate::helpEvent(event, view, option, index);
     QStringList lines{index.data(Model::PromptRole).toString()};
-    lines << index.data(Model::ModelIdRole).toString();
+    const QString state = statusText(index.data(Model::StatusRole).toString());
+    lines << (state.isEmpty() ? index.data(Model::ModelIdRole).toString()
+                              : index.data(Model::ModelIdRole).toString() + QStringLiteral(" · ") + state);
     if (index.data(Model::ProgressIsEstimateRole).toBool() && isRunning(index.data(Model::StatusRole).toString()))
         lines << tr("Progress is an estimate");
     if (!index.data(Model::ErrorRole).toString().isEmpty())

@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QThread>
+#include <QThreadPool>
 
 namespace vesper::test {
 
@@ -30,6 +31,12 @@ GalleryFixture::GalleryFixture()
     if (!m_workspace->open().ok())
         return;
     m_ctx.setWorkspace(m_workspace.get(), false);
+}
+
+GalleryFixture::~GalleryFixture()
+{
+    QThreadPool::globalInstance()->waitForDone();
+    m_ctx.setWorkspace(nullptr, false);
 }
 
 bool GalleryFixture::apply(const QJsonArray &changes)

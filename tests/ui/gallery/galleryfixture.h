@@ -21,6 +21,8 @@ namespace vesper::test {
 class GalleryFixture {
 public:
     GalleryFixture();
+    /// Waits for writes flushing on worker threads before the workspace goes.
+    ~GalleryFixture();
     bool ok() const { return m_workspace && m_workspace->isOpen(); }
     client::Workspace &workspace() { return *m_workspace; }
     ui::UiContext &ctx() { return m_ctx; }

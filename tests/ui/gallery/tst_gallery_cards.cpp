@@ -120,11 +120,13 @@ private Q_SLOTS:
         QCOMPARE(activated.size(), 1);
         QCOMPARE(activated.first().at(0).toString(), mine.projectId);
 
-        // Share off goes through the outbox: the pending row shows at once.
+        // Share off is queued in the outbox with the rev the user saw.
         actions.at(2)->trigger();
-        const int row = view.model()->rowOf(mine.projectId);
-        QTRY_VERIFY(!view.model()->data(view.model()->index(row, 0), client::ProjectListModel::IsSharedRole).toBool());
-        QVERIFY(!fx.workspace().outbox().pending().isEmpty());
+        const QList<client::OutboxEntry> pending = fx.workspace().outbox().pending();
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending.first().kind, QStringLiteral("project.update"));
+        QCOMPARE(pending.first().path, QStringLiteral("/api/projects/") + mine.projectId);
+        QVERIFY2(pending.first().body.contains("\"isShared\":false"), pending.first().body.constData());
 
         QTest::qWait(300); // thumbnails
         view.grab().save(QStringLiteral("/tmp/gallery-projects-light.png"));
@@ -141,7 +143,8 @@ private Q_SLOTS:
         Generation wide = next(QStringLiteral("harbour at night, four variations"));
         wide.parameters.insert(QStringLiteral("aspectRatio"), QStringLiteral("16:9"));
         wide.parameters.insert(QStringLiteral("numOutputs"), 4);
-        QVERIFY(fx.addGeneration(withOutputs(wide, 4, at)));
+        wide = withOutputs(wide, 4, at);
+        QVERIFY(fx.addGeneration(wide));
         Generation failed = next(QStringLiteral("a cathedral made of glass"));
         failed.status = GenerationStatus::Failed;
         failed.error = GenerationError{QStringLiteral("PROVIDER_ERROR"), QStringLiteral("The provider refused the prompt (safety filter).")};
