@@ -84,7 +84,8 @@ void ProjectCardDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     painter->setFont(option.font);
     painter->setPen(palette.color(QPalette::PlaceholderText));
     const qint64 sessions = index.data(Model::SessionCountRole).toLongLong();
-    const QString detail = tr("%1 · %n session(s)", nullptr, int(sessions)).arg(index.data(Model::OwnerNameRole).toString());
+    const QString count = sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(sessions);
+    const QString detail = index.data(Model::OwnerNameRole).toString() + QStringLiteral(" · ") + count;
     const QRect detailRect = nameRect.translated(0, fm.height() + 2);
     painter->drawText(detailRect, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(detail, Qt::ElideRight, detailRect.width()));
     painter->restore();
