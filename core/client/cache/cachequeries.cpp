@@ -277,6 +277,37 @@ std::optional<Generation> CacheStore::generation(const QString &id, bool *pendin
     return list.first();
 }
 
+QList<Generation> CacheStore::generationsIn(const QStringList &ids, const QString &sessionId, QSet<QString> *pending)
+{
+    QList<Generation> all;
+    QSqlDatabase db = m_database.connection();
+    if (!db.isOpen())
+        return all;
+    constexpr qsizetype kChunk = 500; // well below SQLite's bound-parameter limit
+    for (qsizetype first = 0; first < ids.size(); first += kChunk) {
+        const QStringList chunk = ids.mid(first, kChunk);
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), chunk.size());
+        QVariantList binds(chunk.begin(), chunk.end());
+        if (!sessionId.isEmpty())
+            binds << sessionId;
+        QSqlQuery q(db);
+        QList<Generation> rows;
+        QString error;
+        bool more = false;
+        if (!runQuery(q, QStringLiteral("SELECT %1 FROM generations g WHERE g.id IN (%2)%3")
+                             .arg(cacherows::generationColumns(), marks.join(QLatin1Char(',')),
+                                  sessionId.isEmpty() ? QString() : QStringLiteral(" AND g.session_id = ?")),
+                      binds, &error)
+            || !readGenerations(db, q, int(chunk.size()), &rows, pending, &more, nullptr, &error)) {
+            qCWarning(lcClientCache).noquote() << error;
+            return all;
+        }
+        all << rows;
+    }
+    return all;
+}
+
 QHash<QString, QString> CacheStore::generationsOfOutputs(const QStringList &outputIds)
 {
     QHash<QString, QString> owners;

@@ -52,6 +52,9 @@ public:
     CachePage<Generation> generations(const QString &sessionId, int limit, const QString &cursor = {});
     /// One generation with its outputs; *pending as for project().
     std::optional<Generation> generation(const QString &id, bool *pending = nullptr);
+    /// The generations among ids the cache holds (with outputs), in no order; only sessionId's unless
+    /// it is empty (so ids of other sessions cost an index probe each). *pending: those made offline.
+    QList<Generation> generationsIn(const QStringList &ids, const QString &sessionId, QSet<QString> *pending);
     /// The generation of each output the cache holds among outputIds (output id -> generation id).
     QHash<QString, QString> generationsOfOutputs(const QStringList &outputIds);
     /// Image outputs of a project, newest first (as GET /api/projects/{id}/images).

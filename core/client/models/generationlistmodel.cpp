@@ -89,17 +89,25 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
     const QScopedValueRollback busy(m_busy, true);
     if (m_rows.isEmpty() && m_sessionId.isEmpty())
         return;
+    // A pending row the server's replaced: its removal is reported beside the server's row.
+    bool pendingReplaced = false;
+    for (const QString &id : changes.removedGenerations)
+        pendingReplaced = pendingReplaced || m_pending.contains(id);
+    // One read for every upserted generation that may show here (a search shows no new ones).
+    QStringList wanted;
+    for (const QString &id : changes.generations) {
+        if (!isSearch() || pendingReplaced || rowOf(id) >= 0)
+            wanted << id;
+    }
+    QHash<QString, Fresh> read = readFresh(wanted);
     QSet<QString> settled;
     // The server's row for a generation queued offline takes the pending row's place first, so
     // the pending id's removal below finds nothing and no other row moves.
-    QHash<QString, Fresh> read;
-    for (const QString &id : changes.generations) {
-        if (rowOf(id) >= 0)
-            continue;
-        const Fresh fresh = readFresh(id);
-        read.insert(id, fresh);
-        if (replacePending(id, fresh, changes))
-            settled.insert(id);
+    if (pendingReplaced) {
+        for (auto it = read.cbegin(); it != read.cend(); ++it) {
+            if (rowOf(it.key()) < 0 && replacePending(it.key(), *it, changes))
+                settled.insert(it.key());
+        }
     }
     // Removals in runs of adjacent rows, bottom first: a deleted session's 100k rows go in one step.
     QList<int> doomed;
@@ -116,15 +124,13 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         removeRowsAt(doomed.at(start), int(end - start));
         end = start;
     }
-    for (const QString &id : changes.generations) {
-        if (settled.contains(id))
-            continue;
-        const auto known = read.constFind(id);
-        place(id, known != read.constEnd() ? *known : readFresh(id));
+    for (const QString &id : std::as_const(wanted)) {
+        if (!settled.contains(id))
+            place(id, read.value(id)); // not read: gone, or another session's
         settled.insert(id);
     }
-    // Outputs change their generation's row; one not seen yet is looked up (its generation usually
-    // came in the same change set and was settled above, so that costs nothing).
+    // Outputs change their generation's row; the owner of one not seen yet is looked up (outputs
+    // of generations placed above are known by now and cost nothing).
     QSet<QString> touched;
     QStringList unknown;
     for (const QSet<QString> *ids : {&changes.outputs, &changes.removedOutputs}) {
@@ -140,17 +146,26 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         for (const QString &generationId : m_cache.generationsOfOutputs(unknown))
             touched.insert(generationId);
     }
+    QStringList again;
     for (const QString &id : std::as_const(touched)) {
         if (!settled.contains(id) && rowOf(id) >= 0)
-            place(id, readFresh(id));
+            again << id;
     }
+    read = readFresh(again);
+    for (const QString &id : std::as_const(again))
+        place(id, read.value(id));
 }
 
-GenerationListModel::Fresh GenerationListModel::readFresh(const QString &id)
+QHash<QString, GenerationListModel::Fresh> GenerationListModel::readFresh(const QStringList &ids)
 {
-    Fresh fresh;
-    fresh.row = m_cache.generation(id, &fresh.pending);
-    return fresh;
+    QHash<QString, Fresh> read;
+    if (ids.isEmpty())
+        return read;
+    QSet<QString> pending;
+    const QList<Generation> rows = m_cache.generationsIn(ids, isSearch() ? QString() : m_sessionId, &pending);
+    for (const Generation &g : rows)
+        read.insert(g.id, Fresh{g, pending.contains(g.id)});
+    return read;
 }
 
 bool GenerationListModel::replacePending(const QString &id, const Fresh &fresh, const CacheChanges &changes)

@@ -83,7 +83,8 @@ private:
     CachePage<Generation> readPage(const QString &cursor);
     /// Appends a page's rows not already held; false on a read error (which stops paging).
     bool appendPage(const CachePage<Generation> &page, bool announce);
-    Fresh readFresh(const QString &id);
+    /// The cache's current rows among ids (one query per 500); in a session, only that session's.
+    QHash<QString, Fresh> readFresh(const QStringList &ids);
     /// Puts a generation where the cache says it belongs: changed, moved, inserted or removed.
     void place(const QString &id, const Fresh &fresh);
     /// Turns the pending row the server's row replaced into that row, in place; false if none.
