@@ -5,6 +5,7 @@
 #include "backend/server/embeddedbackend.h"
 #include "ui/app/connectionmanager.h"
 #include "ui/app/mainwindow.h"
+#include "ui/app/studioviews.h"
 #include "ui/app/uicontext.h"
 #include "ui/settings/providerkeystore.h"
 
@@ -30,13 +31,16 @@ void describeOptions(QCommandLineParser &parser)
     parser.setApplicationDescription(QStringLiteral("Vesper Studio: image generation on a local library or a team server."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("The local library's folder (default: %1)."),
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("The local library's folder (default: <data folder>/vesper)."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("server"), QStringLiteral("Open a team server instead of the local library."),
                       QStringLiteral("URL")});
     parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Write a PNG of the window once the first gallery has painted, then exit."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("offline"), QStringLiteral("Open no connection: browse the last cache.")});
+    parser.addOption({QStringLiteral("show"),
+                      QStringLiteral("Open a place at start: projects, session, session:<id>, search:<text> or viewer."),
+                      QStringLiteral("PLACE")});
 }
 
 /// Whether a window can be shown at all (Linux and other X11/Wayland systems).
@@ -151,6 +155,14 @@ int main(int argc, char **argv)
     }
 
     auto window = std::make_unique<ui::MainWindow>(local);
+    const ui::StudioViews views = ui::installStudioViews(window.get());
+    if (qEnvironmentVariableIsSet("VESPER_REPORT_FIRST_PAINT")) {
+        // For bench_gallery: the moment the first gallery painted, as a line it waits for.
+        QObject::connect(window.get(), &ui::MainWindow::firstGalleryPainted, window.get(), [] {
+            std::fputs("first-gallery-painted\n", stderr);
+            std::fflush(stderr);
+        });
+    }
     window->connections()->setOffline(offline);
     if (local && local->applyProviderSettings)
         ui::ProviderKeyStore::loadAndApplyAsync(*local, window.get());
@@ -179,6 +191,11 @@ int main(int argc, char **argv)
         window->connections()->openServer(serverUrl);
     else
         window->connections()->openLast();
+    if (parser.isSet(QStringLiteral("show"))) {
+        QString error;
+        if (!ui::showPlace(window.get(), views, parser.value(QStringLiteral("show")), &error))
+            window->context()->reportError(QObject::tr("--show: %1").arg(error));
+    }
     window->show();
 
     const int code = app.exec();

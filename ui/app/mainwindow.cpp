@@ -153,7 +153,15 @@ void MainWindow::replacePage(Page page, QWidget *widget)
     m_pages->insertWidget(int(page), widget);
     m_pages->removeWidget(old);
     old->deleteLater();
-    widget->installEventFilter(this);
+    watchPaints(widget);
+}
+
+void MainWindow::watchPaints(QWidget *view)
+{
+    // A grid's viewport is opaque and covers its view, which then gets no paint event of its own.
+    view->installEventFilter(this);
+    for (QAbstractScrollArea *area : view->findChildren<QAbstractScrollArea *>())
+        area->viewport()->installEventFilter(this);
 }
 
 void MainWindow::installViews(const MainWindowViews &views)
@@ -168,7 +176,7 @@ void MainWindow::installViews(const MainWindowViews &views)
     if (views.sessionGallery) {
         QWidget *old = m_galleryAndPrompt->replaceWidget(0, views.sessionGallery);
         old->deleteLater();
-        views.sessionGallery->installEventFilter(this);
+        watchPaints(views.sessionGallery);
     }
     if (views.promptBar) {
         QWidget *old = m_galleryAndPrompt->replaceWidget(1, views.promptBar);

@@ -99,6 +99,7 @@ private:
     void openOutboxDialog();
     void updateTitle();
     void replacePage(Page page, QWidget *widget);
+    void watchPaints(QWidget *view);
     void triggerOnFocus(const char *method);
 
     UiContext *m_context;

@@ -177,6 +177,17 @@ std::optional<Project> CacheStore::project(const QString &id, bool *pending)
     return decode<Project>(q.value(0).toByteArray());
 }
 
+std::optional<Session> CacheStore::session(const QString &id)
+{
+    QSqlDatabase db = m_database.connection();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT data FROM sessions WHERE id = ?"));
+    q.addBindValue(id);
+    if (!db.isOpen() || !q.exec() || !q.next())
+        return std::nullopt;
+    return decode<Session>(q.value(0).toByteArray());
+}
+
 CachePage<Session> CacheStore::sessions(const QString &projectId, int limit, const QString &cursor)
 {
     CachePage<Session> page;

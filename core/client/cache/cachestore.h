@@ -48,6 +48,7 @@ public:
     std::optional<Project> project(const QString &id, bool *pending = nullptr);
     /// Sessions of a project, oldest first (as GET /api/sessions?projectId=).
     CachePage<Session> sessions(const QString &projectId, int limit, const QString &cursor = {});
+    std::optional<Session> session(const QString &id);
     /// Generations of a session with their outputs, newest first (as GET /api/generations).
     CachePage<Generation> generations(const QString &sessionId, int limit, const QString &cursor = {});
     /// One generation with its outputs; *pending as for project().
