@@ -16,7 +16,9 @@ using namespace vesper::test;
 namespace {
 QString withChar(const QString &before, char32_t c, const QString &after = QStringLiteral("gpj.exe"))
 {
-    return before + QString::fromUcs4(&c, 1) + after;
+    // Not QString::fromUcs4: it takes a leading U+FEFF for a byte-order mark and drops it.
+    const QString character{QChar(char16_t(c))}; // every character tested here is in the BMP
+    return before + character + after;
 }
 } // namespace
 
