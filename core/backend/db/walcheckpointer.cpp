@@ -182,7 +182,6 @@ bool WalCheckpointer::open()
     }
     // Only the gated RESTART waits (PASSIVE never calls the busy handler), and only briefly.
     sqlite3_busy_timeout(m_db, kRestartWaitMs);
-    sqlite3_exec(m_db, "PRAGMA journal_size_limit=67108864", nullptr, nullptr, nullptr); // as every connection (Database)
     // A fresh connection knows nothing of the WAL until it reads the file's header; until then a
     // checkpoint reports "not in WAL mode" and does nothing.
     sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
