@@ -1,6 +1,7 @@
 // WalCheckpointer on a real SQLite file: under a steady stream of small commits the WAL keeps
 // starting over instead of growing, a quiet database is checkpointed in the background, and a
-// connection that outlives its checkpointer still commits.
+// connection that outlives its checkpointer still commits; after a write burst, a quiet database's
+// WAL file shrinks back to nothing (issue 13: a 477 MB WAL that never shrank).
 #include "backend/db/walcheckpointer.h"
 #include "backend/db/writegate.h"
 
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void walStartsOverUnderSteadyCommits();
     void quietDatabaseIsCheckpointed();
     void connectionOutlivesCheckpointer();
+    void walShrinksWhenQuietAfterBurst();
 };
 
 void TestWalCheckpointer::walStartsOverUnderSteadyCommits()
@@ -135,6 +137,48 @@ void TestWalCheckpointer::connectionOutlivesCheckpointer()
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("outlives"));
+}
+
+void TestWalCheckpointer::walShrinksWhenQuietAfterBurst()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("burst.db"));
+    {
+        QSqlDatabase db = openWal(path, QStringLiteral("burst"));
+        WalCheckpointer checkpointer(path);
+        const std::shared_ptr<void> hook = checkpointer.attach(db);
+        QVERIFY(hook);
+        // A burst: one large transaction (a bulk import, say) and a run of small commits after it.
+        {
+            QMutexLocker gate(&WriteGate::mutex());
+            QVERIFY(db.transaction());
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("INSERT INTO t (payload) VALUES (?)"));
+            const QString payload(2000, QLatin1Char('x'));
+            for (int i = 0; i < 15000; ++i) {
+                q.addBindValue(QString(payload + QString::number(i)));
+                QVERIFY(q.exec());
+            }
+            QVERIFY(db.commit());
+        }
+        for (int i = 0; i < 500; ++i)
+            commitOne(db, i);
+        const qint64 peak = walBytes(path);
+        QVERIFY2(peak > 32LL * 1024 * 1024, qPrintable(QString::number(peak)));
+        // Quiet now: within a few seconds the WAL file is back to a small size on disk.
+        constexpr qint64 kBound = 4LL * 1024 * 1024;
+        QTRY_VERIFY2_WITH_TIMEOUT(walBytes(path) < kBound, qPrintable(QStringLiteral("WAL still %1 bytes (peak %2)").arg(walBytes(path)).arg(peak)),
+                                  10000);
+        // And the database is whole, and still takes writes.
+        commitOne(db, 500);
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM t")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 15501);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("burst"));
 }
 
 QTEST_GUILESS_MAIN(TestWalCheckpointer)

@@ -132,7 +132,8 @@ bool TestServer::start(QString *error, const QStringList &extraArgs)
         *error = QStringLiteral("cannot start %1").arg(serverBinary());
         return false;
     }
-    static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    // Any listen address (extraArgs may give another --listen); tests reach it on loopback.
+    static const QRegularExpression listening(QStringLiteral("listening on http://[^ ]+:(\\d+) "));
     QDeadlineTimer deadline(30000);
     m_stdout.clear();
     while (!deadline.hasExpired()) {

@@ -97,7 +97,8 @@ namespace credentials {
 
 std::optional<QString> normalizeEmail(const QString &email)
 {
-    const QString text = email.trimmed().toLower();
+    // NFC: "é" typed as one code point or as "e" and a combining accent is one address.
+    const QString text = email.trimmed().toLower().normalized(QString::NormalizationForm_C);
     if (text.isEmpty() || text.size() > kMaxEmailLength)
         return std::nullopt;
     for (const QChar c : text) {

@@ -38,7 +38,9 @@ constexpr int kMaxPasswordLength = 1024;
 constexpr int kMaxEmailLength = 254;
 constexpr int kMaxDisplayNameLength = 100;
 
-/// The email trimmed and lowercased when it has the shape local@domain.tld, else nullopt.
+/// The email trimmed, lowercased and in Unicode NFC when it has the shape local@domain.tld, else
+/// nullopt. New addresses are also checked with textrules::emailProblem; sign-in is not, so accounts
+/// stored before that check still sign in.
 std::optional<QString> normalizeEmail(const QString &email);
 /// Empty when the password is acceptable, else one readable sentence saying why not.
 QString passwordProblem(const QString &password);

@@ -21,6 +21,9 @@ struct BackendSettings {
     QByteArray jwtSecret;
     bool jwtSecretFromFile = false;
     QString jwtAudience = QStringLiteral("authenticated");
+    // GET /metrics: with a token, only `Authorization: Bearer <token>` reads it (VESPER_METRICS_TOKEN);
+    // without one, only a server listening on loopback serves it, and not through a proxy.
+    QByteArray metricsToken;
     bool allowSignup = false;
     bool embedded = false;
     int rateLimitPerMinute = 1200;

@@ -34,6 +34,7 @@ struct WalCheckpointer::State {
     bool broken = false;        // the checkpointer cannot work: connections checkpoint on their own again
     long long passes = 0;
     long long gatedPasses = 0;
+    long long truncations = 0;
     int largestWal = 0;
 };
 
@@ -130,20 +131,29 @@ std::shared_ptr<void> WalCheckpointer::attach(const QSqlDatabase &db)
 WalCheckpointer::Counts WalCheckpointer::counts() const
 {
     std::lock_guard lock(m_state->mutex);
-    return Counts{m_state->passes, m_state->gatedPasses, m_state->walPages, m_state->largestWal};
+    return Counts{m_state->passes, m_state->gatedPasses, m_state->truncations, m_state->walPages, m_state->largestWal};
 }
 
 void WalCheckpointer::run()
 {
     State &state = *m_state;
     int failures = 0;
+    bool walHoldsFrames = true; // until a truncation found it empty
     std::unique_lock lock(state.mutex);
     while (!state.stop && !state.broken) {
         state.wake.wait_for(lock, kQuietInterval, [&] { return state.due || state.stop; });
         if (state.stop)
             break;
-        if (!state.due && !state.committed)
-            continue; // nothing new since the latest round
+        if (!state.due && !state.committed) {
+            // A whole quiet interval since the latest round: give the WAL file's disk back.
+            if (walHoldsFrames && m_db) {
+                lock.unlock();
+                walHoldsFrames = !truncateWhenQuiet();
+                lock.lock();
+            }
+            continue;
+        }
+        walHoldsFrames = true;
         state.due = false;
         state.committed = false;
         lock.unlock();
@@ -219,6 +229,25 @@ bool WalCheckpointer::round()
     // that down again (onCommit).
     m_state->wakeAt = std::max(m_state->walPages, 0) + kWakePages;
     return !failed;
+}
+
+bool WalCheckpointer::truncateWhenQuiet()
+{
+    // Only when no writer of this process is at work (the gate is free): a commit that comes
+    // meanwhile waits for this one short step. Readers still on the WAL make it busy; the next
+    // quiet interval tries again.
+    if (!WriteGate::mutex().tryLock())
+        return false;
+    int walFrames = -1;
+    int copied = -1;
+    const int rc = pass(SQLITE_CHECKPOINT_TRUNCATE, &walFrames, &copied);
+    WriteGate::mutex().unlock();
+    if (rc != SQLITE_OK)
+        return false;
+    MetricsRegistry::instance().addCounter(QStringLiteral("vesper_sqlite_checkpoints_total"), QStringLiteral("kind=\"truncate\""));
+    std::lock_guard lock(m_state->mutex);
+    ++m_state->truncations;
+    return true;
 }
 
 bool WalCheckpointer::lockWriters(int *walFrames, int *copied, int *passes)

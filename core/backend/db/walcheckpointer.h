@@ -10,7 +10,9 @@
 // that only grows makes every page lookup slower. So once it passes 2,000 frames the checkpointer
 // repeats passes until few frames are left, then holds the write gate (WriteGate) for one short
 // RESTART checkpoint: the next commit starts the WAL over. A quiet database is checkpointed within
-// a second. When the checkpointer cannot work (it cannot open the file, checkpoints keep failing,
+// a second, and after a further quiet second its WAL file is truncated to nothing (a TRUNCATE
+// checkpoint under the write gate, taken only if free), so the disk a burst took comes back.
+// When the checkpointer cannot work (it cannot open the file, checkpoints keep failing,
 // or Qt's driver is another SQLite build) connections checkpoint on their own, as by default.
 #include <QSqlDatabase>
 #include <QString>
@@ -38,6 +40,7 @@ public:
     struct Counts {
         long long passes = 0;      // checkpoint passes run
         long long gatedPasses = 0; // of which with the write gate held
+        long long truncations = 0; // quiet-time truncations of the WAL file
         int walPages = 0;          // WAL size after the latest commit
         int largestWal = 0;        // the largest WAL size a commit reported
     };
@@ -51,6 +54,7 @@ private:
     bool round(); // false when a checkpoint failed (not merely busy)
     int pass(int mode, int *walFrames, int *copied);
     bool lockWriters(int *walFrames, int *copied, int *passes);
+    bool truncateWhenQuiet(); // true once the WAL file is empty
 
     QString m_path;
     std::shared_ptr<State> m_state;

@@ -74,13 +74,20 @@ GenerationService::GenerationService(Database &database)
 
 
 
-std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
+std::optional<SubmitResult> GenerationService::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId,
+                                                            const QString &sessionId)
 {
-    SqlQuery q(db, QStringLiteral("SELECT g.id, g.status, g.cost, p.credits FROM generations g JOIN profiles p ON p.id = g.user_id "
-                                  "WHERE g.user_id = :u AND g.client_id = :c"));
+    SqlQuery q(db, QStringLiteral("SELECT g.id, g.status, g.cost, p.credits, g.session_id FROM generations g "
+                                  "JOIN profiles p ON p.id = g.user_id WHERE g.user_id = :u AND g.client_id = :c"));
     q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":c"), clientId).exec();
     if (!q.next())
         return std::nullopt;
+    // A resend names the session it was sent to, which the caller was just found to see; the first
+    // request went to the same one. A clientId used in another session gets one answer, whether the
+    // caller still sees that generation or not, and nothing of it (no id, status or cost); and a
+    // second generation is never made under one clientId.
+    if (q.text(4) != sessionId)
+        throw DomainError::conflict(QStringLiteral("this clientId was already used for a generation in another session; send a new clientId"));
     return SubmitResult{q.text(0), clientId, q.text(1), false, q.int64(2), q.int64(3)};
 }
 
@@ -91,7 +98,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
     QSqlDatabase db = m_database.connection();
     try {
         Transaction tx(m_database, db);
-        if (auto existing = findByClient(db, userId, request.clientId))
+        if (auto existing = findByClient(db, userId, request.clientId, access.sessionId))
             return *existing;
         if (admit)
             admit();
@@ -144,7 +151,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         // A concurrent request with the same clientId committed first (PostgreSQL): answer with its generation.
         if (!error.isConstraint())
             throw;
-        if (auto existing = findByClient(db, userId, request.clientId))
+        if (auto existing = findByClient(db, userId, request.clientId, access.sessionId))
             return *existing;
         // The session was deleted between the access check and the insert: gone is 404.
         SqlQuery session(db, QStringLiteral("SELECT 1 FROM sessions WHERE id = :s"));
@@ -157,7 +164,7 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
         // this one waits on the profile's row lock: this request is then that generation, not a 402.
         if (error.code() != ErrorCode::InsufficientCredits)
             throw;
-        if (auto existing = findByClient(db, userId, request.clientId))
+        if (auto existing = findByClient(db, userId, request.clientId, access.sessionId))
             return *existing;
         throw;
     }

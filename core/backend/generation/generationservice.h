@@ -72,7 +72,10 @@ private:
     /// The generation as a job's target, and how many outputs it was asked (and paid) for.
     static JobTarget target(const QSqlDatabase &db, const GenerationRef &generation, int *requested);
     static void requireOwnUploads(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds);
-    std::optional<SubmitResult> findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId);
+    /// The caller's generation with this clientId, when it was made in sessionId (a resend). One made
+    /// in another session is a 409 that names nothing of it: the caller may no longer see it.
+    std::optional<SubmitResult> findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId,
+                                             const QString &sessionId);
 
     Database &m_database;
 };

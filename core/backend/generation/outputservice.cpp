@@ -49,9 +49,14 @@ QByteArray OutputService::setStarred(const OutputRef &output, bool starred)
     QSqlDatabase db = m_database.connection();
     {
         Transaction tx(m_database, db);
-        SqlQuery q(db, QStringLiteral("UPDATE outputs SET is_starred = :s, rev = :rev WHERE id = :o"));
-        q.bind(QStringLiteral(":s"), starred).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":o"), output.id).exec();
-        tx.commit();
+        // Starring what is already starred changes nothing, so it takes no new rev (nothing to sync).
+        SqlQuery current(db, QStringLiteral("SELECT is_starred FROM outputs WHERE id = :o"));
+        current.bind(QStringLiteral(":o"), output.id).exec();
+        if (current.next() && current.boolean(0) != starred) {
+            SqlQuery q(db, QStringLiteral("UPDATE outputs SET is_starred = :s, rev = :rev WHERE id = :o"));
+            q.bind(QStringLiteral(":s"), starred).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":o"), output.id).exec();
+            tx.commit();
+        }
     }
     return json(output.id);
 }

@@ -27,7 +27,7 @@ public:
 
     /// The output if the caller can see its session; 404 otherwise (also for a malformed id).
     OutputRef find(const QString &userId, const QString &outputId);
-    /// Sets is_starred with a new rev; returns the output object as JSON.
+    /// Sets is_starred with a new rev (none when it already has that value); returns the output as JSON.
     QByteArray setStarred(const OutputRef &output, bool starred);
     /// The output object as JSON (as the lists show it); 404 when it is gone.
     QByteArray json(const QString &outputId);

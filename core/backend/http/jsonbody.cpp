@@ -2,6 +2,7 @@
 #include "domain/domainerror.h"
 #include "backend/http/httpmessage.h"
 #include "common/uuid.h"
+#include "domain/textrules.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -44,6 +45,26 @@ QString requiredString(const QJsonObject &body, const QString &key, int minLengt
     if (text->size() < minLength)
         throw DomainError::validation(QStringLiteral("%1 must have at least %2 characters").arg(key).arg(minLength));
     return *text;
+}
+
+std::optional<QString> optionalName(const QJsonObject &body, const QString &key, int maxLength)
+{
+    const auto text = optionalString(body, key, maxLength);
+    if (text) {
+        const QString problem = textrules::nameProblem(*text);
+        if (!problem.isEmpty())
+            throw DomainError::validation(key + QLatin1Char(' ') + problem);
+    }
+    return text;
+}
+
+QString requiredName(const QJsonObject &body, const QString &key, int maxLength)
+{
+    const QString text = requiredString(body, key, 1, maxLength);
+    const QString problem = textrules::nameProblem(text);
+    if (!problem.isEmpty())
+        throw DomainError::validation(key + QLatin1Char(' ') + problem);
+    return text;
 }
 
 std::optional<bool> optionalBool(const QJsonObject &body, const QString &key)

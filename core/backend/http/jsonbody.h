@@ -18,6 +18,11 @@ QJsonObject object(const HttpRequest &request);
 QString requiredString(const QJsonObject &body, const QString &key, int minLength, int maxLength);
 /// An optional string (absent or null is nullopt); wrong type or length is a 400.
 std::optional<QString> optionalString(const QJsonObject &body, const QString &key, int maxLength);
+/// An optional name (absent or null is nullopt): a string as optionalString that also refuses
+/// control and text-direction characters (domain/textrules.h) with a 400 naming the field.
+std::optional<QString> optionalName(const QJsonObject &body, const QString &key, int maxLength);
+/// A required name of 1 to maxLength characters after trimming, as optionalName.
+QString requiredName(const QJsonObject &body, const QString &key, int maxLength);
 std::optional<bool> optionalBool(const QJsonObject &body, const QString &key);
 /// A required UUID string.
 QString requiredId(const QJsonObject &body, const QString &key);

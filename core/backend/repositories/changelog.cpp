@@ -47,7 +47,10 @@ QStringList ChangeLog::projectAudience(const QString &projectId, const QString &
 
 void ChangeLog::touch(const QString &table, const QString &id)
 {
-    SqlQuery q(m_db, QStringLiteral("UPDATE %1 SET rev = :rev WHERE id = :id").arg(table));
+    // Every project change made here (name, description, sharing, a member's role) is one members
+    // see, so their rev moves too (projects.shared_rev; only ProjectStats moves rev alone).
+    const bool project = table == QLatin1String("projects");
+    SqlQuery q(m_db, QStringLiteral("UPDATE %1 SET rev = :rev%2 WHERE id = :id").arg(table, project ? QStringLiteral(", shared_rev = :rev") : QString()));
     q.bind(QStringLiteral(":rev"), m_tx.allocateRevs(1)).bind(QStringLiteral(":id"), id).exec();
 }
 

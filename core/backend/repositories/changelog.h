@@ -26,7 +26,8 @@ public:
     void regrantProject(const QString &projectId);
     /// The same for one session and its generations and outputs.
     void regrantSession(const QString &sessionId);
-    /// A new rev for one row of a synced table (projects, sessions, generations, outputs).
+    /// A new rev for one row of a synced table (projects, sessions, generations, outputs); for a
+    /// project, the members' rev (shared_rev) too.
     void touch(const QString &table, const QString &id);
     /// A new rev for one membership (a role change).
     void touchMember(const QString &projectId, const QString &userId);

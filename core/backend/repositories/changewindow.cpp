@@ -59,9 +59,11 @@ bool ChangeWindow::read(qint64 lo, qint64 hi, int perSource, std::vector<FeedCha
         }
     };
 
-    collect(QStringLiteral("SELECT %1, v.role, p.rev FROM %2 v JOIN projects p ON p.id = v.id %3 "
-                           "WHERE p.rev > :lo AND p.rev <= :hi ORDER BY p.rev LIMIT :n")
-                .arg(rowcodec::projectColumns(d), visible, rowcodec::projectJoins()),
+    // A member follows the project's shared_rev: the owner's work in a private session moves only rev.
+    const QString projectRev = QStringLiteral("(CASE WHEN v.role = 'owner' THEN p.rev ELSE p.shared_rev END)");
+    collect(QStringLiteral("SELECT %1, v.role, %4 FROM %2 v JOIN projects p ON p.id = v.id %3 "
+                           "WHERE %4 > :lo AND %4 <= :hi ORDER BY %4 LIMIT :n")
+                .arg(rowcodec::projectColumns(d), visible, rowcodec::projectJoins(), projectRev),
             [](const SqlQuery &q) {
                 return upsert(q.int64(rowcodec::kProjectColumnCount + 1), "project", q.text(0), [&q](JsonWriter &w) {
                     rowcodec::projectFields(w, q, 0, q.text(rowcodec::kProjectColumnCount));

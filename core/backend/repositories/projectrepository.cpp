@@ -87,8 +87,8 @@ QString ProjectRepository::create(const QString &ownerId, const QString &name, c
     const qint64 now = nowMicros();
     const qint64 rev = tx.allocateRevs(2);
     const QString projectId = newUuidV7();
-    SqlQuery project(db, QStringLiteral("INSERT INTO projects (id, owner_id, name, description, is_shared, created_at, updated_at, rev) "
-                                        "VALUES (:id, :owner, :name, :description, :shared, %1, %1, :rev)")
+    SqlQuery project(db, QStringLiteral("INSERT INTO projects (id, owner_id, name, description, is_shared, created_at, updated_at, rev, shared_rev) "
+                                        "VALUES (:id, :owner, :name, :description, :shared, %1, %1, :rev, :rev)")
                              .arg(d.timeParam(QStringLiteral(":now"))));
     project.bind(QStringLiteral(":id"), projectId).bind(QStringLiteral(":owner"), ownerId).bind(QStringLiteral(":name"), name)
         .bind(QStringLiteral(":description"), description).bind(QStringLiteral(":shared"), isShared)
@@ -103,26 +103,29 @@ QString ProjectRepository::create(const QString &ownerId, const QString &name, c
     return projectId;
 }
 
-void ProjectRepository::update(const QString &projectId, const Changes &changes)
+bool ProjectRepository::update(const QString &projectId, const Changes &changes)
 {
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
-    SqlQuery current(db, QStringLiteral("SELECT is_shared FROM projects WHERE id = :p"));
+    SqlQuery current(db, QStringLiteral("SELECT is_shared, name, description FROM projects WHERE id = :p"));
     current.bind(QStringLiteral(":p"), projectId).exec();
     if (!current.next())
-        return;
+        return false;
     const bool wasShared = current.boolean(0);
+    const bool renames = changes.name && *changes.name != current.text(1);
+    const bool describes = changes.description && *changes.description != current.text(2);
+    const bool isShared = changes.isShared.value_or(wasShared);
+    if (!renames && !describes && isShared == wasShared)
+        return false; // a patch that changes nothing changes no revision
     SqlQuery q(db, QStringLiteral("UPDATE projects SET name = COALESCE(:name, name), description = COALESCE(:description, description), "
-                                  "is_shared = COALESCE(:shared, is_shared), updated_at = %1 WHERE id = :p")
+                                  "is_shared = :shared, updated_at = %1 WHERE id = :p")
                        .arg(d.timeParam(QStringLiteral(":now"))));
     const QVariant nullText(QMetaType(QMetaType::QString));
-    q.bind(QStringLiteral(":name"), changes.name ? QVariant(*changes.name) : nullText)
-        .bind(QStringLiteral(":description"), changes.description ? QVariant(*changes.description) : nullText)
-        .bind(QStringLiteral(":shared"), changes.isShared ? QVariant(*changes.isShared) : QVariant(QMetaType(QMetaType::Bool)))
-        .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":p"), projectId).exec();
-    const bool isShared = changes.isShared.value_or(wasShared);
+    q.bind(QStringLiteral(":name"), renames ? QVariant(*changes.name) : nullText)
+        .bind(QStringLiteral(":description"), describes ? QVariant(*changes.description) : nullText)
+        .bind(QStringLiteral(":shared"), isShared).bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":p"), projectId).exec();
     if (wasShared && !isShared)
         log.tombstone(QStringLiteral("project"), projectId, projectId, log.memberIds(projectId));
     if (!wasShared && isShared)
@@ -131,6 +134,7 @@ void ProjectRepository::update(const QString &projectId, const Changes &changes)
         log.touch(QStringLiteral("projects"), projectId);
     ProjectStats::recompute(m_database, db, projectId);
     tx.commit();
+    return true;
 }
 
 QList<GenerationFolder> ProjectRepository::remove(const QString &projectId)

@@ -38,8 +38,10 @@ public:
         std::optional<QString> description;
         std::optional<bool> isShared;
     };
-    /// Applies an owner's edit; sharing changes emit tombstones or regrants for the members.
-    void update(const QString &projectId, const Changes &changes);
+    /// Applies an owner's edit; sharing changes emit tombstones or regrants for the members. Values
+    /// equal to the current ones are no change: when nothing changes, nothing is written (no new rev,
+    /// no new updated_at, nothing in anyone's feed) and it returns false.
+    bool update(const QString &projectId, const Changes &changes);
     /// Deletes the project and everything in it, leaving tombstones for everyone who saw it.
     /// Deletes the project with everything in it (unfinished generations refunded); returns the
     /// generations' folders, which the caller removes from the object store.

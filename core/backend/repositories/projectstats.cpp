@@ -62,17 +62,28 @@ void writeRow(Database &database, const QSqlDatabase &db, const QString &project
 }
 
 // Session counts and the thumbnail are part of the project as clients hold it: when they change,
-// the project gets a new rev so the changes feed sends it again.
-void touchProject(const QSqlDatabase &db, const QString &projectId)
+// the project gets a new rev so the changes feed sends it again; members get it again (shared_rev)
+// only when their half changed, not for the owner's work in a private session.
+void touchProject(const QSqlDatabase &db, const QString &projectId, bool membersSee)
 {
-    SqlQuery touch(db, QStringLiteral("UPDATE projects SET rev = :rev WHERE id = :p"));
+    SqlQuery touch(db, membersSee ? QStringLiteral("UPDATE projects SET rev = :rev, shared_rev = :rev WHERE id = :p")
+                                  : QStringLiteral("UPDATE projects SET rev = :rev WHERE id = :p"));
     touch.bind(QStringLiteral(":rev"), Transaction::allocateRevs(db, 1)).bind(QStringLiteral(":p"), projectId).exec();
+}
+
+bool sameForOwner(const StatsRow &a, const StatsRow &b)
+{
+    return a.sessionsAll == b.sessionsAll && a.latestAll == b.latestAll;
+}
+
+bool sameForMembers(const StatsRow &a, const StatsRow &b)
+{
+    return a.sessionsShared == b.sessionsShared && a.latestShared == b.latestShared;
 }
 
 bool sameForClients(const StatsRow &a, const StatsRow &b)
 {
-    return a.sessionsAll == b.sessionsAll && a.sessionsShared == b.sessionsShared && a.latestAll == b.latestAll
-        && a.latestShared == b.latestShared;
+    return sameForOwner(a, b) && sameForMembers(a, b);
 }
 } // namespace
 
@@ -86,11 +97,11 @@ void ProjectStats::recompute(Database &database, const QSqlDatabase &db, const Q
     SqlQuery stored(db, QStringLiteral("SELECT sessions_all, sessions_shared, latest_output_all, latest_output_shared "
                                        "FROM project_stats WHERE project_id = :p"));
     stored.bind(QStringLiteral(":p"), projectId).exec();
-    const bool changed = !stored.next()
-        || !sameForClients(StatsRow{stored.int64(0), stored.int64(1), stored.text(2), stored.text(3), 0}, truth);
+    const bool found = stored.next();
+    const StatsRow was = found ? StatsRow{stored.int64(0), stored.int64(1), stored.text(2), stored.text(3), 0} : StatsRow{};
     writeRow(database, db, projectId, truth);
-    if (changed)
-        touchProject(db, projectId);
+    if (!found || !sameForClients(was, truth))
+        touchProject(db, projectId, !found || !sameForMembers(was, truth));
 }
 
 QList<ProjectStats::Drift> ProjectStats::repairAll(Database &database, bool fix)
@@ -136,7 +147,7 @@ QList<ProjectStats::Drift> ProjectStats::repairAll(Database &database, bool fix)
             writeRow(database, db, entry.first, entry.second);
             const auto was = stored.constFind(entry.first);
             if (was == stored.constEnd() || !sameForClients(*was, entry.second))
-                touchProject(db, entry.first);
+                touchProject(db, entry.first, was == stored.constEnd() || !sameForMembers(*was, entry.second));
         }
         tx.commit();
     }

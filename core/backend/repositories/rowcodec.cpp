@@ -47,7 +47,7 @@ QString fileUrl(const QString &outputId)
 QString projectColumns(const Database &d)
 {
     return QStringLiteral("p.id, p.name, p.description, p.owner_id, p.is_shared, %1, %2, o.display_name, o.username, "
-                          "st.sessions_all, st.sessions_shared, st.latest_output_all, st.latest_output_shared, p.rev")
+                          "st.sessions_all, st.sessions_shared, st.latest_output_all, st.latest_output_shared, p.rev, p.shared_rev")
         .arg(d.timeColumn(QStringLiteral("p.created_at")), d.timeColumn(QStringLiteral("p.updated_at")));
 }
 
@@ -76,7 +76,8 @@ void projectFields(JsonWriter &w, const SqlQuery &q, int offset, const QString &
         w.nullField("thumbnailUrl");
     else
         w.field("thumbnailUrl", thumbnailUrl(latest));
-    w.field("rev", q.int64(i + 13));
+    // The rev of the project as this caller sees it: members' moves only with what they see.
+    w.field("rev", q.int64(owner ? i + 13 : i + 14));
 }
 
 QString sessionColumns(const Database &d)

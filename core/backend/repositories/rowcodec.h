@@ -15,11 +15,12 @@ class SqlQuery;
 
 namespace rowcodec {
 /// Columns of a projects row aliased p, its owner profile aliased o and its project_stats row
-/// aliased st (14 columns, p.rev last); projectJoins() is the FROM part they expect after "projects p".
-/// Every object carries "rev", the value If-Match takes (and the feed's rev of the row).
+/// aliased st (15 columns, p.rev and p.shared_rev last); projectJoins() is the FROM part they expect
+/// after "projects p". Every object carries "rev", the value If-Match takes (and the feed's rev of the
+/// row): the owner's p.rev, members' p.shared_rev (which moves only with what members see).
 QString projectColumns(const Database &d);
 QString projectJoins();
-constexpr int kProjectColumnCount = 14;
+constexpr int kProjectColumnCount = 15;
 constexpr int kProjectUpdatedAtColumn = 6;
 /// role ("owner", "editor", "viewer") picks which half of the read model the caller sees.
 void projectFields(JsonWriter &w, const SqlQuery &q, int offset, const QString &role);

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/jsonwriter.h"
 #include "common/uuid.h"
+#include "domain/domainerror.h"
 
 namespace vesper::backend {
 
@@ -64,23 +65,25 @@ QString SessionRepository::create(const QString &projectId, const QString &creat
     return id;
 }
 
-void SessionRepository::update(const QString &sessionId, const QString &projectId, bool projectShared,
+bool SessionRepository::update(const QString &sessionId, const QString &projectId, bool projectShared,
                                const std::optional<QString> &name, const std::optional<bool> &isPrivate)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
-    SqlQuery current(db, QStringLiteral("SELECT is_private FROM sessions WHERE id = :s"));
+    SqlQuery current(db, QStringLiteral("SELECT is_private, name FROM sessions WHERE id = :s"));
     current.bind(QStringLiteral(":s"), sessionId).exec();
     if (!current.next())
-        return;
+        return false;
     const bool wasPrivate = current.boolean(0);
-    SqlQuery q(db, QStringLiteral("UPDATE sessions SET name = COALESCE(:name, name), is_private = COALESCE(:private, is_private), "
-                                  "updated_at = %1 WHERE id = :s").arg(m_database.timeParam(QStringLiteral(":now"))));
-    q.bind(QStringLiteral(":name"), name ? QVariant(*name) : QVariant(QMetaType(QMetaType::QString)))
-        .bind(QStringLiteral(":private"), isPrivate ? QVariant(*isPrivate) : QVariant(QMetaType(QMetaType::Bool)))
-        .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":s"), sessionId).exec();
+    const bool renames = name && *name != current.text(1);
     const bool nowPrivate = isPrivate.value_or(wasPrivate);
+    if (!renames && nowPrivate == wasPrivate)
+        return false; // a patch that changes nothing changes no revision
+    SqlQuery q(db, QStringLiteral("UPDATE sessions SET name = COALESCE(:name, name), is_private = :private, "
+                                  "updated_at = %1 WHERE id = :s").arg(m_database.timeParam(QStringLiteral(":now"))));
+    q.bind(QStringLiteral(":name"), renames ? QVariant(*name) : QVariant(QMetaType(QMetaType::QString)))
+        .bind(QStringLiteral(":private"), nowPrivate).bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":s"), sessionId).exec();
     if (!wasPrivate && nowPrivate && projectShared)
         log.tombstone(QStringLiteral("session"), sessionId, projectId, log.memberIds(projectId));
     if (wasPrivate && !nowPrivate)
@@ -89,14 +92,25 @@ void SessionRepository::update(const QString &sessionId, const QString &projectI
         log.touch(QStringLiteral("sessions"), sessionId);
     ProjectStats::recompute(m_database, db, projectId);
     tx.commit();
+    return true;
 }
 
 QList<GenerationFolder> SessionRepository::remove(const QString &sessionId, const QString &projectId, const QString &ownerId,
-                                                 bool projectShared, bool wasPrivate)
+                                                 bool projectShared, bool wasPrivate, const QString &onlyGenerationsOf)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     ChangeLog log(m_database, db, tx);
+    if (!onlyGenerationsOf.isEmpty()) {
+        // The row lock holds off a generation being added to the session meanwhile (its insert
+        // takes a key-share lock on this row); SQLite has one writer anyway.
+        SqlQuery lock(db, QStringLiteral("SELECT id FROM sessions WHERE id = :s%1").arg(m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+        lock.bind(QStringLiteral(":s"), sessionId).exec();
+        SqlQuery others(db, QStringLiteral("SELECT 1 FROM generations WHERE session_id = :s AND user_id <> :u LIMIT 1"));
+        others.bind(QStringLiteral(":s"), sessionId).bind(QStringLiteral(":u"), onlyGenerationsOf).exec();
+        if (others.next())
+            throw DomainError::forbidden(QStringLiteral("this session holds other people's generations; only the project owner may delete it"));
+    }
     const QList<GenerationFolder> folders = GenerationSettlement::settleForDelete(m_database, db, QStringLiteral("session_id"), sessionId);
     log.tombstone(QStringLiteral("session"), sessionId, projectId, log.projectAudience(projectId, ownerId, projectShared && !wasPrivate));
     SqlQuery remove(db, QStringLiteral("DELETE FROM sessions WHERE id = :s"));

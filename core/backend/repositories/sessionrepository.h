@@ -23,12 +23,16 @@ public:
     std::optional<QByteArray> fetch(const QString &sessionId);
     QString create(const QString &projectId, const QString &creatorId, const QString &name, const QString &type, bool isPrivate);
     /// Renames and/or changes privacy; privacy changes hide from or show to the project's members.
-    void update(const QString &sessionId, const QString &projectId, bool projectShared,
+    /// A value equal to the current one is no change: when nothing changes, nothing is written (no
+    /// new rev, nothing in anyone's feed) and it returns false.
+    bool update(const QString &sessionId, const QString &projectId, bool projectShared,
                 const std::optional<QString> &name, const std::optional<bool> &isPrivate);
     /// Deletes the session with its generations (unfinished ones refunded); returns their folders,
-    /// which the caller removes from the object store.
+    /// which the caller removes from the object store. With onlyGenerationsOf set (a caller who is not
+    /// the project owner), refuses with 403 and deletes nothing when the session holds a generation of
+    /// anyone else, checked in the deleting transaction with the session row locked.
     QList<GenerationFolder> remove(const QString &sessionId, const QString &projectId, const QString &ownerId, bool projectShared,
-                                   bool wasPrivate);
+                                   bool wasPrivate, const QString &onlyGenerationsOf = QString());
 
 private:
     Database &m_database;

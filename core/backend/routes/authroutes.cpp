@@ -12,6 +12,7 @@
 #include "backend/context/servercontext.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "domain/textrules.h"
 
 namespace vesper::backend {
 namespace {
@@ -87,7 +88,11 @@ HttpResponse passwordGrant(ServerContext &context, const PasswordHasher &hasher,
     const QString password = verbatimString(body, QStringLiteral("password"));
     const auto normalized = credentials::normalizeEmail(email);
     const bool plausible = normalized && password.size() <= credentials::kMaxPasswordLength * 2;
-    const auto profile = plausible ? ProfileRepository(context.db).findByEmail(*normalized) : std::nullopt;
+    auto profile = plausible ? ProfileRepository(context.db).findByEmail(*normalized) : std::nullopt;
+    // An account stored before emails were put in Unicode NFC keeps the form it was stored in
+    // (trimmed and lower-cased, as every stored email is): it still signs in with that form.
+    if (plausible && !profile && email.trimmed().toLower() != *normalized)
+        profile = ProfileRepository(context.db).findByEmail(email);
     // Every failure spends one hash verify, so timing does not reveal which emails have accounts.
     const QString checked = plausible ? password : QString();
     if (!profile) {
@@ -148,6 +153,8 @@ HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, Reques
     const auto email = credentials::normalizeEmail(rawEmail);
     if (!email)
         throw DomainError::validation(QStringLiteral("email is not a valid address"));
+    if (const QString problem = textrules::emailProblem(*email); !problem.isEmpty())
+        throw DomainError::validation(QStringLiteral("email ") + problem);
     const QString password = verbatimString(body, QStringLiteral("password"));
     const QString problem = credentials::passwordProblem(password);
     if (!problem.isEmpty())
@@ -157,7 +164,7 @@ HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, Reques
     if (!data.isUndefined() && !data.isNull()) {
         if (!data.isObject())
             throw DomainError::validation(QStringLiteral("data must be an object"));
-        displayName = jsonbody::optionalString(data.toObject(), QStringLiteral("display_name"), credentials::kMaxDisplayNameLength)
+        displayName = jsonbody::optionalName(data.toObject(), QStringLiteral("display_name"), credentials::kMaxDisplayNameLength)
                           .value_or(QString());
     }
     if (displayName.isEmpty())

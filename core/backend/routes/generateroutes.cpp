@@ -196,10 +196,10 @@ void addGenerateRoutes(Router &router, ServerContext &context)
     router.add("PATCH", QStringLiteral("/api/outputs/{id}"), [&context](RequestContext &rc) {
         OutputService service(context.db);
         const OutputRef output = service.find(rc.userId, rc.param(QStringLiteral("id")));
+        OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId); // before the body
         const auto starred = jsonbody::optionalBool(jsonbody::object(rc.request), QStringLiteral("isStarred"));
         if (!starred)
             throw DomainError::validation(QStringLiteral("isStarred is required"));
-        OutputService::requireOwnerOrCreator(output.access, output.creatorId, rc.userId);
         RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
         guard.check(QStringLiteral("outputs"), output.id, [&] { return jsonObject(service.json(output.id)); });
         const QByteArray json = service.setStarred(output, *starred);

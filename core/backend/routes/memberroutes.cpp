@@ -27,8 +27,8 @@ void addMemberRoutes(Router &router, ServerContext &context)
             return *replay;
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        AccessControl::requireOwner(access); // before the body, as every write (DESIGN §3)
         const QJsonObject body = jsonbody::object(rc.request);
-        AccessControl::requireOwner(access);
         const QString role = jsonbody::requiredString(body, QStringLiteral("role"), 1, 10);
         if (role != QLatin1String("viewer") && role != QLatin1String("editor"))
             throw DomainError::validation(QStringLiteral("role must be viewer or editor"));

@@ -59,7 +59,7 @@ void addProjectRoutes(Router &router, ServerContext &context)
         if (auto replay = idempotent.replay())
             return *replay;
         const QJsonObject body = jsonbody::object(rc.request);
-        const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
+        const QString name = jsonbody::requiredName(body, QStringLiteral("name"), kNameMax);
         const QString description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax).value_or(QString());
         const bool isShared = jsonbody::optionalBool(body, QStringLiteral("isShared")).value_or(false);
         return idempotent.run([&] {
@@ -79,10 +79,10 @@ void addProjectRoutes(Router &router, ServerContext &context)
     router.add("PATCH", QStringLiteral("/api/projects/{id}"), [&context](RequestContext &rc) {
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        AccessControl::requireOwner(access); // before the body: the right to change it never depends on its fields
         const QJsonObject body = jsonbody::object(rc.request);
-        AccessControl::requireOwner(access);
         ProjectRepository::Changes changes;
-        changes.name = jsonbody::optionalString(body, QStringLiteral("name"), kNameMax);
+        changes.name = jsonbody::optionalName(body, QStringLiteral("name"), kNameMax);
         if (changes.name && changes.name->isEmpty())
             throw DomainError::validation(QStringLiteral("name must not be empty"));
         changes.description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax);

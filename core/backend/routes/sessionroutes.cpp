@@ -56,15 +56,15 @@ void addSessionRoutes(Router &router, ServerContext &context)
         if (auto replay = idempotent.replay())
             return *replay;
         const QJsonObject body = jsonbody::object(rc.request);
-        const QString projectId = jsonbody::requiredId(body, QStringLiteral("projectId"));
-        const QString name = jsonbody::requiredString(body, QStringLiteral("name"), 1, kNameMax);
+        // Who may create here depends on the project named, never on the other fields.
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, jsonbody::requiredId(body, QStringLiteral("projectId")));
+        AccessControl::requireContributor(access);
+        const QString name = jsonbody::requiredName(body, QStringLiteral("name"), kNameMax);
         const QString type = jsonbody::optionalString(body, QStringLiteral("type"), 10).value_or(QStringLiteral("image"));
         if (type != QLatin1String("image") && type != QLatin1String("video"))
             throw DomainError::validation(QStringLiteral("type must be image or video"));
         const bool isPrivate = jsonbody::optionalBool(body, QStringLiteral("isPrivate")).value_or(false);
-        AccessControl acl(context.db);
-        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, projectId);
-        AccessControl::requireContributor(access);
         if (isPrivate)
             AccessControl::requireOwner(access);
         return idempotent.run([&] {
@@ -76,15 +76,16 @@ void addSessionRoutes(Router &router, ServerContext &context)
     router.add("PATCH", QStringLiteral("/api/sessions/{id}"), [&context](RequestContext &rc) {
         AccessControl acl(context.db);
         const SessionAccess access = acl.session(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        // The right to change the row comes first and from the row alone (DESIGN §3): an empty or
+        // unknown body is refused like any other to whoever may not change the session.
+        requireSessionEditor(access, rc.userId);
         const QJsonObject body = jsonbody::object(rc.request);
-        const auto name = jsonbody::optionalString(body, QStringLiteral("name"), kNameMax);
+        const auto name = jsonbody::optionalName(body, QStringLiteral("name"), kNameMax);
         if (name && name->isEmpty())
             throw DomainError::validation(QStringLiteral("name must not be empty"));
         const auto isPrivate = jsonbody::optionalBool(body, QStringLiteral("isPrivate"));
         if (isPrivate)
-            AccessControl::requireOwner(access.project);
-        if (name)
-            requireSessionEditor(access, rc.userId);
+            AccessControl::requireOwner(access.project); // stricter for this field, never looser
         RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
         guard.check(QStringLiteral("sessions"), access.sessionId, [&] { return currentSession(context, access.sessionId); });
         SessionRepository(context.db).update(access.sessionId, access.project.projectId, access.project.isShared, name, isPrivate);
@@ -100,8 +101,10 @@ void addSessionRoutes(Router &router, ServerContext &context)
         {
             RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
             guard.check(QStringLiteral("sessions"), access.sessionId, [&] { return currentSession(context, access.sessionId); });
+            // Someone else's generations go with the session only when the project owner deletes it.
             folders = SessionRepository(context.db).remove(access.sessionId, access.project.projectId, access.project.ownerId,
-                                                           access.project.isShared, access.isPrivate);
+                                                           access.project.isShared, access.isPrivate,
+                                                           access.project.isOwner() ? QString() : rc.userId);
             guard.commit(); // files go only after the rows are gone for good
         }
         ObjectStore store(context.config.storagePath);

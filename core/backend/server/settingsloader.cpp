@@ -117,6 +117,11 @@ bool SettingsLoader::readPlaces(BackendSettings &s, QString *error) const
         *error = QStringLiteral("VESPER_JWT_SECRET: must be at least 32 characters");
         return false;
     }
+    s.metricsToken = m_env.value(QStringLiteral("VESPER_METRICS_TOKEN")).toUtf8();
+    if (!s.metricsToken.isEmpty() && s.metricsToken.size() < 16) {
+        *error = QStringLiteral("VESPER_METRICS_TOKEN: must be at least 16 characters");
+        return false;
+    }
     if (m_env.contains(QStringLiteral("VESPER_JWT_AUDIENCE")))
         s.jwtAudience = m_env.value(QStringLiteral("VESPER_JWT_AUDIENCE"));
     return true;

@@ -7,6 +7,7 @@
 #include "backend/repositories/profilerepository.h"
 #include "backend/config/backendsettings.h"
 #include "backend/tools/commands.h"
+#include "domain/textrules.h"
 
 #include <QCommandLineParser>
 #include <QProcessEnvironment>
@@ -57,9 +58,13 @@ int runCreateUser(const BackendSettings &config, const QCommandLineParser &parse
     const auto email = credentials::normalizeEmail(parser.value(QStringLiteral("email")));
     if (!email)
         return fail(QStringLiteral("--email is not a valid address"));
+    if (const QString problem = textrules::emailProblem(*email); !problem.isEmpty())
+        return fail(QStringLiteral("--email ") + problem);
     QString displayName = parser.value(QStringLiteral("name")).trimmed();
     if (displayName.size() > credentials::kMaxDisplayNameLength)
         return fail(QStringLiteral("--name is longer than %1 characters").arg(credentials::kMaxDisplayNameLength));
+    if (const QString problem = textrules::nameProblem(displayName); !problem.isEmpty())
+        return fail(QStringLiteral("--name ") + problem);
     if (displayName.isEmpty())
         displayName = credentials::defaultDisplayName(*email);
     QString password;

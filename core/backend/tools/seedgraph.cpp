@@ -77,7 +77,7 @@ void SeedGraph::writeProjects(SeedWriter &writer)
             if (m_random.chance(0.3))
                 name += " " + QByteArray::number(m_random.between(2, 9));
             writer.row(SeedWriter::Projects).text(project.id).text(m_users[owner].id).text(name)
-                .text(m_random.pick(kDescriptions)).boolean(project.shared).time(createdAt).time(updatedAt).integer(rev);
+                .text(m_random.pick(kDescriptions)).boolean(project.shared).time(createdAt).time(updatedAt).integer(rev).integer(rev);
             ++m_owned[owner];
             if (project.shared) {
                 ++m_sharedProjects;

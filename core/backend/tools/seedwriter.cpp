@@ -18,7 +18,7 @@ struct TableSpec {
 const TableSpec kTables[SeedWriter::TableCount] = {
     {"profiles", "id, email, display_name, username, password_hash, credits, created_at, updated_at, rev", 9},
     {"credit_ledger", "user_id, amount, reason, created_at", 4},
-    {"projects", "id, owner_id, name, description, is_shared, created_at, updated_at, rev", 8},
+    {"projects", "id, owner_id, name, description, is_shared, created_at, updated_at, rev, shared_rev", 9},
     {"project_members", "project_id, user_id, role, joined_at, rev", 5},
     {"sessions", "id, project_id, creator_id, name, type, is_private, created_at, updated_at, rev", 9},
     {"generations", "id, session_id, project_id, user_id, client_id, model_id, prompt, negative_prompt, parameters, "
