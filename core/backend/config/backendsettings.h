@@ -21,6 +21,14 @@ struct BackendSettings {
     QByteArray jwtSecret;
     bool jwtSecretFromFile = false;
     QString jwtAudience = QStringLiteral("authenticated");
+    // The one external issuer whose users get a profile from their token's claims (a Supabase
+    // project's auth URL, https://<ref>.supabase.co/auth/v1): its tokens carry it as `iss`, and its
+    // asymmetric signing keys are read from <externalAuthUrl>/.well-known/jwks.json. Empty: only
+    // tokens this server issued are accepted, and only for profiles that exist.
+    QString externalAuthUrl;
+    int jwksCacheSeconds = 600;   // the JWKS is fetched again in the background this often
+    int jwksRefetchSeconds = 30;  // at most one fetch per this many seconds for an unknown `kid`
+    int sessionCheckSeconds = 10; // a live session's check is cached this long (other instances' logouts)
     bool allowSignup = false;
     bool embedded = false;
     int rateLimitPerMinute = 1200;
