@@ -6,7 +6,7 @@
 
 namespace vesper::backend {
 
-bool KnownProfiles::ensure(Database &database, const QString &userId, const QJsonObject &claims, qint64 credits)
+bool KnownProfiles::ensure(Database &database, const QString &userId, const QJsonObject &claims, qint64 credits, bool mayCreate)
 {
     {
         QMutexLocker lock(&m_mutex);
@@ -15,6 +15,8 @@ bool KnownProfiles::ensure(Database &database, const QString &userId, const QJso
     }
     ProfileRepository profiles(database);
     if (!profiles.findById(userId)) {
+        if (!mayCreate)
+            return false;
         const QString email = claims.value(QStringLiteral("email")).toString().trimmed();
         if (!isUuid(userId) || email.isEmpty() || email.size() > 254)
             return false;
@@ -34,6 +36,12 @@ bool KnownProfiles::ensure(Database &database, const QString &userId, const QJso
     QMutexLocker lock(&m_mutex);
     m_known.insert(userId);
     return true;
+}
+
+void KnownProfiles::forget(const QString &userId)
+{
+    QMutexLocker lock(&m_mutex);
+    m_known.remove(userId);
 }
 
 } // namespace vesper::backend

@@ -8,6 +8,7 @@
 #include "common/uuid.h"
 
 #include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 
 namespace vesper::backend {
@@ -21,12 +22,20 @@ QString newSecret()
     return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-IssuedRefreshToken insertToken(Database &database, const QSqlDatabase &db, const QString &userId, const QString &familyId,
-                               const QString &parentHash, qint64 now)
+/// The child of parentToken: the same every time it is asked for, unguessable without the key.
+QString successorOf(const QByteArray &key, const QString &parentToken)
 {
-    IssuedRefreshToken issued{newSecret(), familyId};
+    const QByteArray mac = QMessageAuthenticationCode::hash("refresh-successor:" + parentToken.toUtf8(), key, QCryptographicHash::Sha256);
+    return QString::fromLatin1(mac.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+/// Inserts a token; a derived one already there (a tolerated replay) is left as it is.
+IssuedRefreshToken insertToken(Database &database, const QSqlDatabase &db, const QString &userId, const QString &familyId,
+                               const QString &parentHash, qint64 now, const QString &secret = QString())
+{
+    IssuedRefreshToken issued{secret.isEmpty() ? newSecret() : secret, familyId};
     SqlQuery insert(db, QStringLiteral("INSERT INTO refresh_tokens (token_hash, user_id, family_id, parent_hash, issued_at) "
-                                       "VALUES (:hash, :user, :family, :parent, %1)")
+                                       "VALUES (:hash, :user, :family, :parent, %1) ON CONFLICT (token_hash) DO NOTHING")
                             .arg(database.timeParam(QStringLiteral(":now"))));
     insert.bind(QStringLiteral(":hash"), RefreshTokenStore::hashToken(issued.token))
         .bind(QStringLiteral(":user"), userId)
@@ -38,10 +47,11 @@ IssuedRefreshToken insertToken(Database &database, const QSqlDatabase &db, const
 }
 } // namespace
 
-RefreshTokenStore::RefreshTokenStore(Database &database, int reuseSeconds, int idleDays)
+RefreshTokenStore::RefreshTokenStore(Database &database, int reuseSeconds, int idleDays, QByteArray successorKey)
     : m_database(database)
     , m_reuseMicros(qint64(reuseSeconds) * 1000000)
     , m_idleMicros(qint64(idleDays) * 86400 * 1000000)
+    , m_successorKey(std::move(successorKey))
 {
 }
 
@@ -103,8 +113,10 @@ RefreshOutcome RefreshTokenStore::rotate(const QString &token)
                               .arg(m_database.timeParam(QStringLiteral(":now"))));
         mark.bind(QStringLiteral(":now"), now).bind(QStringLiteral(":hash"), hash).exec();
     }
-    // A tolerated reuse keeps the first use time, so the interval is counted from the real use.
-    outcome.issued = insertToken(m_database, db, outcome.userId, familyId, hash, now);
+    // A tolerated reuse keeps the first use time, so the interval is counted from the real use, and
+    // gets the successor the first use got (derived again, already stored).
+    const QString successor = m_successorKey.isEmpty() ? QString() : successorOf(m_successorKey, token);
+    outcome.issued = insertToken(m_database, db, outcome.userId, familyId, hash, now, successor);
     tx.commit();
     outcome.status = RefreshOutcome::Status::Rotated;
     return outcome;

@@ -1,10 +1,13 @@
 #pragma once
 // Refresh tokens with rotation and reuse detection (the Supabase Auth model). A sign-in starts a
 // family; every refresh marks the presented token used and issues its child in the same family.
-// A used token presented again shortly after its use is tolerated (two tabs refreshing at once);
-// later it means the token leaked, so the whole family is revoked. Only SHA-256 hashes are stored.
+// A used token presented again shortly after its use is tolerated (two tabs refreshing at once) and
+// answered with the same successor, not a new sibling; later it means the token leaked, so the
+// whole family is revoked. Only SHA-256 hashes are stored, so a successor is derived from its parent
+// (HMAC under a server key) and can be handed out again without being stored.
 // A token issued longer ago than the session idle limit is refused (the session ended), and
 // deleteExpired() removes such tokens, so the table holds only the last idle window's rotations.
+#include <QByteArray>
 #include <QString>
 
 namespace vesper::backend {
@@ -30,7 +33,9 @@ struct RefreshOutcome {
 /// The refresh_tokens table.
 class RefreshTokenStore {
 public:
-    RefreshTokenStore(Database &database, int reuseSeconds, int idleDays);
+    /// successorKey derives each child from its parent (the JWT secret serves); empty: random children
+    /// (for callers that never rotate, such as the sweeper).
+    RefreshTokenStore(Database &database, int reuseSeconds, int idleDays, QByteArray successorKey = {});
 
     /// Starts a new family (a new session) for userId.
     IssuedRefreshToken issue(const QString &userId);
@@ -52,6 +57,7 @@ private:
     Database &m_database;
     qint64 m_reuseMicros;
     qint64 m_idleMicros;
+    QByteArray m_successorKey;
 };
 
 } // namespace vesper::backend

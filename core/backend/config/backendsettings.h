@@ -24,6 +24,14 @@ struct BackendSettings {
     // GET /metrics: with a token, only `Authorization: Bearer <token>` reads it (VESPER_METRICS_TOKEN);
     // without one, only a server listening on loopback serves it, and not through a proxy.
     QByteArray metricsToken;
+    // The one external issuer whose users get a profile from their token's claims (a Supabase
+    // project's auth URL, https://<ref>.supabase.co/auth/v1): its tokens carry it as `iss`, and its
+    // asymmetric signing keys are read from <externalAuthUrl>/.well-known/jwks.json. Empty: only
+    // tokens this server issued are accepted, and only for profiles that exist.
+    QString externalAuthUrl;
+    int jwksCacheSeconds = 600;   // the JWKS is fetched again in the background this often
+    int jwksRefetchSeconds = 30;  // at most one fetch per this many seconds for an unknown `kid`
+    int sessionCheckSeconds = 10; // a live session's check is cached this long (other instances' logouts)
     bool allowSignup = false;
     bool embedded = false;
     int rateLimitPerMinute = 1200;

@@ -4,9 +4,11 @@
 // root) and owned there; it sits below the routes and the HTTP dispatcher so they never include the
 // root. Two backends in one process each have their own.
 #include "backend/auth/jwtcodec.h"
+#include "backend/auth/tokenauthenticator.h"
 #include "backend/config/backendsettings.h"
 
 #include <functional>
+#include <memory>
 
 namespace vesper {
 class CircuitBreakers;
@@ -30,6 +32,7 @@ struct ServerContext {
     std::function<void()> wakeWorkers; // a job was just enqueued
     QByteArray embeddedToken;          // embedded mode: the per-launch bearer token of the local profile
     QString embeddedUserId;
+    std::unique_ptr<TokenAuthenticator> auth; // over config and jwt above; set by BackendServer
 };
 
 } // namespace vesper::backend

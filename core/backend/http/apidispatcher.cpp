@@ -110,12 +110,9 @@ QString ApiDispatcher::authenticate(const HttpRequest &request)
         && CRYPTO_memcmp(token.constData(), embedded.constData(), size_t(token.size())) == 0)
         return m_context.embeddedUserId;
     QString reason;
-    const auto claims = m_context.jwt.verify(token, nowMicros() / 1000000, m_context.config.clockSkewSeconds, &reason);
-    if (!claims)
+    const QString userId = m_context.auth->authenticate(token, &reason);
+    if (userId.isEmpty())
         throw DomainError::unauthorized(reason);
-    const QString userId = claims->value(QStringLiteral("sub")).toString().toLower();
-    if (!m_knownProfiles.ensure(m_context.db, userId, *claims, m_context.config.defaultCredits))
-        throw DomainError::unauthorized(QStringLiteral("no profile for this token's user"));
     return userId;
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 // The one place every request passes: request id, routing, authentication, rate limits, error
 // mapping, gzip, Server-Timing, metrics and the access log. Routes only see a RequestContext.
-#include "backend/auth/knownprofiles.h"
 #include "backend/http/httpmessage.h"
 
 #include <optional>
@@ -29,7 +28,6 @@ private:
 
     const Router &m_router;
     ServerContext &m_context;
-    KnownProfiles m_knownProfiles;
 };
 
 } // namespace vesper::backend

@@ -2,6 +2,7 @@
 // refresh_token grants, the current user and logout, with the same request and response shapes.
 #include "backend/auth/passwordhasher.h"
 #include "backend/auth/refreshtokens.h"
+#include "backend/auth/tokenauthenticator.h"
 #include "backend/db/dberror.h"
 #include "domain/domainerror.h"
 #include "backend/http/jsonbody.h"
@@ -34,7 +35,7 @@ QJsonObject userObject(const Profile &profile, const QString &audience)
 /// A failed grant in GoTrue's shape (error, error_description, error_code) plus our stable `code`.
 RefreshTokenStore refreshTokens(ServerContext &context)
 {
-    return RefreshTokenStore(context.db, context.config.refreshReuseSeconds, context.config.sessionIdleDays);
+    return RefreshTokenStore(context.db, context.config.refreshReuseSeconds, context.config.sessionIdleDays, context.config.jwtSecret);
 }
 
 HttpResponse grantError(const QString &error, const QString &description, const QString &errorCode)
@@ -54,7 +55,8 @@ HttpResponse sessionResponse(const ServerContext &context, const Profile &profil
 {
     const qint64 issuedAt = nowMicros() / 1000000;
     const qint64 expiresAt = issuedAt + context.config.accessTokenSeconds;
-    const QJsonObject claims{{QStringLiteral("sub"), profile.id},
+    const QJsonObject claims{{QStringLiteral("iss"), TokenAuthenticator::localIssuer()},
+                             {QStringLiteral("sub"), profile.id},
                              {QStringLiteral("aud"), context.config.jwtAudience},
                              {QStringLiteral("role"), kAuthenticated},
                              {QStringLiteral("email"), profile.email},
@@ -192,18 +194,23 @@ HttpResponse logout(ServerContext &context, RequestContext &request)
         throw DomainError::validation(QStringLiteral("scope must be local, global or others"));
     // The dispatcher checked the token but hands over only the user id; the session is a claim.
     QString sessionId;
-    const QByteArray header = request.request.header("authorization");
     QString reason;
-    const auto claims = context.jwt.verify(header.mid(7).trimmed(), nowMicros() / 1000000, context.config.clockSkewSeconds, &reason);
-    if (claims)
-        sessionId = claims->value(QStringLiteral("session_id")).toString();
+    const auto verified = context.auth->verify(request.request.header("authorization").mid(7).trimmed(), &reason);
+    if (verified && !verified->external)
+        sessionId = verified->sessionId;
     RefreshTokenStore store = refreshTokens(context);
-    if (scope == QLatin1String("global"))
+    // The access tokens of every session ended here stop working now, not at their expiry.
+    if (scope == QLatin1String("global")) {
         store.revokeUser(request.userId);
-    else if (!sessionId.isEmpty() && scope == QLatin1String("local"))
+        context.auth->userEnded(request.userId);
+        context.auth->sessionEnded(sessionId);
+    } else if (!sessionId.isEmpty() && scope == QLatin1String("local")) {
         store.revokeFamily(sessionId, request.userId);
-    else if (!sessionId.isEmpty())
+        context.auth->sessionEnded(sessionId);
+    } else if (!sessionId.isEmpty()) {
         store.revokeUser(request.userId, sessionId);
+        context.auth->userEnded(request.userId);
+    }
     qCInfo(lcAuth).noquote() << "logout" << scope << "for user" << request.userId;
     return noContent();
 }

@@ -16,5 +16,6 @@ void addGenerationRoutes(Router &router, ServerContext &context);
 void addChangesRoutes(Router &router, ServerContext &context);
 void addGenerateRoutes(Router &router, ServerContext &context);
 void addUploadRoutes(Router &router, ServerContext &context);
+void addAccountRoutes(Router &router, ServerContext &context);
 
 } // namespace vesper::backend

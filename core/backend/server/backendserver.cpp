@@ -52,7 +52,9 @@ bool BackendServer::start(QString *error)
     m_workers = std::make_unique<WorkerPool>(*m_db, m_settings.storagePath, w, *m_providers, *m_breakers);
     WorkerPool *workers = m_workers.get();
     m_context.reset(new ServerContext{m_settings, *m_db, JwtCodec(m_settings.jwtSecret, m_settings.jwtAudience), *m_limits,
-                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}});
+                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}});
+    m_context->auth = std::make_unique<TokenAuthenticator>(m_context->config, m_context->jwt, *m_db);
+    m_context->auth->start();
     if (m_settings.embedded)
         prepareEmbeddedProfile();
     addRoutes();
@@ -97,6 +99,7 @@ void BackendServer::addRoutes()
     addChangesRoutes(*m_router, c);
     addGenerateRoutes(*m_router, c);
     addUploadRoutes(*m_router, c);
+    addAccountRoutes(*m_router, c);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_router, c);
 }
 

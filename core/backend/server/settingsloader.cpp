@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QStandardPaths>
+#include <QUrl>
 #include <functional>
 
 namespace vesper::backend {
@@ -124,6 +125,17 @@ bool SettingsLoader::readPlaces(BackendSettings &s, QString *error) const
     }
     if (m_env.contains(QStringLiteral("VESPER_JWT_AUDIENCE")))
         s.jwtAudience = m_env.value(QStringLiteral("VESPER_JWT_AUDIENCE"));
+    s.externalAuthUrl = m_env.value(QStringLiteral("VESPER_EXTERNAL_AUTH_URL")).trimmed();
+    while (s.externalAuthUrl.endsWith(QLatin1Char('/')))
+        s.externalAuthUrl.chop(1);
+    if (!s.externalAuthUrl.isEmpty()) {
+        const QUrl url(s.externalAuthUrl, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) || url.host().isEmpty()) {
+            *error = QStringLiteral("VESPER_EXTERNAL_AUTH_URL: expected an http(s) URL such as https://<ref>.supabase.co/auth/v1, got \"%1\"")
+                         .arg(s.externalAuthUrl.left(80));
+            return false;
+        }
+    }
     return true;
 }
 
@@ -166,6 +178,9 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
         {nullptr, "VESPER_MAX_UPLOAD", 1024, qint64(1) << 32, [&](qint64 v) { s.maxUploadBytes = v; }},
         {nullptr, "VESPER_ACCESS_TOKEN_TTL", 30, 7 * 86400, [&](qint64 v) { s.accessTokenSeconds = int(v); }},
         {nullptr, "VESPER_REFRESH_REUSE_SECONDS", 0, 3600, [&](qint64 v) { s.refreshReuseSeconds = int(v); }},
+        {nullptr, "VESPER_JWKS_CACHE_SECONDS", 10, 86400, [&](qint64 v) { s.jwksCacheSeconds = int(v); }},
+        {nullptr, "VESPER_JWKS_REFETCH_SECONDS", 0, 3600, [&](qint64 v) { s.jwksRefetchSeconds = int(v); }},
+        {nullptr, "VESPER_SESSION_CHECK_SECONDS", 0, 300, [&](qint64 v) { s.sessionCheckSeconds = int(v); }},
         {nullptr, "VESPER_SESSION_IDLE_DAYS", 1, 3650, [&](qint64 v) { s.sessionIdleDays = int(v); }},
         {nullptr, "VESPER_DEFAULT_CREDITS", 0, 1000000000, [&](qint64 v) { s.defaultCredits = int(v); }},
         {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 1024, [&](qint64 v) { s.connectionsPerIp = int(v); }},

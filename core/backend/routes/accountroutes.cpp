@@ -1,0 +1,34 @@
+// DELETE /api/account: a user ends their own account. GoTrue has no self-service delete (only its
+// admin API), so this is ours, under /api like the rest of the data it removes.
+#include "backend/auth/tokenauthenticator.h"
+#include "backend/context/servercontext.h"
+#include "backend/http/responses.h"
+#include "backend/http/router.h"
+#include "backend/repositories/accountrepository.h"
+#include "backend/routes/routes.h"
+#include "backend/storage/objectstore.h"
+#include "common/logging.h"
+#include "domain/domainerror.h"
+
+namespace vesper::backend {
+
+void addAccountRoutes(Router &router, ServerContext &context)
+{
+    router.add("DELETE", QStringLiteral("/api/account"), [&context](RequestContext &request) {
+        if (!context.embeddedUserId.isEmpty() && request.userId == context.embeddedUserId)
+            throw DomainError::forbidden(QStringLiteral("the local profile cannot be deleted"));
+        bool found = false;
+        const QList<GenerationFolder> folders = AccountRepository(context.db).remove(request.userId, &found);
+        if (!found)
+            throw DomainError::notFound(QStringLiteral("user"));
+        // Every token of the account stops working now, on this instance at once and on the others
+        // within the session check interval (their refresh tokens are gone with the profile).
+        context.auth->userEnded(request.userId);
+        ObjectStore store(context.config.storagePath);
+        GenerationSettlement::removeFolders(store, folders);
+        qCInfo(lcAuth).noquote() << "deleted the account of user" << request.userId;
+        return noContent();
+    });
+}
+
+} // namespace vesper::backend
