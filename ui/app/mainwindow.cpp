@@ -181,9 +181,18 @@ void MainWindow::installViews(const MainWindowViews &views)
     if (views.promptBar) {
         QWidget *old = m_galleryAndPrompt->replaceWidget(1, views.promptBar);
         old->deleteLater();
+        // The pictures get the height; the bar keeps what it needs (the user may drag it taller).
+        views.promptBar->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+        m_galleryAndPrompt->setStretchFactor(0, 1);
+        m_galleryAndPrompt->setStretchFactor(1, 0);
+        m_galleryAndPrompt->setCollapsible(1, false);
+        m_galleryAndPrompt->setSizes({4000, views.promptBar->sizeHint().height()});
     }
     if (views.viewer) {
         replacePage(Page::Viewer, views.viewer);
+        // The viewer has no grid: its picture and panel are what paint first.
+        for (QWidget *child : views.viewer->findChildren<QWidget *>())
+            child->installEventFilter(this);
         m_viewerInstalled = true;
     }
     const auto swapActions = [this](QAction *builtIn, const QList<QAction *> &actions) {
@@ -258,7 +267,7 @@ void MainWindow::setThumbnailSize(int px)
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::Paint && !m_galleryPainted && m_context->workspace() && currentPage() != Page::Viewer) {
+    if (event->type() == QEvent::Paint && !m_galleryPainted && m_context->workspace()) {
         m_galleryPainted = true;
         // After this paint has reached the screen: the window is then what a grab shows.
         QMetaObject::invokeMethod(this, &MainWindow::firstGalleryPainted, Qt::QueuedConnection);

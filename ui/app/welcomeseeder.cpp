@@ -32,8 +32,8 @@ bool WelcomeSeeder::seedIfFirstRun(client::Workspace &workspace, const QString &
     if (settings.value(doneKey(dataDir), false).toBool() || !workspace.isOpen())
         return false;
     settings.setValue(doneKey(dataDir), true); // once, even if a write below fails: never two welcomes
-    if (!settings.contains(QStringLiteral("prompt/modelId")))
-        settings.setValue(QStringLiteral("prompt/modelId"), defaultModelId());
+    if (!settings.contains(QStringLiteral("promptBar/model")))
+        settings.setValue(QStringLiteral("promptBar/model"), defaultModelId());
     if (workspace.cache().counts().projects > 0)
         return false;
 

@@ -12,7 +12,7 @@ namespace vesper::ui {
 
 class WelcomeSeeder {
 public:
-    /// The model the prompt bar selects by default (QSettings "prompt/modelId" until the user picks one).
+    /// The model the prompt bar selects by default (QSettings "promptBar/model" until the user picks one).
     static QString defaultModelId() { return QStringLiteral("sketch"); }
 
     /// Queues the welcome project when it is due for dataDir; true when something was queued (the

@@ -50,7 +50,7 @@ private Q_SLOTS:
             const auto projects = cache.projects(10);
             QCOMPARE(projects.rows.first().name, QStringLiteral("Welcome"));
         }
-        QCOMPARE(QSettings().value(QStringLiteral("prompt/modelId")).toString(), QStringLiteral("sketch"));
+        QCOMPARE(QSettings().value(QStringLiteral("promptBar/model")).toString(), QStringLiteral("sketch"));
         embedded.stop();
     }
 
