@@ -43,20 +43,32 @@ void checkQuota(const ServerContext &context, const UploadUsage &usage, qint64 b
                                  {QStringLiteral("quotaCount"), c.uploadQuotaCount}, {QStringLiteral("usedCount"), usage.count}});
 }
 
-/// Decode (header first, against the pixel cap) and re-encode, on the costly-work pool.
+/// The refusal of a checked image as the client reads it: the pixel cap says how large the image is
+/// and what is accepted; the rest keep their one-line reasons.
+[[noreturn]] void refuseImage(DecodeRefusal refusal, const QString &reason)
+{
+    if (refusal == DecodeRefusal::TooManyPixels)
+        throw DomainError::validation(reason);
+    if (refusal == DecodeRefusal::Undecodable)
+        throw DomainError::validation(QStringLiteral("the image could not be decoded (truncated or damaged)"));
+    throw DomainError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
+}
+
+/// The header checked here (cheap: a bomb is refused without taking a slot), then the decode and
+/// re-encode on the costly-work pool.
 Encoded checkAndReencode(ServerContext &context, const QByteArray &body)
 {
+    QString headerReason;
+    DecodeRefusal headerRefusal = DecodeRefusal::None;
+    if (!checkReferenceHeader(body, context.config.maxReferencePixels, &headerReason, &headerRefusal))
+        refuseImage(headerRefusal, headerReason);
     return context.costly->run([&context, &body] {
         QString format;
         QString reason;
         DecodeRefusal refusal = DecodeRefusal::None;
         const QImage decoded = decodeReferenceImage(body, context.config.maxReferencePixels, &format, &reason, &refusal);
-        if (refusal == DecodeRefusal::TooManyPixels)
-            throw DomainError::validation(reason); // says how large it is and what is accepted
-        if (refusal == DecodeRefusal::Undecodable)
-            throw DomainError::validation(QStringLiteral("the image could not be decoded (truncated or damaged)"));
         if (decoded.isNull())
-            throw DomainError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
+            refuseImage(refusal, reason);
         return reencode(decoded, format);
     });
 }

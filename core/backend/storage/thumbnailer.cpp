@@ -119,6 +119,37 @@ QByteArray makeThumbnail(const QByteArray &image, int longestSide, QString *erro
     return makeThumbnail(decoded, longestSide, error);
 }
 
+bool checkReferenceHeader(const QByteArray &bytes, qint64 maxPixels, QString *error, DecodeRefusal *refusal)
+{
+    // The same checks decode() makes before reading pixels, and nothing more: a format probe and
+    // the header's size, microseconds even for a file that declares gigapixels.
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    reader.setDecideFormatFromContent(true);
+    *refusal = DecodeRefusal::None;
+    if (detectedFormat(reader).isEmpty()) {
+        *refusal = DecodeRefusal::NotAnImage;
+        return fail(error, QStringLiteral("not a PNG, JPEG or WebP image"));
+    }
+    const QSize size = reader.size();
+    if (!size.isValid() || size.isEmpty()) {
+        *refusal = DecodeRefusal::Undecodable;
+        return fail(error, QStringLiteral("the image has no size in its header"));
+    }
+    const qint64 cap = qMin(maxPixels, MaxDecodePixels);
+    if (qint64(size.width()) * size.height() > cap || size.width() > MaxDecodeSide || size.height() > MaxDecodeSide) {
+        *refusal = DecodeRefusal::TooManyPixels;
+        return fail(error, qint64(size.width()) * size.height() > cap
+                               ? QStringLiteral("the image is %1 × %2 pixels, more than the %3 pixels (%4 × %4) accepted")
+                                     .arg(size.width()).arg(size.height()).arg(cap).arg(int(std::sqrt(double(cap))))
+                               : QStringLiteral("the image is %1 × %2 pixels; a side may be at most %3 pixels")
+                                     .arg(size.width()).arg(size.height()).arg(MaxDecodeSide));
+    }
+    return true;
+}
+
 QImage decodeReferenceImage(const QByteArray &bytes, qint64 maxPixels, QString *format, QString *error, DecodeRefusal *refusal)
 {
     if (refusal)

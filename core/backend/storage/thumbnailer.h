@@ -23,6 +23,9 @@ bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *
 /// (told apart so the caller can say which).
 enum class DecodeRefusal { None, NotAnImage, TooManyPixels, Undecodable };
 
+/// Only the header of a reference image: its format and its size against `maxPixels`, no pixels
+/// decoded. Cheap enough for an HTTP thread, so a decompression bomb never takes a decode slot.
+bool checkReferenceHeader(const QByteArray &bytes, qint64 maxPixels, QString *error, DecodeRefusal *refusal);
 /// A reference image's check: the header's size against `maxPixels` before any pixel is decoded
 /// (a small file that claims 5600 × 5600 costs nothing), then the full decode under an allocation
 /// limit that matches the cap. Null image with a reason and the refusal otherwise.
