@@ -2,6 +2,7 @@
 // milliseconds, run in the background, files with thumbnails and caching, credits that always
 // balance, idempotency under concurrency, cancel, delete, visibility of files, bad input, and a
 // server killed with jobs in flight.
+#include "apifixtures.h"
 #include "generationfixture.h"
 #include "replycheck.h"
 #include "testclient.h"
@@ -171,8 +172,7 @@ void TestApiGenerate::lifecycle()
     EXPECT_STATUS(api.post(QStringLiteral("/api/generate"), generateBody(m_f.sessionId, newClientId()), stranger.accessToken), 404);
 
     const TestUser viewer = m_f.newUser(QStringLiteral("viewer"));
-    EXPECT_STATUS(api.post(QStringLiteral("/api/projects/%1/members").arg(m_f.projectId),
-                           {{QStringLiteral("email"), viewer.email}, {QStringLiteral("role"), QStringLiteral("viewer")}}, owner.accessToken), 201);
+    EXPECT_STATUS(addMember(api, owner, m_f.projectId, viewer, QStringLiteral("viewer")), 200);
     EXPECT_STATUS(api.get(fileUrl, viewer.accessToken), 200);
     EXPECT_STATUS(api.patch(QStringLiteral("/api/outputs/") + outputId, {{QStringLiteral("isStarred"), true}}, viewer.accessToken), 403);
     EXPECT_STATUS(api.del(QStringLiteral("/api/outputs/") + outputId, viewer.accessToken), 403);

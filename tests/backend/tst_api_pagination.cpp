@@ -93,9 +93,14 @@ private:
         const Reply reply = m_client->post(QStringLiteral("/api/projects/%1/members").arg(projectId),
                                            {{QStringLiteral("userId"), member.id}, {QStringLiteral("role"), QStringLiteral("viewer")}},
                                            owner.accessToken);
-        if (reply.status != 201)
-            qWarning() << "add member failed:" << describe(reply);
-        return reply.status == 201;
+        if (reply.status != 201) {
+            qWarning() << "invite member failed:" << describe(reply);
+            return false;
+        }
+        const Reply accepted = acceptInvitation(*m_client, member, reply.json.value(QStringLiteral("id")).toString());
+        if (accepted.status != 200)
+            qWarning() << "accept failed:" << describe(accepted);
+        return accepted.status == 200;
     }
 
     QString createSession(const TestUser &owner, const QString &projectId, const QString &name, bool isPrivate)

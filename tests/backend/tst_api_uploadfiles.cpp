@@ -160,8 +160,7 @@ void TestApiUploadFiles::viewersOfAReferencingGenerationMayRead()
     const QString project = createProject(*m_client, m_owner, QStringLiteral("With references"), true);
     const QString session = firstSession(*m_client, m_owner, project);
     QVERIFY(!session.isEmpty());
-    EXPECT_REPLY(m_client->post(QStringLiteral("/api/projects/%1/members").arg(project),
-                                 {{QStringLiteral("email"), m_member.email}, {QStringLiteral("role"), QStringLiteral("viewer")}}, m_owner.accessToken), 201);
+    EXPECT_REPLY(addMember(*m_client, m_owner, project, m_member, QStringLiteral("viewer")), 200);
     EXPECT_REPLY(file(reference, m_member), 404); // nothing uses it yet
 
     QJsonObject body = generateBody(session, newClientId(), 1, QStringLiteral("1:1"), QStringLiteral("1024"), QStringLiteral("gemini-image"));

@@ -1,4 +1,5 @@
 #include "badinputfixture.h"
+#include "apifixtures.h"
 
 #include "replycheck.h"
 
@@ -29,10 +30,7 @@ void BadInputFixture::startServer()
                                  m_owner.accessToken);
     EXPECT_STATUS(reply, 201);
     m_project = reply.json.value(QStringLiteral("id")).toString();
-    reply = m_client->post(QStringLiteral("/api/projects/%1/members").arg(m_project),
-                           {{QStringLiteral("email"), m_member.email}, {QStringLiteral("role"), QStringLiteral("editor")}},
-                           m_owner.accessToken);
-    EXPECT_STATUS(reply, 201);
+    EXPECT_STATUS(addMember(*m_client, m_owner, m_project, m_member, QStringLiteral("editor")), 200);
     reply = m_client->get(QStringLiteral("/api/sessions?projectId=") + m_project, m_owner.accessToken);
     EXPECT_STATUS(reply, 200);
     QVERIFY(!reply.data().isEmpty());

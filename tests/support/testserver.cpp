@@ -23,6 +23,8 @@ TestServer::TestServer()
     m_env.insert(QStringLiteral("VESPER_THREADS"), QStringLiteral("4"));
     // Tests sign up many users from one address; the per-IP auth limit is tested on its own.
     m_env.insert(QStringLiteral("VESPER_AUTH_RATE_LIMIT"), QStringLiteral("0"));
+    // Fixtures invite many members from one owner; the invitation limit is tested on its own.
+    m_env.insert(QStringLiteral("VESPER_INVITE_RATE_LIMIT"), QStringLiteral("0"));
 }
 
 TestServer::~TestServer()

@@ -76,10 +76,8 @@ QString VisibilityHarness::createSession(const TestUser &user, const QString &pr
 
 void VisibilityHarness::addMember(const TestUser &owner, const QString &projectId, const TestUser &member, const QString &role)
 {
-    const Reply reply = m_client->post(QStringLiteral("/api/projects/%1/members").arg(projectId),
-                                       {{QStringLiteral("email"), member.email}, {QStringLiteral("role"), role}},
-                                       owner.accessToken);
-    EXPECT_STATUS(reply, 201);
+    // Invited and accepted: a membership counts only once the invitee says yes (DESIGN §3).
+    EXPECT_STATUS(vesper::test::addMember(*m_client, owner, projectId, member, role), 200);
 }
 
 void VisibilityHarness::buildProject(ProjectFixture &p, const World &w, const QString &name, bool shared, qint64 t0)

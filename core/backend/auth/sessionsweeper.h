@@ -1,6 +1,7 @@
 #pragma once
 // Deletes the refresh tokens of ended sessions (DESIGN §2 refresh_tokens) and Idempotency-Key
-// answers past their retention: once when the server starts and then every hour, on its thread.
+// answers past their retention, and uploads no generation used past their age: once when the server
+// starts and then every VESPER_SWEEP_INTERVAL_SECONDS (an hour by default), on its thread.
 #include <QTimer>
 
 namespace vesper::backend {
@@ -19,6 +20,8 @@ public:
     int sweepOnce();
 
 private:
+    void sweepUploads(qint64 now);
+
     Database &m_database;
     const BackendSettings &m_config;
     QTimer m_timer;

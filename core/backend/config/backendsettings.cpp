@@ -52,4 +52,16 @@ bool BackendSettings::ensureJwtSecret(QString *error)
     return true;
 }
 
+int BackendSettings::costlyThreadCount() const
+{
+    // Half the HTTP threads at most, so a burst of uploads leaves the other half answering.
+    return costlyThreads > 0 ? costlyThreads : qMax(1, threads / 2);
+}
+
+int BackendSettings::costlyQueueLength() const
+{
+    // Waiting callers hold an HTTP thread each: running + waiting stays below the HTTP threads.
+    return costlyQueue >= 0 ? costlyQueue : qMax(0, threads - costlyThreadCount() - 1);
+}
+
 } // namespace vesper::backend

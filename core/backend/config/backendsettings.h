@@ -44,6 +44,21 @@ struct BackendSettings {
     qint64 maxJsonBytes = 1 << 20;
     qint64 maxUploadBytes = 20 << 20;
     int threads = 4;
+    // Costly work (upload decode and re-encode, argon2 at sign-in and sign-up) runs in a pool of its
+    // own: this many at once, this many more waiting, the rest 503 + Retry-After. 0 / -1: derived
+    // from `threads` so some HTTP threads are always free for everything else (costlyworklimits()).
+    int costlyThreads = 0;
+    int costlyQueue = -1;
+    // Reference images: at most this many pixels (4096 × 4096, the largest side any adapter sends),
+    // read from the image header and refused before a byte of pixels is decoded.
+    qint64 maxReferencePixels = 4096LL * 4096;
+    // Uploads per user: at most this many bytes (as stored) and files; 0 turns a limit off.
+    qint64 uploadQuotaBytes = 512LL << 20;
+    int uploadQuotaCount = 500;
+    // An upload no generation references is deleted once it is this old (seconds; 0 keeps them).
+    qint64 uploadUnusedSeconds = 7LL * 86400;
+    int sweepIntervalSeconds = 3600; // the periodic sweeps (sessions, idempotency keys, uploads)
+    int inviteRateLimitPerHour = 30; // POST /api/projects/{id}/members per user per hour; 0 turns it off
     int connectionsPerIp = 0; // 0: no limit (behind a proxy every client has the proxy's address)
     int accessTokenSeconds = 3600;
     int refreshReuseSeconds = 10;
@@ -55,6 +70,10 @@ struct BackendSettings {
     QHash<QString, qint64> modelCosts; // model id -> credits per image, over the catalogue's prices
     WorkerSettings workers;
     ProviderSettings providers; // the starting values; a running backend may replace them
+
+    /// The costly-work pool's threads and queue after the automatic defaults are applied.
+    int costlyThreadCount() const;
+    int costlyQueueLength() const;
 
     /// Settings for a backend whose files all live in dataDir: SQLite, object store and JWT secret.
     static BackendSettings forDataDir(const QString &dataDir);

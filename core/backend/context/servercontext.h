@@ -6,6 +6,7 @@
 #include "backend/auth/jwtcodec.h"
 #include "backend/auth/tokenauthenticator.h"
 #include "backend/config/backendsettings.h"
+#include "backend/context/costlywork.h"
 
 #include <functional>
 #include <memory>
@@ -33,6 +34,7 @@ struct ServerContext {
     QByteArray embeddedToken;          // embedded mode: the per-launch bearer token of the local profile
     QString embeddedUserId;
     std::unique_ptr<TokenAuthenticator> auth; // over config and jwt above; set by BackendServer
+    std::unique_ptr<CostlyWork> costly;       // decodes and password hashes; set by BackendServer
 };
 
 } // namespace vesper::backend

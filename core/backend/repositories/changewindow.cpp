@@ -101,6 +101,20 @@ bool ChangeWindow::read(qint64 lo, qint64 hi, int perSource, std::vector<FeedCha
                         .field("displayName", q.text(3)).field("role", q.text(4)).field("joinedAt", formatTime(q.int64(5)));
                 });
             });
+    // Invitations waiting for the caller, addressed to their id or their email (kind "invitation");
+    // answered or withdrawn ones leave a tombstone. Two index probes on (target, rev).
+    collect(QStringLiteral("SELECT i.id, i.project_id, p.name, i.role, ip.display_name, %1, i.rev FROM invitations i "
+                           "JOIN projects p ON p.id = i.project_id JOIN profiles ip ON ip.id = i.inviter_id "
+                           "WHERE i.target IN ('user:' || :u, (SELECT 'email:' || me.email FROM profiles me WHERE me.id = :u)) "
+                           "AND i.rev > :lo AND i.rev <= :hi ORDER BY i.rev LIMIT :n")
+                .arg(d.timeColumn(QStringLiteral("i.created_at"))),
+            [](const SqlQuery &q) {
+                return upsert(q.int64(6), "invitation", q.text(0), [&q](JsonWriter &w) {
+                    w.field("projectId", q.text(1)).field("projectName", q.text(2)).field("role", q.text(3));
+                    w.key("invitedBy").beginObject().field("displayName", q.text(4)).endObject();
+                    w.field("createdAt", formatTime(q.int64(5)));
+                });
+            });
     // The caller's own profile: credits and name, as GET /api/bootstrap shows them.
     collect(QStringLiteral("SELECT id, email, display_name, username, credits, rev FROM profiles "
                            "WHERE id = :u AND rev > :lo AND rev <= :hi LIMIT :n"),

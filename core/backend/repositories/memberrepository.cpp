@@ -3,6 +3,7 @@
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
 #include "backend/repositories/changelog.h"
+#include "backend/repositories/invitationrepository.h"
 #include "common/clock.h"
 
 namespace vesper::backend {
@@ -89,6 +90,7 @@ bool MemberRepository::remove(const QString &projectId, bool projectShared, cons
     remove.bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).exec();
     if (remove.numRowsAffected() <= 0)
         return false;
+    InvitationRepository::clearFor(m_database, db, projectId, userId);
     log.tombstone(QStringLiteral("member"), ChangeLog::memberChangeId(projectId, userId), projectId, audience);
     // The removed member no longer sees the project: its delete takes everything in it (sessions,
     // generations, outputs, memberships) out of their copy.

@@ -1,6 +1,10 @@
 #pragma once
-// Uploads read back, and which generations used them as references (generation_uploads, migration
-// 0006). Who may read one is decided in access/uploadaccess.h.
+// Uploads read back, listed and deleted by their owner, counted against the owner's quota, and which
+// generations used them as references (generation_uploads, migration 0006). Who may read one is
+// decided in access/uploadaccess.h.
+#include "domain/cursor.h"
+
+#include <QJsonArray>
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
@@ -17,12 +21,32 @@ struct UploadRef {
     QString sha256;
 };
 
+/// What a user's uploads take now.
+struct UploadUsage {
+    qint64 count = 0;
+    qint64 bytes = 0;
+};
+
+struct UploadPage {
+    QJsonArray data;
+    QString nextCursor; // empty on the last page
+};
+
+enum class UploadRemoval { Removed, Missing, Referenced };
+
 class UploadRepository {
 public:
     explicit UploadRepository(Database &database);
 
     /// The upload; nullopt when it is missing (also for a malformed id).
     std::optional<UploadRef> find(const QSqlDatabase &db, const QString &uploadId);
+    /// The user's uploads, counted inside `db`'s transaction (the quota check before an insert).
+    static UploadUsage usage(const QSqlDatabase &db, const QString &userId);
+    /// The user's own uploads, newest first, keyset paged on (created_at, id).
+    UploadPage listOwn(const QString &userId, int limit, const std::optional<Cursor> &after);
+    /// Deletes the user's own upload and hands back its row for the file removal; Missing for
+    /// someone else's (indistinguishable from none), Referenced while a generation uses it.
+    UploadRemoval removeOwn(const QString &userId, const QString &uploadId, UploadRef *removed);
     /// Inside the transaction that inserts a generation: records the uploads it references.
     static void linkToGeneration(const QSqlDatabase &db, const QString &generationId, const QStringList &uploadIds);
     /// The key of an upload's thumbnail, made next to the original on first request.

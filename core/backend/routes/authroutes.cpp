@@ -97,18 +97,20 @@ HttpResponse passwordGrant(ServerContext &context, const PasswordHasher &hasher,
         profile = ProfileRepository(context.db).findByEmail(email);
     // Every failure spends one hash verify, so timing does not reveal which emails have accounts.
     const QString checked = plausible ? password : QString();
+    // argon2 runs on the costly-work pool: a burst of sign-ins cannot hold every HTTP thread.
     if (!profile) {
-        hasher.verifyDummy(checked);
+        context.costly->run([&] { hasher.verifyDummy(checked); });
         qCInfo(lcAuth) << "password sign-in failed: no such account";
         return invalidCredentials();
     }
-    if (!hasher.verify(profile->passwordHash, checked)) {
+    if (!context.costly->run([&] { return hasher.verify(profile->passwordHash, checked); })) {
         qCInfo(lcAuth).noquote() << "password sign-in failed for user" << profile->id;
         return invalidCredentials();
     }
     if (hasher.needsRehash(profile->passwordHash)) {
         // Stored at an older cost: the password is at hand only now, so upgrade it now.
-        if (ProfileRepository(context.db).replacePasswordHash(profile->id, profile->passwordHash, hasher.hash(checked)))
+        if (ProfileRepository(context.db).replacePasswordHash(profile->id, profile->passwordHash,
+                                                                 context.costly->run([&] { return hasher.hash(checked); })))
             qCInfo(lcAuth).noquote() << "password hash upgraded to the current cost for user" << profile->id;
     }
     const IssuedRefreshToken refresh = refreshTokens(context).issue(profile->id);
@@ -172,7 +174,7 @@ HttpResponse signUp(ServerContext &context, const PasswordHasher &hasher, Reques
     if (displayName.isEmpty())
         displayName = credentials::defaultDisplayName(*email);
 
-    const QString hash = hasher.hash(password);
+    const QString hash = context.costly->run([&] { return hasher.hash(password); });
     Profile profile;
     try {
         profile = ProfileRepository(context.db).create(*email, displayName, hash, context.config.defaultCredits);

@@ -2,6 +2,7 @@
 #include "domain/domainerror.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/repositories/invitationrepository.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/repositories/projectrepository.h"
 #include "backend/routes/routes.h"
@@ -25,6 +26,10 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
                                  {QStringLiteral("requestsPerMinute"), config.rateLimitPerMinute},
                                  {QStringLiteral("generatePerMinute"), config.generateRateLimit},
                                  {QStringLiteral("downloadsPerMinute"), config.downloadRateLimitPerMinute},
+                                 {QStringLiteral("invitationsPerHour"), config.inviteRateLimitPerHour},
+                                 {QStringLiteral("uploadQuotaBytes"), config.uploadQuotaBytes},
+                                 {QStringLiteral("uploadQuotaCount"), config.uploadQuotaCount},
+                                 {QStringLiteral("referenceMaxPixels"), config.maxReferencePixels},
                                  {QStringLiteral("projectPageMax"), 50},
                                  {QStringLiteral("generationPageMax"), 50},
                                  {QStringLiteral("imagePageMax"), 100},
@@ -36,6 +41,8 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
         w.key("profile").raw(QJsonDocument(me).toJson(QJsonDocument::Compact));
         w.key("models").raw(QJsonDocument(context.catalog.models()).toJson(QJsonDocument::Compact));
         w.key("projects").raw(pageJson(projects.data, projects.nextCursor));
+        // Invitations waiting for an answer; their projects are not in `projects` until accepted.
+        w.key("invitations").raw(QJsonDocument(InvitationRepository(context.db).listFor(rc.userId)).toJson(QJsonDocument::Compact));
         w.key("skills").beginArray().endArray(); // the skills registry lands with the assistant (DESIGN §7)
         w.key("limits").raw(QJsonDocument(limits).toJson(QJsonDocument::Compact));
         w.field("serverTime", formatTime(nowMicros()));

@@ -5,10 +5,13 @@
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/auth/passwordhasher.h"
+#include "backend/repositories/invitationrepository.h"
 #include "backend/repositories/memberrepository.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
 #include "backend/context/servercontext.h"
+#include "common/ratelimiter.h"
 #include "common/uuid.h"
 
 namespace vesper::backend {
@@ -21,6 +24,9 @@ void addMemberRoutes(Router &router, ServerContext &context)
         return jsonResponse(200, QJsonObject{{QStringLiteral("data"), MemberRepository(context.db).list(access.projectId)}});
     });
 
+    // Adding a member invites them (DESIGN §3): the answer is the same whether or not an account
+    // answers to the address and never names one; the membership starts when the invitee accepts.
+    // Changing the role of someone who already accepted answers their member row, as before.
     router.add("POST", QStringLiteral("/api/projects/{id}/members"), [&context](RequestContext &rc) {
         IdempotentCreate idempotent(context, rc);
         if (auto replay = idempotent.replay())
@@ -28,27 +34,52 @@ void addMemberRoutes(Router &router, ServerContext &context)
         AccessControl acl(context.db);
         const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
         AccessControl::requireOwner(access); // before the body, as every write (DESIGN §3)
+        if (context.config.inviteRateLimitPerHour > 0) {
+            // Its own bucket: invitations are how strangers get mail-like messages, so they are few.
+            const RateDecision decision = context.rateLimits.hit(QStringLiteral("invite:") + rc.userId,
+                                                                 context.config.inviteRateLimitPerHour, 3600);
+            if (!decision.allowed)
+                throw DomainError::rateLimited(decision.retryAfterSeconds);
+        }
         const QJsonObject body = jsonbody::object(rc.request);
         const QString role = jsonbody::requiredString(body, QStringLiteral("role"), 1, 10);
         if (role != QLatin1String("viewer") && role != QLatin1String("editor"))
             throw DomainError::validation(QStringLiteral("role must be viewer or editor"));
         ProfileRepository profiles(context.db);
-        std::optional<Profile> member;
+        std::optional<Profile> account;
+        QString target;
         if (body.contains(QStringLiteral("userId"))) {
-            member = profiles.findById(jsonbody::requiredId(body, QStringLiteral("userId")));
+            const QString userId = jsonbody::requiredId(body, QStringLiteral("userId"));
+            account = profiles.findById(userId);
+            target = InvitationRepository::userTarget(userId);
         } else {
             const QString email = jsonbody::requiredString(body, QStringLiteral("email"), 3, 254);
-            member = profiles.findByEmail(email);
+            const std::optional<QString> normalized = credentials::normalizeEmail(email);
+            if (!normalized)
+                throw DomainError::validation(QStringLiteral("email is not an email address"));
+            account = profiles.findByEmail(*normalized);
+            target = InvitationRepository::emailTarget(*normalized);
         }
-        if (!member)
-            throw DomainError::notFound(QStringLiteral("user"));
-        if (member->id == access.ownerId)
+        if (account && account->id == access.ownerId)
             throw DomainError::validation(QStringLiteral("the owner is not a member of their own project"));
         return idempotent.run([&] {
             MemberRepository members(context.db);
-            const bool created = members.upsert(access.projectId, access.isShared, member->id, role);
-            return jsonResponse(created ? 201 : 200, members.fetch(access.projectId, member->id).value_or(QJsonObject()));
+            if (account && members.fetch(access.projectId, account->id)) { // accepted already: a role change
+                members.upsert(access.projectId, access.isShared, account->id, role);
+                return jsonResponse(200, members.fetch(access.projectId, account->id).value_or(QJsonObject()));
+            }
+            return jsonResponse(201, InvitationRepository(context.db).invite(access.projectId, rc.userId, target, role));
         });
+    });
+
+    // The owner withdraws an invitation that was not answered yet.
+    router.add("DELETE", QStringLiteral("/api/projects/{id}/invitations/{invitationId}"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        AccessControl::requireOwner(access);
+        if (!InvitationRepository(context.db).withdraw(access.projectId, rc.param(QStringLiteral("invitationId"))))
+            throw DomainError::notFound(QStringLiteral("invitation"));
+        return noContent();
     });
 
     router.add("DELETE", QStringLiteral("/api/projects/{id}/members/{userId}"), [&context](RequestContext &rc) {

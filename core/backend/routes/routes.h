@@ -11,6 +11,7 @@ void addBootstrapRoutes(Router &router, ServerContext &context);
 void addModelRoutes(Router &router, ServerContext &context);
 void addProjectRoutes(Router &router, ServerContext &context);
 void addMemberRoutes(Router &router, ServerContext &context);
+void addInvitationRoutes(Router &router, ServerContext &context);
 void addSessionRoutes(Router &router, ServerContext &context);
 void addGenerationRoutes(Router &router, ServerContext &context);
 void addChangesRoutes(Router &router, ServerContext &context);

@@ -1,6 +1,8 @@
 // POST /api/uploads: a reference image, checked by decoding (PNG, JPEG or WebP, whatever the
-// Content-Type says), re-encoded so no metadata survives, stored as a file and owned by the uploader;
-// idempotent with an Idempotency-Key. GET /api/uploads/{id}/file reads it (or its thumbnail) back.
+// Content-Type says; its pixel count read from the header and capped before decoding), re-encoded on
+// the costly-work pool so no metadata survives, stored as a file, owned by the uploader and counted
+// against their quota; idempotent with an Idempotency-Key. GET /api/uploads/{id}/file reads it (or its
+// thumbnail) back; GET /api/uploads lists the caller's own and DELETE /api/uploads/{id} removes one.
 #include "backend/access/uploadaccess.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
@@ -8,69 +10,67 @@
 #include "domain/domainerror.h"
 #include "backend/http/fileresponse.h"
 #include "backend/http/idempotentcreate.h"
+#include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
 #include "backend/routes/routes.h"
 #include "backend/context/servercontext.h"
+#include "backend/storage/imagereencode.h"
 #include "backend/storage/objectstore.h"
 #include "backend/storage/thumbnailer.h"
 #include "common/clock.h"
 #include "common/uuid.h"
 
-#include <QBuffer>
-#include <QColorSpace>
 #include <QCryptographicHash>
 #include <QImage>
-#include <QImageWriter>
 
 namespace vesper::backend {
 namespace {
-constexpr int kJpegQuality = 92;
-constexpr int kWebpQuality = 90;
-
-struct Encoded {
-    QByteArray bytes;
-    QString extension;
-    QString mime;
-    int width = 0;
-    int height = 0;
-};
-
-/// The decoded pixels written again in their own format; text chunks and EXIF are not carried over.
-/// The decode applied a camera's EXIF orientation, so the stored image stands the way it was shot.
-Encoded reencode(const QImage &decoded, const QString &format)
+/// Refuses with 413 when one more upload of `bytes` would pass the user's quota (count or bytes).
+void checkQuota(const ServerContext &context, const UploadUsage &usage, qint64 bytes)
 {
-    // A fresh image over the same pixels has no text; the colour space is kept so colours stay right.
-    QImage clean(decoded.constBits(), decoded.width(), decoded.height(), decoded.bytesPerLine(), decoded.format());
-    clean = clean.copy();
-    if (decoded.colorCount() > 0)
-        clean.setColorTable(decoded.colorTable());
-    clean.setColorSpace(decoded.colorSpace());
-    Encoded out;
-    QByteArray writerFormat;
-    int quality = -1;
-    if (format == QLatin1String("jpeg")) {
-        out = {{}, QStringLiteral("jpg"), QStringLiteral("image/jpeg")};
-        writerFormat = "jpeg";
-        quality = kJpegQuality;
-    } else if (format == QLatin1String("webp")) {
-        out = {{}, QStringLiteral("webp"), QStringLiteral("image/webp")};
-        writerFormat = "webp";
-        quality = kWebpQuality;
-    } else {
-        out = {{}, QStringLiteral("png"), QStringLiteral("image/png")};
-        writerFormat = "png";
-    }
-    QBuffer buffer(&out.bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, writerFormat);
-    if (quality >= 0)
-        writer.setQuality(quality);
-    if (!writer.write(clean))
-        throw DomainError(ErrorCode::Internal, QStringLiteral("the image could not be encoded"));
-    out.width = clean.width();
-    out.height = clean.height();
-    return out;
+    const BackendSettings &c = context.config;
+    const bool overCount = c.uploadQuotaCount > 0 && usage.count + 1 > c.uploadQuotaCount;
+    const bool overBytes = c.uploadQuotaBytes > 0 && usage.bytes + bytes > c.uploadQuotaBytes;
+    if (!overCount && !overBytes)
+        return;
+    const QString message = overCount
+        ? QStringLiteral("you have %1 uploads, the most this server keeps per user; delete some first").arg(usage.count)
+        : QStringLiteral("your uploads take %1 of the %2 bytes this server keeps per user; delete some first")
+              .arg(usage.bytes).arg(c.uploadQuotaBytes);
+    throw DomainError(ErrorCode::PayloadTooLarge, message)
+        .withDetails(QJsonObject{{QStringLiteral("quotaBytes"), c.uploadQuotaBytes}, {QStringLiteral("usedBytes"), usage.bytes},
+                                 {QStringLiteral("quotaCount"), c.uploadQuotaCount}, {QStringLiteral("usedCount"), usage.count}});
+}
+
+/// The refusal of a checked image as the client reads it: the pixel cap says how large the image is
+/// and what is accepted; the rest keep their one-line reasons.
+[[noreturn]] void refuseImage(DecodeRefusal refusal, const QString &reason)
+{
+    if (refusal == DecodeRefusal::TooManyPixels)
+        throw DomainError::validation(reason);
+    if (refusal == DecodeRefusal::Undecodable)
+        throw DomainError::validation(QStringLiteral("the image could not be decoded (truncated or damaged)"));
+    throw DomainError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
+}
+
+/// The header checked here (cheap: a bomb is refused without taking a slot), then the decode and
+/// re-encode on the costly-work pool.
+Encoded checkAndReencode(ServerContext &context, const QByteArray &body)
+{
+    QString headerReason;
+    DecodeRefusal headerRefusal = DecodeRefusal::None;
+    if (!checkReferenceHeader(body, context.config.maxReferencePixels, &headerReason, &headerRefusal))
+        refuseImage(headerRefusal, headerReason);
+    return context.costly->run([&context, &body] {
+        QString format;
+        QString reason;
+        DecodeRefusal refusal = DecodeRefusal::None;
+        const QImage decoded = decodeReferenceImage(body, context.config.maxReferencePixels, &format, &reason, &refusal);
+        if (decoded.isNull())
+            refuseImage(refusal, reason);
+        return reencode(decoded, format);
+    });
 }
 
 HttpResponse upload(ServerContext &context, RequestContext &rc)
@@ -81,12 +81,9 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     const QByteArray &body = rc.request.body;
     if (body.isEmpty())
         throw DomainError::validation(QStringLiteral("the body must be the image bytes"));
-    QString format;
-    QString reason;
-    const QImage decoded = decodeCheckedImage(body, &format, &reason); // once: checked, capped, upright
-    if (decoded.isNull())
-        throw DomainError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
-    const Encoded encoded = reencode(decoded, format);
+    // A user at the quota is refused before any decoding work; the exact check is in the insert.
+    checkQuota(context, UploadRepository::usage(context.db.connection(), rc.userId), 0);
+    const Encoded encoded = checkAndReencode(context, body);
     const int width = encoded.width; // after the EXIF rotation
     const int height = encoded.height;
     const QString id = newUuidV7();
@@ -100,6 +97,11 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     const auto insertRow = [&] {
         QSqlDatabase db = context.db.connection();
         Transaction tx(context.db, db);
+        if (!context.db.isSqlite()) { // SQLite's write lock already serializes; Postgres locks the uploader
+            SqlQuery lock(db, QStringLiteral("SELECT id FROM profiles WHERE id = :u FOR UPDATE"));
+            lock.bind(QStringLiteral(":u"), rc.userId).exec();
+        }
+        checkQuota(context, UploadRepository::usage(db, rc.userId), qint64(encoded.bytes.size()));
         SqlQuery insert(db, QStringLiteral("INSERT INTO uploads (id, user_id, storage_key, mime, bytes, sha256, width, height, created_at) "
                                            "VALUES (:id, :u, :k, :m, :b, :sha, :w, :h, %1)")
                                 .arg(context.db.timeParam(QStringLiteral(":now"))));
@@ -141,7 +143,8 @@ HttpResponse uploadFile(ServerContext &context, RequestContext &rc)
         if (!store.exists(key)) {
             const auto original = store.get(upload.storageKey);
             QString error;
-            const QByteArray bytes = original ? makeThumbnail(*original, ThumbnailSide, &error) : QByteArray();
+            const QByteArray bytes = original ? context.costly->run([&] { return makeThumbnail(*original, ThumbnailSide, &error); })
+                                              : QByteArray();
             if (bytes.isEmpty() || !store.put(key, bytes, &error)) // atomic: a twin writes the same bytes
                 throw DomainError::notFound(QStringLiteral("file"));
         }
@@ -149,10 +152,39 @@ HttpResponse uploadFile(ServerContext &context, RequestContext &rc)
     const QByteArray etag = '"' + upload.sha256.toLatin1() + (thumb ? "-thumb" : "") + '"';
     return storedFileResponse(rc.request, store, key, etag);
 }
+/// GET /api/uploads: the caller's own uploads, newest first, with how many generations use each.
+HttpResponse listUploads(ServerContext &context, RequestContext &rc)
+{
+    const int limit = jsonbody::queryInt(rc.request, QStringLiteral("limit"), 50, 1, 100);
+    const UploadPage page = UploadRepository(context.db).listOwn(rc.userId, limit, jsonbody::queryCursor(rc.request));
+    return jsonResponse(200, pageObject(page.data, page.nextCursor));
+}
+
+/// DELETE /api/uploads/{id}: the caller's own upload, row and files. Refused with 409 while a
+/// generation references it (it shows there as the reference, and a queued one still needs it):
+/// deleting those generations first frees it. Anyone else's is 404, like a missing one.
+HttpResponse deleteUpload(ServerContext &context, RequestContext &rc)
+{
+    UploadRef removed;
+    switch (UploadRepository(context.db).removeOwn(rc.userId, rc.param(QStringLiteral("id")), &removed)) {
+    case UploadRemoval::Missing:
+        throw DomainError::notFound(QStringLiteral("upload"));
+    case UploadRemoval::Referenced:
+        throw DomainError::conflict(QStringLiteral("a generation uses this upload as a reference; delete the generation first"));
+    case UploadRemoval::Removed:
+        break;
+    }
+    ObjectStore store(context.config.storagePath);
+    store.remove(removed.storageKey); // after the row: a crash leaves a stray file, never a row without one
+    store.remove(UploadRepository::thumbnailKey(removed));
+    return noContent();
+}
 } // namespace
 
 void addUploadRoutes(Router &router, ServerContext &context)
 {
+    router.add("GET", QStringLiteral("/api/uploads"), [&context](RequestContext &rc) { return listUploads(context, rc); });
+    router.add("DELETE", QStringLiteral("/api/uploads/{id}"), [&context](RequestContext &rc) { return deleteUpload(context, rc); });
     router.add("POST", QStringLiteral("/api/uploads"), [&context](RequestContext &rc) { return upload(context, rc); });
     router.add("GET", QStringLiteral("/api/uploads/{id}/file"), [&context](RequestContext &rc) { return uploadFile(context, rc); });
 }

@@ -52,9 +52,10 @@ bool BackendServer::start(QString *error)
     m_workers = std::make_unique<WorkerPool>(*m_db, m_settings.storagePath, w, *m_providers, *m_breakers);
     WorkerPool *workers = m_workers.get();
     m_context.reset(new ServerContext{m_settings, *m_db, JwtCodec(m_settings.jwtSecret, m_settings.jwtAudience), *m_limits,
-                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}});
+                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}});
     m_context->auth = std::make_unique<TokenAuthenticator>(m_context->config, m_context->jwt, *m_db);
     m_context->auth->start();
+    m_context->costly = std::make_unique<CostlyWork>(m_settings.costlyThreadCount(), m_settings.costlyQueueLength());
     if (m_settings.embedded)
         prepareEmbeddedProfile();
     addRoutes();
@@ -94,6 +95,7 @@ void BackendServer::addRoutes()
     addModelRoutes(*m_router, c);
     addProjectRoutes(*m_router, c);
     addMemberRoutes(*m_router, c);
+    addInvitationRoutes(*m_router, c);
     addSessionRoutes(*m_router, c);
     addGenerationRoutes(*m_router, c);
     addChangesRoutes(*m_router, c);

@@ -19,6 +19,17 @@ QByteArray makeThumbnail(const QImage &image, int longestSide = ThumbnailSide, Q
 /// Decodes `bytes` fully and accepts only PNG, JPEG or WebP; reports the size and the format
 /// ("png", "jpeg" or "webp"). False for anything else, a truncated file, or an absurd size.
 bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *format);
+/// Why a checked decode refused the bytes: not an image we take, or more pixels than allowed
+/// (told apart so the caller can say which).
+enum class DecodeRefusal { None, NotAnImage, TooManyPixels, Undecodable };
+
+/// Only the header of a reference image: its format and its size against `maxPixels`, no pixels
+/// decoded. Cheap enough for an HTTP thread, so a decompression bomb never takes a decode slot.
+bool checkReferenceHeader(const QByteArray &bytes, qint64 maxPixels, QString *error, DecodeRefusal *refusal);
+/// A reference image's check: the header's size against `maxPixels` before any pixel is decoded
+/// (a small file that claims 5600 × 5600 costs nothing), then the full decode under an allocation
+/// limit that matches the cap. Null image with a reason and the refusal otherwise.
+QImage decodeReferenceImage(const QByteArray &bytes, qint64 maxPixels, QString *format, QString *error, DecodeRefusal *refusal);
 /// The same check, keeping the picture (turned upright by its EXIF orientation): a null image with
 /// a reason for anything decodeImageInfo refuses.
 QImage decodeCheckedImage(const QByteArray &bytes, QString *format, QString *error);

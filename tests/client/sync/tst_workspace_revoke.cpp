@@ -6,6 +6,7 @@
 #include "client/sync/syncengine.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "client/workspace/workspace.h"
+#include "apifixtures.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -66,7 +67,7 @@ void TestWorkspaceRevoke::revokedMembershipTakesThumbnailsOffDisk()
     const ApiResult<GenerateReply> generated = ownerSide.api().generate(params);
     QVERIFY(generated.ok());
     QTRY_VERIFY_WITH_TIMEOUT(ownerSide.api().generation(generated.value.id).value.isFinished(), 30000);
-    QVERIFY(ownerSide.api().addMember(project.value.id, member.email, QStringLiteral("viewer")).ok());
+    QCOMPARE(addMember(admin, owner, project.value.id, member, QStringLiteral("viewer")).status, 200); // invited and accepted
 
     WorkspaceOptions memberOptions{server.baseUrl(), server.baseUrl(), member.accessToken, member.id, false,
                                    dir.path() + QStringLiteral("/member-cache"), dir.path() + QStringLiteral("/member-config")};
