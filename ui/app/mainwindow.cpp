@@ -7,6 +7,7 @@
 #include "ui/app/connectdialog.h"
 #include "ui/app/connectionmanager.h"
 #include "ui/app/generationnotifier.h"
+#include "ui/app/invitationwatcher.h"
 #include "ui/app/outboxdialog.h"
 #include "ui/app/placeholderlist.h"
 #include "ui/app/statusindicator.h"
@@ -79,6 +80,7 @@ MainWindow::MainWindow(std::optional<LocalLibrary> local, QWidget *parent)
     });
     connect(m_connections, &ConnectionManager::connected, this, &MainWindow::updateTitle);
     new GenerationNotifier(m_context, this);
+    new InvitationWatcher(m_context, this);
 
     createToolBar();
     createMenus();

@@ -83,6 +83,8 @@ void MembersDialog::addMember()
         return m_ctx->reportError(tr("%1 could not be added.").arg(email), write.error);
     m_email->clear();
     m_ctx->submitWrites();
+    // The server invites; the person shows here once they accept (the same answer for any address).
+    m_ctx->reportInfo(tr("Invitation to %1 queued; they join when they accept it.").arg(email));
 }
 
 void MembersDialog::removeSelected()

@@ -56,8 +56,15 @@ public:
 
     // Members
     ApiResult<QList<Member>> members(const QString &projectId);
-    /// role "viewer" or "editor"; member by email.
-    ApiResult<Member> addMember(const QString &projectId, const QString &email, const QString &role, const WriteGuards &guards = {});
+    /// role "viewer" or "editor"; by email. The server answers with an invitation ({id, projectId,
+    /// role, status: "pending"}), the same whether or not the email has an account: the person
+    /// becomes a member when they accept.
+    ApiResult<QJsonObject> addMember(const QString &projectId, const QString &email, const QString &role, const WriteGuards &guards = {});
+    /// Invitations to the caller: [{id, projectId, projectName, role, invitedBy{displayName}, createdAt}].
+    ApiResult<QJsonArray> invitations();
+    /// Accepts an invitation: the project joins the caller's lists (the next sync brings it).
+    ApiResult<QJsonObject> acceptInvitation(const QString &invitationId);
+    ApiResult<bool> declineInvitation(const QString &invitationId);
     ApiResult<bool> removeMember(const QString &projectId, const QString &userId, const WriteGuards &guards = {});
 
     // Sessions

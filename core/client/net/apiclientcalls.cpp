@@ -117,10 +117,35 @@ ApiResult<QList<Member>> ApiClient::members(const QString &projectId)
     return apidecode::list<Member>(send("GET", QStringLiteral("/api/projects/%1/members").arg(enc(projectId))), QStringLiteral("data"));
 }
 
-ApiResult<Member> ApiClient::addMember(const QString &projectId, const QString &email, const QString &role, const WriteGuards &guards)
+ApiResult<QJsonObject> ApiClient::addMember(const QString &projectId, const QString &email, const QString &role, const WriteGuards &guards)
 {
     const QJsonObject body{{QStringLiteral("email"), email}, {QStringLiteral("role"), role}};
-    return apidecode::one<Member>(jsonCall("POST", QStringLiteral("/api/projects/%1/members").arg(enc(projectId)), body, guards, true));
+    return jsonCall("POST", QStringLiteral("/api/projects/%1/members").arg(enc(projectId)), body, guards, true);
+}
+
+ApiResult<QJsonArray> ApiClient::invitations()
+{
+    const ApiResult<QJsonObject> answer = send("GET", QStringLiteral("/api/invitations"));
+    ApiResult<QJsonArray> result;
+    result.error = answer.error;
+    if (answer.ok()) {
+        const QJsonValue data = answer.value.value(QStringLiteral("data"));
+        if (data.isArray())
+            result.value = data.toArray();
+        else
+            result.error = ApiError::badResponse(QStringLiteral("the invitations answer has no \"data\" list"));
+    }
+    return result;
+}
+
+ApiResult<QJsonObject> ApiClient::acceptInvitation(const QString &invitationId)
+{
+    return jsonCall("POST", QStringLiteral("/api/invitations/%1/accept").arg(enc(invitationId)), {}, {}, false);
+}
+
+ApiResult<bool> ApiClient::declineInvitation(const QString &invitationId)
+{
+    return done(jsonCall("POST", QStringLiteral("/api/invitations/%1/decline").arg(enc(invitationId)), {}, {}, false));
 }
 
 ApiResult<bool> ApiClient::removeMember(const QString &projectId, const QString &userId, const WriteGuards &guards)
