@@ -78,12 +78,15 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     IdempotentCreate idempotent(context, rc);
     if (auto replay = idempotent.replay())
         return *replay;
-    const QByteArray &body = rc.request.body;
-    if (body.isEmpty())
+    // The body was spooled to a file as it arrived (the HTTP layer); a body held in memory is read alike.
+    const HttpRequest &request = rc.request;
+    if (request.bodyFile ? request.bodyFileSize == 0 : request.body.isEmpty())
         throw DomainError::validation(QStringLiteral("the body must be the image bytes"));
     QString format;
     QString reason;
-    const QImage decoded = decodeCheckedImage(body, &format, &reason); // once: checked, capped, upright
+    // Once: checked, capped, upright.
+    const QImage decoded = request.bodyFile ? decodeCheckedImage(request.bodyFile.get(), &format, &reason)
+                                            : decodeCheckedImage(request.body, &format, &reason);
     if (decoded.isNull())
         throw DomainError::validation(QStringLiteral("not a PNG, JPEG or WebP image"));
     const Encoded encoded = reencode(decoded, format);

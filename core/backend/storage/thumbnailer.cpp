@@ -37,12 +37,9 @@ QString detectedFormat(QImageReader &reader)
 // Reads PNG/JPEG/WebP bytes into an image, refusing other formats and oversized pictures. With
 // `fitInto` > 0 a JPEG is decoded straight at about that size (libjpeg's DCT scaling), several
 // times cheaper than decoding it whole and scaling afterwards.
-QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitInto = 0)
+QImage decodeFrom(QIODevice *device, QString *format, QString *error, int fitInto = 0)
 {
-    QBuffer buffer;
-    buffer.setData(bytes);
-    buffer.open(QIODevice::ReadOnly);
-    QImageReader reader(&buffer);
+    QImageReader reader(device);
     reader.setDecideFormatFromContent(true);
     reader.setAutoTransform(true); // a phone JPEG's EXIF orientation
     const QString kind = detectedFormat(reader);
@@ -66,6 +63,14 @@ QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitI
     if (format)
         *format = kind;
     return image;
+}
+
+QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitInto = 0)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    return decodeFrom(&buffer, format, error, fitInto);
 }
 
 } // namespace
@@ -98,6 +103,11 @@ QByteArray makeThumbnail(const QByteArray &image, int longestSide, QString *erro
 QImage decodeCheckedImage(const QByteArray &bytes, QString *format, QString *error)
 {
     return decode(bytes, format, error);
+}
+
+QImage decodeCheckedImage(QIODevice *device, QString *format, QString *error)
+{
+    return decodeFrom(device, format, error);
 }
 
 bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *format)
