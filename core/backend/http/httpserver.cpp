@@ -3,6 +3,7 @@
 #include "backend/http/connectionwatch.h"
 #include "backend/http/httpexchange.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 
 #include <QDir>
 #include <QFile>
@@ -134,6 +135,14 @@ bool HttpServer::listen(const QString &host, quint16 port, const HttpServerLimit
     }
     const MHD_DaemonInfo *info = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_BIND_PORT);
     m_port = info ? info->port : port;
+    auto &metrics = MetricsRegistry::instance();
+    ConnectionWatch *watch = m_watch.get();
+    BodyBudget *memory = m_memory.get();
+    BodyBudget *spool = m_spool.get();
+    metrics.addCallbackGauge(QStringLiteral("vesper_http_open_connections"), [watch] { return double(watch->openConnections()); });
+    metrics.addCallbackGauge(QStringLiteral("vesper_http_deadline_cuts"), [watch] { return double(watch->cutConnections()); });
+    metrics.addCallbackGauge(QStringLiteral("vesper_http_body_memory_bytes"), [memory] { return double(memory->used()); });
+    metrics.addCallbackGauge(QStringLiteral("vesper_http_upload_spool_bytes"), [spool] { return double(spool->used()); });
     return true;
 }
 
@@ -142,6 +151,10 @@ void HttpServer::stop()
     if (m_daemon) {
         MHD_stop_daemon(m_daemon);
         m_daemon = nullptr;
+        auto &metrics = MetricsRegistry::instance();
+        for (const char *name : {"vesper_http_open_connections", "vesper_http_deadline_cuts", "vesper_http_body_memory_bytes",
+                                 "vesper_http_upload_spool_bytes"})
+            metrics.removeCallbackGauge(QLatin1String(name));
     }
     m_watch.reset(); // after the daemon: its last callbacks still use it
     m_memory.reset();
