@@ -221,6 +221,10 @@ void TestApiManners::badSettingsStopWithOneLine_data()
     QTest::newRow("threads") << "VESPER_THREADS" << "lots" << "VESPER_THREADS";
     QTest::newRow("short secret") << "VESPER_JWT_SECRET" << "short" << "VESPER_JWT_SECRET";
     QTest::newRow("signup flag") << "VESPER_ALLOW_SIGNUP" << "maybe" << "VESPER_ALLOW_SIGNUP";
+    QTest::newRow("trusted proxy") << "VESPER_TRUSTED_PROXIES" << "10.0.0.1, proxy.local" << "VESPER_TRUSTED_PROXIES";
+    QTest::newRow("proxy range") << "VESPER_TRUSTED_PROXIES" << "10.0.0.0/33" << "VESPER_TRUSTED_PROXIES";
+    QTest::newRow("body budget") << "VESPER_BODY_MEMORY_BUDGET" << "1000" << "VESPER_BODY_MEMORY_BUDGET";
+    QTest::newRow("head timeout") << "VESPER_HEAD_TIMEOUT_SECONDS" << "0" << "VESPER_HEAD_TIMEOUT_SECONDS";
 }
 
 void TestApiManners::badSettingsStopWithOneLine()

@@ -48,12 +48,23 @@ RawReply parseRaw(QByteArray buffer, bool *complete)
     return reply;
 }
 
-RawReply rawExchange(quint16 port, const QByteArray &head, const QByteArray &body, int timeoutMs, bool waitForContinue)
+namespace {
+RawReply exchange(const QByteArray &source, quint16 port, const QByteArray &head, const QByteArray &body, int timeoutMs,
+                  bool waitForContinue)
 {
 #ifdef Q_OS_UNIX
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return RawReply{0, {}, {}, QStringLiteral("socket failed")};
+    if (!source.isEmpty()) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        if (inet_pton(AF_INET, source.constData(), &local.sin_addr) != 1
+            || ::bind(fd, reinterpret_cast<const sockaddr *>(&local), sizeof local) != 0) {
+            ::close(fd);
+            return RawReply{0, {}, {}, QStringLiteral("cannot bind to %1").arg(QString::fromLatin1(source))};
+        }
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
@@ -131,6 +142,17 @@ RawReply rawExchange(quint16 port, const QByteArray &head, const QByteArray &bod
     }
     return parseRaw(received, &complete);
 #endif
+}
+} // namespace
+
+RawReply rawExchange(quint16 port, const QByteArray &head, const QByteArray &body, int timeoutMs, bool waitForContinue)
+{
+    return exchange({}, port, head, body, timeoutMs, waitForContinue);
+}
+
+RawReply rawExchangeFrom(const QByteArray &source, quint16 port, const QByteArray &head, const QByteArray &body, int timeoutMs)
+{
+    return exchange(source, port, head, body, timeoutMs, false);
 }
 
 QByteArray requestHead(const QByteArray &method, const QByteArray &target, const QString &token, qint64 contentLength,

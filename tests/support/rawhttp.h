@@ -23,6 +23,9 @@ RawReply parseRaw(QByteArray buffer, bool *complete);
 /// connection, and data that arrived before the reset must still be read (QTcpSocket drops it).
 RawReply rawExchange(quint16 port, const QByteArray &head, const QByteArray &body = {}, int timeoutMs = 15000,
                      bool waitForContinue = false);
+/// The same from a chosen loopback source address (127.0.0.x), as a client elsewhere would connect.
+RawReply rawExchangeFrom(const QByteArray &source, quint16 port, const QByteArray &head, const QByteArray &body = {},
+                         int timeoutMs = 15000);
 
 /// A request head with Connection: close, an optional bearer token and JSON Content-Length, and extra lines.
 QByteArray requestHead(const QByteArray &method, const QByteArray &target, const QString &token, qint64 contentLength = -1,

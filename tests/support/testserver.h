@@ -30,6 +30,8 @@ public:
 
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     quint16 port() const { return m_port; }
+    /// The server process's id (0 when not running), e.g. to read its resident memory.
+    qint64 pid() const { return m_process ? m_process->processId() : 0; }
     QString dbUrl() const { return m_dbUrl; }
     QString dataDir() const { return m_dir.path(); }
     QString serverBinary() const;

@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 namespace vesper::backend {
 
@@ -43,6 +44,12 @@ struct BackendSettings {
     int idempotencyKeyHours = 24; // answers kept for Idempotency-Key replays at least this long
     qint64 maxJsonBytes = 1 << 20;
     qint64 maxUploadBytes = 20 << 20;
+    qint64 maxSignedOutBodyBytes = 16 << 10; // bodies of routes that need no token (a sign-in is a few hundred bytes)
+    qint64 bodyMemoryBytes = qint64(256) << 20; // all request bodies held in memory at once; past it 503
+    qint64 uploadSpoolBytes = qint64(2) << 30;  // all uploads being spooled to disk at once; past it 503
+    int headTimeoutSeconds = 10;  // a whole request head must arrive within this, however it trickles
+    int bodyTimeoutSeconds = 60;  // a whole body: this plus its size at bodyMinBytesPerSecond
+    qint64 bodyMinBytesPerSecond = 64 << 10;
     int threads = 4;
     // Costly work (upload decode and re-encode, argon2 at sign-in and sign-up) runs in a pool of its
     // own: this many at once, this many more waiting, the rest 503 + Retry-After. 0 / -1: derived
@@ -59,7 +66,11 @@ struct BackendSettings {
     qint64 uploadUnusedSeconds = 7LL * 86400;
     int sweepIntervalSeconds = 3600; // the periodic sweeps (sessions, idempotency keys, uploads)
     int inviteRateLimitPerHour = 30; // POST /api/projects/{id}/members per user per hour; 0 turns it off
-    int connectionsPerIp = 0; // 0: no limit (behind a proxy every client has the proxy's address)
+    int maxConnections = 0;    // open connections in all; 0: from the open-file limit
+    // Per client address (through a trusted proxy: per forwarded client, counting its requests); 0: no limit.
+    int connectionsPerIp = 64;
+    // Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges); from anyone else it is ignored.
+    QStringList trustedProxies;
     int accessTokenSeconds = 3600;
     int refreshReuseSeconds = 10;
     int sessionIdleDays = 90; // a session unrefreshed this long has ended; its tokens are deleted

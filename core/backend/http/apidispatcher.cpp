@@ -70,16 +70,33 @@ QString methodLabel(const QByteArray &method)
 }
 } // namespace
 
-HttpResponse ApiDispatcher::tooLarge(qint64 limit)
+HttpResponse ApiDispatcher::refusal(Refusal kind, qint64 limit, const QString &reason)
 {
-    return errorResponse(DomainError(ErrorCode::PayloadTooLarge,
-                                  QStringLiteral("request body is larger than %1 bytes").arg(limit)));
+    switch (kind) {
+    case Refusal::TooLarge:
+        return errorResponse(DomainError(ErrorCode::PayloadTooLarge, QStringLiteral("request body is larger than %1 bytes").arg(limit)));
+    case Refusal::BadFraming:
+        return errorResponse(DomainError::validation(reason));
+    case Refusal::Busy:
+        return errorResponse(DomainError(ErrorCode::Unavailable,
+                                         QStringLiteral("the server is receiving too many request bodies; try again shortly"), int(limit)));
+    case Refusal::TooManyFromClient:
+        return errorResponse(DomainError::rateLimited(int(limit)));
+    }
+    return errorResponse(DomainError(ErrorCode::Internal, QStringLiteral("internal error")));
 }
 
-qint64 ApiDispatcher::bodyLimit(const QByteArray &, const QString &path) const
+BodyPolicy ApiDispatcher::bodyPolicy(const QByteArray &method, const QString &path) const
 {
-    // Exactly the upload route: any other path, known or not, gets the JSON limit.
-    return path == QLatin1String("/api/uploads") ? m_context.config.maxUploadBytes : m_context.config.maxJsonBytes;
+    const BackendSettings &config = m_context.config;
+    QHash<QString, QString> params;
+    bool methodMismatch = false;
+    const Route *route = m_router.match(method, path, &params, &methodMismatch);
+    if (route && route->pattern == QLatin1String("/api/uploads") && route->method == "POST")
+        return {config.maxUploadBytes, true};
+    if (route && !route->requiresAuth)
+        return {std::min(config.maxJsonBytes, config.maxSignedOutBodyBytes), false};
+    return {config.maxJsonBytes, false};
 }
 
 std::optional<HttpResponse> ApiDispatcher::preflight(HttpRequest &request)

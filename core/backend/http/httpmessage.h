@@ -14,11 +14,14 @@ namespace vesper::backend {
 
 struct HttpRequest {
     QByteArray method;
-    QString path;
+    QString path; // as sent, still percent-encoded: the router decodes each segment after splitting
     QHash<QString, QString> query; // decoded; the last of repeated keys wins
     QHash<QByteArray, QByteArray> headers; // names in lower case
     QByteArray body;
-    QString remoteAddress;
+    /// An upload's body, spooled to a temporary file as it arrived (body is then empty); rewound.
+    std::shared_ptr<QIODevice> bodyFile;
+    qint64 bodyFileSize = 0;
+    QString remoteAddress; // the client: the socket's peer, or behind a trusted proxy the forwarded one
     QString verifiedUserId; // the token's user, once a preflight checked it (never from the wire)
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }

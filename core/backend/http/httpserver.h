@@ -1,38 +1,62 @@
 #pragma once
 // The HTTP server module, on GNU libmicrohttpd: a thread pool that uses every core, a per-connection
-// memory cap that bounds headers, idle timeouts, a connection limit, and request bodies refused
-// with 413 as soon as their declared or received size passes the route's limit — never buffered whole.
+// memory cap that bounds headers, deadlines for a request's head and body that no trickle extends,
+// connection slots sized from the file limit with a per-address cap, request bodies drawn from a
+// shared memory budget (uploads spooled to disk) and refused with 413 as soon as their declared or
+// received size passes the route's limit, and heads that could smuggle a request refused with 400.
+#include "backend/http/addressset.h"
 #include "backend/http/httpmessage.h"
 
 #include <QString>
 #include <functional>
+#include <memory>
 #include <optional>
 
 struct MHD_Daemon;
 
 namespace vesper::backend {
 
+class BodyBudget;
+class ConnectionWatch;
+
 struct HttpServerLimits {
     int threads = 4;
     int connectionLimit = 1024;
     int idleTimeoutSeconds = 30;
     int connectionMemoryBytes = 64 * 1024; // headers and per-request bookkeeping
-    int connectionsPerIp = 0;              // 0: unlimited
+    int connectionsPerIp = 64;             // 0: unlimited; through a trusted proxy, per forwarded client
+    int headTimeoutSeconds = 10;           // a whole request head, however it trickles in
+    int bodyTimeoutSeconds = 60;           // a whole body: this plus its size at bodyMinBytesPerSecond
+    qint64 bodyMinBytesPerSecond = 64 * 1024;
+    qint64 bodyMemoryBytes = qint64(256) << 20; // all bodies held in memory at once
+    qint64 spoolBytes = qint64(2) << 30;        // all uploads being spooled to disk at once
+    QString spoolDir;                           // where uploads are spooled; empty: the system temp folder
+    AddressSet trustedProxies;
+};
+
+/// Why the server answered a request itself, before or instead of the handler.
+enum class Refusal { TooLarge, Busy, BadFraming, TooManyFromClient };
+
+/// How a request's body is taken: its largest size, and whether it goes to a file (uploads).
+struct BodyPolicy {
+    qint64 limit = 0;
+    bool spool = false;
 };
 
 class HttpServer {
 public:
     using Handler = std::function<HttpResponse(HttpRequest &)>;
-    /// The largest body accepted for a request line, in bytes.
-    using BodyLimit = std::function<qint64(const QByteArray &method, const QString &path)>;
-    /// Builds the 413 answer (the caller's error shape).
-    using TooLarge = std::function<HttpResponse(const HttpRequest &, qint64 limit)>;
+    /// How the body of a request line is taken.
+    using BodyRule = std::function<BodyPolicy(const QByteArray &method, const QString &path)>;
+    /// Builds the answer for a refusal in the caller's error shape; `limit` for TooLarge, a reason
+    /// for BadFraming, the seconds to wait for Busy and TooManyFromClient.
+    using RefusalPage = std::function<HttpResponse(Refusal, qint64 limit, const QString &reason)>;
     /// For a request that comes with a body, seen with its headers only: the answer to send at
     /// once when the body cannot change it (no such route, no valid token), so an unknown caller
     /// never gets a body buffered; nullopt to read the body and call the handler.
     using Preflight = std::function<std::optional<HttpResponse>(HttpRequest &)>;
 
-    HttpServer(Handler handler, BodyLimit bodyLimit, TooLarge tooLarge, Preflight preflight = {});
+    HttpServer(Handler handler, BodyRule bodyRule, RefusalPage refusalPage, Preflight preflight = {});
     ~HttpServer();
     HttpServer(const HttpServer &) = delete;
     HttpServer &operator=(const HttpServer &) = delete;
@@ -42,18 +66,26 @@ public:
     quint16 port() const { return m_port; }
     void stop();
 
-    // Internal: called from the libmicrohttpd callbacks.
+    // Internal: used by the libmicrohttpd callbacks (httpexchange.cpp).
     struct Exchange;
     Handler &handler() { return m_handler; }
-    BodyLimit &bodyLimit() { return m_bodyLimit; }
-    TooLarge &tooLarge() { return m_tooLarge; }
+    BodyRule &bodyRule() { return m_bodyRule; }
+    RefusalPage &refusalPage() { return m_refusalPage; }
     Preflight &preflight() { return m_preflight; }
+    ConnectionWatch &watch() { return *m_watch; }
+    BodyBudget &memoryBudget() { return *m_memory; }
+    BodyBudget &spoolBudget() { return *m_spool; }
+    const HttpServerLimits &limits() const { return m_limits; }
 
 private:
     Handler m_handler;
-    BodyLimit m_bodyLimit;
-    TooLarge m_tooLarge;
+    BodyRule m_bodyRule;
+    RefusalPage m_refusalPage;
     Preflight m_preflight;
+    HttpServerLimits m_limits;
+    std::unique_ptr<ConnectionWatch> m_watch;
+    std::unique_ptr<BodyBudget> m_memory;
+    std::unique_ptr<BodyBudget> m_spool;
     MHD_Daemon *m_daemon = nullptr;
     quint16 m_port = 0;
 };

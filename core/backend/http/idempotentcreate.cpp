@@ -7,6 +7,7 @@
 #include "domain/domainerror.h"
 
 #include <QCryptographicHash>
+#include <QIODevice>
 
 namespace vesper::backend {
 namespace {
@@ -38,7 +39,12 @@ IdempotentCreate::IdempotentCreate(ServerContext &context, const RequestContext 
     QCryptographicHash hash(QCryptographicHash::Sha256);
     const QByteArray line = request.method + ' ' + request.path.toUtf8() + '\n';
     hash.addData(line);
-    hash.addData(request.body);
+    if (request.bodyFile) { // a spooled upload: hashed from its file, then rewound for the handler
+        hash.addData(request.bodyFile.get());
+        request.bodyFile->seek(0);
+    } else {
+        hash.addData(request.body);
+    }
     m_fingerprint = QString::fromLatin1(hash.result().toHex());
 }
 

@@ -32,8 +32,12 @@ public:
     void add(const QByteArray &method, const QString &pattern, std::function<HttpResponse(RequestContext &)> handler,
              bool requiresAuth = true);
     /// The matching route with its parameters; methodMismatch is set when only the method differs.
+    /// `path` is the raw one: split on '/', then each segment percent-decoded.
     const Route *match(const QByteArray &method, const QString &path, QHash<QString, QString> *params,
                        bool *methodMismatch) const;
+
+    /// One raw path segment, percent-decoded.
+    static QString decodeSegment(const QString &segment);
 
 private:
     QList<Route> m_routes;

@@ -78,9 +78,16 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     IdempotentCreate idempotent(context, rc);
     if (auto replay = idempotent.replay())
         return *replay;
-    const QByteArray &body = rc.request.body;
-    if (body.isEmpty())
+    // The body was spooled to a file as it arrived (the HTTP layer); a body held in memory is read alike.
+    const HttpRequest &request = rc.request;
+    if (request.bodyFile ? request.bodyFileSize == 0 : request.body.isEmpty())
         throw DomainError::validation(QStringLiteral("the body must be the image bytes"));
+    // A spooled body is read back here: the decode below is capped (header first, then the pool).
+    QByteArray body = request.body;
+    if (request.bodyFile) {
+        request.bodyFile->seek(0);
+        body = request.bodyFile->readAll();
+    }
     // A user at the quota is refused before any decoding work; the exact check is in the insert.
     checkQuota(context, UploadRepository::usage(context.db.connection(), rc.userId), 0);
     const Encoded encoded = checkAndReencode(context, body);

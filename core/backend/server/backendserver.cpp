@@ -16,6 +16,10 @@
 #include "common/ratelimiter.h"
 
 #include <QRandomGenerator>
+#include <algorithm>
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
 
 namespace vesper::backend {
 
@@ -62,16 +66,43 @@ bool BackendServer::start(QString *error)
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_http = std::make_unique<HttpServer>(
         [dispatcher](HttpRequest &request) { return dispatcher->handle(request); },
-        [dispatcher](const QByteArray &method, const QString &path) { return dispatcher->bodyLimit(method, path); },
-        [](const HttpRequest &, qint64 limit) { return ApiDispatcher::tooLarge(limit); },
+        [dispatcher](const QByteArray &method, const QString &path) { return dispatcher->bodyPolicy(method, path); },
+        &ApiDispatcher::refusal,
         [dispatcher](HttpRequest &request) { return dispatcher->preflight(request); });
-    HttpServerLimits limits;
-    limits.threads = m_settings.threads;
-    limits.connectionsPerIp = m_settings.connectionsPerIp;
-    if (!m_http->listen(m_settings.listenHost, m_settings.listenPort, limits, error))
+    if (!m_http->listen(m_settings.listenHost, m_settings.listenPort, httpLimits(), error))
         return false;
     m_workers->start();
     return true;
+}
+
+HttpServerLimits BackendServer::httpLimits() const
+{
+    HttpServerLimits limits;
+    limits.threads = m_settings.threads;
+    limits.connectionsPerIp = m_settings.connectionsPerIp;
+    // Slots from the descriptors this process may open, less a reserve for the database, files being
+    // served and spooled uploads: thousands, so a few addresses at their cap cannot fill them.
+    limits.connectionLimit = m_settings.maxConnections > 0 ? m_settings.maxConnections
+                                                           : std::clamp(openFileLimit() / 2, 64, 32768);
+    limits.headTimeoutSeconds = m_settings.headTimeoutSeconds;
+    limits.bodyTimeoutSeconds = m_settings.bodyTimeoutSeconds;
+    limits.bodyMinBytesPerSecond = m_settings.bodyMinBytesPerSecond;
+    limits.bodyMemoryBytes = m_settings.bodyMemoryBytes;
+    limits.spoolBytes = m_settings.uploadSpoolBytes;
+    limits.spoolDir = m_settings.dataDir.isEmpty() ? QString() : m_settings.dataDir + QStringLiteral("/incoming");
+    QString ignored; // checked when the settings were read
+    AddressSet::parse(m_settings.trustedProxies, &limits.trustedProxies, &ignored);
+    return limits;
+}
+
+int BackendServer::openFileLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0)
+        return limit.rlim_cur == RLIM_INFINITY ? 1 << 20 : int(std::min<rlim_t>(limit.rlim_cur, 1 << 20));
+#endif
+    return 1024;
 }
 
 void BackendServer::prepareEmbeddedProfile()

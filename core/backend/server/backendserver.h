@@ -3,6 +3,7 @@
 // it owns (rate limits, provider settings, breakers, catalogue, workers, routes) and serves HTTP.
 // vesper-server runs it standalone; EmbeddedBackend runs it inside the desktop app.
 #include "backend/config/backendsettings.h"
+#include "backend/http/httpserver.h"
 
 #include <QString>
 #include <memory>
@@ -40,6 +41,10 @@ public:
 private:
     void prepareEmbeddedProfile();
     void addRoutes();
+    /// The HTTP layer's limits from the settings and the open-file limit.
+    HttpServerLimits httpLimits() const;
+    /// This process's soft limit on open files.
+    static int openFileLimit();
 
     BackendSettings m_settings;
     std::unique_ptr<Database> m_db;

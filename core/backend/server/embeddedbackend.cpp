@@ -14,6 +14,7 @@ EmbeddedBackend::EmbeddedBackend(BackendSettings settings)
     m_settings.embedded = true;
     m_settings.listenHost = QStringLiteral("127.0.0.1");
     m_settings.listenPort = 0;
+    m_settings.connectionsPerIp = 0; // the app itself is the only client, on loopback
 }
 
 EmbeddedBackend::~EmbeddedBackend()

@@ -1,4 +1,5 @@
 #include "backend/server/settingsloader.h"
+#include "backend/http/addressset.h"
 
 #include <QCommandLineParser>
 #include <QStandardPaths>
@@ -123,6 +124,13 @@ bool SettingsLoader::readPlaces(BackendSettings &s, QString *error) const
         *error = QStringLiteral("VESPER_METRICS_TOKEN: must be at least 16 characters");
         return false;
     }
+    s.trustedProxies = m_env.value(QStringLiteral("VESPER_TRUSTED_PROXIES")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    AddressSet proxies;
+    QString proxyError;
+    if (!AddressSet::parse(s.trustedProxies, &proxies, &proxyError)) {
+        *error = QStringLiteral("VESPER_TRUSTED_PROXIES: %1 (expected addresses or CIDR ranges separated by commas)").arg(proxyError);
+        return false;
+    }
     if (m_env.contains(QStringLiteral("VESPER_JWT_AUDIENCE")))
         s.jwtAudience = m_env.value(QStringLiteral("VESPER_JWT_AUDIENCE"));
     s.externalAuthUrl = m_env.value(QStringLiteral("VESPER_EXTERNAL_AUTH_URL")).trimmed();
@@ -191,7 +199,14 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
         {nullptr, "VESPER_UPLOAD_UNUSED_SECONDS", 0, qint64(3650) * 86400, [&](qint64 v) { s.uploadUnusedSeconds = v; }},
         {nullptr, "VESPER_SWEEP_INTERVAL_SECONDS", 1, 86400, [&](qint64 v) { s.sweepIntervalSeconds = int(v); }},
         {nullptr, "VESPER_INVITE_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.inviteRateLimitPerHour = int(v); }},
-        {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 1024, [&](qint64 v) { s.connectionsPerIp = int(v); }},
+        {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 100000, [&](qint64 v) { s.connectionsPerIp = int(v); }},
+        {nullptr, "VESPER_MAX_CONNECTIONS", 0, 1000000, [&](qint64 v) { s.maxConnections = int(v); }},
+        {nullptr, "VESPER_MAX_SIGNED_OUT_BODY", 1024, qint64(1) << 30, [&](qint64 v) { s.maxSignedOutBodyBytes = v; }},
+        {nullptr, "VESPER_BODY_MEMORY_BUDGET", 64 << 10, qint64(1) << 40, [&](qint64 v) { s.bodyMemoryBytes = v; }},
+        {nullptr, "VESPER_UPLOAD_SPOOL_BUDGET", 64 << 10, qint64(1) << 50, [&](qint64 v) { s.uploadSpoolBytes = v; }},
+        {nullptr, "VESPER_HEAD_TIMEOUT_SECONDS", 1, 3600, [&](qint64 v) { s.headTimeoutSeconds = int(v); }},
+        {nullptr, "VESPER_BODY_TIMEOUT_SECONDS", 1, 86400, [&](qint64 v) { s.bodyTimeoutSeconds = int(v); }},
+        {nullptr, "VESPER_BODY_MIN_RATE", 1, qint64(1) << 40, [&](qint64 v) { s.bodyMinBytesPerSecond = v; }},
         {nullptr, "VESPER_WORKERS", 0, 256, [&](qint64 v) { w.workers = int(v); }},
         {nullptr, "VESPER_JOB_LEASE_SECONDS", 2, 3600, [&](qint64 v) { w.leaseSeconds = int(v); }},
         {nullptr, "VESPER_JOB_MAX_ATTEMPTS", 1, 100, [&](qint64 v) { w.maxAttempts = int(v); }},

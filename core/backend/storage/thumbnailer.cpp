@@ -38,17 +38,14 @@ QString detectedFormat(QImageReader &reader)
 // Reads PNG/JPEG/WebP bytes into an image, refusing other formats and oversized pictures. With
 // `fitInto` > 0 a JPEG is decoded straight at about that size (libjpeg's DCT scaling), several
 // times cheaper than decoding it whole and scaling afterwards.
-QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitInto = 0, qint64 maxPixels = MaxDecodePixels,
-             DecodeRefusal *refusal = nullptr)
+QImage decodeFrom(QIODevice *device, QString *format, QString *error, int fitInto = 0, qint64 maxPixels = MaxDecodePixels,
+                  DecodeRefusal *refusal = nullptr)
 {
     const auto refuse = [refusal](DecodeRefusal why) {
         if (refusal)
             *refusal = why;
     };
-    QBuffer buffer;
-    buffer.setData(bytes);
-    buffer.open(QIODevice::ReadOnly);
-    QImageReader reader(&buffer);
+    QImageReader reader(device);
     reader.setDecideFormatFromContent(true);
     reader.setAutoTransform(true); // a phone JPEG's EXIF orientation
     const QString kind = detectedFormat(reader);
@@ -90,6 +87,15 @@ QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitI
     if (format)
         *format = kind;
     return image;
+}
+
+QImage decode(const QByteArray &bytes, QString *format, QString *error, int fitInto = 0, qint64 maxPixels = MaxDecodePixels,
+             DecodeRefusal *refusal = nullptr)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    return decodeFrom(&buffer, format, error, fitInto, maxPixels, refusal);
 }
 
 } // namespace
@@ -160,6 +166,11 @@ QImage decodeReferenceImage(const QByteArray &bytes, qint64 maxPixels, QString *
 QImage decodeCheckedImage(const QByteArray &bytes, QString *format, QString *error)
 {
     return decode(bytes, format, error);
+}
+
+QImage decodeCheckedImage(QIODevice *device, QString *format, QString *error)
+{
+    return decodeFrom(device, format, error);
 }
 
 bool decodeImageInfo(const QByteArray &bytes, int *width, int *height, QString *format)

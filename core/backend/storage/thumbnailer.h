@@ -5,6 +5,8 @@
 #include <QImage>
 #include <QString>
 
+class QIODevice;
+
 namespace vesper::backend {
 
 /// Longest side of a thumbnail (DESIGN §2).
@@ -33,5 +35,7 @@ QImage decodeReferenceImage(const QByteArray &bytes, qint64 maxPixels, QString *
 /// The same check, keeping the picture (turned upright by its EXIF orientation): a null image with
 /// a reason for anything decodeImageInfo refuses.
 QImage decodeCheckedImage(const QByteArray &bytes, QString *format, QString *error);
+/// The same from an open device (an upload spooled to a file), read from its current position.
+QImage decodeCheckedImage(QIODevice *device, QString *format, QString *error);
 
 } // namespace vesper::backend
