@@ -194,7 +194,11 @@ void MainWindow::installViews(const MainWindowViews &views)
         for (QObject *o : builtIn->associatedObjects())
             if (auto *w = qobject_cast<QWidget *>(o); w && w != this)
                 w->insertActions(builtIn, actions);
-        addActions(actions);
+        // Window-wide shortcuts (New project, New session) work from every page. The others (F2,
+        // Delete) belong to their view: on the window they would clash with the viewer's Delete.
+        for (QAction *action : actions)
+            if (action->shortcutContext() == Qt::WindowShortcut || action->shortcutContext() == Qt::ApplicationShortcut)
+                addAction(action);
     };
     swapActions(m_newProject, views.projectActions);
     swapActions(m_newSession, views.sessionActions);

@@ -65,6 +65,7 @@ private:
     client::ProjectListModel *m_model = nullptr;
     QPointer<client::ThumbnailCache> m_cacheOverride;
     QString m_selectWhenArrives; // a project just created: selected when its row appears
+    QString m_followLocalId;     // the current card's placeholder id, until the server's id is known
     QAction *m_new;
     QAction *m_rename;
     QAction *m_share;
