@@ -48,7 +48,7 @@ namespace {
 /// How many generations of the session the server lists with this prompt (-1 when it cannot be asked).
 int countOnServer(client::Workspace *workspace, const QString &sessionId, const QString &prompt)
 {
-    const client::ApiResult<client::Page<Generation>> page = workspace->api().generations(sessionId, 100);
+    const client::ApiResult<client::Page<Generation>> page = workspace->api().generations(sessionId, 50);
     if (!page.error.ok())
         return -1;
     int count = 0;
