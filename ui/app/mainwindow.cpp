@@ -182,6 +182,12 @@ void MainWindow::installViews(const MainWindowViews &views)
         QWidget *old = m_galleryAndPrompt->replaceWidget(1, views.promptBar);
         old->deleteLater();
     }
+    // A stretch factor lives in the widget's size policy: the replaced views need theirs again, or
+    // the prompt bar takes half the page. The gallery grows; the side list and prompt bar keep their size.
+    m_galleryAndPrompt->setStretchFactor(0, 1);
+    m_galleryAndPrompt->setStretchFactor(1, 0);
+    m_sessionSplitter->setStretchFactor(0, 0);
+    m_sessionSplitter->setStretchFactor(1, 1);
     if (views.viewer) {
         replacePage(Page::Viewer, views.viewer);
         m_viewerInstalled = true;
@@ -205,7 +211,8 @@ void MainWindow::installViews(const MainWindowViews &views)
     addActions(views.extraActions);
     const QSettings settings;
     m_sessionSplitter->restoreState(settings.value(QStringLiteral("window/sessionSplitter")).toByteArray());
-    m_galleryAndPrompt->restoreState(settings.value(QStringLiteral("window/galleryAndPrompt")).toByteArray());
+    if (!m_galleryAndPrompt->restoreState(settings.value(QStringLiteral("window/galleryAndPrompt")).toByteArray()) && views.promptBar)
+        m_galleryAndPrompt->setSizes({height(), views.promptBar->sizeHint().height()}); // first start: the gallery gets the room
     m_pages->setCurrentIndex(int(page));
 }
 

@@ -42,6 +42,7 @@ public:
     void setThumbnailCache(client::ThumbnailCache *cache);
     client::ProjectListModel *model() const { return m_model; }
     GalleryGrid *grid() const { return m_grid; }
+    ThumbnailBinder *binder() const { return m_binder; }
 
 Q_SIGNALS:
     void projectActivated(const QString &projectId);

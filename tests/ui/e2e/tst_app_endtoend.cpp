@@ -155,6 +155,10 @@ private Q_SLOTS:
         Generations *gallery = views.gallery->model();
         QVERIFY(gallery);
         QCOMPARE(gallery->rowCount(), 0);
+        // The page's room goes to the gallery; the prompt bar keeps its own height (first start: no saved splitter).
+        QVERIFY2(views.promptBar->height() <= views.promptBar->sizeHint().height() + 8,
+                 qPrintable(QStringLiteral("the prompt bar is %1 px tall").arg(views.promptBar->height())));
+        QVERIFY(views.gallery->height() > 3 * views.promptBar->height());
 
         // ---- A prompt typed into the bar, sketch chosen, three 1024 px images, Ctrl+Return.
         const QString prompt = QStringLiteral("a red kite over the harbour at noon");
