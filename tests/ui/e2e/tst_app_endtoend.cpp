@@ -121,7 +121,7 @@ private Q_SLOTS:
         client::Workspace *workspace = window->context()->workspace();
         QVERIFY(workspace && workspace->isOpen());
         QVERIFY(window->context()->isLocalLibrary());
-        workspace->tracker().setBaseIntervalMs(200); // the tracker reports progress often enough to be seen
+        workspace->tracker().setBaseIntervalMs(100); // the tracker reports progress often enough to be seen
         client::CacheStore &cache = workspace->cache();
         // The first start's welcome project arrives and settles (three sketch images).
         QTRY_VERIFY_WITH_TIMEOUT(cache.counts().generations == 3 && cache.counts().pendingRows == 0 && cache.counts().inFlight == 0, 60000);
@@ -160,7 +160,7 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("the prompt bar is %1 px tall").arg(views.promptBar->height())));
         QVERIFY(views.gallery->height() > 3 * views.promptBar->height());
 
-        // ---- A prompt typed into the bar, sketch chosen, three 1024 px images, Ctrl+Return.
+        // ---- A prompt typed into the bar, sketch chosen, four 1024 px images, Ctrl+Return.
         const QString prompt = QStringLiteral("a red kite over the harbour at noon");
         QTest::mouseClick(views.promptBar->promptEdit()->viewport(), Qt::LeftButton);
         QTest::keyClicks(views.promptBar->promptEdit(), prompt);
@@ -168,7 +168,7 @@ private Q_SLOTS:
         models->setCurrentIndex(models->findData(QStringLiteral("sketch")));
         QCOMPARE(models->currentModelId(), QStringLiteral("sketch"));
         views.promptBar->resolutionPicker()->setCurrentIndex(views.promptBar->resolutionPicker()->findText(QStringLiteral("1024")));
-        views.promptBar->countBox()->setValue(3);
+        views.promptBar->countBox()->setValue(4); // four 1024 px images: long enough for polls to see progress
         QVERIFY2(views.promptBar->generateAction()->isEnabled(), qPrintable(views.promptBar->disabledReason()));
 
         // Every progress the gallery shows for the card, as it shows it.
@@ -189,7 +189,7 @@ private Q_SLOTS:
         QCOMPARE(gallery->data(gallery->index(0, 0), Generations::PromptRole).toString(), prompt);
         QCOMPARE(gallery->data(gallery->index(0, 0), Generations::ModelIdRole).toString(), QStringLiteral("sketch"));
 
-        // ---- The backend takes it; the tracker brings its progress; it completes with three images.
+        // ---- The backend takes it; the tracker brings its progress; it completes with four images.
         QString generationId;
         QTRY_VERIFY_WITH_TIMEOUT((generationId = gallery->data(gallery->index(0, 0), Generations::IdRole).toString()) != localId
                                      && !gallery->data(gallery->index(0, 0), Generations::IsPendingRole).toBool(), 20000);
@@ -197,7 +197,7 @@ private Q_SLOTS:
         QCOMPARE(gallery->rowCount(), 1);
         QCOMPARE(gallery->data(gallery->index(0, 0), Generations::IdRole).toString(), generationId);
         const QStringList outputIds = gallery->data(gallery->index(0, 0), Generations::OutputIdsRole).toStringList();
-        QCOMPARE(outputIds.size(), 3);
+        QCOMPARE(outputIds.size(), 4);
         QCOMPARE(gallery->data(gallery->index(0, 0), Generations::ProgressRole).toInt(), 100);
         bool between = false;
         for (int p : progressSeen)
