@@ -3,11 +3,19 @@
 // on the same folder) unless --server or --offline is given, and hands the UI a LocalLibrary value.
 // The only place linking vesper_backend. On quit the window goes first, then the backend (≤ 2 s).
 #include "backend/server/embeddedbackend.h"
+#include "client/models/generationlistmodel.h"
+#include "client/models/projectlistmodel.h"
+#include "client/thumbnails/thumbnailcache.h"
 #include "ui/app/connectionmanager.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/studioviews.h"
 #include "ui/app/uicontext.h"
+#include "ui/gallery/projectgalleryview.h"
+#include "ui/gallery/sessiongalleryview.h"
+#include "ui/gallery/thumbnailbinder.h"
 #include "ui/settings/providerkeystore.h"
+#include "ui/viewer/imagecanvas.h"
+#include "ui/viewer/viewerview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -77,6 +85,47 @@ QIcon appIcon()
     for (int size : {16, 32, 48, 64, 128, 256})
         icon.addFile(QStringLiteral(":/icons/%1x%1/vesper.png").arg(size), QSize(size, size));
     return icon;
+}
+
+/// Whether the viewer shows its output's full image (not the thumbnail it starts with).
+bool viewerShowsFullImage(const ui::ViewerView *viewer)
+{
+    const Generation *generation = viewer->currentGeneration();
+    if (!generation || !generation->outputs)
+        return false;
+    for (const Output &output : *generation->outputs) {
+        if (output.id == viewer->currentOutputId())
+            return output.width && viewer->canvas()->image().width() >= int(*output.width);
+    }
+    return false;
+}
+
+/// Whether the binder has bound the grid's cards on screen and every thumbnail they show is loaded.
+bool allCached(const client::ThumbnailCache *cache, const ui::ThumbnailBinder *binder, int rows)
+{
+    if (rows > 0 && binder->firstVisibleRow() < 0)
+        return false; // not bound yet
+    for (const QString &id : binder->visibleOutputIds()) {
+        if (!cache || cache->cached(id).isNull())
+            return false;
+    }
+    return true;
+}
+
+/// Whether the page on show has its pictures: the visible thumbnails, or the viewer's full image.
+bool picturesShown(const ui::MainWindow *window, const ui::StudioViews &views)
+{
+    switch (window->currentPage()) {
+    case ui::MainWindow::Page::Viewer:
+        return viewerShowsFullImage(views.viewer);
+    case ui::MainWindow::Page::Session:
+        return allCached(window->context()->thumbnails(), views.gallery->binder(),
+                         views.gallery->model() ? views.gallery->model()->rowCount() : 0);
+    case ui::MainWindow::Page::Projects:
+        return allCached(window->context()->thumbnails(), views.projects->binder(),
+                         views.projects->model() ? views.projects->model()->rowCount() : 0);
+    }
+    return true;
 }
 
 std::function<void(const QHash<QString, QString> &)> providerApplier(backend::EmbeddedBackend *embedded)
@@ -169,6 +218,7 @@ int main(int argc, char **argv)
     if (!backendError.isEmpty() && !local)
         window->context()->reportError(QObject::tr("The local library in %1 cannot be opened.").arg(dataDir), backendError);
 
+    QTimer *shotWhenShown = nullptr; // --screenshot: polls until the page's pictures are in
     if (!screenshot.isEmpty()) {
         const auto writeShot = [w = window.get(), screenshot](int code) {
             const QPixmap shot = w->grab();
@@ -178,11 +228,17 @@ int main(int argc, char **argv)
             }
             QCoreApplication::exit(code);
         };
-        QObject::connect(window.get(), &ui::MainWindow::firstGalleryPainted, window.get(), [writeShot] {
-            QTimer::singleShot(700, qApp, [writeShot] { writeShot(0); }); // thumbnails visible first get a moment
+        shotWhenShown = new QTimer(window.get());
+        shotWhenShown->setInterval(100);
+        QObject::connect(shotWhenShown, &QTimer::timeout, window.get(), [poll = shotWhenShown, w = window.get(), views, writeShot] {
+            if (!picturesShown(w, views))
+                return;
+            poll->stop();
+            QTimer::singleShot(200, qApp, [writeShot] { writeShot(0); }); // the pictures' cells repaint first
         });
+        QObject::connect(window.get(), &ui::MainWindow::firstGalleryPainted, shotWhenShown, qOverload<>(&QTimer::start));
         QTimer::singleShot(kScreenshotTimeoutMs, qApp, [writeShot] {
-            std::fputs("vesper: no gallery painted within 10 s; the screenshot shows the window as it is\n", stderr);
+            std::fputs("vesper: the page and its pictures were not shown within 10 s; the screenshot shows the window as it is\n", stderr);
             writeShot(1);
         });
     }
@@ -196,6 +252,8 @@ int main(int argc, char **argv)
         if (!ui::showPlace(window.get(), views, parser.value(QStringLiteral("show")), &error))
             window->context()->reportError(QObject::tr("--show: %1").arg(error));
     }
+    if (shotWhenShown && window->currentPage() == ui::MainWindow::Page::Viewer)
+        shotWhenShown->start(); // the viewer is no gallery: firstGalleryPainted does not come
     window->show();
 
     const int code = app.exec();

@@ -107,15 +107,30 @@ bool ConnectionManager::openLocal()
         m_context->reportError(tr("The local library's cache cannot be opened."), error.message);
         return false;
     }
+    if (!m_offline && m_local && !WelcomeSeeder::isDone(m_local->dataDir))
+        seedWelcomeAfterFirstSync(workspace.get()); // before install() starts the sync
     install(std::move(workspace), true, options.serverUrl, !m_offline);
-    if (!m_offline && m_local) {
+    return true;
+}
+
+void ConnectionManager::seedWelcomeAfterFirstSync(client::Workspace *workspace)
+{
+    // A new cache is empty even when the library is not (vesper-cli filled it, or the settings are
+    // new): only the first sync says whether the library has projects and needs the welcome.
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = connect(&workspace->sync(), &client::SyncEngine::finished, this,
+                    [this, workspace, once, generation = m_generation](const client::SyncReport &report) {
+        if (!report.ok())
+            return; // the next pass tries again
+        disconnect(*once);
+        if (generation != m_generation || workspace != m_workspace.get() || !m_local)
+            return;
         QString error;
-        if (WelcomeSeeder::seedIfFirstRun(*m_workspace, m_local->dataDir, &error))
+        if (WelcomeSeeder::seedIfFirstRun(*workspace, m_local->dataDir, &error))
             m_context->submitWrites();
         if (!error.isEmpty())
             m_context->reportError(tr("The welcome project could not be made."), error);
-    }
-    return true;
+    });
 }
 
 void ConnectionManager::openServer(const QString &serverUrl)

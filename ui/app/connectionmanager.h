@@ -87,6 +87,8 @@ private:
     std::unique_ptr<client::Workspace> makeServerWorkspace(const QString &serverUrl, bool offline) const;
     void goOnline(const QString &serverUrl);
     void rememberServer(const QString &serverUrl);
+    /// The local library's welcome project, once the first sync shows the library has none.
+    void seedWelcomeAfterFirstSync(client::Workspace *workspace);
     UiContext *m_context;
     std::optional<LocalLibrary> m_local;
     std::unique_ptr<client::Workspace> m_workspace;

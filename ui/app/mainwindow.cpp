@@ -190,6 +190,12 @@ void MainWindow::installViews(const MainWindowViews &views)
         m_galleryAndPrompt->setCollapsible(1, false);
         m_galleryAndPrompt->setSizes({4000, views.promptBar->sizeHint().height()});
     }
+    // A stretch factor lives in the widget's size policy: the replaced views need theirs again, or
+    // the prompt bar takes half the page. The gallery grows; the side list and prompt bar keep their size.
+    m_galleryAndPrompt->setStretchFactor(0, 1);
+    m_galleryAndPrompt->setStretchFactor(1, 0);
+    m_sessionSplitter->setStretchFactor(0, 0);
+    m_sessionSplitter->setStretchFactor(1, 1);
     if (views.viewer) {
         replacePage(Page::Viewer, views.viewer);
         // The viewer has no grid: its picture and panel are what paint first.
@@ -205,14 +211,19 @@ void MainWindow::installViews(const MainWindowViews &views)
         for (QObject *o : builtIn->associatedObjects())
             if (auto *w = qobject_cast<QWidget *>(o); w && w != this)
                 w->insertActions(builtIn, actions);
-        addActions(actions);
+        // Window-wide shortcuts (New project, New session) work from every page. The others (F2,
+        // Delete) belong to their view: on the window they would clash with the viewer's Delete.
+        for (QAction *action : actions)
+            if (action->shortcutContext() == Qt::WindowShortcut || action->shortcutContext() == Qt::ApplicationShortcut)
+                addAction(action);
     };
     swapActions(m_newProject, views.projectActions);
     swapActions(m_newSession, views.sessionActions);
     addActions(views.extraActions);
     const QSettings settings;
     m_sessionSplitter->restoreState(settings.value(QStringLiteral("window/sessionSplitter")).toByteArray());
-    m_galleryAndPrompt->restoreState(settings.value(QStringLiteral("window/galleryAndPrompt")).toByteArray());
+    if (!m_galleryAndPrompt->restoreState(settings.value(QStringLiteral("window/galleryAndPrompt")).toByteArray()) && views.promptBar)
+        m_galleryAndPrompt->setSizes({height(), views.promptBar->sizeHint().height()}); // first start: the gallery gets the room
     m_pages->setCurrentIndex(int(page));
 }
 

@@ -89,6 +89,7 @@ void MainWindow::createMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QAction *undo = makeAction(this, tr("&Undo"), QKeySequence::Undo);
+    undo->setShortcutContext(Qt::WidgetShortcut); // the focused view's own Undo (the viewer's undo delete) wins
     connect(undo, &QAction::triggered, this, [this] { triggerOnFocus("undo"); });
     QAction *copy = makeAction(this, tr("&Copy"), QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetShortcut); // the focused view's own Copy (an image) wins

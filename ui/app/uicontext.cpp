@@ -1,5 +1,7 @@
 #include "ui/app/uicontext.h"
 
+#include "client/cache/cachestore.h"
+#include "client/net/httpclient.h"
 #include "client/sync/outbox.h"
 #include "client/sync/syncengine.h"
 #include "client/tracking/generationtracker.h"
@@ -38,7 +40,12 @@ void UiContext::setWorkspace(client::Workspace *workspace, bool localLibrary)
                       << connect(&m_workspace->outbox(), &client::Outbox::entryRefused, this,
                                  [this](qint64, const QString &kind, const QString &reason) {
                                      report(Severity::Warning, tr("The server refused a change (%1).").arg(kind), reason);
-                                 });
+                                 })
+                      // Writes queued while the server was away go out as soon as it answers again.
+                      << connect(&m_workspace->http(), &client::HttpClient::onlineChanged, this, [this](bool online) {
+                             if (online && m_workspace && m_workspace->isOpen() && m_workspace->cache().counts().outboxQueued > 0)
+                                 submitWrites();
+                         });
     }
     Q_EMIT workspaceChanged();
 }
@@ -78,6 +85,8 @@ void UiContext::flushDone(const client::FlushReport &report)
     }
     if (!generations.isEmpty())
         m_workspace->tracker().track(generations);
+    if (!report.createdIds.isEmpty())
+        Q_EMIT createdRowsConfirmed(report.createdIds);
     if (report.sent > 0)
         m_workspace->sync().requestSync();
     const QString stopped = report.stoppedBy.ok() ? QString() : report.stoppedBy.message;

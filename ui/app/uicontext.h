@@ -2,14 +2,16 @@
 // What every view of the app shares: the open workspace (server, account, cache, sync, outbox,
 // tracker), the one stream of "what changed in the cache" (sync pages, writes and polls merged, so a
 // view subscribes once), the one place errors and notices go (the banner and status bar — never a
-// cascade of dialogs), and sending queued writes off the GUI thread. The shell owns it and swaps the
-// workspace on connect or account switch; views rebuild their models on workspaceChanged.
+// cascade of dialogs), and sending queued writes off the GUI thread (again when the server is back).
+// The shell owns it and swaps the workspace on connect or account switch; views rebuild their models
+// on workspaceChanged.
 //
 //     connect(ctx, &UiContext::cacheChanged, model, &GenerationListModel::applyChanges);
 //     ctx->workspace()->outbox().setStarred(id, true, rev);
 //     ctx->submitWrites();                 // flush on a worker thread, then sync; errors reach the banner
 #include "client/cache/cachetypes.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -64,6 +66,10 @@ Q_SIGNALS:
                        const std::function<void()> &action);
     /// A flush ended: entries sent, refused, and the error that stopped it (empty when none).
     void writesSubmitted(int sent, int refused, const QString &stoppedBy);
+    /// Rows made locally that the server created: local id -> the server's id. The placeholder row
+    /// goes at once and the server's row arrives with the next sync; a view that had the
+    /// placeholder current follows it to the new id (emitted before writesSubmitted).
+    void createdRowsConfirmed(const QHash<QString, QString> &localToServerIds);
 
 private:
     void flushDone(const client::FlushReport &report);

@@ -1,7 +1,8 @@
 #pragma once
 // The local library's first run: a "Welcome" project with one session and three `sketch` pictures,
 // queued through the outbox like any user's write, so the first window already shows images. Done
-// once per data folder (remembered in QSettings), or never when the cache already holds projects.
+// once per data folder (remembered in QSettings), or never when the cache already holds projects
+// (the shell asks after the first sync, so a library vesper-cli filled gets no welcome).
 #include <QString>
 
 namespace vesper::client {

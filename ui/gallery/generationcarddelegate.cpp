@@ -196,8 +196,10 @@ void GenerationCardDelegate::paintLine(QPainter *painter, const QRect &line, con
     const QString status = index.data(Model::StatusRole).toString();
     // The picture already shows the state: the line keeps the prompt, the model, and a state dot.
     const QString right = index.data(Model::ModelIdRole).toString();
-    const int rightWidth = qMin(fm.horizontalAdvance(right), line.width() * 2 / 5);
+    // +2: elidedText() cuts a text measured to the exact pixel ("sketch" came out "sket…").
+    const int rightWidth = qMin(fm.horizontalAdvance(right) + 2, line.width() * 2 / 5);
     painter->save();
+    painter->setFont(option.font); // the font fm measured
     painter->setPen(palette.color(QPalette::PlaceholderText));
     painter->drawText(QRect(line.right() - rightWidth, line.y(), rightWidth, line.height()), Qt::AlignRight | Qt::AlignVCenter,
                       fm.elidedText(right, Qt::ElideRight, rightWidth));

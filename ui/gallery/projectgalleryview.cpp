@@ -85,12 +85,27 @@ ProjectGalleryView::ProjectGalleryView(UiContext *ctx, QWidget *parent)
     connect(m_ctx, &UiContext::cacheChanged, this, [this](const client::CacheChanges &changes) {
         if (!m_model)
             return;
+        // The current card a placeholder the server just confirmed: it goes now, the server's row
+        // comes with the next sync, and the selection follows it there (createdRowsConfirmed).
+        const QModelIndex current = m_grid->currentIndex();
+        if (current.data(Model::IsPendingRole).toBool() && changes.removedProjects.contains(current.data(Model::IdRole).toString()))
+            m_followLocalId = current.data(Model::IdRole).toString();
         m_model->applyChanges(changes);
         if (!m_selectWhenArrives.isEmpty() && m_model->rowOf(m_selectWhenArrives) >= 0) {
             selectProject(m_selectWhenArrives);
             m_selectWhenArrives.clear();
         }
         updateActions();
+    });
+    connect(m_ctx, &UiContext::createdRowsConfirmed, this, [this](const QHash<QString, QString> &localToServer) {
+        if (m_followLocalId.isEmpty() || !localToServer.contains(m_followLocalId))
+            return;
+        m_selectWhenArrives = localToServer.value(m_followLocalId);
+        m_followLocalId.clear();
+        if (m_model && m_model->rowOf(m_selectWhenArrives) >= 0) { // the sync was quicker
+            selectProject(m_selectWhenArrives);
+            m_selectWhenArrives.clear();
+        }
     });
     rebuildModel();
 }

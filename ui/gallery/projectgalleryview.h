@@ -42,6 +42,7 @@ public:
     void setThumbnailCache(client::ThumbnailCache *cache);
     client::ProjectListModel *model() const { return m_model; }
     GalleryGrid *grid() const { return m_grid; }
+    ThumbnailBinder *binder() const { return m_binder; }
 
 Q_SIGNALS:
     void projectActivated(const QString &projectId);
@@ -65,6 +66,7 @@ private:
     client::ProjectListModel *m_model = nullptr;
     QPointer<client::ThumbnailCache> m_cacheOverride;
     QString m_selectWhenArrives; // a project just created: selected when its row appears
+    QString m_followLocalId;     // the current card's placeholder id, until the server's id is known
     QAction *m_new;
     QAction *m_rename;
     QAction *m_share;

@@ -90,6 +90,15 @@ SessionPanel::SessionPanel(UiContext *ctx, QWidget *parent)
     connect(m_ctx, &UiContext::cacheChanged, this, [this](const client::CacheChanges &changes) {
         if (!m_model)
             return;
+        // The selected session a placeholder the server just confirmed: it goes now and the
+        // server's row comes with the next sync. Nothing is selected meanwhile (a neighbour would
+        // take the gallery and the prompt bar to another session); createdRowsConfirmed says which
+        // row to select when it arrives.
+        const QModelIndex current = m_list->currentIndex();
+        if (current.data(Model::IsPendingRole).toBool() && changes.removedSessions.contains(current.data(Model::IdRole).toString())) {
+            m_followLocalId = current.data(Model::IdRole).toString();
+            m_list->setCurrentIndex({});
+        }
         m_model->applyChanges(changes);
         if (!m_selectWhenArrives.isEmpty() && m_model->rowOf(m_selectWhenArrives) >= 0) {
             selectSession(m_selectWhenArrives);
@@ -97,6 +106,16 @@ SessionPanel::SessionPanel(UiContext *ctx, QWidget *parent)
         }
         updateActions();
         updateHint();
+    });
+    connect(m_ctx, &UiContext::createdRowsConfirmed, this, [this](const QHash<QString, QString> &localToServer) {
+        if (m_followLocalId.isEmpty() || !localToServer.contains(m_followLocalId))
+            return;
+        m_selectWhenArrives = localToServer.value(m_followLocalId);
+        m_followLocalId.clear();
+        if (m_model && m_model->rowOf(m_selectWhenArrives) >= 0) { // the sync was quicker
+            selectSession(m_selectWhenArrives);
+            m_selectWhenArrives.clear();
+        }
     });
     rebuildModel();
 }

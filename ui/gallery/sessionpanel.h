@@ -53,6 +53,7 @@ private:
     client::SessionListModel *m_model = nullptr;
     QString m_projectId;
     QString m_selectWhenArrives;
+    QString m_followLocalId; // the selected placeholder's id, until the server's id is known
     QString m_lastEmitted;
     QAction *m_new;
     QAction *m_rename;

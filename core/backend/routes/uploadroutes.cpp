@@ -22,6 +22,7 @@
 #include "common/uuid.h"
 
 #include <QCryptographicHash>
+#include <QIODevice>
 #include <QImage>
 
 namespace vesper::backend {

@@ -9,6 +9,8 @@
 #include "ui/app/accountcalls.h"
 #include "ui/app/connectionmanager.h"
 #include "ui/app/uicontext.h"
+#include "ui/app/welcomeseeder.h"
+#include "client/sync/outbox.h"
 
 #include <QSettings>
 #include <QTemporaryDir>
@@ -51,6 +53,41 @@ private Q_SLOTS:
             QCOMPARE(projects.rows.first().name, QStringLiteral("Welcome"));
         }
         QCOMPARE(QSettings().value(QStringLiteral("promptBar/model")).toString(), QStringLiteral("sketch"));
+        embedded.stop();
+    }
+
+    void noWelcomeInALibraryWithProjects()
+    {
+        // A library vesper-cli filled, opened by the app with new settings and an empty cache.
+        const QString dataDir = m_dir.filePath(QStringLiteral("filled"));
+        backend::BackendSettings settings = backend::BackendSettings::forDataDir(dataDir);
+        settings.accessLog = false;
+        backend::EmbeddedBackend embedded(settings);
+        QString error;
+        QVERIFY2(embedded.start(&error), qPrintable(error));
+        const LocalLibrary library{embedded.baseUrl(), QString::fromLatin1(embedded.accessToken()), embedded.localUserId(), dataDir, {}};
+        {
+            client::WorkspaceOptions options;
+            options.serverUrl = library.baseUrl;
+            options.accountKey = QStringLiteral("cli");
+            options.fixedToken = library.accessToken;
+            options.fixedUserId = library.userId;
+            options.cacheRoot = m_dir.filePath(QStringLiteral("cli-cache"));
+            options.configDir = m_dir.filePath(QStringLiteral("cli-config"));
+            client::Workspace cli(options);
+            QVERIFY(cli.open().ok());
+            QVERIFY(cli.outbox().createProject(QStringLiteral("Made with the CLI")).ok());
+            QVERIFY(cli.outbox().flush().stoppedBy.ok());
+        }
+        UiContext context;
+        ConnectionManager connections(&context, library);
+        connections.setPaths(m_dir.filePath(QStringLiteral("filled-cache")), m_dir.filePath(QStringLiteral("filled-config")));
+        connections.openLocal();
+        QTRY_VERIFY_WITH_TIMEOUT(WelcomeSeeder::isDone(dataDir), 20000); // decided after the first sync
+        client::CacheStore &cache = connections.workspace()->cache();
+        QCOMPARE(cache.counts().projects, 1);
+        QCOMPARE(cache.counts().outboxQueued, 0);
+        QCOMPARE(cache.projects(10).rows.first().name, QStringLiteral("Made with the CLI"));
         embedded.stop();
     }
 
