@@ -3,12 +3,14 @@
 // full-text search over prompts, read from the local cache in keyset pages as the view scrolls. Sync,
 // writes and the tracker change single rows (a new generation is inserted at the top, progress
 // updates one row, a deletion removes one), never a reset, so scroll position and selection survive.
-// data() reads rows held in memory (a few µs at most): painting never runs SQL.
+// data() reads rows held in memory (a few µs at most): painting never runs SQL. Rows are compact
+// (GenerationRow: what the roles answer); the full Generation is read from the cache on demand.
 //
 //     GenerationListModel model(workspace.cache());
 //     model.showSession(sessionId);
 //     connect(&ctx, &UiContext::cacheChanged, &model, &GenerationListModel::applyChanges);
 #include "client/cache/cachetypes.h"
+#include "client/models/generationrow.h"
 #include "domain/generation.h"
 
 #include <QAbstractListModel>
@@ -67,7 +69,11 @@ public:
     /// The row of a generation (-1 when not loaded), and the row holding an output (-1 likewise).
     int rowOf(const QString &generationId) const;
     int rowOfOutput(const QString &outputId) const;
-    const Generation *generationAt(int row) const;
+    /// The full generation of a row (parameters, outputs), read from the cache: for the viewer,
+    /// Retry and Reuse, not for painting. nullopt when the row does not exist or the cache lost it.
+    std::optional<Generation> generationAt(int row) const;
+    /// The compact row the roles answer from (null when out of range): no cache read.
+    const GenerationRow *rowAt(int row) const;
     /// Rows per page read from the cache (default 200).
     void setPageSize(int rows) { m_pageSize = rows; }
     QString lastError() const { return m_lastError; }
@@ -95,7 +101,7 @@ private:
     void insertRowAt(int row, const Generation &g, bool pending);
     void removeRowAt(int row);
     void removeRowsAt(int first, int count);
-    void forgetOutputs(const Generation &g);
+    void forgetOutputs(const GenerationRow &row);
     /// Notes that rows after a change shifted. m_rowById holds each row's last known place (a hint):
     /// a session's row is found by binary search on its sort key when the hint is stale, search
     /// results lie within m_drift of it (rebuilt past a bound), so a new row at the top of 100k
@@ -106,7 +112,8 @@ private:
     CacheStore &m_cache;
     QString m_sessionId;
     QString m_searchText;
-    QList<Generation> m_rows;
+    QList<GenerationRow> m_rows;
+    StringPool m_pool; // session, model and aspect ratio strings the rows share
     QSet<QString> m_pending;
     QHash<QString, int> m_rowById;
     QHash<QString, QString> m_generationOfOutput;
