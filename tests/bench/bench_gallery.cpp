@@ -56,17 +56,21 @@ constexpr auto kUser = "00000000-0000-7000-8000-00000000b001";
 constexpr int kThumbnailSize = 192;            // MainWindow's default picture edge
 constexpr qint64 kMs = 1000000;
 
-qint64 residentKiB()
+/// A line of /proc/self/status in KiB (VmRSS: all resident; RssAnon: heap and the like; RssFile:
+/// mapped files, mostly the cache database SQLite maps).
+qint64 statusKiB(const char *field)
 {
     QFile status(QStringLiteral("/proc/self/status"));
     if (!status.open(QIODevice::ReadOnly))
         return 0;
     for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toLongLong();
     }
     return 0;
 }
+
+qint64 residentKiB() { return statusKiB("VmRSS:"); }
 
 QString loadAverage()
 {
@@ -315,6 +319,7 @@ int runScroll(const QString &which, const QString &dir, const QString &sessionId
         options.backgroundSync = false;
         options.diskThumbnails = false;
         options.offline = true;
+        options.deferCacheCheck = true; // as the app opens it
         Workspace workspace(options);
         if (const ApiError e = workspace.open(); !e.ok())
             qFatal("workspace: %s", qPrintable(e.message));
@@ -342,7 +347,8 @@ int runScroll(const QString &which, const QString &dir, const QString &sessionId
         std::printf("thumbnails %d\n", ready);
         std::printf("thumbnail-memory %lld\n", thumbs.memoryBytes() / 1024);
     }
-    std::printf("start %lld\nreached-end %d\n", rssStart, reachedEnd ? 1 : 0);
+    std::printf("start %lld\nreached-end %d\nanon %lld\nfile %lld\n", rssStart, reachedEnd ? 1 : 0, statusKiB("RssAnon:"),
+                statusKiB("RssFile:"));
     QFile out(samplesFile);
     if (!out.open(QIODevice::WriteOnly))
         qFatal("cannot write %s", qPrintable(samplesFile));
@@ -463,9 +469,10 @@ int main(int argc, char **argv)
         std::printf("rows at the end: ours %lld (last on screen: %s), bare %lld (last on screen: %s); thumbnails decoded and shown: %lld\n",
                     ours.values.value("rows"), ours.values.value("reached-end") ? "yes" : "NO", bare.values.value("rows"),
                     bare.values.value("reached-end") ? "yes" : "NO", ours.values.value("thumbnails"));
-        std::printf("resident memory after the scroll: ours %.1f MB, bare %.1f MB (at process start %.1f / %.1f, before the scroll %.1f / %.1f; "
-                    "decoded thumbnails held %.1f MB)\n",
-                    mb(ours.values.value("after")), mb(bare.values.value("after")), mb(ours.values.value("start")), mb(bare.values.value("start")),
+        std::printf("resident memory after the scroll: ours %.1f MB (anonymous %.1f, mapped files %.1f), bare %.1f MB (%.1f, %.1f)\n"
+                    "  at process start %.1f / %.1f MB, before the scroll %.1f / %.1f MB; decoded thumbnails held %.1f MB\n",
+                    mb(ours.values.value("after")), mb(ours.values.value("anon")), mb(ours.values.value("file")), mb(bare.values.value("after")),
+                    mb(bare.values.value("anon")), mb(bare.values.value("file")), mb(ours.values.value("start")), mb(bare.values.value("start")),
                     mb(ours.values.value("before")), mb(bare.values.value("before")), mb(ours.values.value("thumbnail-memory")));
     }
     std::printf("load average at the end %s\n", qPrintable(loadAverage()));
