@@ -45,6 +45,7 @@
 #include <QThread>
 #include <QTimer>
 #include <cstdio>
+#include <ctime>
 
 using namespace vesper;
 using namespace vesper::client;
@@ -71,6 +72,13 @@ qint64 statusKiB(const char *field)
 }
 
 qint64 residentKiB() { return statusKiB("VmRSS:"); }
+
+/// "<name> <VmRSS>" and the anonymous and mapped-file parts, for the parent.
+void printResident(const char *name)
+{
+    std::printf("%s %lld\nanon %lld\nfile %lld\nshmem %lld\n", name, residentKiB(), statusKiB("RssAnon:"), statusKiB("RssFile:"),
+                statusKiB("RssShmem:"));
+}
 
 QString loadAverage()
 {
@@ -168,11 +176,19 @@ QList<QByteArray> makeThumbnails()
     return files;
 }
 
+/// This thread's CPU time: a frame's own work, without the waits for a core on a loaded machine.
+qint64 threadCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
 /// Scrolls a view from top to bottom in steps of `step` pixels until the last row is on screen and
 /// nothing more can be fetched, one frame per step, each started at least frameMs after the last;
-/// each frame's nanoseconds. Nothing is processed between frames: what arrived meanwhile is handled
+/// each frame's wall nanoseconds (and its CPU nanoseconds in *cpu). Nothing is processed between frames: what arrived meanwhile is handled
 /// inside the next frame, so everything the GUI thread does is in some frame's time.
-QList<qint64> scrollThrough(QAbstractItemView *view, int step, int frameMs, bool *reachedEnd)
+QList<qint64> scrollThrough(QAbstractItemView *view, int step, int frameMs, bool *reachedEnd, QList<qint64> *cpu)
 {
     QList<qint64> frames;
     QScrollBar *bar = view->verticalScrollBar();
@@ -183,10 +199,12 @@ QList<qint64> scrollThrough(QAbstractItemView *view, int step, int frameMs, bool
     *reachedEnd = false;
     for (;;) {
         timer.start();
+        const qint64 cpuStart = threadCpuNs();
         QCoreApplication::processEvents(); // thumbnails that arrived, binds, fetchMore, layout
         bar->setValue(value);
         view->viewport()->repaint();
         frames.append(timer.nsecsElapsed());
+        cpu->append(threadCpuNs() - cpuStart);
         const bool atBottom = value >= bar->maximum();
         if (atBottom && !model->canFetchMore({})) {
             const QModelIndex last = model->index(model->rowCount() - 1, 0);
@@ -298,6 +316,7 @@ int runScroll(const QString &which, const QString &dir, const QString &sessionId
               const QString &samplesFile)
 {
     QList<qint64> frames;
+    QList<qint64> cpu;
     bool reachedEnd = false;
     const qint64 rssStart = residentKiB();
     if (which == QLatin1String("bare")) {
@@ -308,9 +327,9 @@ int runScroll(const QString &which, const QString &dir, const QString &sessionId
         view.show();
         QCoreApplication::processEvents();
         std::printf("before %lld\n", residentKiB());
-        frames = scrollThrough(&view, step, frameMs, &reachedEnd);
+        frames = scrollThrough(&view, step, frameMs, &reachedEnd, &cpu);
         std::printf("rows %d\n", model.rowCount());
-        std::printf("after %lld\n", residentKiB());
+        printResident("after");
     } else {
         WorkspaceOptions options;
         options.serverUrl = QString::fromLatin1(kServer);
@@ -341,25 +360,25 @@ int runScroll(const QString &which, const QString &dir, const QString &sessionId
         gallery.show();
         QCoreApplication::processEvents();
         std::printf("before %lld\n", residentKiB());
-        frames = scrollThrough(gallery.grid(), step, frameMs, &reachedEnd);
+        frames = scrollThrough(gallery.grid(), step, frameMs, &reachedEnd, &cpu);
         std::printf("rows %d\n", gallery.model()->rowCount());
-        std::printf("after %lld\n", residentKiB());
+        printResident("after");
         std::printf("thumbnails %d\n", ready);
         std::printf("thumbnail-memory %lld\n", thumbs.memoryBytes() / 1024);
     }
-    std::printf("start %lld\nreached-end %d\nanon %lld\nfile %lld\n", rssStart, reachedEnd ? 1 : 0, statusKiB("RssAnon:"),
-                statusKiB("RssFile:"));
+    std::printf("start %lld\nreached-end %d\n", rssStart, reachedEnd ? 1 : 0);
     QFile out(samplesFile);
     if (!out.open(QIODevice::WriteOnly))
         qFatal("cannot write %s", qPrintable(samplesFile));
-    for (qint64 ns : std::as_const(frames))
-        out.write(QByteArray::number(ns) + '\n');
+    for (qsizetype i = 0; i < frames.size(); ++i)
+        out.write(QByteArray::number(frames.at(i)) + ' ' + QByteArray::number(cpu.at(i)) + '\n');
     return 0;
 }
 
 /// The result of one scroll child.
 struct Scroll {
     bench::Latency frames;
+    bench::Latency cpu;
     QHash<QByteArray, qint64> values; // before, after, start (KiB), rows, thumbnails, reached-end
 };
 
@@ -382,8 +401,11 @@ Scroll scrollInChild(const QString &which, const QStringList &common, const QStr
     if (!in.open(QIODevice::ReadOnly))
         qFatal("no frame times from the %s scroll", qPrintable(which));
     for (const QByteArray &line : in.readAll().split('\n')) {
-        if (!line.isEmpty())
-            result.frames.add(line.toLongLong());
+        const QList<QByteArray> wallAndCpu = line.split(' ');
+        if (wallAndCpu.size() == 2) {
+            result.frames.add(wallAndCpu.at(0).toLongLong());
+            result.cpu.add(wallAndCpu.at(1).toLongLong());
+        }
     }
     return result;
 }
@@ -466,13 +488,14 @@ int main(int argc, char **argv)
         const Scroll bare = scrollInChild(QStringLiteral("bare"), common, dir);
         const Scroll ours = scrollInChild(QStringLiteral("ours"), common, dir);
         printLatency("scroll frame", ours.frames, bare.frames);
+        printLatency("  its CPU time", ours.cpu, bare.cpu);
         std::printf("rows at the end: ours %lld (last on screen: %s), bare %lld (last on screen: %s); thumbnails decoded and shown: %lld\n",
                     ours.values.value("rows"), ours.values.value("reached-end") ? "yes" : "NO", bare.values.value("rows"),
                     bare.values.value("reached-end") ? "yes" : "NO", ours.values.value("thumbnails"));
-        std::printf("resident memory after the scroll: ours %.1f MB (anonymous %.1f, mapped files %.1f), bare %.1f MB (%.1f, %.1f)\n"
+        std::printf("resident memory after the scroll: ours %.1f MB (anonymous %.1f, mapped files %.1f, shared %.1f), bare %.1f MB (%.1f, %.1f, %.1f)\n"
                     "  at process start %.1f / %.1f MB, before the scroll %.1f / %.1f MB; decoded thumbnails held %.1f MB\n",
-                    mb(ours.values.value("after")), mb(ours.values.value("anon")), mb(ours.values.value("file")), mb(bare.values.value("after")),
-                    mb(bare.values.value("anon")), mb(bare.values.value("file")), mb(ours.values.value("start")), mb(bare.values.value("start")),
+                    mb(ours.values.value("after")), mb(ours.values.value("anon")), mb(ours.values.value("file")), mb(ours.values.value("shmem")),
+                    mb(bare.values.value("after")), mb(bare.values.value("anon")), mb(bare.values.value("file")), mb(bare.values.value("shmem")), mb(ours.values.value("start")), mb(bare.values.value("start")),
                     mb(ours.values.value("before")), mb(bare.values.value("before")), mb(ours.values.value("thumbnail-memory")));
     }
     std::printf("load average at the end %s\n", qPrintable(loadAverage()));

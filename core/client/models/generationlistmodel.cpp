@@ -4,6 +4,7 @@
 #include "client/models/sortedrows.h"
 
 #include <QScopedValueRollback>
+#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 
 namespace vesper::client {
@@ -15,6 +16,11 @@ GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
     : QAbstractListModel(parent)
     , m_cache(cache)
 {
+}
+
+GenerationListModel::~GenerationListModel()
+{
+    m_ahead.waitForFinished(); // it reads m_cache
 }
 
 void GenerationListModel::showSession(const QString &sessionId)
@@ -39,6 +45,7 @@ void GenerationListModel::showSearch(const QString &text)
 
 void GenerationListModel::load()
 {
+    ++m_epoch;
     m_rows.clear();
     m_pool.clear();
     m_pending.clear();
@@ -88,6 +95,7 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
 void GenerationListModel::applyChanges(const CacheChanges &changes)
 {
     const QScopedValueRollback busy(m_busy, true);
+    ++m_epoch;
     if (m_rows.isEmpty() && m_sessionId.isEmpty())
         return;
     // A pending row the server's replaced: its removal is reported beside the server's row.
@@ -383,7 +391,24 @@ void GenerationListModel::fetchMore(const QModelIndex &parent)
     if (parent.isValid() || m_nextCursor.isEmpty() || m_busy)
         return;
     const QScopedValueRollback busy(m_busy, true);
-    appendPage(readPage(m_nextCursor), true);
+    m_ahead.waitForFinished(); // a stale one still running must end before it is dropped
+    const bool ready = m_ahead.isValid() && m_aheadCursor == m_nextCursor && m_aheadEpoch == m_epoch;
+    const CachePage<Generation> page = ready ? m_ahead.result() : readPage(m_nextCursor);
+    m_ahead = {};
+    if (appendPage(page, true))
+        readAhead();
+}
+
+void GenerationListModel::readAhead()
+{
+    if (m_nextCursor.isEmpty())
+        return;
+    m_aheadCursor = m_nextCursor;
+    m_aheadEpoch = m_epoch;
+    m_ahead = QtConcurrent::run([cache = &m_cache, session = m_sessionId, search = m_searchText, size = m_pageSize,
+                                 cursor = m_nextCursor] {
+        return search.isEmpty() ? cache->generations(session, size, cursor) : cache->search(search, size, cursor);
+    });
 }
 
 int GenerationListModel::rowOf(const QString &generationId) const
