@@ -206,9 +206,13 @@ int main(int argc, char **argv)
     auto window = std::make_unique<ui::MainWindow>(local);
     const ui::StudioViews views = ui::installStudioViews(window.get());
     if (qEnvironmentVariableIsSet("VESPER_REPORT_FIRST_PAINT")) {
-        // For bench_gallery: the moment the first gallery painted, as a line it waits for.
-        QObject::connect(window.get(), &ui::MainWindow::firstGalleryPainted, window.get(), [] {
-            std::fputs("first-gallery-painted\n", stderr);
+        // For bench_gallery: the moment the first gallery painted, as a line it waits for, with
+        // which page painted and the session gallery's rows, so it can tell a real gallery from a
+        // sign-in page or an empty grid.
+        QObject::connect(window.get(), &ui::MainWindow::firstGalleryPainted, window.get(), [w = window.get(), views] {
+            const bool session = w->currentPage() == ui::MainWindow::Page::Session;
+            const int rows = views.gallery->model() ? views.gallery->model()->rowCount() : 0;
+            std::fprintf(stderr, "first-gallery-painted page=%s rows=%d\n", session ? "session" : "projects", rows);
             std::fflush(stderr);
         });
     }

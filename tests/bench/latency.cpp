@@ -17,4 +17,9 @@ double Latency::percentileMs(double q) const
     return double(m_samples[rank - 1]) / 1e6;
 }
 
+qsizetype Latency::countAbove(qint64 nanoseconds) const
+{
+    return std::count_if(m_samples.cbegin(), m_samples.cend(), [nanoseconds](qint64 s) { return s > nanoseconds; });
+}
+
 } // namespace vesper::bench

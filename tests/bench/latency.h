@@ -16,6 +16,8 @@ public:
     qsizetype count() const { return m_samples.size(); }
     /// Nearest-rank percentile (q in 0..1) in milliseconds; 0 with no samples.
     double percentileMs(double q) const;
+    /// How many samples took longer than nanoseconds.
+    qsizetype countAbove(qint64 nanoseconds) const;
 
 private:
     mutable QList<qint64> m_samples;

@@ -24,6 +24,8 @@ namespace {
 const QString kLastKey = QStringLiteral("connection/last");
 const QString kServersKey = QStringLiteral("connection/servers");
 constexpr int kSyncIntervalMs = 30000;
+// The cache's full check waits this long after a workspace is installed: past the first paint.
+constexpr int kCacheCheckDelayMs = 2000;
 
 QString normalizedUrl(QString url)
 {
@@ -91,6 +93,7 @@ bool ConnectionManager::openLocal()
     options.cacheRoot = m_cacheRoot;
     options.configDir = m_configDir;
     options.diskThumbnails = false;
+    options.deferCacheCheck = !m_checkCacheAtOpen;
     if (m_local && m_local->isValid()) {
         options.serverUrl = m_local->baseUrl;
         options.fixedToken = m_local->accessToken;
@@ -178,12 +181,14 @@ void ConnectionManager::goOnline(const QString &url)
             }
             Q_EMIT connectionNote(tr("Offline: showing the cache"));
             m_retry.start();
+            scheduleCacheCheck(); // the cached workspace stays
             return;
         }
         auto live = makeServerWorkspace(url, false);
         if (const client::ApiError error = live->open(); !error.ok()) {
             Q_EMIT connectionNote(tr("Offline: showing the cache"));
             m_retry.start();
+            scheduleCacheCheck();
             return;
         }
         install(std::move(live), false, url, true);
@@ -290,6 +295,7 @@ std::unique_ptr<client::Workspace> ConnectionManager::makeServerWorkspace(const 
     options.configDir = m_configDir;
     options.keychainService = m_keychainService;
     options.offline = offline;
+    options.deferCacheCheck = !m_checkCacheAtOpen;
     return std::make_unique<client::Workspace>(options);
 }
 
@@ -309,7 +315,37 @@ void ConnectionManager::install(std::unique_ptr<client::Workspace> workspace, bo
         m_workspace->tracker().resume();
     }
     m_context->setWorkspace(m_workspace.get(), local);
+    connect(m_workspace.get(), &client::Workspace::cacheDamaged, this, &ConnectionManager::reopenDamaged);
+    // A cached workspace about to be replaced by the live one is not checked: the live one is (a
+    // check under way would hold up the replacement until it ends).
+    if (live || m_offline || local)
+        scheduleCacheCheck();
     Q_EMIT connected(local, serverUrl);
+}
+
+void ConnectionManager::scheduleCacheCheck()
+{
+    if (!m_workspace)
+        return;
+    QTimer::singleShot(kCacheCheckDelayMs, m_workspace.get(), [w = m_workspace.get()] { w->checkCacheInBackground(); });
+}
+
+void ConnectionManager::reopenDamaged(const QString &reason)
+{
+    m_context->report(UiContext::Severity::Warning, tr("The local cache was damaged; it is rebuilt from the server."), reason);
+    // Later: the signal's sender is the workspace that goes.
+    QTimer::singleShot(0, this, [this] {
+        const bool local = m_isLocal;
+        const QString url = m_serverUrl;
+        m_context->setWorkspace(nullptr, false);
+        m_workspace.reset();
+        m_checkCacheAtOpen = true;
+        if (local)
+            openLocal();
+        else
+            openServer(url);
+        m_checkCacheAtOpen = false;
+    });
 }
 
 void ConnectionManager::clearCache()

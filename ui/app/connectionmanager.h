@@ -86,6 +86,10 @@ private:
     void install(std::unique_ptr<client::Workspace> workspace, bool local, const QString &serverUrl, bool live);
     std::unique_ptr<client::Workspace> makeServerWorkspace(const QString &serverUrl, bool offline) const;
     void goOnline(const QString &serverUrl);
+    /// The open workspace's full cache check, soon after the first paint, off the GUI thread.
+    void scheduleCacheCheck();
+    /// The deferred check found damage: reopen the same place with the check at open (a rebuild).
+    void reopenDamaged(const QString &reason);
     void rememberServer(const QString &serverUrl);
     /// The local library's welcome project, once the first sync shows the library has none.
     void seedWelcomeAfterFirstSync(client::Workspace *workspace);
@@ -100,6 +104,8 @@ private:
     QString m_keychainService = QStringLiteral("vesper");
     QTimer m_retry; // while a server does not answer: try its session again
     QPointer<client::ThumbnailPrefetchJob> m_prefetch;
+    /// After the deferred check found the cache damaged: the next open checks at once (and rebuilds).
+    bool m_checkCacheAtOpen = false;
     int m_generation = 0; // bumps on every switch: late answers for an old connection are dropped
 };
 

@@ -137,7 +137,7 @@ void StatusIndicator::refresh()
         m_credits->setText(tr("%1 credits").arg(QLocale().toString(profile->credits)));
     else
         m_credits->clear();
-    const client::CacheCounts counts = cache.counts();
+    const client::CacheCounts counts = cache.activity(); // indexes only: this runs after every sync page
     const qint64 waiting = counts.outboxQueued + counts.pendingRows;
     m_pending->setText(waiting > 0 ? tr("%n change(s) waiting to be sent", nullptr, int(counts.outboxQueued > 0 ? counts.outboxQueued : counts.pendingRows))
                                    : QString());

@@ -50,7 +50,12 @@ void GalleryGrid::setModel(QAbstractItemModel *newModel)
         connect(newModel, &QAbstractItemModel::rowsAboutToBeInserted, this,
                 [this](const QModelIndex &, int start, int) {
                     m_insertingAtTop = start == 0;
-                    recordAnchor();
+                    // Rows appended at the end (a page fetched while scrolling) move no card: no
+                    // anchor, so no forced layout of every row on each page.
+                    if (start < model()->rowCount())
+                        recordAnchor();
+                    else
+                        m_anchored = false;
                 });
         connect(newModel, &QAbstractItemModel::rowsRemoved, this, [this] { restoreAnchor(); });
         connect(newModel, &QAbstractItemModel::modelReset, this, [this] {

@@ -9,6 +9,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <QtMath>
 
 namespace vesper::ui {
 
@@ -195,32 +196,52 @@ void GenerationCardDelegate::paintLine(QPainter *painter, const QRect &line, con
     const QFontMetrics fm(option.font);
     const QString status = index.data(Model::StatusRole).toString();
     // The picture already shows the state: the line keeps the prompt, the model, and a state dot.
-    const QString right = index.data(Model::ModelIdRole).toString();
-    // +2: elidedText() cuts a text measured to the exact pixel ("sketch" came out "sket…").
-    const int rightWidth = qMin(fm.horizontalAdvance(right) + 2, line.width() * 2 / 5);
-    painter->save();
-    painter->setFont(option.font); // the font fm measured
-    painter->setPen(palette.color(QPalette::PlaceholderText));
-    painter->drawText(QRect(line.right() - rightWidth, line.y(), rightWidth, line.height()), Qt::AlignRight | Qt::AlignVCenter,
-                      fm.elidedText(right, Qt::ElideRight, rightWidth));
-    int leftX = line.x();
     QColor dot;
     if (status == QLatin1String("failed"))
         dot = cards::failedColor();
     else if (isRunning(status))
         dot = cards::runningColor(palette);
+    const int dotSize = fm.height() / 2;
+    const QString id = index.data(Model::IdRole).toString();
+    const QString prompt = index.data(Model::PromptRole).toString();
+    const QString model = index.data(Model::ModelIdRole).toString();
+    LaidOutLine *laid = m_lines.object(id);
+    if (!laid || laid->width != line.width() || laid->dot != dot.isValid() || laid->prompt != prompt || laid->model != model
+        || laid->font != option.font) {
+        laid = new LaidOutLine;
+        laid->prompt = prompt;
+        laid->model = model;
+        laid->font = option.font;
+        laid->width = line.width();
+        laid->dot = dot.isValid();
+        // +2: elidedText() cuts a text measured to the exact pixel ("sketch" came out "sket…").
+        laid->rightWidth = qMin(fm.horizontalAdvance(model) + 2, line.width() * 2 / 5);
+        const int leftWidth = line.width() - laid->rightWidth - 8 - (dot.isValid() ? dotSize + 5 : 0);
+        laid->right = QStaticText(fm.elidedText(model, Qt::ElideRight, laid->rightWidth));
+        laid->left = QStaticText(fm.elidedText(prompt.simplified(), Qt::ElideRight, qMax(0, leftWidth)));
+        for (QStaticText *text : {&laid->left, &laid->right}) {
+            text->setTextFormat(Qt::PlainText);
+            text->setPerformanceHint(QStaticText::AggressiveCaching);
+            text->prepare(QTransform(), option.font);
+        }
+        m_lines.insert(id, laid);
+    }
+    const int textY = line.y() + (line.height() - fm.height()) / 2;
+    painter->save();
+    painter->setFont(option.font);
+    painter->setPen(palette.color(QPalette::PlaceholderText));
+    const int rightTextWidth = qCeil(laid->right.size().width());
+    painter->drawStaticText(QPoint(line.right() + 1 - qMin(rightTextWidth, laid->rightWidth), textY), laid->right);
+    int leftX = line.x();
     if (dot.isValid()) {
-        const int d = fm.height() / 2;
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
         painter->setBrush(dot);
-        painter->drawEllipse(QRect(leftX, line.y() + (line.height() - d) / 2, d, d));
-        leftX += d + 5;
+        painter->drawEllipse(QRect(leftX, line.y() + (line.height() - dotSize) / 2, dotSize, dotSize));
+        leftX += dotSize + 5;
     }
     painter->setPen(palette.color(QPalette::Text));
-    const QRect left(leftX, line.y(), line.right() - rightWidth - 8 - leftX, line.height());
-    painter->drawText(left, Qt::AlignLeft | Qt::AlignVCenter,
-                      fm.elidedText(index.data(Model::PromptRole).toString().simplified(), Qt::ElideRight, left.width()));
+    painter->drawStaticText(QPoint(leftX, textY), laid->left);
     painter->restore();
 }
 

@@ -6,7 +6,10 @@
 // (running) or Retry (failed) button whose clicks are handled here and reported as signals.
 #include "client/thumbnails/thumbnailcache.h"
 
+#include <QCache>
+#include <QFont>
 #include <QPointer>
+#include <QStaticText>
 #include <QStyledItemDelegate>
 
 namespace vesper::ui {
@@ -37,7 +40,20 @@ private:
     void paintPictures(QPainter *painter, const QRect &box, const QStyleOptionViewItem &option, const QModelIndex &index) const;
     void paintState(QPainter *painter, const QRect &picture, const QStyleOptionViewItem &option, const QModelIndex &index) const;
     void paintLine(QPainter *painter, const QRect &line, const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    /// A card's line laid out once (eliding and shaping a prompt was a third of a frame at 100k):
+    /// reused while its text, width, font and dot stay the same.
+    struct LaidOutLine {
+        QString prompt;
+        QString model;
+        QFont font;
+        int width = 0;
+        bool dot = false;
+        QStaticText left;
+        QStaticText right;
+        int rightWidth = 0;
+    };
     QPointer<client::ThumbnailCache> m_cache;
+    mutable QCache<QString, LaidOutLine> m_lines{4000}; // by generation id: several screens' worth
 };
 
 } // namespace vesper::ui

@@ -174,7 +174,7 @@ void SessionGalleryView::retry(const QString &generationId)
 {
     if (!m_model)
         return;
-    if (const Generation *generation = m_model->generationAt(m_model->rowOf(generationId)))
+    if (const std::optional<Generation> generation = m_model->generationAt(m_model->rowOf(generationId)))
         m_commands->retry(*generation);
 }
 

@@ -114,12 +114,12 @@ void ViewerView::buildActions()
     connect(star, &QAction::triggered, this, &ViewerView::toggleStar);
     connect(addViewerAction(QStringLiteral("reusePrompt"), tr("Reuse prompt"), {QKeySequence(Qt::Key_R)}),
             &QAction::triggered, this, [this] {
-                if (const Generation *g = currentGeneration())
+                if (const std::optional<Generation> g = currentGeneration())
                     Q_EMIT reusePrompt(*g);
             });
     connect(addViewerAction(QStringLiteral("reuseAll"), tr("Reuse all settings"), {QKeySequence(Qt::SHIFT | Qt::Key_R)}),
             &QAction::triggered, this, [this] {
-                if (const Generation *g = currentGeneration())
+                if (const std::optional<Generation> g = currentGeneration())
                     Q_EMIT reuseAll(*g);
             });
     connect(addViewerAction(QStringLiteral("useAsReference"), tr("Use as reference"), {}),
@@ -194,16 +194,16 @@ void ViewerView::open(client::GenerationListModel *model, const QString &generat
     m_canvas->setFocus();
 }
 
-const Generation *ViewerView::currentGeneration() const
+std::optional<Generation> ViewerView::currentGeneration() const
 {
     if (!m_model || !m_current.isValid())
-        return nullptr;
+        return std::nullopt;
     return m_model->generationAt(m_model->rowOf(m_current.generationId));
 }
 
 std::optional<Output> ViewerView::currentOutput() const
 {
-    const Generation *g = currentGeneration();
+    const std::optional<Generation> g = currentGeneration();
     if (!g || !g->outputs)
         return std::nullopt;
     for (const Output &o : *g->outputs) {
@@ -270,7 +270,7 @@ void ViewerView::thumbnailReady(const QString &outputId, const QString &variant,
 
 void ViewerView::refreshDetails()
 {
-    const Generation *g = currentGeneration();
+    const std::optional<Generation> g = currentGeneration();
     if (!g) {
         m_metadata->clear();
         return;
@@ -280,7 +280,7 @@ void ViewerView::refreshDetails()
 
 void ViewerView::updateActions()
 {
-    const bool has = m_current.isValid() && currentGeneration();
+    const bool has = m_current.isValid() && currentGeneration().has_value();
     for (const char *name : {"star", "reusePrompt", "reuseAll", "useAsReference", "copy", "saveAs", "delete"})
         m_actions.value(QLatin1String(name))->setEnabled(has);
     const std::optional<Output> output = currentOutput();

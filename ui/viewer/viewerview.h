@@ -39,8 +39,8 @@ public:
     void open(client::GenerationListModel *model, const QString &generationId, const QString &outputId);
     QString currentGenerationId() const { return m_current.generationId; }
     QString currentOutputId() const { return m_current.outputId; }
-    /// The generation shown (null when none).
-    const Generation *currentGeneration() const;
+    /// The generation shown, read from the cache (nullopt when none).
+    std::optional<Generation> currentGeneration() const;
 
     /// The viewer's actions by name: back, previous, next, fit, actualSize, zoomIn, zoomOut, star,
     /// reusePrompt, reuseAll, useAsReference, copy, saveAs, delete, undo. Null for other names.

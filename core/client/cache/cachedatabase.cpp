@@ -193,7 +193,40 @@ bool CacheDatabase::quickCheck(QString *error)
     return false;
 }
 
-CacheDatabase::Outcome CacheDatabase::tryOpen(QString *error)
+bool CacheDatabase::checkUnmapped(QString *error)
+{
+    if (!m_open) {
+        *error = QStringLiteral("the cache %1 is not open").arg(m_path);
+        return false;
+    }
+    static std::atomic<quint64> serial{0};
+    const QString name = QStringLiteral("vesper-cache-check-%1-%2").arg(m_instance).arg(++serial);
+    QStringList problems;
+    bool ran = false;
+    if (openConnection(name, error)) {
+        QSqlQuery q(QSqlDatabase::database(name, false));
+        if (q.exec(QStringLiteral("PRAGMA mmap_size=0")) && q.exec(QStringLiteral("PRAGMA quick_check"))) {
+            ran = true;
+            while (q.next())
+                problems << q.value(0).toString();
+        } else {
+            *error = describe(q.lastError());
+        }
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    if (!ran)
+        return false;
+    if (problems == QStringList{QStringLiteral("ok")})
+        return true;
+    *error = problems.mid(0, 3).join(QStringLiteral("; "));
+    return false;
+}
+
+CacheDatabase::Outcome CacheDatabase::tryOpen(QString *error, Check check)
 {
     m_open = true; // lets connection() open this thread's connection
     {
@@ -207,7 +240,8 @@ CacheDatabase::Outcome CacheDatabase::tryOpen(QString *error)
                 ? Outcome::Damaged : Outcome::Failed;
         }
         QSqlQuery q(db);
-        if (!q.exec(QStringLiteral("PRAGMA quick_check"))) {
+        // Deferred: the schema read still fails on a damaged header (the migrator reads it too).
+        if (!q.exec(check == Check::Now ? QStringLiteral("PRAGMA quick_check") : QStringLiteral("SELECT 'ok' FROM sqlite_master LIMIT 0"))) {
             *error = describe(q.lastError());
             m_open = false;
             return isDamage(q.lastError()) ? Outcome::Damaged : Outcome::Failed;
@@ -215,6 +249,8 @@ CacheDatabase::Outcome CacheDatabase::tryOpen(QString *error)
         QStringList problems;
         while (q.next())
             problems << q.value(0).toString();
+        if (check == Check::Later && problems.isEmpty())
+            problems << QStringLiteral("ok");
         if (problems != QStringList{QStringLiteral("ok")}) {
             *error = QStringLiteral("quick_check found: %1").arg(problems.mid(0, 3).join(QStringLiteral("; ")));
             m_open = false;
@@ -231,7 +267,7 @@ CacheDatabase::Outcome CacheDatabase::tryOpen(QString *error)
     return Outcome::Ok;
 }
 
-bool CacheDatabase::open(QString *error)
+bool CacheDatabase::open(QString *error, Check check)
 {
     m_rebuilt = false;
     if (!QDir().mkpath(m_dir)) {
@@ -241,7 +277,7 @@ bool CacheDatabase::open(QString *error)
     if (!m_guard->hold(error))
         return false;
     QString why;
-    switch (tryOpen(&why)) {
+    switch (tryOpen(&why, check)) {
     case Outcome::Ok:
         return true;
     case Outcome::Failed:
@@ -255,7 +291,7 @@ bool CacheDatabase::open(QString *error)
     if (!rebuild(why, error))
         return false;
     QString again;
-    if (tryOpen(&again) != Outcome::Ok) {
+    if (tryOpen(&again, Check::Now) != Outcome::Ok) {
         closeThreadConnection();
         *error = QStringLiteral("cannot open the rebuilt cache %1: %2").arg(m_path, again);
         return false;

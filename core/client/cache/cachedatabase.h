@@ -2,6 +2,8 @@
 // The client's cache file, <dir>/cache.sqlite: opened in WAL mode with one connection per thread,
 // checked (PRAGMA quick_check) and migrated at open, and rebuilt when damaged, since it only mirrors
 // the server. A rebuild never touches a file another process holds and never runs on a full disk.
+// The app may defer the full check (it reads the whole file: ~1 s at 100k generations) to a thread
+// after its first paint (CheckLater, then checkUnmapped()); the header is still read at open.
 #include <QSqlDatabase>
 #include <QString>
 #include <atomic>
@@ -19,8 +21,12 @@ public:
     CacheDatabase(const CacheDatabase &) = delete;
     CacheDatabase &operator=(const CacheDatabase &) = delete;
 
+    /// Now: quick_check at open (a damaged file is rebuilt there). Later: only the header and the
+    /// schema are read at open; the caller runs checkUnmapped() off the GUI thread and reopens with
+    /// Now when it finds damage.
+    enum class Check { Now, Later };
     /// Opens, checks, rebuilds when damaged and migrates; false with one readable sentence in error.
-    bool open(QString *error);
+    bool open(QString *error, Check check = Check::Now);
     bool isOpen() const { return m_open; }
     /// Whether open() found the file damaged and started a new one (the old one moved aside).
     bool wasRebuilt() const { return m_rebuilt; }
@@ -34,6 +40,9 @@ public:
     QSqlDatabase connection(QString *error = nullptr);
     /// Runs PRAGMA quick_check on this thread's connection; true when it answers "ok".
     bool quickCheck(QString *error);
+    /// quick_check on a connection of its own without memory mapping (so checking the whole file
+    /// does not map it all into this process), closed afterwards. Any thread; true when "ok".
+    bool checkUnmapped(QString *error);
     /// Closes this thread's connection (the destructor does too; other threads' close when those threads end).
     void closeThreadConnection();
 
@@ -46,7 +55,7 @@ public:
 
 private:
     enum class Outcome { Ok, Damaged, Failed };
-    Outcome tryOpen(QString *error);
+    Outcome tryOpen(QString *error, Check check);
     bool rebuild(const QString &why, QString *error);
     bool openConnection(const QString &name, QString *error);
 

@@ -474,4 +474,35 @@ CacheCounts CacheStore::counts(QString *error)
     return counts;
 }
 
+CacheCounts CacheStore::activity(QString *error)
+{
+    CacheCounts counts;
+    QString local;
+    QString *message = error ? error : &local;
+    QSqlDatabase db = m_database.connection(message);
+    if (!db.isOpen())
+        return counts;
+    QSqlQuery q(db);
+    // "pending = 1", not "pending": only that form uses the partial indexes.
+    if (!q.exec(QStringLiteral(
+            "SELECT (SELECT count(*) FROM generations WHERE status IN ('queued', 'processing')), "
+            "(SELECT count(*) FROM projects WHERE pending = 1) + (SELECT count(*) FROM sessions WHERE pending = 1) "
+            "  + (SELECT count(*) FROM generations WHERE pending = 1) + (SELECT count(*) FROM outputs WHERE pending = 1), "
+            "(SELECT count(*) FROM outbox WHERE state = 'queued'), (SELECT count(*) FROM outbox WHERE state = 'conflict'), "
+            "(SELECT count(*) FROM outbox WHERE state = 'failed'), (SELECT value FROM sync_state WHERE key = 'position'), "
+            "(SELECT value FROM sync_state WHERE key = 'lastSyncAt')"))
+        || !q.next()) {
+        *message = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
+        return counts;
+    }
+    counts.inFlight = q.value(0).toLongLong();
+    counts.pendingRows = q.value(1).toLongLong();
+    counts.outboxQueued = q.value(2).toLongLong();
+    counts.outboxConflicts = q.value(3).toLongLong();
+    counts.outboxFailed = q.value(4).toLongLong();
+    counts.position = q.value(5).isNull() ? QStringLiteral("0") : q.value(5).toString();
+    counts.lastSyncAt = q.value(6).toLongLong();
+    return counts;
+}
+
 } // namespace vesper::client

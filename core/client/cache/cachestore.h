@@ -68,6 +68,10 @@ public:
     CachePage<Generation> search(const QString &text, int limit, const QString &cursor = {});
     /// Row counts, in-flight generations, pending rows and outbox states, and the position.
     CacheCounts counts(QString *error = nullptr);
+    /// What the status bar shows after every sync page and poll, through indexes only (counts()
+    /// scans every generation and output): inFlight, pendingRows, the outbox states, position and
+    /// lastSyncAt; the row totals are left 0.
+    CacheCounts activity(QString *error = nullptr);
 
     // ---- generation tracker ----------------------------------------------------------------------
     /// Generations queued or processing, oldest first, with their outputs.

@@ -4,6 +4,7 @@
 #include "client/models/sortedrows.h"
 
 #include <QScopedValueRollback>
+#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 
 namespace vesper::client {
@@ -15,6 +16,11 @@ GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
     : QAbstractListModel(parent)
     , m_cache(cache)
 {
+}
+
+GenerationListModel::~GenerationListModel()
+{
+    m_ahead.waitForFinished(); // it reads m_cache
 }
 
 void GenerationListModel::showSession(const QString &sessionId)
@@ -39,7 +45,9 @@ void GenerationListModel::showSearch(const QString &text)
 
 void GenerationListModel::load()
 {
+    ++m_epoch;
     m_rows.clear();
+    m_pool.clear();
     m_pending.clear();
     m_rowById.clear();
     m_createdAtById.clear();
@@ -76,7 +84,7 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
     if (announce)
         beginInsertRows({}, first, first + int(fresh.size()) - 1);
     for (const Generation *g : fresh) {
-        m_rows.append(Generation());
+        m_rows.append(GenerationRow());
         setRow(int(m_rows.size()) - 1, *g, page.pending.contains(g->id));
     }
     if (announce)
@@ -87,6 +95,7 @@ bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool ann
 void GenerationListModel::applyChanges(const CacheChanges &changes)
 {
     const QScopedValueRollback busy(m_busy, true);
+    ++m_epoch;
     if (m_rows.isEmpty() && m_sessionId.isEmpty())
         return;
     // A pending row the server's replaced: its removal is reported beside the server's row.
@@ -179,7 +188,7 @@ bool GenerationListModel::replacePending(const QString &id, const Fresh &fresh, 
         removeRowAt(row);
         return true;
     }
-    const Generation old = m_rows.at(row);
+    const GenerationRow old = m_rows.at(row);
     forgetOutputs(old);
     m_rowById.remove(old.id);
     m_createdAtById.remove(old.id);
@@ -228,7 +237,7 @@ void GenerationListModel::settle(int row)
 {
     int to = row;
     if (!isSearch()) {
-        const Generation &g = m_rows.at(row);
+        const GenerationRow &g = m_rows.at(row);
         to = sortedrows::insertionRow(int(m_rows.size()), row, [&](int k) {
             return sortedrows::newestFirstBefore(m_rows.at(k).createdAt, m_rows.at(k).id, g.createdAt, g.id);
         });
@@ -245,23 +254,22 @@ void GenerationListModel::settle(int row)
 
 void GenerationListModel::setRow(int row, const Generation &g, bool pending)
 {
-    m_rows[row] = g;
-    m_rowById.insert(g.id, row);
-    m_createdAtById.insert(g.id, g.createdAt);
+    m_rows[row] = GenerationRow::from(g, m_pool);
+    const QString &id = m_rows.at(row).id; // keys share the row's string
+    m_rowById.insert(id, row);
+    m_createdAtById.insert(id, g.createdAt);
     if (pending)
         m_pending.insert(g.id);
     else
         m_pending.remove(g.id);
-    if (g.outputs) {
-        for (const Output &o : *g.outputs)
-            m_generationOfOutput.insert(o.id, g.id);
-    }
+    for (const QString &outputId : m_rows.at(row).outputIds)
+        m_generationOfOutput.insert(outputId, id);
 }
 
 void GenerationListModel::insertRowAt(int row, const Generation &g, bool pending)
 {
     beginInsertRows({}, row, row);
-    m_rows.insert(row, Generation());
+    m_rows.insert(row, GenerationRow());
     setRow(row, g, pending);
     if (row < m_rows.size() - 1)
         shifted();
@@ -277,7 +285,7 @@ void GenerationListModel::removeRowsAt(int first, int count)
 {
     beginRemoveRows({}, first, first + count - 1);
     for (int row = first; row < first + count; ++row) {
-        const Generation &gone = m_rows.at(row);
+        const GenerationRow &gone = m_rows.at(row);
         m_rowById.remove(gone.id);
         m_createdAtById.remove(gone.id);
         m_pending.remove(gone.id);
@@ -289,12 +297,10 @@ void GenerationListModel::removeRowsAt(int first, int count)
     endRemoveRows();
 }
 
-void GenerationListModel::forgetOutputs(const Generation &g)
+void GenerationListModel::forgetOutputs(const GenerationRow &row)
 {
-    if (g.outputs) {
-        for (const Output &o : *g.outputs)
-            m_generationOfOutput.remove(o.id);
-    }
+    for (const QString &outputId : row.outputIds)
+        m_generationOfOutput.remove(outputId);
 }
 
 void GenerationListModel::shifted(int rows)
@@ -322,7 +328,7 @@ QVariant GenerationListModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
-    const Generation &g = m_rows.at(index.row());
+    const GenerationRow &g = m_rows.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
     case PromptRole:
@@ -340,30 +346,19 @@ QVariant GenerationListModel::data(const QModelIndex &index, int role) const
     case ProgressIsEstimateRole:
         return g.progressIsEstimate;
     case ErrorRole:
-        return g.error ? g.error->message : QString();
-    case OutputIdsRole: {
-        QStringList ids;
-        if (g.outputs) {
-            ids.reserve(g.outputs->size());
-            for (const Output &o : *g.outputs)
-                ids << o.id;
-        }
-        return ids;
-    }
+        return g.errorMessage;
+    case OutputIdsRole:
+        return g.outputIds;
     case OutputCountRole:
-        return g.outputs ? int(g.outputs->size()) : 0;
+        return int(g.outputIds.size());
     case FirstOutputIdRole:
-        return g.outputs && !g.outputs->isEmpty() ? g.outputs->first().id : QString();
-    case AspectRatioRole: {
-        const QJsonValue aspect = g.parameters.value(QLatin1String("aspectRatio"));
-        return aspect.isString() ? aspect.toString() : QStringLiteral("1:1");
-    }
-    case SeedRole: {
-        const QJsonValue seed = g.parameters.value(QLatin1String("seed"));
-        return seed.isDouble() ? QVariant(seed.toInteger()) : QVariant();
-    }
+        return g.outputIds.isEmpty() ? QString() : g.outputIds.first();
+    case AspectRatioRole:
+        return g.aspectRatio;
+    case SeedRole:
+        return g.hasSeed ? QVariant(g.seed) : QVariant();
     case IsPendingRole:
-        return m_pending.contains(g.id);
+        return !m_pending.isEmpty() && m_pending.contains(g.id);
     case CreatedAtRole:
         return g.createdAt;
     case SessionIdRole:
@@ -396,7 +391,24 @@ void GenerationListModel::fetchMore(const QModelIndex &parent)
     if (parent.isValid() || m_nextCursor.isEmpty() || m_busy)
         return;
     const QScopedValueRollback busy(m_busy, true);
-    appendPage(readPage(m_nextCursor), true);
+    m_ahead.waitForFinished(); // a stale one still running must end before it is dropped
+    const bool ready = m_ahead.isValid() && m_aheadCursor == m_nextCursor && m_aheadEpoch == m_epoch;
+    const CachePage<Generation> page = ready ? m_ahead.result() : readPage(m_nextCursor);
+    m_ahead = {};
+    if (appendPage(page, true))
+        readAhead();
+}
+
+void GenerationListModel::readAhead()
+{
+    if (m_nextCursor.isEmpty())
+        return;
+    m_aheadCursor = m_nextCursor;
+    m_aheadEpoch = m_epoch;
+    m_ahead = QtConcurrent::run([cache = &m_cache, session = m_sessionId, search = m_searchText, size = m_pageSize,
+                                 cursor = m_nextCursor] {
+        return search.isEmpty() ? cache->generations(session, size, cursor) : cache->search(search, size, cursor);
+    });
 }
 
 int GenerationListModel::rowOf(const QString &generationId) const
@@ -430,7 +442,14 @@ int GenerationListModel::rowOfOutput(const QString &outputId) const
     return owner == m_generationOfOutput.constEnd() ? -1 : rowOf(*owner);
 }
 
-const Generation *GenerationListModel::generationAt(int row) const
+std::optional<Generation> GenerationListModel::generationAt(int row) const
+{
+    if (row < 0 || row >= m_rows.size())
+        return std::nullopt;
+    return m_cache.generation(m_rows.at(row).id);
+}
+
+const GenerationRow *GenerationListModel::rowAt(int row) const
 {
     return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
 }

@@ -26,7 +26,9 @@ class ThumbnailRequestQueue;
 struct ThumbnailCacheOptions {
     QString diskDir;                          // empty: no disk tier
     qint64 diskBudgetBytes = 2LL << 30;       // 2 GiB
-    qint64 memoryBudgetBytes = 256LL << 20;   // 256 MiB
+    // 128 decoded 512-pixel thumbnails (1 MiB each): five screens of cards, scrolling back is a
+    // memory hit; at 256 MiB the gallery alone went past its 400 MB budget at 100k generations.
+    qint64 memoryBudgetBytes = 128LL << 20;   // 128 MiB
     int maxConcurrentLoads = 4;               // on-screen loads (disk read, fetch, decode) at once
     int prefetchParallelism = 6;              // downloads at once per prefetch job
 };

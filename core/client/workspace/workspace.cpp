@@ -12,6 +12,7 @@
 #include "client/workspace/knownaccounts.h"
 
 #include <QDir>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace vesper::client {
 
@@ -30,6 +31,7 @@ Workspace::Workspace(WorkspaceOptions options, QObject *parent)
 Workspace::~Workspace()
 {
     // Users of the cache go first, the database last.
+    m_check.waitForFinished();
     m_thumbnails.reset();
     if (m_tracker)
         m_tracker->stop();
@@ -98,6 +100,7 @@ ApiError Workspace::signOut(bool clearCache)
     }
     KnownAccounts(m_options.configDir).forget(m_options.accountKey);
     if (clearCache && !m_cacheDir.isEmpty()) {
+        m_check.waitForFinished();
         m_thumbnails.reset();
         m_tracker.reset();
         m_sync.reset();
@@ -117,7 +120,7 @@ ApiError Workspace::openCache()
     QDir().mkpath(m_cacheDir);
     m_database = std::make_unique<CacheDatabase>(m_cacheDir);
     QString error;
-    if (!m_database->open(&error)) {
+    if (!m_database->open(&error, m_options.deferCacheCheck ? CacheDatabase::Check::Later : CacheDatabase::Check::Now)) {
         m_database.reset();
         ApiError failure;
         failure.kind = ApiError::Kind::BadResponse;
@@ -137,6 +140,20 @@ ApiError Workspace::openCache()
         });
     }
     return {};
+}
+
+void Workspace::checkCacheInBackground()
+{
+    if (!m_database || m_checkStarted || !m_options.deferCacheCheck)
+        return;
+    m_checkStarted = true;
+    // The destructor waits for this run, so the database and this object outlive it.
+    m_check = QtConcurrent::run([this, database = m_database.get()] {
+        QString reason;
+        if (database->checkUnmapped(&reason))
+            return;
+        QMetaObject::invokeMethod(this, [this, reason] { Q_EMIT cacheDamaged(reason); }, Qt::QueuedConnection);
+    });
 }
 
 ThumbnailCache &Workspace::thumbnails()

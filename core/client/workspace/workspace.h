@@ -10,6 +10,7 @@
 //     ws.sync().syncNow();
 #include "client/net/apierror.h"
 
+#include <QFuture>
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -40,6 +41,9 @@ struct WorkspaceOptions {
     bool backgroundSync = true;
     /// The disk tier of thumbnails; off for the local library, whose files are on this disk already.
     bool diskThumbnails = true;
+    /// The cache's full check (quick_check reads the whole file: ~1 s at 100k generations) is left
+    /// out of open() for checkCacheInBackground() (the app, after its first paint); off: at open.
+    bool deferCacheCheck = false;
 };
 
 class Workspace : public QObject {
@@ -73,6 +77,14 @@ public:
     GenerationTracker &tracker() { return *m_tracker; }
     /// Made on first use, on the calling thread (the GUI's): its signals arrive there.
     ThumbnailCache &thumbnails();
+    /// Runs the cache's full check on a pool thread (with deferCacheCheck); cacheDamaged follows on
+    /// this thread when it fails. Runs once per workspace; later calls do nothing.
+    void checkCacheInBackground();
+
+Q_SIGNALS:
+    /// The deferred check found the cache damaged: open a workspace without deferCacheCheck to
+    /// rebuild it (after this one is gone: a cache open here is never rebuilt).
+    void cacheDamaged(const QString &reason);
 
 private:
     ApiError openCache();
@@ -90,6 +102,8 @@ private:
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<GenerationTracker> m_tracker;
     std::unique_ptr<ThumbnailCache> m_thumbnails;
+    QFuture<void> m_check; // the deferred cache check; waited for before the database goes
+    bool m_checkStarted = false;
 };
 
 } // namespace vesper::client
