@@ -90,7 +90,7 @@ QIcon appIcon()
 /// Whether the viewer shows its output's full image (not the thumbnail it starts with).
 bool viewerShowsFullImage(const ui::ViewerView *viewer)
 {
-    const Generation *generation = viewer->currentGeneration();
+    const std::optional<Generation> generation = viewer->currentGeneration();
     if (!generation || !generation->outputs)
         return false;
     for (const Output &output : *generation->outputs) {

@@ -269,7 +269,7 @@ private Q_SLOTS:
         QCOMPARE(QImageReader(&header).size(), QSize(9000, 9000)); // the header itself reads
         QString error;
         QVERIFY(makeThumbnail(bytes, ThumbnailSide, &error).isEmpty());
-        QVERIFY2(error.contains(QLatin1String("too large")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("9000 × 9000 pixels, more than")), qPrintable(error)); // refused from the header
     }
     void decodeImageInfoAcceptsOnlyPngJpegWebp()
     {
