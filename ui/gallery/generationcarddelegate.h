@@ -53,7 +53,7 @@ private:
         int rightWidth = 0;
     };
     QPointer<client::ThumbnailCache> m_cache;
-    mutable QCache<QString, LaidOutLine> m_lines{4000}; // by generation id: several screens' worth
+    mutable QCache<QString, LaidOutLine> m_lines{600}; // by generation id: ~20 screens (~3 KB each)
 };
 
 } // namespace vesper::ui
