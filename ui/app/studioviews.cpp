@@ -4,6 +4,7 @@
 #include "client/models/generationlistmodel.h"
 #include "client/models/sessionlistmodel.h"
 #include "client/workspace/workspace.h"
+#include "ui/app/connectionmanager.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/uicontext.h"
 #include "ui/gallery/projectgalleryview.h"
@@ -12,6 +13,7 @@
 #include "ui/prompt/promptbar.h"
 #include "ui/viewer/viewerview.h"
 
+#include <QAction>
 #include <QLineEdit>
 #include <QTimer>
 
@@ -70,6 +72,17 @@ StudioViews installStudioViews(MainWindow *window)
     views.promptBar = v.promptBar;
     views.viewer = v.viewer;
     views.projectActions = v.projects->actions();
+    // Pictures of a team project kept on this disk for offline review (progress in the status bar).
+    auto *offline = new QAction(QObject::tr("Make Available Offline"), window);
+    offline->setToolTip(QObject::tr("Download the thumbnails of every image in this project so it can be browsed offline"));
+    QObject::connect(offline, &QAction::triggered, window, [window, v] {
+        const QString projectId = v.projects->currentProjectId();
+        if (projectId.isEmpty())
+            window->context()->reportInfo(QObject::tr("Select a project first."));
+        else
+            window->connections()->makeProjectAvailableOffline(projectId);
+    });
+    views.projectActions.append(offline);
     views.sessionActions = v.sessions->actions();
     views.extraActions = {v.promptBar->generateAction()};
     window->installViews(views);
