@@ -68,7 +68,6 @@ void SessionGalleryView::rebuildModel()
     m_model = nullptr;
     if (m_ctx->workspace() && m_ctx->workspace()->isOpen()) {
         m_model = new Model(m_ctx->workspace()->cache(), this);
-        m_model->setMaxPageSize(2000); // fewer relayouts of every row on a long scroll
         if (!m_searchText.isEmpty())
             m_model->showSearch(m_searchText);
         else

@@ -59,15 +59,9 @@ void GenerationListModel::load()
         appendPage(readPage({}), false);
 }
 
-CachePage<Generation> GenerationListModel::readPage(const QString &cursor, int rows)
+CachePage<Generation> GenerationListModel::readPage(const QString &cursor)
 {
-    const int limit = rows > 0 ? rows : m_pageSize;
-    return isSearch() ? m_cache.search(m_searchText, limit, cursor) : m_cache.generations(m_sessionId, limit, cursor);
-}
-
-int GenerationListModel::nextPageSize() const
-{
-    return qBound(m_pageSize, int(m_rows.size()) / 10, qMax(m_pageSize, m_maxPageSize));
+    return isSearch() ? m_cache.search(m_searchText, m_pageSize, cursor) : m_cache.generations(m_sessionId, m_pageSize, cursor);
 }
 
 bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool announce)
@@ -399,7 +393,7 @@ void GenerationListModel::fetchMore(const QModelIndex &parent)
     const QScopedValueRollback busy(m_busy, true);
     m_ahead.waitForFinished(); // a stale one still running must end before it is dropped
     const bool ready = m_ahead.isValid() && m_aheadCursor == m_nextCursor && m_aheadEpoch == m_epoch;
-    const CachePage<Generation> page = ready ? m_ahead.result() : readPage(m_nextCursor, nextPageSize());
+    const CachePage<Generation> page = ready ? m_ahead.result() : readPage(m_nextCursor);
     m_ahead = {};
     if (appendPage(page, true))
         readAhead();
@@ -411,7 +405,7 @@ void GenerationListModel::readAhead()
         return;
     m_aheadCursor = m_nextCursor;
     m_aheadEpoch = m_epoch;
-    m_ahead = QtConcurrent::run([cache = &m_cache, session = m_sessionId, search = m_searchText, size = nextPageSize(),
+    m_ahead = QtConcurrent::run([cache = &m_cache, session = m_sessionId, search = m_searchText, size = m_pageSize,
                                  cursor = m_nextCursor] {
         return search.isEmpty() ? cache->generations(session, size, cursor) : cache->search(search, size, cursor);
     });

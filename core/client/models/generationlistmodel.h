@@ -79,10 +79,6 @@ public:
     const GenerationRow *rowAt(int row) const;
     /// Rows per page read from the cache (default 200).
     void setPageSize(int rows) { m_pageSize = rows; }
-    /// Lets pages after the first grow to a tenth of the rows held, up to rows (default: the page
-    /// size, no growth). Each page appended makes a QListView lay out every row again (~10 ms at
-    /// 90k), so a long scroll wants fewer, larger pages; they are read ahead off the GUI thread.
-    void setMaxPageSize(int rows) { m_maxPageSize = rows; }
     QString lastError() const { return m_lastError; }
 
 private:
@@ -93,7 +89,7 @@ private:
     };
     void load(); // first page of the current source
     void reindexFrom(int row);
-    CachePage<Generation> readPage(const QString &cursor, int rows = 0);
+    CachePage<Generation> readPage(const QString &cursor);
     /// Reads the page after the loaded ones on a pool thread, for the next fetchMore: a page of 200
     /// rows costs ~10 ms, a frame's worth, which then no longer lands in the frame that reaches the
     /// bottom. Dropped when the cache changed meanwhile (m_epoch).
@@ -131,8 +127,6 @@ private:
     QString m_nextCursor;
     QString m_lastError;
     int m_pageSize = 200;
-    int m_maxPageSize = 0;
-    int nextPageSize() const;
     QFuture<CachePage<Generation>> m_ahead;
     QString m_aheadCursor; // the cursor m_ahead reads after
     int m_aheadEpoch = -1;
