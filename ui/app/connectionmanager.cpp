@@ -303,18 +303,24 @@ void ConnectionManager::install(std::unique_ptr<client::Workspace> workspace, bo
 {
     if (m_prefetch)
         m_prefetch->cancel();
-    m_context->setWorkspace(nullptr, false);
+    // The previous workspace lives until the views have let go of it. One over the same cache file
+    // (the cached workspace, or the live one before a reconnect) has the same rows: views rebind.
+    std::unique_ptr<client::Workspace> previous = std::move(m_workspace);
+    const bool sameCache = previous && previous->isOpen() && !previous->cacheDir().isEmpty()
+                           && previous->cacheDir() == workspace->cacheDir();
     m_workspace = std::move(workspace);
     m_isLocal = local;
     m_serverUrl = serverUrl;
     QSettings().setValue(kLastKey, local ? QStringLiteral("local") : serverUrl);
+    m_context->setWorkspace(m_workspace.get(), local, sameCache);
+    previous.reset();
+    // Started after the views listen, so no sync page goes by unseen.
     if (live) {
         m_workspace->http().setProbeUrl(serverUrl + QStringLiteral("/healthz"));
         m_workspace->sync().requestSync();
         m_workspace->sync().setInterval(kSyncIntervalMs);
         m_workspace->tracker().resume();
     }
-    m_context->setWorkspace(m_workspace.get(), local);
     connect(m_workspace.get(), &client::Workspace::cacheDamaged, this, &ConnectionManager::reopenDamaged);
     // A cached workspace about to be replaced by the live one is not checked: the live one is (a
     // check under way would hold up the replacement until it ends).

@@ -147,7 +147,11 @@ StudioViews installStudioViews(MainWindow *window)
     });
     // The views rebuild their models on workspaceChanged (connected first, in their constructors);
     // the remembered place is reopened after them.
-    QObject::connect(ctx, &UiContext::workspaceChanged, window, [window, v] { restorePlace(window, v); });
+    // A workspace over the same cache (the live one after the cached one, a reconnect) keeps the place.
+    QObject::connect(ctx, &UiContext::workspaceChanged, window, [window, v, ctx] {
+        if (!ctx->isSameCache())
+            restorePlace(window, v);
+    });
     return v;
 }
 

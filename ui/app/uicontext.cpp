@@ -25,13 +25,14 @@ client::ThumbnailCache *UiContext::thumbnails() const
     return m_workspace && m_workspace->isOpen() ? &m_workspace->thumbnails() : nullptr;
 }
 
-void UiContext::setWorkspace(client::Workspace *workspace, bool localLibrary)
+void UiContext::setWorkspace(client::Workspace *workspace, bool localLibrary, bool sameCache)
 {
     for (const QMetaObject::Connection &c : std::as_const(m_connections))
         disconnect(c);
     m_connections.clear();
     m_workspace = workspace;
     m_localLibrary = localLibrary;
+    m_sameCache = sameCache && workspace && workspace->isOpen();
     if (m_workspace && m_workspace->isOpen()) {
         // Sync and tracker signals come from pool threads: queued to the GUI thread by Qt.
         m_connections << connect(&m_workspace->sync(), &client::SyncEngine::changed, this, &UiContext::cacheChanged)

@@ -4,7 +4,8 @@
 // view subscribes once), the one place errors and notices go (the banner and status bar — never a
 // cascade of dialogs), and sending queued writes off the GUI thread (again when the server is back).
 // The shell owns it and swaps the workspace on connect or account switch; views rebuild their models
-// on workspaceChanged.
+// on workspaceChanged, or only rebind them when the new workspace reads the same cache
+// (isSameCache: the live workspace replacing the cached one, a reconnect) so nothing jumps.
 //
 //     connect(ctx, &UiContext::cacheChanged, model, &GenerationListModel::applyChanges);
 //     ctx->workspace()->outbox().setStarred(id, true, rev);
@@ -41,9 +42,13 @@ public:
     /// True when the workspace is the local library served by the embedded backend.
     bool isLocalLibrary() const { return m_localLibrary; }
 
-    /// Installs a workspace (not owned; the shell keeps it alive until the next one is set) and
-    /// forwards its sync, outbox and tracker changes to cacheChanged.
-    void setWorkspace(client::Workspace *workspace, bool localLibrary);
+    /// Installs a workspace (not owned; the shell keeps it alive until the next one is set, and the
+    /// previous one until this returns) and forwards its sync, outbox and tracker changes to
+    /// cacheChanged. sameCache: it reads the same cache file with the same content as the previous
+    /// one, so views keep their rows, selection and scroll place.
+    void setWorkspace(client::Workspace *workspace, bool localLibrary, bool sameCache = false);
+    /// True during (and after) the workspaceChanged of a setWorkspace(…, sameCache = true).
+    bool isSameCache() const { return m_sameCache; }
 
     /// Sends queued writes on a worker thread, then asks for a sync. Generations the flush created
     /// are handed to the tracker. Coalesces: a call while a flush runs makes it go round once more.
@@ -74,6 +79,7 @@ Q_SIGNALS:
 private:
     void flushDone(const client::FlushReport &report);
     client::Workspace *m_workspace = nullptr;
+    bool m_sameCache = false;
     bool m_localLibrary = false;
     bool m_flushing = false;
     bool m_flushAgain = false;

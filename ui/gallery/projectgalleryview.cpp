@@ -81,7 +81,7 @@ ProjectGalleryView::ProjectGalleryView(UiContext *ctx, QWidget *parent)
     connect(m_grid, &GalleryGrid::activatedByKey, this, activate);
     connect(m_grid, &QAbstractItemView::doubleClicked, this, activate);
     connect(m_grid, &QWidget::customContextMenuRequested, this, &ProjectGalleryView::showContextMenu);
-    connect(m_ctx, &UiContext::workspaceChanged, this, &ProjectGalleryView::rebuildModel);
+    connect(m_ctx, &UiContext::workspaceChanged, this, &ProjectGalleryView::workspaceChanged);
     connect(m_ctx, &UiContext::cacheChanged, this, [this](const client::CacheChanges &changes) {
         if (!m_model)
             return;
@@ -111,6 +111,16 @@ ProjectGalleryView::ProjectGalleryView(UiContext *ctx, QWidget *parent)
 }
 
 ProjectGalleryView::~ProjectGalleryView() = default;
+
+void ProjectGalleryView::workspaceChanged()
+{
+    if (m_model && m_ctx->isSameCache()) {
+        m_model->rebindCache(m_ctx->workspace()->cache());
+        applyCache(); // the new workspace's thumbnail cache
+        return;
+    }
+    rebuildModel();
+}
 
 void ProjectGalleryView::rebuildModel()
 {

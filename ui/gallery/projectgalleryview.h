@@ -50,6 +50,8 @@ Q_SIGNALS:
 
 private:
     void rebuildModel();
+    /// Rebinds the model to the new workspace's cache when it is the same cache; else rebuilds.
+    void workspaceChanged();
     void applyCache();
     void updateActions();
     void newProject();

@@ -52,7 +52,7 @@ SessionGalleryView::SessionGalleryView(UiContext *ctx, QWidget *parent)
     connect(m_grid, &QWidget::customContextMenuRequested, this, &SessionGalleryView::showContextMenu);
     connect(m_delegate, &GenerationCardDelegate::cancelRequested, m_commands, &GenerationCommands::cancel);
     connect(m_delegate, &GenerationCardDelegate::retryRequested, this, &SessionGalleryView::retry);
-    connect(m_ctx, &UiContext::workspaceChanged, this, &SessionGalleryView::rebuildModel);
+    connect(m_ctx, &UiContext::workspaceChanged, this, &SessionGalleryView::workspaceChanged);
     connect(m_ctx, &UiContext::cacheChanged, this, [this](const client::CacheChanges &changes) {
         if (m_model)
             m_model->applyChanges(changes);
@@ -61,6 +61,16 @@ SessionGalleryView::SessionGalleryView(UiContext *ctx, QWidget *parent)
 }
 
 SessionGalleryView::~SessionGalleryView() = default;
+
+void SessionGalleryView::workspaceChanged()
+{
+    if (m_model && m_ctx->isSameCache()) {
+        m_model->rebindCache(m_ctx->workspace()->cache());
+    applyCache(); // the new workspace's thumbnail cache
+        return;
+    }
+    rebuildModel();
+}
 
 void SessionGalleryView::rebuildModel()
 {

@@ -57,6 +57,8 @@ Q_SIGNALS:
 
 private:
     void rebuildModel();
+    /// Rebinds the model to the new workspace's cache when it is the same cache; else rebuilds.
+    void workspaceChanged();
     void applyCache();
     void updateEmptyText();
     void activate(const QModelIndex &index);

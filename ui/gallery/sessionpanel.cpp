@@ -86,7 +86,7 @@ SessionPanel::SessionPanel(UiContext *ctx, QWidget *parent)
     connect(m_private, &QAction::triggered, this, &SessionPanel::setPrivate);
     connect(m_delete, &QAction::triggered, this, &SessionPanel::deleteSession);
     connect(m_list, &QWidget::customContextMenuRequested, this, &SessionPanel::showContextMenu);
-    connect(m_ctx, &UiContext::workspaceChanged, this, &SessionPanel::rebuildModel);
+    connect(m_ctx, &UiContext::workspaceChanged, this, &SessionPanel::workspaceChanged);
     connect(m_ctx, &UiContext::cacheChanged, this, [this](const client::CacheChanges &changes) {
         if (!m_model)
             return;
@@ -121,6 +121,15 @@ SessionPanel::SessionPanel(UiContext *ctx, QWidget *parent)
 }
 
 SessionPanel::~SessionPanel() = default;
+
+void SessionPanel::workspaceChanged()
+{
+    if (m_model && m_ctx->isSameCache()) {
+        m_model->rebindCache(m_ctx->workspace()->cache());
+        return;
+    }
+    rebuildModel();
+}
 
 void SessionPanel::rebuildModel()
 {

@@ -39,6 +39,8 @@ Q_SIGNALS:
 
 private:
     void rebuildModel();
+    /// Rebinds the model to the new workspace's cache when it is the same cache; else rebuilds.
+    void workspaceChanged();
     void updateActions();
     void updateHint();
     void newSession();

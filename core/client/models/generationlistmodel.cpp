@@ -14,13 +14,20 @@ constexpr int kMaxDrift = 32;
 
 GenerationListModel::GenerationListModel(CacheStore &cache, QObject *parent)
     : QAbstractListModel(parent)
-    , m_cache(cache)
+    , m_cache(&cache)
 {
 }
 
 GenerationListModel::~GenerationListModel()
 {
     m_ahead.waitForFinished(); // it reads m_cache
+}
+
+void GenerationListModel::rebindCache(CacheStore &cache)
+{
+    m_ahead.waitForFinished(); // it reads the old store
+    m_ahead = {};
+    m_cache = &cache;
 }
 
 void GenerationListModel::showSession(const QString &sessionId)
@@ -61,7 +68,7 @@ void GenerationListModel::load()
 
 CachePage<Generation> GenerationListModel::readPage(const QString &cursor)
 {
-    return isSearch() ? m_cache.search(m_searchText, m_pageSize, cursor) : m_cache.generations(m_sessionId, m_pageSize, cursor);
+    return isSearch() ? m_cache->search(m_searchText, m_pageSize, cursor) : m_cache->generations(m_sessionId, m_pageSize, cursor);
 }
 
 bool GenerationListModel::appendPage(const CachePage<Generation> &page, bool announce)
@@ -152,7 +159,7 @@ void GenerationListModel::applyChanges(const CacheChanges &changes)
         }
     }
     if (!unknown.isEmpty() && !m_rows.isEmpty()) {
-        for (const QString &generationId : m_cache.generationsOfOutputs(unknown))
+        for (const QString &generationId : m_cache->generationsOfOutputs(unknown))
             touched.insert(generationId);
     }
     QStringList again;
@@ -171,7 +178,7 @@ QHash<QString, GenerationListModel::Fresh> GenerationListModel::readFresh(const 
     if (ids.isEmpty())
         return read;
     QSet<QString> pending;
-    const QList<Generation> rows = m_cache.generationsIn(ids, isSearch() ? QString() : m_sessionId, &pending);
+    const QList<Generation> rows = m_cache->generationsIn(ids, isSearch() ? QString() : m_sessionId, &pending);
     for (const Generation &g : rows)
         read.insert(g.id, Fresh{g, pending.contains(g.id)});
     return read;
@@ -405,7 +412,7 @@ void GenerationListModel::readAhead()
         return;
     m_aheadCursor = m_nextCursor;
     m_aheadEpoch = m_epoch;
-    m_ahead = QtConcurrent::run([cache = &m_cache, session = m_sessionId, search = m_searchText, size = m_pageSize,
+    m_ahead = QtConcurrent::run([cache = m_cache, session = m_sessionId, search = m_searchText, size = m_pageSize,
                                  cursor = m_nextCursor] {
         return search.isEmpty() ? cache->generations(session, size, cursor) : cache->search(search, size, cursor);
     });
@@ -446,7 +453,7 @@ std::optional<Generation> GenerationListModel::generationAt(int row) const
 {
     if (row < 0 || row >= m_rows.size())
         return std::nullopt;
-    return m_cache.generation(m_rows.at(row).id);
+    return m_cache->generation(m_rows.at(row).id);
 }
 
 const GenerationRow *GenerationListModel::rowAt(int row) const

@@ -50,6 +50,9 @@ public:
     explicit GenerationListModel(CacheStore &cache, QObject *parent = nullptr);
     /// Waits for a page being read ahead.
     ~GenerationListModel() override;
+    /// Reads from another CacheStore over the same cache file (the live workspace replacing the
+    /// cached one, a reconnect): rows, selection and scroll place stay; no reset.
+    void rebindCache(CacheStore &cache);
 
     /// Shows a session's generations, newest first (empty id: nothing). A reset.
     void showSession(const QString &sessionId);
@@ -116,7 +119,7 @@ private:
     void shifted(int rows = 1);
     int m_drift = 0;
     QHash<QString, qint64> m_createdAtById; // the sort key of each row, for rowOf
-    CacheStore &m_cache;
+    CacheStore *m_cache; // never null; replaced by rebindCache
     QString m_sessionId;
     QString m_searchText;
     QList<GenerationRow> m_rows;

@@ -20,8 +20,13 @@ QString outputIdOf(const std::optional<QString> &url)
 
 ProjectListModel::ProjectListModel(CacheStore &cache, QObject *parent)
     : QAbstractListModel(parent)
-    , m_cache(cache)
+    , m_cache(&cache)
 {
+}
+
+void ProjectListModel::rebindCache(CacheStore &cache)
+{
+    m_cache = &cache;
 }
 
 void ProjectListModel::reload()
@@ -33,7 +38,7 @@ void ProjectListModel::reload()
     m_rowById.clear();
     m_nextCursor.clear();
     m_lastError.clear();
-    appendPage(m_cache.projects(m_pageSize), false);
+    appendPage(m_cache->projects(m_pageSize), false);
     endResetModel();
 }
 
@@ -83,7 +88,7 @@ void ProjectListModel::place(const QString &projectId)
 {
     const int row = rowOf(projectId);
     bool pending = false;
-    const std::optional<Project> fresh = m_cache.project(projectId, &pending);
+    const std::optional<Project> fresh = m_cache->project(projectId, &pending);
     const std::optional<Cursor> edge = sortedrows::boundary(m_nextCursor);
     if (!fresh || !sortedrows::newestFirstCovers(edge, fresh->updatedAt, fresh->id)) {
         if (row >= 0)
@@ -194,7 +199,7 @@ void ProjectListModel::fetchMore(const QModelIndex &parent)
     if (parent.isValid() || m_nextCursor.isEmpty() || m_busy)
         return;
     const QScopedValueRollback busy(m_busy, true);
-    appendPage(m_cache.projects(m_pageSize, m_nextCursor), true);
+    appendPage(m_cache->projects(m_pageSize, m_nextCursor), true);
 }
 
 int ProjectListModel::rowOf(const QString &projectId) const

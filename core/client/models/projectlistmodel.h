@@ -39,6 +39,9 @@ public:
     Q_ENUM(Role)
 
     explicit ProjectListModel(CacheStore &cache, QObject *parent = nullptr);
+    /// Reads from another CacheStore over the same cache file (the live workspace replacing the
+    /// cached one, a reconnect): rows, selection and scroll place stay; no reset.
+    void rebindCache(CacheStore &cache);
 
     /// Drops every row and loads the first page again (start, account switch); the one reset.
     void reload();
@@ -67,7 +70,7 @@ private:
     /// or removed when it no longer lies in the loaded range.
     void place(const QString &projectId);
     void removeRowAt(int row);
-    CacheStore &m_cache;
+    CacheStore *m_cache; // never null; replaced by rebindCache
     QList<Project> m_rows;
     QSet<QString> m_pending;
     QHash<QString, int> m_rowById;

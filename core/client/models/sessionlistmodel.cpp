@@ -16,8 +16,13 @@ QString revText(const std::optional<qint64> &rev)
 
 SessionListModel::SessionListModel(CacheStore &cache, QObject *parent)
     : QAbstractListModel(parent)
-    , m_cache(cache)
+    , m_cache(&cache)
 {
+}
+
+void SessionListModel::rebindCache(CacheStore &cache)
+{
+    m_cache = &cache;
 }
 
 QList<Session> SessionListModel::loadAll(QSet<QString> *pending)
@@ -27,7 +32,7 @@ QList<Session> SessionListModel::loadAll(QSet<QString> *pending)
         return all;
     QString cursor;
     do {
-        const CachePage<Session> page = m_cache.sessions(m_projectId, kPage, cursor);
+        const CachePage<Session> page = m_cache->sessions(m_projectId, kPage, cursor);
         if (!page.ok()) {
             m_lastError = page.error;
             return all;

@@ -26,6 +26,9 @@ public:
     Q_ENUM(Role)
 
     explicit SessionListModel(CacheStore &cache, QObject *parent = nullptr);
+    /// Reads from another CacheStore over the same cache file (the live workspace replacing the
+    /// cached one, a reconnect): rows, selection and scroll place stay; no reset.
+    void rebindCache(CacheStore &cache);
 
     /// Shows the sessions of projectId (empty: none). A reset: the list is a different list.
     void setProject(const QString &projectId);
@@ -42,7 +45,7 @@ public:
 
 private:
     QList<Session> loadAll(QSet<QString> *pending);
-    CacheStore &m_cache;
+    CacheStore *m_cache; // never null; replaced by rebindCache
     QString m_projectId;
     QList<Session> m_rows;
     QSet<QString> m_pending;

@@ -20,6 +20,14 @@ const QString UserId = QStringLiteral("0190a000-0000-7000-8000-000000000001");
 GalleryFixture::GalleryFixture()
 {
     client::KnownAccounts(m_dir.filePath(QStringLiteral("config"))).remember(Server, client::KnownAccount{QStringLiteral("me@example.com"), UserId});
+    m_workspace = std::make_unique<client::Workspace>(options());
+    if (!m_workspace->open().ok())
+        return;
+    m_ctx.setWorkspace(m_workspace.get(), false);
+}
+
+client::WorkspaceOptions GalleryFixture::options() const
+{
     client::WorkspaceOptions options;
     options.serverUrl = Server;
     options.offline = true;
@@ -27,10 +35,15 @@ GalleryFixture::GalleryFixture()
     options.configDir = m_dir.filePath(QStringLiteral("config"));
     options.backgroundSync = false;
     options.diskThumbnails = false;
-    m_workspace = std::make_unique<client::Workspace>(options);
-    if (!m_workspace->open().ok())
-        return;
-    m_ctx.setWorkspace(m_workspace.get(), false);
+    return options;
+}
+
+std::unique_ptr<client::Workspace> GalleryFixture::openTwin() const
+{
+    auto twin = std::make_unique<client::Workspace>(options());
+    if (!twin->open().ok())
+        return nullptr;
+    return twin;
 }
 
 GalleryFixture::~GalleryFixture()

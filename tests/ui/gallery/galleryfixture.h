@@ -26,6 +26,8 @@ public:
     bool ok() const { return m_workspace && m_workspace->isOpen(); }
     client::Workspace &workspace() { return *m_workspace; }
     ui::UiContext &ctx() { return m_ctx; }
+    /// A second workspace, opened over the same cache file (as the live workspace replaces the cached one).
+    std::unique_ptr<client::Workspace> openTwin() const;
 
     /// Applies one page and emits what it changed on ctx().cacheChanged.
     bool apply(const QJsonArray &changes);
@@ -38,6 +40,8 @@ public:
     qint64 nextRev() { return ++m_rev; }
 
 private:
+    client::WorkspaceOptions options() const;
+
     QTemporaryDir m_dir;
     std::unique_ptr<client::Workspace> m_workspace;
     ui::UiContext m_ctx;

@@ -11,6 +11,7 @@
 #include "ui/gallery/thumbnailbinder.h"
 
 #include <QItemSelectionModel>
+#include <QPointer>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
@@ -111,6 +112,59 @@ private Q_SLOTS:
         QCOMPARE(view.grid()->verticalScrollBar()->value(), 0);
         QVERIFY(!view.grid()->isPillVisible());
         QCOMPARE(view.model()->rowCount(), 2006);
+    }
+
+    // The live workspace replacing the cached one (and every reconnect) reads the same cache file:
+    // the gallery keeps its model, rows, selection and scroll place, and later changes still arrive.
+    // A workspace over another cache rebuilds the model.
+    void workspaceOverTheSameCacheKeepsThePlace()
+    {
+        GalleryFixture fx;
+        QVERIFY(fx.ok());
+        const Session session = fx.addProjectAndSession();
+        const QList<Generation> generations = fx.addGenerations(session, 600, 10'000);
+
+        PngServer png;
+        client::ThumbnailCache thumbnails(png.function());
+        ui::SessionGalleryView view(&fx.ctx());
+        view.setThumbnailCache(&thumbnails);
+        view.resize(900, 700);
+        view.setSession(session.id);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        while (view.model()->canFetchMore({}))
+            view.model()->fetchMore({});
+        const QString selected = generations.at(300).id;
+        view.selectGeneration(selected);
+        view.grid()->scrollTo(view.model()->index(view.model()->rowOf(selected), 0), QAbstractItemView::PositionAtCenter);
+        QCoreApplication::processEvents();
+        const Place before = placeOf(view, selected);
+        const int scrolled = view.grid()->verticalScrollBar()->value();
+        QVERIFY(scrolled > 0);
+
+        QPointer<client::GenerationListModel> model = view.model();
+        QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+        std::unique_ptr<client::Workspace> twin = fx.openTwin();
+        QVERIFY(twin);
+        fx.ctx().setWorkspace(twin.get(), false, true);
+        QCoreApplication::processEvents();
+        QCOMPARE(view.model(), model.data());
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(view.grid()->verticalScrollBar()->value(), scrolled);
+        QCOMPARE(placeOf(view, selected).top, before.top);
+        QVERIFY(isSelected(view, selected));
+
+        // Rows read through the twin: three new generations (written by the other store) show.
+        fx.addGenerations(session, 3, 90'000);
+        QCOMPARE(view.model()->rowCount(), 603);
+        QVERIFY(isSelected(view, selected));
+
+        // Another cache (sameCache false): a new model, and the old twin can go.
+        fx.ctx().setWorkspace(&fx.workspace(), false);
+        QVERIFY(view.model() != nullptr);
+        QVERIFY(model.isNull()); // the old model was deleted, a new one built
+        twin.reset();
+        QVERIFY(view.model()->rowCount() > 0);
     }
 
     void binderRequestsOnlyVisibleOutputs()
