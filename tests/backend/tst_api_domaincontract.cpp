@@ -88,6 +88,20 @@ void TestApiDomainContract::projectsAndSessions()
     const std::optional<Project> parsed = Project::fromJson(detail.json);
     QVERIFY(parsed && parsed->sessions && !parsed->sessions->isEmpty());
 
+    // A project asked for without its first session (the app's welcome project makes its own).
+    const Reply bare = m_f.client->post(QStringLiteral("/api/projects"),
+                                        QJsonObject{{QStringLiteral("name"), QStringLiteral("Bare")}, {QStringLiteral("firstSession"), false}},
+                                        m_f.owner.accessToken);
+    QCOMPARE(bare.status, 201);
+    const Reply bareDetail = m_f.client->get(QStringLiteral("/api/projects/%1?includeSessions=1").arg(bare.json.value(QStringLiteral("id")).toString()),
+                                             m_f.owner.accessToken);
+    QCOMPARE(bareDetail.json.value(QStringLiteral("sessions")).toArray().size(), 0);
+    QCOMPARE(parsed->sessions->first().name, QStringLiteral("Session 1")); // the default
+    const Reply wrongType = m_f.client->post(QStringLiteral("/api/projects"),
+                                             QJsonObject{{QStringLiteral("name"), QStringLiteral("X")}, {QStringLiteral("firstSession"), QStringLiteral("no")}},
+                                             m_f.owner.accessToken);
+    QCOMPARE(wrongType.status, 400);
+
     const Reply sessions = m_f.client->get(QStringLiteral("/api/sessions?projectId=") + m_f.projectId, m_f.owner.accessToken);
     QCOMPARE(sessions.status, 200);
     for (const QJsonValue &s : sessions.data())

@@ -39,7 +39,8 @@ bool WelcomeSeeder::seedIfFirstRun(client::Workspace &workspace, const QString &
 
     client::Outbox &outbox = workspace.outbox();
     const client::OutboxWrite project = outbox.createProject(QObject::tr("Welcome"),
-                                                             QObject::tr("A few pictures to start with."));
+                                                             QObject::tr("A few pictures to start with."),
+                                                             false); // "First steps" is its only session
     if (!project.ok()) {
         *error = project.error;
         return false;

@@ -79,13 +79,14 @@ std::optional<QByteArray> ProjectRepository::fetchMembers(const QString &project
     return w.take();
 }
 
-QString ProjectRepository::create(const QString &ownerId, const QString &name, const QString &description, bool isShared)
+QString ProjectRepository::create(const QString &ownerId, const QString &name, const QString &description, bool isShared,
+                                  bool withFirstSession)
 {
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
     const qint64 now = nowMicros();
-    const qint64 rev = tx.allocateRevs(2);
+    const qint64 rev = tx.allocateRevs(withFirstSession ? 2 : 1);
     const QString projectId = newUuidV7();
     SqlQuery project(db, QStringLiteral("INSERT INTO projects (id, owner_id, name, description, is_shared, created_at, updated_at, rev, shared_rev) "
                                         "VALUES (:id, :owner, :name, :description, :shared, %1, %1, :rev, :rev)")
@@ -93,11 +94,13 @@ QString ProjectRepository::create(const QString &ownerId, const QString &name, c
     project.bind(QStringLiteral(":id"), projectId).bind(QStringLiteral(":owner"), ownerId).bind(QStringLiteral(":name"), name)
         .bind(QStringLiteral(":description"), description).bind(QStringLiteral(":shared"), isShared)
         .bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).exec();
-    SqlQuery session(db, QStringLiteral("INSERT INTO sessions (id, project_id, creator_id, name, type, is_private, created_at, updated_at, rev) "
-                                        "VALUES (:id, :project, :creator, 'Session 1', 'image', FALSE, %1, %1, :rev)")
-                             .arg(d.timeParam(QStringLiteral(":now"))));
-    session.bind(QStringLiteral(":id"), newUuidV7()).bind(QStringLiteral(":project"), projectId)
-        .bind(QStringLiteral(":creator"), ownerId).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev + 1).exec();
+    if (withFirstSession) {
+        SqlQuery session(db, QStringLiteral("INSERT INTO sessions (id, project_id, creator_id, name, type, is_private, created_at, updated_at, rev) "
+                                            "VALUES (:id, :project, :creator, 'Session 1', 'image', FALSE, %1, %1, :rev)")
+                                 .arg(d.timeParam(QStringLiteral(":now"))));
+        session.bind(QStringLiteral(":id"), newUuidV7()).bind(QStringLiteral(":project"), projectId)
+            .bind(QStringLiteral(":creator"), ownerId).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev + 1).exec();
+    }
     ProjectStats::recompute(m_database, db, projectId);
     tx.commit();
     return projectId;

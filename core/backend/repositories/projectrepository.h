@@ -31,8 +31,10 @@ public:
     /// The members of one project object as the caller sees it (role decides the counts), to be
     /// written inside braces; nullopt when it is gone.
     std::optional<QByteArray> fetchMembers(const QString &projectId, const QString &role);
-    /// Creates a project with its first session, "Session 1"; returns the project id.
-    QString create(const QString &ownerId, const QString &name, const QString &description, bool isShared);
+    /// Creates a project with its first session, "Session 1" (unless withFirstSession is false: a
+    /// client that makes its own first session); returns the project id.
+    QString create(const QString &ownerId, const QString &name, const QString &description, bool isShared,
+                   bool withFirstSession = true);
     struct Changes {
         std::optional<QString> name;
         std::optional<QString> description;

@@ -62,8 +62,10 @@ void addProjectRoutes(Router &router, ServerContext &context)
         const QString name = jsonbody::requiredName(body, QStringLiteral("name"), kNameMax);
         const QString description = jsonbody::optionalString(body, QStringLiteral("description"), kDescriptionMax).value_or(QString());
         const bool isShared = jsonbody::optionalBool(body, QStringLiteral("isShared")).value_or(false);
+        // false: the client makes the first session itself (the app's welcome project)
+        const bool firstSession = jsonbody::optionalBool(body, QStringLiteral("firstSession")).value_or(true);
         return idempotent.run([&] {
-            const QString id = ProjectRepository(context.db).create(rc.userId, name, description, isShared);
+            const QString id = ProjectRepository(context.db).create(rc.userId, name, description, isShared, firstSession);
             ProjectAccess access{id, rc.userId, isShared, Role::Owner};
             return projectResponse(context, 201, access, false);
         });

@@ -71,14 +71,17 @@ OutboxWrite Outbox::queue(OutboxEntry entry, const QString &pendingKind, const Q
     return write;
 }
 
-OutboxWrite Outbox::createProject(const QString &name, const QString &description)
+OutboxWrite Outbox::createProject(const QString &name, const QString &description, bool withFirstSession)
 {
     const QString localId = newKey();
     OutboxEntry entry;
     entry.kind = QStringLiteral("project.create");
     entry.method = "POST";
     entry.path = QStringLiteral("/api/projects");
-    entry.body = compact(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("description"), description}});
+    QJsonObject body{{QStringLiteral("name"), name}, {QStringLiteral("description"), description}};
+    if (!withFirstSession)
+        body.insert(QStringLiteral("firstSession"), false);
+    entry.body = compact(body);
     entry.idempotencyKey = localId;
     Project row;
     row.id = localId;

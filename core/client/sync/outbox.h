@@ -45,7 +45,8 @@ class Outbox : public QObject {
 public:
     Outbox(ApiClient &api, CacheStore &cache, QObject *parent = nullptr);
 
-    OutboxWrite createProject(const QString &name, const QString &description = {});
+    /// withFirstSession false: the server makes no "Session 1" (the caller queues its own session).
+    OutboxWrite createProject(const QString &name, const QString &description = {}, bool withFirstSession = true);
     /// projectId may be a local id of a project created offline: the session follows it.
     OutboxWrite createSession(const QString &projectId, const QString &name);
     /// params.clientId is filled when empty; it is the generation's local id.

@@ -51,6 +51,10 @@ private Q_SLOTS:
             QCOMPARE(cache.counts().projects, 1);
             const auto projects = cache.projects(10);
             QCOMPARE(projects.rows.first().name, QStringLiteral("Welcome"));
+            // Its one session is the seeder's: the server made no empty "Session 1" beside it.
+            const auto sessions = cache.sessions(projects.rows.first().id, 10);
+            QCOMPARE(sessions.rows.size(), 1);
+            QCOMPARE(sessions.rows.first().name, QStringLiteral("First steps"));
         }
         QCOMPARE(QSettings().value(QStringLiteral("promptBar/model")).toString(), QStringLiteral("sketch"));
         embedded.stop();
