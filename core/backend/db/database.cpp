@@ -184,7 +184,9 @@ QSqlDatabase Database::open(const QString &name, QString *error)
         for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                                    "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000",
                                    "PRAGMA cache_size=-65536", "PRAGMA mmap_size=268435456",
-                                   "PRAGMA temp_store=MEMORY"}) {
+                                   "PRAGMA temp_store=MEMORY",
+                                   // a WAL that grew under a long reader shrinks back at the next checkpoint
+                                   "PRAGMA journal_size_limit=67108864"}) {
             if (!q.exec(QString::fromLatin1(pragma))) {
                 *error = q.lastError().text();
                 db.close();

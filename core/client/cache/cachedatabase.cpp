@@ -142,7 +142,8 @@ bool CacheDatabase::openConnection(const QString &name, QString *error)
     // connection's page cache instead (a 200-row page measured no slower at 100k; mapped reads had
     // halved it at 1M generations, bench_cache §8), 16 MiB each as there is one per thread.
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000",
-                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16384", "PRAGMA mmap_size=0"}) {
+                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16384", "PRAGMA mmap_size=0",
+                               "PRAGMA journal_size_limit=16777216"}) { // the WAL shrinks back after a big sync
         if (!q.exec(QString::fromLatin1(pragma))) {
             *error = describe(q.lastError());
             return false;
