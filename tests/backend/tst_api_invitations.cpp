@@ -197,11 +197,21 @@ void TestApiInvitations::ownerWithdraws()
     EXPECT_STATUS(addMember(*m_client, m_owner, project, editor, QStringLiteral("editor")), 200);
     const QString id = m_client->post(membersPath(project), byEmail(invitee.email), m_owner.accessToken).json.value(QStringLiteral("id")).toString();
     const QString path = QStringLiteral("/api/projects/%1/invitations/%2").arg(project, id);
+    // The owner lists what is unanswered (the email as typed); an editor may not.
+    const QString listPath = QStringLiteral("/api/projects/%1/invitations").arg(project);
+    const Reply pending = m_client->get(listPath, m_owner.accessToken);
+    EXPECT_STATUS(pending, 200);
+    QCOMPARE(pending.data().size(), 1);
+    QCOMPARE(pending.data().first().toObject().value(QStringLiteral("id")).toString(), id);
+    QCOMPARE(pending.data().first().toObject().value(QStringLiteral("email")).toString(), invitee.email.toLower());
+    QCOMPARE(pending.data().first().toObject().value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
+    EXPECT_STATUS(m_client->get(listPath, editor.accessToken), 403);
     EXPECT_STATUS(m_client->del(path, editor.accessToken), 403); // managing members is the owner's
     EXPECT_STATUS(m_client->del(path, m_owner.accessToken), 204);
     EXPECT_STATUS(m_client->del(path, m_owner.accessToken), 404);
     EXPECT_STATUS(acceptInvitation(*m_client, invitee, id), 404);
     QVERIFY(!listsProject(invitee, project));
+    QCOMPARE(m_client->get(listPath, m_owner.accessToken).data().size(), 0);
 }
 
 void TestApiInvitations::removalDropsPendingInvitations()

@@ -1,4 +1,5 @@
 #include "ui/app/connectionmanager.h"
+#include "ui/app/offthread.h"
 
 #include "client/cache/cachestore.h"
 #include "client/net/httpclient.h"
@@ -33,18 +34,6 @@ QString normalizedUrl(QString url)
     while (url.endsWith(QLatin1Char('/')))
         url.chop(1);
     return url;
-}
-
-/// Runs work on the thread pool and hands its result to done on the GUI thread.
-template <class Result, class Work, class Done>
-void runOffThread(QObject *owner, Work work, Done done)
-{
-    auto *watcher = new QFutureWatcher<Result>(owner);
-    QObject::connect(watcher, &QFutureWatcher<Result>::finished, owner, [watcher, done] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(work));
 }
 
 } // namespace

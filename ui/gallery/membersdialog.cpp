@@ -3,7 +3,13 @@
 #include "client/cache/cachestore.h"
 #include "client/sync/outbox.h"
 #include "client/workspace/workspace.h"
+#include "client/net/apiclient.h"
+#include "ui/app/offthread.h"
 #include "ui/app/uicontext.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QPointer>
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -26,6 +32,7 @@ MembersDialog::MembersDialog(UiContext *ctx, const QString &projectId, const QSt
     , m_role(new QComboBox(this))
     , m_add(new QPushButton(tr("Add"), this))
     , m_remove(new QPushButton(tr("Remove"), this))
+    , m_pendingNote(new QLabel(this))
 {
     setWindowTitle(tr("Members of %1").arg(projectName));
     m_list->setColumnCount(3);
@@ -46,6 +53,9 @@ MembersDialog::MembersDialog(UiContext *ctx, const QString &projectId, const QSt
     note->setWordWrap(true);
     layout->addWidget(note);
     layout->addWidget(m_list);
+    m_pendingNote->setWordWrap(true);
+    m_pendingNote->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(m_pendingNote);
     layout->addLayout(addRow);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -57,7 +67,12 @@ MembersDialog::MembersDialog(UiContext *ctx, const QString &projectId, const QSt
         if (changes.memberProjects.contains(m_projectId))
             reload();
     });
-    resize(520, 360);
+    // An invitation sent (or refused) changes what is pending.
+    connect(m_ctx, &UiContext::writesSubmitted, this, [this](int sent, int, const QString &) {
+        if (sent > 0)
+            reloadInvitations();
+    });
+    resize(520, 380);
     reload();
 }
 
@@ -71,6 +86,65 @@ void MembersDialog::reload()
         auto *item = new QTreeWidgetItem(m_list, {member.displayName, member.email, memberRoleName(member.role)});
         item->setData(0, Qt::UserRole, member.userId);
     }
+    reloadInvitations();
+}
+
+namespace {
+constexpr int InvitationIdRole = Qt::UserRole + 1;
+} // namespace
+
+void MembersDialog::reloadInvitations()
+{
+    client::Workspace *workspace = m_ctx->workspace();
+    if (!workspace || !workspace->isOpen() || !workspace->http().isOnline()) {
+        m_pendingNote->setText(tr("Invitations not answered yet show here when the server is reachable."));
+        return;
+    }
+    client::ApiClient *api = &workspace->api();
+    const QString projectId = m_projectId;
+    runOffThread<client::ApiResult<QJsonArray>>(this, [api, projectId] { return api->projectInvitations(projectId); },
+                                                [this](const client::ApiResult<QJsonArray> &result) {
+        if (!result.ok()) {
+            m_pendingNote->setText(tr("Invitations not answered yet could not be read: %1").arg(client::describe(result.error)));
+            return;
+        }
+        showInvitations(result.value);
+    });
+}
+
+void MembersDialog::showInvitations(const QJsonArray &invitations)
+{
+    for (int i = m_list->topLevelItemCount() - 1; i >= 0; --i) {
+        if (!m_list->topLevelItem(i)->data(0, InvitationIdRole).toString().isEmpty())
+            delete m_list->takeTopLevelItem(i);
+    }
+    for (const QJsonValue &value : invitations) {
+        const QJsonObject invitation = value.toObject();
+        const QString whom = invitation.contains(QStringLiteral("email")) ? invitation.value(QStringLiteral("email")).toString()
+                                                                          : invitation.value(QStringLiteral("userId")).toString();
+        const MemberRole role = invitation.value(QStringLiteral("role")).toString() == QLatin1String("editor") ? MemberRole::Editor
+                                                                                                               : MemberRole::Viewer;
+        auto *item = new QTreeWidgetItem(m_list, {tr("Invited, not answered"), whom, memberRoleName(role)});
+        item->setData(0, InvitationIdRole, invitation.value(QStringLiteral("id")).toString());
+        item->setForeground(0, palette().brush(QPalette::PlaceholderText));
+    }
+    m_pendingNote->setText(invitations.isEmpty() ? QString()
+                                                 : tr("%n invitation(s) not answered yet; Remove withdraws one.", nullptr, int(invitations.size())));
+}
+
+void MembersDialog::withdraw(const QString &invitationId)
+{
+    client::Workspace *workspace = m_ctx->workspace();
+    if (!workspace || !workspace->isOpen())
+        return;
+    client::ApiClient *api = &workspace->api();
+    const QString projectId = m_projectId;
+    runOffThread<client::ApiResult<bool>>(this, [api, projectId, invitationId] { return api->withdrawInvitation(projectId, invitationId); },
+                                          [this](const client::ApiResult<bool> &result) {
+        if (!result.ok())
+            m_ctx->reportError(tr("The invitation could not be withdrawn."), client::describe(result.error));
+        reloadInvitations();
+    });
 }
 
 void MembersDialog::addMember()
@@ -92,6 +166,10 @@ void MembersDialog::removeSelected()
     const QList<QTreeWidgetItem *> items = m_list->selectedItems();
     if (items.isEmpty() || !m_ctx->workspace())
         return;
+    if (const QString invitationId = items.first()->data(0, InvitationIdRole).toString(); !invitationId.isEmpty()) {
+        delete items.first();
+        return withdraw(invitationId);
+    }
     const client::OutboxWrite write =
         m_ctx->workspace()->outbox().removeMember(m_projectId, items.first()->data(0, Qt::UserRole).toString());
     if (!write.ok())

@@ -97,6 +97,31 @@ QJsonArray InvitationRepository::listFor(const QString &userId)
     return list;
 }
 
+QJsonArray InvitationRepository::listForProject(const QString &projectId)
+{
+    QSqlDatabase db = m_database.connection();
+    SqlQuery q(db, QStringLiteral("SELECT id, target, role, %1 FROM invitations WHERE project_id = :p ORDER BY created_at, id")
+                      .arg(m_database.timeColumn(QStringLiteral("created_at"))));
+    q.bind(QStringLiteral(":p"), projectId).exec();
+    QJsonArray list;
+    const QString email = emailTarget(QString());
+    const QString user = userTarget(QString());
+    while (q.next()) {
+        QJsonObject row{{QStringLiteral("id"), q.text(0)},
+                        {QStringLiteral("projectId"), projectId},
+                        {QStringLiteral("role"), q.text(2)},
+                        {QStringLiteral("status"), QStringLiteral("pending")},
+                        {QStringLiteral("createdAt"), formatTime(q.int64(3))}};
+        const QString target = q.text(1);
+        if (target.startsWith(email))
+            row.insert(QStringLiteral("email"), target.mid(email.size()));
+        else if (target.startsWith(user))
+            row.insert(QStringLiteral("userId"), target.mid(user.size()));
+        list.append(row);
+    }
+    return list;
+}
+
 bool InvitationRepository::removeForInvitee(const QString &userId, const QString &invitationId, AcceptedInvitation *found, bool join)
 {
     if (!isUuid(invitationId))

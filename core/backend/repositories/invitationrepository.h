@@ -31,6 +31,10 @@ public:
     QJsonObject invite(const QString &projectId, const QString &inviterId, const QString &target, const QString &role);
     /// The invitations waiting for the user (found by their id and their email), oldest first.
     QJsonArray listFor(const QString &userId);
+    /// The project's unanswered invitations for its owner, oldest first: id, role, createdAt and
+    /// whom — `email` as the owner typed it, or `userId` when invited by id (never whether an
+    /// account answers to an address).
+    QJsonArray listForProject(const QString &projectId);
     /// Accepts one of the user's invitations: the membership is made and every invitation of that
     /// project to the user goes, in one transaction. nullopt when it is not theirs or is gone.
     std::optional<AcceptedInvitation> accept(const QString &userId, const QString &invitationId);

@@ -72,6 +72,14 @@ void addMemberRoutes(Router &router, ServerContext &context)
         });
     });
 
+    // The owner sees whom they invited and who has not answered yet (to withdraw or invite again).
+    router.add("GET", QStringLiteral("/api/projects/{id}/invitations"), [&context](RequestContext &rc) {
+        AccessControl acl(context.db);
+        const ProjectAccess access = acl.project(context.db.connection(), rc.userId, rc.param(QStringLiteral("id")));
+        AccessControl::requireOwner(access);
+        return jsonResponse(200, QJsonObject{{QStringLiteral("data"), InvitationRepository(context.db).listForProject(access.projectId)}});
+    });
+
     // The owner withdraws an invitation that was not answered yet.
     router.add("DELETE", QStringLiteral("/api/projects/{id}/invitations/{invitationId}"), [&context](RequestContext &rc) {
         AccessControl acl(context.db);

@@ -62,6 +62,10 @@ public:
     ApiResult<QJsonObject> addMember(const QString &projectId, const QString &email, const QString &role, const WriteGuards &guards = {});
     /// Invitations to the caller: [{id, projectId, projectName, role, invitedBy{displayName}, createdAt}].
     ApiResult<QJsonArray> invitations();
+    /// A project's unanswered invitations, for its owner: [{id, role, createdAt, email | userId}].
+    ApiResult<QJsonArray> projectInvitations(const QString &projectId);
+    /// The owner takes back an unanswered invitation.
+    ApiResult<bool> withdrawInvitation(const QString &projectId, const QString &invitationId);
     /// Accepts an invitation: the project joins the caller's lists (the next sync brings it).
     ApiResult<QJsonObject> acceptInvitation(const QString &invitationId);
     ApiResult<bool> declineInvitation(const QString &invitationId);
@@ -100,6 +104,8 @@ private:
     ApiResult<QJsonObject> jsonCall(const QByteArray &method, const QString &path, const QJsonObject &body,
                                     const WriteGuards &guards, bool hasBody);
     ApiResult<FileBytes> download(const QString &path, const QByteArray &ifNoneMatch);
+    /// The "data" array of a list answer.
+    static ApiResult<QJsonArray> dataList(const ApiResult<QJsonObject> &answer);
     QString url(const QString &path) const;
 
     HttpClient *m_http;

@@ -125,7 +125,21 @@ ApiResult<QJsonObject> ApiClient::addMember(const QString &projectId, const QStr
 
 ApiResult<QJsonArray> ApiClient::invitations()
 {
-    const ApiResult<QJsonObject> answer = send("GET", QStringLiteral("/api/invitations"));
+    return dataList(send("GET", QStringLiteral("/api/invitations")));
+}
+
+ApiResult<QJsonArray> ApiClient::projectInvitations(const QString &projectId)
+{
+    return dataList(send("GET", QStringLiteral("/api/projects/%1/invitations").arg(enc(projectId))));
+}
+
+ApiResult<bool> ApiClient::withdrawInvitation(const QString &projectId, const QString &invitationId)
+{
+    return done(jsonCall("DELETE", QStringLiteral("/api/projects/%1/invitations/%2").arg(enc(projectId), enc(invitationId)), {}, {}, false));
+}
+
+ApiResult<QJsonArray> ApiClient::dataList(const ApiResult<QJsonObject> &answer)
+{
     ApiResult<QJsonArray> result;
     result.error = answer.error;
     if (answer.ok()) {
@@ -133,7 +147,7 @@ ApiResult<QJsonArray> ApiClient::invitations()
         if (data.isArray())
             result.value = data.toArray();
         else
-            result.error = ApiError::badResponse(QStringLiteral("the invitations answer has no \"data\" list"));
+            result.error = ApiError::badResponse(QStringLiteral("the answer has no \"data\" list"));
     }
     return result;
 }

@@ -10,9 +10,14 @@
 #include "ui/app/connectionmanager.h"
 #include "ui/app/uicontext.h"
 #include "ui/app/welcomeseeder.h"
+#include "ui/gallery/membersdialog.h"
+#include "client/net/apiclient.h"
 #include "client/sync/outbox.h"
 
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
+#include <QTreeWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -142,6 +147,57 @@ private Q_SLOTS:
         QCOMPARE(reopened.serverUrl(), server.baseUrl());
         QVERIFY(reopened.workspace()->cache().profile().has_value());
         QSettings().setValue(QStringLiteral("connection/last"), QStringLiteral("local"));
+    }
+
+    // The owner's Members dialog lists the invitation just sent (read from the server) and withdraws it.
+    void membersDialogListsAndWithdrawsInvitations()
+    {
+        QString reason;
+        if (!test::TestServer::available(&reason))
+            QSKIP(qPrintable(reason));
+        test::TestServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString password = QStringLiteral("correct horse battery");
+        QVERIFY(signUpAccount(server.baseUrl(), QStringLiteral("owner@example.com"), password).ok);
+        QVERIFY(signUpAccount(server.baseUrl(), QStringLiteral("guest@example.com"), password).ok);
+        UiContext context;
+        ConnectionManager connections(&context, std::nullopt);
+        connections.setPaths(m_dir.filePath(QStringLiteral("members-cache")), m_dir.filePath(QStringLiteral("members-config")));
+        connections.setKeychainService(QStringLiteral("vesper-test-members"));
+        QSignalSpy finished(&connections, &ConnectionManager::signInFinished);
+        connections.signIn(server.baseUrl(), QStringLiteral("owner@example.com"), password);
+        QVERIFY(finished.wait(30000));
+        client::Workspace *workspace = connections.workspace();
+        QVERIFY(workspace);
+        const client::OutboxWrite project = workspace->outbox().createProject(QStringLiteral("Shared posters"));
+        QVERIFY(project.ok());
+        context.submitWrites();
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->cache().counts().pendingRows == 0 && workspace->cache().counts().projects == 1, 20000);
+        const QString projectId = workspace->cache().projects(10).rows.value(0).id;
+
+        MembersDialog dialog(&context, projectId, QStringLiteral("Shared posters"));
+        auto *list = dialog.findChild<QTreeWidget *>();
+        auto *email = dialog.findChild<QLineEdit *>();
+        QPushButton *add = nullptr;
+        QPushButton *remove = nullptr;
+        for (QPushButton *button : dialog.findChildren<QPushButton *>()) {
+            if (button->text() == QLatin1String("Add"))
+                add = button;
+            if (button->text() == QLatin1String("Remove"))
+                remove = button;
+        }
+        QVERIFY(list && email && add && remove);
+        email->setText(QStringLiteral("guest@example.com"));
+        add->click();
+        QTRY_VERIFY_WITH_TIMEOUT(list->topLevelItemCount() == 1 && list->topLevelItem(0)->text(1) == QLatin1String("guest@example.com"), 20000);
+        QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("Invited, not answered"));
+        list->setCurrentItem(list->topLevelItem(0));
+        list->topLevelItem(0)->setSelected(true);
+        QVERIFY(remove->isEnabled());
+        remove->click();
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->api().projectInvitations(projectId).value.isEmpty(), 20000);
+        QCOMPARE(list->topLevelItemCount(), 0);
     }
 
 private:
