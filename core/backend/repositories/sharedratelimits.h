@@ -13,8 +13,9 @@ class SharedRateLimitStore final : public RateLimitStore {
 public:
     explicit SharedRateLimitStore(Database &database);
 
-    /// One round trip on this thread's connection (inside the caller's transaction when one is open:
-    /// a refused submit then spends no token). Throws DbError when the database fails.
+    /// One round trip on this thread's connection of `database` (give the store a Database of its own,
+    /// so a check made inside a request's transaction counts even if it rolls back). Throws DbError
+    /// when the database fails.
     RateDecision hit(const QString &key, int limit, int windowSeconds) override;
 
     /// Deletes buckets that have filled up again (the same as no row); returns how many went.

@@ -56,10 +56,14 @@ bool BackendServer::start(QString *error)
     m_sessionSweeper->start();
     // On PostgreSQL several instances may serve one team: its limits live in the database so they
     // hold across them. SQLite has one process (and the embedded app one user): memory suffices.
-    if (m_db->isSqlite())
+    // The checks get connections of their own: a check made inside a request's transaction (the
+    // submit of a generation) must count even when that transaction rolls back, as in memory.
+    if (m_db->isSqlite()) {
         m_limits = std::make_unique<InMemoryRateLimitStore>();
-    else
-        m_limits = std::make_unique<SharedRateLimitStore>(*m_db);
+    } else {
+        m_limitDb = std::make_unique<Database>(m_settings.db);
+        m_limits = std::make_unique<SharedRateLimitStore>(*m_limitDb);
+    }
     m_providers = std::make_unique<ProviderSettingsStore>(m_settings.providers);
     const WorkerSettings &w = m_settings.workers;
     m_breakers = std::make_unique<CircuitBreakers>(w.breakerFailures, qint64(w.breakerCooldownSeconds) * 1000000);
@@ -163,6 +167,7 @@ void BackendServer::stop()
     m_breakers.reset();
     m_providers.reset();
     m_limits.reset();
+    m_limitDb.reset();
     // Every writer has stopped: the WAL goes into the database now, so the folder is whole on its
     // own (a copy, a backup, another program opening it) even if a connection outlives this object.
     if (m_db && !m_db->truncateWal())
