@@ -108,6 +108,16 @@ bool TestServer::prepareDatabase(QString *error)
     return true;
 }
 
+bool TestServer::shareDatabaseOf(TestServer &primary, QString *error)
+{
+    if (!primary.prepareDatabase(error))
+        return false;
+    m_dbUrl = primary.dbUrl();
+    m_pgDatabase.clear(); // the primary drops it
+    m_storageDir = primary.storageDir();
+    return true;
+}
+
 QProcessEnvironment TestServer::environment() const
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -115,11 +125,33 @@ QProcessEnvironment TestServer::environment() const
         env.insert(key, m_env.value(key));
     env.insert(QStringLiteral("VESPER_DB"), m_dbUrl);
     env.insert(QStringLiteral("VESPER_DATA_DIR"), m_dir.path());
-    env.insert(QStringLiteral("VESPER_STORAGE"), m_dir.path() + QStringLiteral("/storage"));
+    env.insert(QStringLiteral("VESPER_STORAGE"), storageDir());
     return env;
 }
 
+QString TestServer::storageDir() const
+{
+    if (m_env.contains(QStringLiteral("VESPER_STORAGE")))
+        return m_env.value(QStringLiteral("VESPER_STORAGE"));
+    return m_storageDir.isEmpty() ? m_dir.path() + QStringLiteral("/storage") : m_storageDir;
+}
+
 bool TestServer::start(QString *error, const QStringList &extraArgs)
+{
+    return launch(error, extraArgs) && waitListening(error);
+}
+
+int TestServer::exitCode(int timeoutMs)
+{
+    if (!m_process)
+        return -1;
+    if (m_process->state() != QProcess::NotRunning && !m_process->waitForFinished(timeoutMs))
+        return -1;
+    m_stdout += QString::fromUtf8(m_process->readAllStandardOutput());
+    return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
+}
+
+bool TestServer::launch(QString *error, const QStringList &extraArgs)
 {
     if (!prepareDatabase(error))
         return false;
@@ -134,9 +166,18 @@ bool TestServer::start(QString *error, const QStringList &extraArgs)
         *error = QStringLiteral("cannot start %1").arg(serverBinary());
         return false;
     }
+    return true;
+}
+
+bool TestServer::waitListening(QString *error, int timeoutMs)
+{
+    if (!m_process) {
+        *error = QStringLiteral("the server was not launched");
+        return false;
+    }
     // Any listen address (extraArgs may give another --listen); tests reach it on loopback.
     static const QRegularExpression listening(QStringLiteral("listening on http://[^ ]+:(\\d+) "));
-    QDeadlineTimer deadline(30000);
+    QDeadlineTimer deadline(timeoutMs);
     m_stdout.clear();
     while (!deadline.hasExpired()) {
         m_process->waitForReadyRead(200);

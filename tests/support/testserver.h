@@ -23,6 +23,14 @@ public:
     void setEnv(const QString &name, const QString &value) { m_env.insert(name, value); }
     /// Creates the database (once) and starts the server; false with a message on failure.
     bool start(QString *error, const QStringList &extraArgs = {});
+    /// start() in two halves, so several instances can be started at once (launch each, then wait
+    /// for each): launch() starts the process, waitListening() waits for its "listening on" line.
+    bool launch(QString *error, const QStringList &extraArgs = {});
+    bool waitListening(QString *error, int timeoutMs = 30000);
+    /// Whether the process is running (false once it exited, e.g. refused to start).
+    bool running() const { return m_process && m_process->state() != QProcess::NotRunning; }
+    /// The process's exit code once it has exited on its own (waits up to timeoutMs); -1 otherwise.
+    int exitCode(int timeoutMs = 30000);
     /// SIGKILL, for crash tests.
     void kill();
     /// SIGTERM and wait.
@@ -40,6 +48,12 @@ public:
     QString stdoutText() const { return m_stdout; }
     /// Creates this test's database without starting a server (in-process tests use dbUrl()).
     bool prepareDatabase(QString *error);
+    /// Makes this server another instance of `primary`: the same database and the same object store
+    /// folder (a team behind a load balancer). Call before start(); `primary` must outlive this server,
+    /// prepares the database if it has not yet, and alone drops it. Its own data dir and log stay apart.
+    bool shareDatabaseOf(TestServer &primary, QString *error);
+    /// The object store folder (VESPER_STORAGE, unless setEnv gave one) this server uses.
+    QString storageDir() const;
 
 private:
     QProcessEnvironment environment() const;
@@ -49,6 +63,7 @@ private:
     std::unique_ptr<QProcess> m_process;
     QString m_dbUrl;
     QString m_pgDatabase;
+    QString m_storageDir;
     quint16 m_port = 0;
     QString m_stdout;
 };

@@ -4,13 +4,30 @@
 #include "common/logging.h"
 #include "common/uuid.h"
 
+#include <QDeadlineTimer>
+
 namespace vesper::backend {
+namespace {
+constexpr int kMaxEntries = 100000; // then the cache starts over: a bound, not an eviction policy
+
+qint64 monotonicMs()
+{
+    return QDeadlineTimer::current().deadline();
+}
+} // namespace
+
+KnownProfiles::KnownProfiles(int ttlSeconds)
+    : m_ttlMs(qint64(ttlSeconds) * 1000)
+{
+}
 
 bool KnownProfiles::ensure(Database &database, const QString &userId, const QJsonObject &claims, qint64 credits, bool mayCreate)
 {
+    const qint64 now = monotonicMs();
     {
         QMutexLocker lock(&m_mutex);
-        if (m_known.contains(userId))
+        const auto found = m_known.constFind(userId);
+        if (found != m_known.constEnd() && now - *found < m_ttlMs)
             return true;
     }
     ProfileRepository profiles(database);
@@ -34,7 +51,9 @@ bool KnownProfiles::ensure(Database &database, const QString &userId, const QJso
         }
     }
     QMutexLocker lock(&m_mutex);
-    m_known.insert(userId);
+    if (m_known.size() >= kMaxEntries)
+        m_known.clear();
+    m_known.insert(userId, now);
     return true;
 }
 

@@ -3,9 +3,11 @@
 // project — have no profile here until they first call the API. The first valid token of such a
 // user creates one from its claims (id = sub, email). Tokens this server issued never create one:
 // their profile exists or the user is gone (a deleted account's token must not bring it back).
+// A profile found is remembered for ttlSeconds (VESPER_SESSION_CHECK_SECONDS): the longest an
+// account deleted on another instance still passes here (its writes then fail on the missing row).
 #include <QJsonObject>
 #include <QMutex>
-#include <QSet>
+#include <QHash>
 #include <QString>
 
 namespace vesper::backend {
@@ -14,15 +16,18 @@ class Database;
 
 class KnownProfiles {
 public:
+    explicit KnownProfiles(int ttlSeconds);
+
     /// True when a profile with userId exists, creating it from claims first when mayCreate (the
-    /// token came from the external issuer); checks the database once per user per process.
+    /// token came from the external issuer); checks the database once per user per ttl.
     bool ensure(Database &database, const QString &userId, const QJsonObject &claims, qint64 credits, bool mayCreate);
     /// Forgets userId (their profile was deleted), so the next token is checked again.
     void forget(const QString &userId);
 
 private:
+    const qint64 m_ttlMs;
     QMutex m_mutex;
-    QSet<QString> m_known;
+    QHash<QString, qint64> m_known; // userId -> when its profile was last seen (ms, monotonic)
 };
 
 } // namespace vesper::backend

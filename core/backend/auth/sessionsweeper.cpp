@@ -1,5 +1,8 @@
 #include "backend/auth/sessionsweeper.h"
 #include "backend/auth/refreshtokens.h"
+#include "backend/db/advisorylock.h"
+#include "backend/db/database.h"
+#include "backend/repositories/sharedratelimits.h"
 #include "backend/repositories/idempotencystore.h"
 #include "backend/repositories/uploadsweep.h"
 #include "backend/db/dberror.h"
@@ -25,9 +28,17 @@ void SessionSweeper::start()
 
 int SessionSweeper::sweepOnce()
 {
+    // Several instances on one PostgreSQL: whichever takes the lock sweeps for all; the others skip
+    // this round (their timers keep going, so a stopped instance leaves no gap longer than a round).
+    const AdvisoryLock lock = AdvisoryLock::tryTake(m_database, QStringLiteral("vesper.sweep"));
+    if (!lock.held())
+        return 0;
     try {
-        // Idempotency-Key answers past their retention go in the same hourly round.
+        // Idempotency-Key answers past their retention go in the same hourly round, and on
+        // PostgreSQL the shared rate-limit buckets that have filled up again.
         const qint64 now = nowMicros();
+        if (!m_database.isSqlite())
+            SharedRateLimitStore::sweep(m_database);
         IdempotencyStore(m_database).prune(now - qint64(m_config.idempotencyKeyHours) * 3600 * 1000000);
         RefreshTokenStore store(m_database, m_config.refreshReuseSeconds, m_config.sessionIdleDays);
         const int deleted = store.deleteExpired(now);

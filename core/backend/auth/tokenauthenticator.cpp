@@ -11,6 +11,7 @@ TokenAuthenticator::TokenAuthenticator(const BackendSettings &settings, const Jw
     , m_jwt(jwt)
     , m_database(database)
     , m_sessions(database, settings.sessionCheckSeconds)
+    , m_profiles(settings.sessionCheckSeconds)
 {
     if (!settings.externalAuthUrl.isEmpty())
         m_jwks = std::make_unique<JwksCache>(settings.externalAuthUrl + QStringLiteral("/.well-known/jwks.json"),

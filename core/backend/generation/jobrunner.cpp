@@ -1,5 +1,6 @@
 #include "backend/generation/jobrunner.h"
 #include "backend/config/providersettingsstore.h"
+#include "backend/db/advisorylock.h"
 #include "backend/db/database.h"
 #include "backend/db/writegate.h"
 #include "backend/generation/jobsink.h"
@@ -158,8 +159,19 @@ void JobRunner::runProvider(const ClaimedJob &claimed, const JobTarget &job, Pro
     ProviderResult result;
     result.ok = kept.size() == wanted; // all made before the last attempt ended: nothing to ask
     const bool asked = !result.ok;     // only a call to the provider tells its breaker anything
+    // One job per endpoint for a provider that takes one at a time, whichever instance runs it:
+    // while another holds it, the job goes back to the queue as no attempt, like a busy answer.
+    std::optional<AdvisoryLock> endpoint;
+    if (asked && !provider.exclusiveEndpoint().isEmpty()) {
+        endpoint.emplace(AdvisoryLock::tryTake(m_database, QStringLiteral("vesper.endpoint:") + provider.exclusiveEndpoint()));
+        if (!endpoint->held()) {
+            m_queue.release(job.id, m_owner, kSecond);
+            return;
+        }
+    }
     if (asked)
         result = provider.generate(request, sink);
+    endpoint.reset(); // the endpoint is free as soon as its call returns
     const QString labels = QStringLiteral("provider=\"%1\"").arg(provider.id());
     if (!result.busy)
         MetricsRegistry::instance().observe(QStringLiteral("vesper_job_duration_seconds"), labels, double(timer.nsecsElapsed()) / 1e9);

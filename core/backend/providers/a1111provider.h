@@ -13,6 +13,8 @@ public:
 
     QString id() const override { return providerid::a1111(); }
     ProviderResult generate(const GenerationRequest &request, ProgressSink &sink) override;
+    /// A web UI runs one txt2img at a time, so one job per URL across every instance.
+    QString exclusiveEndpoint() const override { return m_settings.a1111Url; }
 
 private:
     const ProviderSettings m_settings; // a copy: the job keeps what it started with

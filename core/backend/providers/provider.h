@@ -64,6 +64,9 @@ public:
     virtual ~Provider() = default;
     virtual QString id() const = 0;
     virtual ProviderResult generate(const GenerationRequest &request, ProgressSink &sink) = 0;
+    /// Non-empty for a provider that takes one job at a time per endpoint (an A1111 web UI): the
+    /// runner then holds a lock named after it for the call, across every instance on the database.
+    virtual QString exclusiveEndpoint() const { return {}; }
 };
 
 /// Width and height for an aspect ratio "W:H" with the longest side `resolution`; {0,0} if invalid.

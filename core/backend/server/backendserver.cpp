@@ -10,7 +10,9 @@
 #include "backend/http/httpserver.h"
 #include "backend/http/router.h"
 #include "backend/repositories/profilerepository.h"
+#include "backend/repositories/sharedratelimits.h"
 #include "backend/routes/routes.h"
+#include "backend/storage/objectstore.h"
 #include "common/circuitbreaker.h"
 #include "common/logging.h"
 #include "common/ratelimiter.h"
@@ -35,6 +37,10 @@ BackendServer::~BackendServer()
 
 bool BackendServer::start(QString *error)
 {
+    // Every instance of a team writes the same folder: one that cannot is refused now, not at its
+    // first generation.
+    if (!ObjectStore(m_settings.storagePath).probeWritable(error))
+        return false;
     m_db = std::make_unique<Database>(m_settings.db);
     if (!m_db->check(error)) {
         *error = QStringLiteral("database %1: %2").arg(m_settings.db.redacted(), *error);
@@ -48,7 +54,16 @@ bool BackendServer::start(QString *error)
     // Ended sessions' refresh tokens go now (cheap through their index) and every hour after.
     m_sessionSweeper = std::make_unique<SessionSweeper>(*m_db, m_settings);
     m_sessionSweeper->start();
-    m_limits = std::make_unique<InMemoryRateLimitStore>();
+    // On PostgreSQL several instances may serve one team: its limits live in the database so they
+    // hold across them. SQLite has one process (and the embedded app one user): memory suffices.
+    // The checks get connections of their own: a check made inside a request's transaction (the
+    // submit of a generation) must count even when that transaction rolls back, as in memory.
+    if (m_db->isSqlite()) {
+        m_limits = std::make_unique<InMemoryRateLimitStore>();
+    } else {
+        m_limitDb = std::make_unique<Database>(m_settings.db);
+        m_limits = std::make_unique<SharedRateLimitStore>(*m_limitDb);
+    }
     m_providers = std::make_unique<ProviderSettingsStore>(m_settings.providers);
     const WorkerSettings &w = m_settings.workers;
     m_breakers = std::make_unique<CircuitBreakers>(w.breakerFailures, qint64(w.breakerCooldownSeconds) * 1000000);
@@ -152,6 +167,7 @@ void BackendServer::stop()
     m_breakers.reset();
     m_providers.reset();
     m_limits.reset();
+    m_limitDb.reset();
     // Every writer has stopped: the WAL goes into the database now, so the folder is whole on its
     // own (a copy, a backup, another program opening it) even if a connection outlives this object.
     if (m_db && !m_db->truncateWal())

@@ -10,7 +10,7 @@
 
 namespace vesper {
 class CircuitBreakers;
-class InMemoryRateLimitStore;
+class RateLimitStore;
 }
 
 namespace vesper::backend {
@@ -48,7 +48,8 @@ private:
 
     BackendSettings m_settings;
     std::unique_ptr<Database> m_db;
-    std::unique_ptr<InMemoryRateLimitStore> m_limits;
+    std::unique_ptr<Database> m_limitDb; // PostgreSQL: the rate-limit checks' own connections (autocommit)
+    std::unique_ptr<RateLimitStore> m_limits;
     std::unique_ptr<ProviderSettingsStore> m_providers;
     std::unique_ptr<CircuitBreakers> m_breakers;
     std::unique_ptr<ModelCatalog> m_catalog;

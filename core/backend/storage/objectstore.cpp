@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QUuid>
 
 namespace vesper::backend {
 
@@ -121,6 +122,25 @@ bool ObjectStore::put(const QString &key, const QByteArray &bytes, QString *erro
     }
     if (!file.commit())
         return fail(QStringLiteral("cannot commit the file: ") + file.errorString());
+    return true;
+}
+
+bool ObjectStore::probeWritable(QString *error)
+{
+    // A name of its own per process and moment: instances starting at once on one folder do not meet.
+    const QByteArray token = QUuid::createUuid().toByteArray(QUuid::Id128);
+    const QString key = QStringLiteral("write-probe-%1.tmp").arg(QString::fromLatin1(token));
+    QString reason;
+    if (!put(key, token, &reason)) {
+        *error = QStringLiteral("the object store %1 is not writable (%2)").arg(m_root, reason);
+        return false;
+    }
+    const std::optional<QByteArray> back = get(key);
+    const bool removed = remove(key);
+    if (!back || *back != token || !removed) {
+        *error = QStringLiteral("the object store %1 did not give back or delete a probe file").arg(m_root);
+        return false;
+    }
     return true;
 }
 

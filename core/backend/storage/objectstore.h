@@ -39,6 +39,10 @@ public:
     /// Removes every key below "{userId}/{generationId}/" (a deleted generation).
     bool removeGeneration(const QString &userId, const QString &generationId);
     QString root() const { return m_root; }
+    /// Writes a probe file (temporary name, renamed into place), reads it back and deletes it: false
+    /// with a reason when this process cannot write the store, so a server refuses to start on a
+    /// folder that is missing, read-only or not mounted instead of failing every generation later.
+    bool probeWritable(QString *error);
 
 private:
     QString m_root;

@@ -67,12 +67,10 @@ bool SqlMigrator::migrate(QString *error)
         return false;
     }
     static const QRegularExpression namePattern(QStringLiteral("^(\\d{4})_[a-z0-9_]+\\.sql$"));
-    if (!run(m_db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                                  "checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)"),
-             error))
-        return false;
     // Several server instances may start at once on one PostgreSQL: one migrates, the others wait.
+    // The lock comes first: two CREATE TABLE IF NOT EXISTS at once can both try to create it (and
+    // one fail on the catalog's unique index). Instances already serving are not touched: only
+    // starting ones wait here, for as long as the migrations take.
     const bool postgres = m_dialect == SqlDialect::Postgres;
     if (postgres && !run(m_db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(kAdvisoryLock), error))
         return false;
@@ -85,6 +83,12 @@ bool SqlMigrator::migrate(QString *error)
                 QSqlQuery(db).exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(kAdvisoryLock));
         }
     } unlock{m_db, postgres};
+
+    if (!run(m_db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                                  "checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)"),
+             error))
+        return false;
 
     QMap<int, QString> done;
     QSqlQuery existing(m_db);
