@@ -129,6 +129,11 @@ bool readFrontMatter(const std::string &yaml, int firstLine, const SkillLimits &
                 continue;
             }
             seen.insert(key);
+            if (value.IsNull() && knownKeys().contains(key)) {
+                // An empty value's mark points past it; the key's line is the one to fix.
+                reader.problem(reader.lineOf(keyNode), QStringLiteral("%1 is empty").arg(key));
+                continue;
+            }
             if (key == QLatin1String("name"))
                 summary.name = reader.text(key, value, limits.maxNameLength);
             else if (key == QLatin1String("description"))
