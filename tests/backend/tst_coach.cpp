@@ -99,6 +99,11 @@ void TestCoach::subjectKeptAndMissingAdded()
     QVERIFY2(result.enhancedPrompt.startsWith(prompt + QStringLiteral(", ")), qPrintable(result.enhancedPrompt)); // verbatim, even the double space
     QCOMPARE(kinds(result), (QStringList{QStringLiteral("subject"), QStringLiteral("style"), QStringLiteral("composition"),
                                          QStringLiteral("lighting"), QStringLiteral("camera"), QStringLiteral("mood")}));
+    // "golden hour" is light, not a detail of the subject: the subject still gets one.
+    const QString lit = QStringLiteral("a fox in the snow at golden hour");
+    const QStringList litKinds = kinds(enhancePrompt(lit, imageContext(lit), defaults()));
+    QVERIFY(litKinds.contains(QStringLiteral("subject")));
+    QVERIFY(!litKinds.contains(QStringLiteral("lighting")));
     for (const PromptChange &change : result.changes) {
         QVERIFY(result.enhancedPrompt.contains(change.added));
         QVERIFY(change.reason.startsWith(QStringLiteral("Added ")));

@@ -22,7 +22,7 @@ QStringList words(const char *spaceSeparated)
 const QStringList &detailWords()
 {
     static const QStringList list = words(
-        "red orange yellow green blue purple violet pink brown black white grey gray silver gold golden crimson scarlet "
+        "red orange yellow green blue purple violet pink brown black white grey gray silver gold crimson scarlet "
         "teal turquoise beige ivory navy emerald amber ochre pastel* colorful colourful monochrom* rainbow "
         "wooden wood metal* steel brass copper bronze chrome glass ceramic porcelain leather wool* woolen woollen linen "
         "silk velvet denim marble stone concrete paper plastic rust* weathered worn textured glossy matte shiny "
@@ -86,7 +86,7 @@ const QStringList &moodWords()
         "mood* atmospher* serene calm peaceful tranquil dramatic moody cozy cosy playful whimsical mysterious eerie "
         "ominous melanchol* nostalgic dreamy dreamlike ethereal joyful cheerful happy sad somber sombre tense "
         "energetic vibrant intimate lonely hopeful romantic epic majestic gritty haunting uplifting quiet contemplative "
-        "lively festive spooky feel feeling vibe* tone wistful brooding triumphant cheeky bold confident");
+        "lively festive spooky feel feeling vibe* tone wistful brooding triumphant cheeky");
     return list;
 }
 
