@@ -114,7 +114,7 @@ CoachPlan planPrompt(const QString &prompt, const PromptContext &context, const 
     // What the prompt says, and then what each addition says: a later step is dropped when an
     // earlier addition already covers its aspect, so nothing is said twice.
     const PromptText original(plan.prompt);
-    QString sofar = plan.prompt;
+    QString added; // the additions so far (the prompt itself is checked once, above)
     for (CoachStep &step : steps) {
         const BuiltIn &fallback = builtIn(step.aspect);
         if (step.addition.isEmpty()) {
@@ -129,9 +129,9 @@ CoachPlan planPrompt(const QString &prompt, const PromptContext &context, const 
             plan.present.append(step.aspect);
             continue;
         }
-        if (mentionsAspect(PromptText(sofar), step.aspect) && step.aspect != PromptAspect::Subject)
+        if (!added.isEmpty() && step.aspect != PromptAspect::Subject && mentionsAspect(PromptText(added), step.aspect))
             continue;
-        sofar += QLatin1Char(' ') + step.addition;
+        added += QLatin1Char(' ') + step.addition;
         plan.missing.append(step);
     }
     return plan;

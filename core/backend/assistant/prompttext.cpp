@@ -30,15 +30,23 @@ PromptText::PromptText(const QString &prompt)
 {
     const QString folded = prompt.toCaseFolded();
     QString word;
-    for (const char32_t c : folded.toUcs4()) {
+    word.reserve(32);
+    for (qsizetype i = 0; i < folded.size(); ++i) {
+        // Whole code points: a surrogate pair is one letter (or one emoji), never split.
+        const bool pair = folded.at(i).isHighSurrogate() && i + 1 < folded.size() && folded.at(i + 1).isLowSurrogate();
+        const char32_t c = pair ? QChar::surrogateToUcs4(folded.at(i), folded.at(i + 1)) : folded.at(i).unicode();
         ++m_letters;
-        if (QChar::isLetterOrNumber(c) || QChar::category(c) == QChar::Mark_NonSpacing || QChar::category(c) == QChar::Mark_SpacingCombining
+        const QChar::Category category = QChar::category(c);
+        if (QChar::isLetterOrNumber(c) || category == QChar::Mark_NonSpacing || category == QChar::Mark_SpacingCombining
             || (joinsWord(c) && !word.isEmpty())) {
-            const char32_t pair[1] = {c};
-            word += QString::fromUcs4(pair, 1);
+            word += folded.at(i);
+            if (pair)
+                word += folded.at(i + 1);
         } else if (!isApostrophe(c)) {
             addWord(word, m_words);
         }
+        if (pair)
+            ++i;
     }
     addWord(word, m_words);
     m_wordSet = QSet<QString>(m_words.cbegin(), m_words.cend());

@@ -28,6 +28,12 @@ QString tooBigMessage(const SkillLimits &limits)
 /// The 1-based line of the first byte that is not UTF-8, or 0 when all of it is.
 int firstBadUtf8Line(const QByteArray &content)
 {
+    {
+        QStringDecoder whole(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString ignored = whole.decode(content);
+        if (!whole.hasError())
+            return 0; // the usual case: one pass, no line search
+    }
     int line = 1;
     qsizetype start = 0;
     while (start <= content.size()) {

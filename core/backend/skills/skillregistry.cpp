@@ -4,10 +4,31 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
 
 namespace vesper::backend {
 namespace {
 const QString kSkillPattern = QStringLiteral("*.skill.md");
+
+/// "size mtime ctime" of a file, to the nanosecond where the system has it: a rewrite, even one of
+/// the same size in the same millisecond by a temp-file rename, changes it.
+QByteArray fileStamp(const QString &path)
+{
+#ifdef Q_OS_UNIX
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return QByteArrayLiteral("-");
+    return QByteArray::number(qint64(st.st_size)) + ' ' + QByteArray::number(qint64(st.st_mtim.tv_sec)) + '.'
+           + QByteArray::number(qint64(st.st_mtim.tv_nsec)) + ' ' + QByteArray::number(qint64(st.st_ctim.tv_sec)) + '.'
+           + QByteArray::number(qint64(st.st_ctim.tv_nsec)) + ' ' + QByteArray::number(qint64(st.st_ino));
+#else
+    const QFileInfo info(path);
+    return QByteArray::number(info.size()) + ' ' + QByteArray::number(info.lastModified().toMSecsSinceEpoch()) + ' '
+           + QByteArray::number(info.metadataChangeTime().toMSecsSinceEpoch());
+#endif
+}
 
 /// The folder's skill files, relative paths sorted so loads are deterministic.
 QStringList skillFiles(const QString &dir, int max, bool *truncated)
@@ -130,12 +151,8 @@ QByteArray SkillRegistry::fingerprint() const
     for (const QString &dir : {m_options.shippedDir, m_options.userDir}) {
         bool truncated = false;
         print += dir.toUtf8() + '\n';
-        for (const QString &file : skillFiles(dir, m_options.maxFilesPerFolder, &truncated)) {
-            const QFileInfo info(dir + QLatin1Char('/') + file);
-            print += file.toUtf8() + ' ' + QByteArray::number(info.size()) + ' '
-                     + QByteArray::number(info.lastModified().toMSecsSinceEpoch()) + ' '
-                     + QByteArray::number(info.metadataChangeTime().toMSecsSinceEpoch()) + '\n';
-        }
+        for (const QString &file : skillFiles(dir, m_options.maxFilesPerFolder, &truncated))
+            print += file.toUtf8() + ' ' + fileStamp(dir + QLatin1Char('/') + file) + '\n';
     }
     return print;
 }
