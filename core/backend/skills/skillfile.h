@@ -2,7 +2,7 @@
 // One skill file read and checked (DESIGN §7): `<id>.skill.md` is YAML front matter, parsed by
 // yaml-cpp, then a Markdown body. Every fault becomes a SkillProblem naming the file and line;
 // errors skip the file, warnings keep it. Sizes are capped before anything is read whole.
-#include "backend/assistant/assistantadapter.h"
+#include "backend/skills/skilltext.h"
 #include "backend/skills/skillproblem.h"
 
 #include <QByteArray>

@@ -4,7 +4,7 @@
 // if any file changed (so an edit shows up without a restart, and a burst of requests costs one
 // scan). A user skill overrides a shipped one with the same id; broken files are reported, skipped.
 // Thread-safe: routes on every HTTP thread read it.
-#include "backend/assistant/assistantadapter.h"
+#include "backend/skills/skilltext.h"
 #include "backend/skills/skillfile.h"
 #include "backend/skills/skillproblem.h"
 
