@@ -65,6 +65,7 @@ bool BackendServer::start(QString *error)
     skillFolders.shippedDir = m_settings.shippedSkillsDir();
     skillFolders.userDir = m_settings.userSkillsDir();
     m_context->skills = std::make_unique<SkillRegistry>(skillFolders);
+    qCInfo(lcServer).noquote() << QStringLiteral("skills: shipped in %1, the user's in %2").arg(skillFolders.shippedDir, skillFolders.userDir);
     if (m_settings.embedded)
         prepareEmbeddedProfile();
     addRoutes();
