@@ -55,7 +55,7 @@ struct AssistantReply {
 
 /// One change the enhancer made, explained in a line: "added lighting: soft window light".
 struct PromptChange {
-    QString kind;   // "subject", "style", "composition", "lighting", "camera", "mood", "aspect", "other"
+    QString kind;   // "subject", "style", "composition", "lighting", "camera", "mood", "aspect", "motion", "reference", "other"
     QString added;  // the words added (empty when only removed)
     QString reason; // one line, for the user
 

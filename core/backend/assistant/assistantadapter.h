@@ -2,6 +2,7 @@
 // One way of answering the assistant (DESIGN §7): the built-in offline coach, the Anthropic Messages
 // API, or any OpenAI-compatible chat endpoint. Routes pick one by name from the settings and call it
 // on a worker thread; text arrives through onDelta as it is produced, suggestions at the end as data.
+#include "backend/skills/skilltext.h" // SkillText, loaded by the registry below this layer
 #include "domain/assistant.h"
 #include "domain/errorcode.h"
 
@@ -12,13 +13,6 @@
 #include <optional>
 
 namespace vesper::backend {
-
-/// A skill as the adapters use it: its summary plus the Markdown body and its checklist items.
-struct SkillText {
-    SkillSummary summary;
-    QString body;
-    QStringList checklist; // the lines of the body's "Checklist" section, without list markers
-};
 
 struct AssistantRequest {
     QList<ChatMessage> messages; // the conversation so far, the user's latest last

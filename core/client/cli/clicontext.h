@@ -28,7 +28,7 @@ struct CliContext {
     int fail(const QString &message, ExitCode code);
 };
 
-// The commands, one function each (clibrowse.cpp, cliwrite.cpp, cliexport.cpp, clirunner.cpp).
+// The commands, one function each (clibrowse.cpp, cliwrite.cpp, cliexport.cpp, cliassistant.cpp, clirunner.cpp).
 int runStatus(CliContext &c);
 int runWhoami(CliContext &c);
 int runSync(CliContext &c);
@@ -40,5 +40,6 @@ int runNewProject(CliContext &c);
 int runNewSession(CliContext &c);
 int runGenerate(CliContext &c);
 int runExport(CliContext &c);
+int runEnhance(CliContext &c);
 
 } // namespace vesper::client::cli

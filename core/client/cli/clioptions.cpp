@@ -30,6 +30,7 @@ const QHash<QString, CommandSpec> &commands()
         {QStringLiteral("generate"), {2, 2, {QStringLiteral("model"), QStringLiteral("aspect"), QStringLiteral("resolution"),
                                              QStringLiteral("count"), QStringLiteral("seed"), QStringLiteral("wait")}}},
         {QStringLiteral("export"), {2, 2, {}}},
+        {QStringLiteral("enhance"), {1, 1, {QStringLiteral("skill"), QStringLiteral("model")}}},
     };
     return specs;
 }
@@ -39,7 +40,7 @@ const QSet<QString> &valueOptions()
     static const QSet<QString> names{QStringLiteral("server"), QStringLiteral("cache-dir"), QStringLiteral("data-dir"),
                                      QStringLiteral("config-dir"), QStringLiteral("email"), QStringLiteral("model"),
                                      QStringLiteral("aspect"), QStringLiteral("resolution"), QStringLiteral("count"),
-                                     QStringLiteral("seed")};
+                                     QStringLiteral("seed"), QStringLiteral("skill")};
     return names;
 }
 
@@ -88,6 +89,7 @@ QString cliUsage()
         "  new-session PROJECT NAME             create a session\n"
         "  generate SESSION PROMPT [--model ID] [--aspect R] [--resolution N] [--count N] [--seed N] [--wait]\n"
         "  export PROJECT DIR                   originals plus a JSON sidecar per image (resumable)\n"
+        "  enhance PROMPT [--skill ID]... [--model ID]   a fuller prompt from the offline coach (--json: with its changes)\n"
         "\n"
         "exit codes: 0 done, 1 failed, 2 usage, 3 not signed in, 4 server unreachable, 5 not found\n");
 }
@@ -136,6 +138,7 @@ std::optional<CliOptions> parseCliOptions(const QStringList &arguments, const QS
         else if (name == QLatin1String("model")) options.model = value;
         else if (name == QLatin1String("aspect")) options.aspect = value;
         else if (name == QLatin1String("wait")) options.wait = true;
+        else if (name == QLatin1String("skill")) options.skills.append(value);
         else if (name == QLatin1String("resolution") || name == QLatin1String("count")) {
             if (!positiveInt(value, name == QLatin1String("count") ? &options.count : &options.resolution)) {
                 *error = QStringLiteral("--%1 takes a positive whole number, not \"%2\"").arg(name, value);
@@ -175,6 +178,10 @@ std::optional<CliOptions> parseCliOptions(const QStringList &arguments, const QS
             *error = QStringLiteral("--%1 does not apply to %2").arg(name, options.command);
             return std::nullopt;
         }
+    }
+    if (options.command == QLatin1String("enhance") && options.offline) {
+        *error = QStringLiteral("enhance asks the coach on the server or the local library; it cannot run with --offline");
+        return std::nullopt;
     }
     if ((options.command == QLatin1String("login") || options.passwordStdin) && options.email.isEmpty()) {
         *error = QStringLiteral("%1 needs --email").arg(options.command == QLatin1String("login") ? options.command : QStringLiteral("--password-stdin"));

@@ -27,6 +27,7 @@ struct CliOptions {
     int count = 0;
     std::optional<qint64> seed;
     bool wait = false;
+    QStringList skills; // enhance --skill, repeatable, in order
 };
 
 /// The options, or nullopt with *error one usage line. env is VESPER_SERVER's value.

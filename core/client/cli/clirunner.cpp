@@ -199,7 +199,7 @@ int runCli(const CliOptions &options, const std::optional<LocalLibrary> &local)
         {QStringLiteral("sessions"), runSessions},       {QStringLiteral("generations"), runGenerations},
         {QStringLiteral("search"), runSearch},           {QStringLiteral("new-project"), runNewProject},
         {QStringLiteral("new-session"), runNewSession},  {QStringLiteral("generate"), runGenerate},
-        {QStringLiteral("export"), runExport},
+        {QStringLiteral("export"), runExport},           {QStringLiteral("enhance"), runEnhance},
     };
     const auto command = commands.constFind(options.command);
     if (command == commands.constEnd())
