@@ -245,6 +245,18 @@ bool SettingsLoader::readProviders(ProviderSettings &p, QString *error) const
     text("REPLICATE_API_TOKEN", &p.replicateToken);
     text("VESPER_REPLICATE_URL", &p.replicateUrl);
     text("VESPER_REPLICATE_MODEL", &p.replicateModel);
+    text("VESPER_ASSISTANT", &p.assistant.adapter);
+    text("ANTHROPIC_API_KEY", &p.assistant.anthropicKey);
+    text("VESPER_ANTHROPIC_MODEL", &p.assistant.anthropicModel);
+    text("VESPER_ANTHROPIC_BASE_URL", &p.assistant.anthropicUrl);
+    text("OPENAI_API_KEY", &p.assistant.openaiKey);
+    text("VESPER_OPENAI_MODEL", &p.assistant.openaiModel);
+    text("VESPER_OPENAI_BASE_URL", &p.assistant.openaiUrl);
+    const QString adapter = p.assistant.adapter.trimmed().toLower();
+    if (!adapter.isEmpty() && !AssistantSettings::knownAdapter(adapter)) {
+        *error = QStringLiteral("VESPER_ASSISTANT: expected coach, anthropic or openai, got \"%1\"").arg(p.assistant.adapter.left(20));
+        return false;
+    }
     const QString expected = m_env.value(QStringLiteral("VESPER_GEMINI_EXPECTED_SECONDS"));
     if (!expected.isEmpty()) {
         bool ok = false;
