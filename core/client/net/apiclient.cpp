@@ -16,7 +16,7 @@ bool hasHeader(const HttpHeaders &headers, const QByteArray &name)
 }
 
 /// Safe to send twice: reads, PUT/DELETE, a PATCH guarded by If-Match, anything with an idempotency
-/// key, a generate with its clientId, and the status poll (a read sent as POST).
+/// key, a generate with its clientId, the status poll and the prompt enhancer (reads sent as POST).
 bool isIdempotent(const QByteArray &method, const QString &path, const QJsonObject &body, const HttpHeaders &headers)
 {
     if (method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE")
@@ -25,7 +25,7 @@ bool isIdempotent(const QByteArray &method, const QString &path, const QJsonObje
         return true;
     if (method == "PATCH")
         return hasHeader(headers, "If-Match");
-    if (path.startsWith(QLatin1String("/api/generations/status")))
+    if (path.startsWith(QLatin1String("/api/generations/status")) || path == QLatin1String("/api/prompts/enhance"))
         return true;
     return path.startsWith(QLatin1String("/api/generate")) && !body.value(QStringLiteral("clientId")).toString().isEmpty();
 }

@@ -7,6 +7,7 @@
 #include "client/net/apitypes.h"
 #include "client/net/httpclient.h"
 #include "client/net/tokensource.h"
+#include "domain/assistant.h"
 #include "domain/generation.h"
 #include "domain/member.h"
 #include "domain/modelinfo.h"
@@ -93,6 +94,13 @@ public:
     ApiResult<FileBytes> downloadUpload(const QString &uploadId, const QString &variant = QStringLiteral("thumb"));
     /// A reference image (PNG/JPEG/WebP bytes); the answer's {id, mime, bytes, width, height, sha256, createdAt}.
     ApiResult<QJsonObject> upload(const QByteArray &image, const QByteArray &contentType, const WriteGuards &guards = {});
+
+    // Assistant (DESIGN §7; apiclientassistant.cpp)
+    /// GET /api/skills: the skills this server offers (shipped and the user's), by id.
+    ApiResult<QList<SkillSummary>> skills();
+    /// POST /api/prompts/enhance: the offline coach's fuller prompt and its changes, one line each.
+    /// skillIds empty: the server picks the skills that apply to the model's generation type.
+    ApiResult<EnhanceResult> enhancePrompt(const QString &prompt, const QString &modelId, const QStringList &skillIds = {});
 
 private:
     /// One authorised call with the 401 → refresh → retry rule; the raw response or an error.
