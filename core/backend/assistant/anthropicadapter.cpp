@@ -63,7 +63,7 @@ AssistantResult AnthropicAdapter::reply(const AssistantRequest &request, const s
             onDelta(piece);
     });
     const StreamedResponse response = streamPost(post, [&](const QByteArray &bytes) {
-        for (const SseEvent &event : parser.feed(bytes)) {
+        for (const SseMessage &event : parser.feed(bytes)) {
             if (!stream.take(event))
                 return !stream.failed(); // message_stop: read on to the end; a failure: stop here
         }

@@ -6,7 +6,7 @@
 
 namespace vesper::backend {
 
-bool AnthropicStream::take(const SseEvent &event)
+bool AnthropicStream::take(const SseMessage &event)
 {
     if (m_finished || m_failed)
         return false;

@@ -15,7 +15,7 @@ public:
     explicit AnthropicStream(std::function<void(const QString &)> onDelta) : m_onDelta(std::move(onDelta)) {}
 
     /// Reads one event; false once the stream has ended (message_stop or error) or went wrong.
-    bool take(const SseEvent &event);
+    bool take(const SseMessage &event);
 
     bool finished() const { return m_finished; }
     /// Set by an `error` event (its message) or by an event that is not JSON.

@@ -81,7 +81,7 @@ AssistantResult OpenAiAdapter::attempt(const AssistantRequest &request, bool wit
     };
     OpenAiStream stream([&](const QString &piece) { show(fenced.accept(piece)); });
     const StreamedResponse response = streamPost(post, [&](const QByteArray &bytes) {
-        for (const SseEvent &event : parser.feed(bytes)) {
+        for (const SseMessage &event : parser.feed(bytes)) {
             if (!stream.take(event))
                 return !stream.failed();
         }

@@ -7,7 +7,7 @@
 
 namespace vesper::backend {
 
-bool OpenAiStream::take(const SseEvent &event)
+bool OpenAiStream::take(const SseMessage &event)
 {
     if (m_done || m_failed)
         return false;

@@ -16,7 +16,7 @@ public:
     explicit OpenAiStream(std::function<void(const QString &)> onText) : m_onText(std::move(onText)) {}
 
     /// Reads one event; false once the stream has ended ([DONE] or an error) or went wrong.
-    bool take(const SseEvent &event);
+    bool take(const SseMessage &event);
 
     bool done() const { return m_done; }
     bool failed() const { return m_failed; }

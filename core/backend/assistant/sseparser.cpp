@@ -2,9 +2,9 @@
 
 namespace vesper::backend {
 
-QList<SseEvent> SseParser::feed(const QByteArray &bytes)
+QList<SseMessage> SseParser::feed(const QByteArray &bytes)
 {
-    QList<SseEvent> out;
+    QList<SseMessage> out;
     if (m_overflowed)
         return out;
     qsizetype start = 0;
@@ -36,7 +36,7 @@ QList<SseEvent> SseParser::feed(const QByteArray &bytes)
     return out;
 }
 
-void SseParser::takeLine(const QByteArray &line, QList<SseEvent> &out)
+void SseParser::takeLine(const QByteArray &line, QList<SseMessage> &out)
 {
     if (line.isEmpty()) { // a blank line dispatches the event read so far
         if (m_hasData)

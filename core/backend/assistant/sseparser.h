@@ -9,7 +9,7 @@
 namespace vesper::backend {
 
 /// One dispatched event: its `event:` name ("message" when none was given) and its joined `data:`.
-struct SseEvent {
+struct SseMessage {
     QString name;
     QString data;
 };
@@ -17,7 +17,7 @@ struct SseEvent {
 class SseParser {
 public:
     /// Takes the next bytes and returns the events they complete, in order.
-    QList<SseEvent> feed(const QByteArray &bytes);
+    QList<SseMessage> feed(const QByteArray &bytes);
     /// Bytes still waiting for their line's end (an unfinished event at the end of a stream).
     qsizetype pendingBytes() const { return m_buffer.size() + m_data.size(); }
     /// Whether any event field has been read since the last dispatched event.
@@ -28,7 +28,7 @@ public:
     bool overflowed() const { return m_overflowed; }
 
 private:
-    void takeLine(const QByteArray &line, QList<SseEvent> &out);
+    void takeLine(const QByteArray &line, QList<SseMessage> &out);
 
     QByteArray m_buffer;
     QString m_name;

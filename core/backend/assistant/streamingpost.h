@@ -1,6 +1,7 @@
 #pragma once
-// One streamed POST for the assistant adapters: libcurl hands each piece of a 2xx body to onBytes as
-// it arrives (an SSE stream), while an error body is collected whole so its message can be shown.
+// One streamed POST for the assistant adapters, on the house libcurl wrapper (CurlSession::stream):
+// each piece of a 2xx body goes to onBytes as it arrives (an SSE stream), an error body is kept so
+// its message can be shown, and the transport's failure is sorted the way the adapters explain it.
 // Connect timeout 10 s; the call fails when no byte arrives for idleSeconds; cancelled stops it.
 #include <QByteArray>
 #include <QHash>

@@ -199,6 +199,7 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
         {nullptr, "VESPER_UPLOAD_QUOTA_COUNT", 0, 100000000, [&](qint64 v) { s.uploadQuotaCount = int(v); }},
         {nullptr, "VESPER_UPLOAD_UNUSED_SECONDS", 0, qint64(3650) * 86400, [&](qint64 v) { s.uploadUnusedSeconds = v; }},
         {nullptr, "VESPER_SWEEP_INTERVAL_SECONDS", 1, 86400, [&](qint64 v) { s.sweepIntervalSeconds = int(v); }},
+        {nullptr, "VESPER_ASSISTANT_STREAMS", 1, 256, [&](qint64 v) { s.assistantStreams = int(v); }},
         {nullptr, "VESPER_INVITE_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.inviteRateLimitPerHour = int(v); }},
         {nullptr, "VESPER_ASSISTANT_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.assistantRateLimitPerMinute = int(v); }},
         {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 100000, [&](qint64 v) { s.connectionsPerIp = int(v); }},

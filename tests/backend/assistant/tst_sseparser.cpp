@@ -11,10 +11,10 @@ using namespace vesper::backend;
 class TestSseParser : public QObject {
     Q_OBJECT
 
-    static QList<SseEvent> feedAll(const QByteArray &bytes, int step)
+    static QList<SseMessage> feedAll(const QByteArray &bytes, int step)
     {
         SseParser parser;
-        QList<SseEvent> out;
+        QList<SseMessage> out;
         for (qsizetype i = 0; i < bytes.size(); i += step)
             out += parser.feed(bytes.mid(i, step));
         return out;
@@ -35,7 +35,7 @@ private Q_SLOTS:
         const QByteArray stream = ": keep-alive" + e + "event: delta" + e + "data: {\"text\":\"夕暮れの光 🌅\"}" + e + e
                                   + "data: first" + e + "data:second" + e + "id: 7" + e + e + "event: done" + e + "data: {}" + e + e;
         for (int step = 1; step <= stream.size(); ++step) {
-            const QList<SseEvent> events = feedAll(stream, step);
+            const QList<SseMessage> events = feedAll(stream, step);
             QCOMPARE(events.size(), 3);
             QCOMPARE(events.at(0).name, QStringLiteral("delta"));
             QCOMPARE(events.at(0).data, QStringLiteral("{\"text\":\"夕暮れの光 🌅\"}"));
