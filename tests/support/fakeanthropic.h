@@ -33,6 +33,8 @@ public:
     ~FakeAnthropic();
     bool start(QString *error);
     QString baseUrl() const { return m_server->baseUrl(); }
+    /// Connections open now: a hanging stream's stays open until its client gives up.
+    int openConnections() const { return m_server->openConnections(); }
 
     void setScenario(Scenario scenario);
     void setScript(const AssistantScript &script);

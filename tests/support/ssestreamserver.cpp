@@ -81,7 +81,11 @@ void serve(QTcpSocket *socket, SseStreamServer *server)
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto buffer = std::make_shared<QByteArray>();
     auto answered = std::make_shared<bool>(false);
-    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    server->connectionOpened();
+    QObject::connect(socket, &QTcpSocket::disconnected, socket, [socket, server] {
+        server->connectionClosed();
+        socket->deleteLater();
+    });
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, server, buffer, answered] {
         buffer->append(socket->readAll());
         const qsizetype end = buffer->indexOf("\r\n\r\n");

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -51,13 +52,19 @@ public:
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     quint16 port() const { return m_port; }
 
+    /// Connections open now (a client that gave up on a hanging stream closes its own).
+    int openConnections() const { return m_open.load(); }
+
     /// Internal, called on the server's thread.
     StreamPlan handle(const StreamRequest &request) { return m_handler(request); }
+    void connectionOpened() { ++m_open; }
+    void connectionClosed() { --m_open; }
 
 private:
     Handler m_handler;
     std::unique_ptr<QThread> m_thread;
     quint16 m_port = 0;
+    std::atomic_int m_open = 0;
 };
 
 /// Cuts bytes into pieces at the given offsets (sorted, duplicates and out-of-range ones ignored).

@@ -92,7 +92,9 @@ HttpResponse streamChat(ServerContext &context, AssistantRequest request, std::u
     chat->cancelled = std::make_shared<std::atomic_bool>(false);
     // The close callback holds the flag only: the stream must not own what owns it.
     chat->stream->setOnClosed([cancelled = chat->cancelled] { *cancelled = true; });
-    context.assistantRunner->start([chat] { run(*chat); }, chat->cancelled);
+    // The heartbeat (an SSE comment) is what notices a client that left while the model is silent.
+    context.assistantRunner->start([chat] { run(*chat); }, chat->cancelled,
+                                   [stream = chat->stream] { return stream->write(SseEvent::comment()); });
 
     HttpResponse response;
     response.contentType = "text/event-stream; charset=utf-8";
