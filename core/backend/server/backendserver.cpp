@@ -14,6 +14,7 @@
 #include "backend/routes/routes.h"
 #include "backend/storage/objectstore.h"
 #include "backend/skills/skillregistry.h"
+#include "backend/context/assistantrunner.h"
 #include "common/circuitbreaker.h"
 #include "common/logging.h"
 #include "common/ratelimiter.h"
@@ -72,7 +73,7 @@ bool BackendServer::start(QString *error)
     m_workers = std::make_unique<WorkerPool>(*m_db, m_settings.storagePath, w, *m_providers, *m_breakers);
     WorkerPool *workers = m_workers.get();
     m_context.reset(new ServerContext{m_settings, *m_db, JwtCodec(m_settings.jwtSecret, m_settings.jwtAudience), *m_limits,
-                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}, {}});
+                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}, {}, {}});
     m_context->auth = std::make_unique<TokenAuthenticator>(m_context->config, m_context->jwt, *m_db);
     m_context->auth->start();
     m_context->costly = std::make_unique<CostlyWork>(m_settings.costlyThreadCount(), m_settings.costlyQueueLength());
@@ -81,6 +82,7 @@ bool BackendServer::start(QString *error)
     skillFolders.userDir = m_settings.userSkillsDir();
     m_context->skills = std::make_unique<SkillRegistry>(skillFolders);
     qCInfo(lcServer).noquote() << QStringLiteral("skills: shipped in %1, the user's in %2").arg(skillFolders.shippedDir, skillFolders.userDir);
+    m_context->assistantRunner = std::make_unique<AssistantRunner>(m_settings.assistantStreams, m_settings.assistantStreams);
     if (m_settings.embedded)
         prepareEmbeddedProfile();
     addRoutes();
