@@ -7,6 +7,7 @@
 #include "ui/app/connectionmanager.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/uicontext.h"
+#include "ui/assistant/assistantdock.h"
 #include "ui/gallery/projectgalleryview.h"
 #include "ui/gallery/sessiongalleryview.h"
 #include "ui/gallery/sessionpanel.h"
@@ -64,6 +65,7 @@ StudioViews installStudioViews(MainWindow *window)
     v.gallery = new SessionGalleryView(ctx);
     v.promptBar = new PromptBar(ctx);
     v.viewer = new ViewerView(ctx);
+    v.assistant = new AssistantDock(window, v.promptBar);
 
     MainWindowViews views;
     views.projects = v.projects;
@@ -185,6 +187,12 @@ bool showPlace(MainWindow *window, const StudioViews &v, const QString &place, Q
         window->showPage(MainWindow::Page::Session);
         return true;
     }
+    if (place == QLatin1String("assistant")) {
+        if (!showPlace(window, v, QStringLiteral("session"), error))
+            return false;
+        v.assistant->open();
+        return true;
+    }
     if (place.startsWith(QLatin1String("search:"))) {
         window->searchField()->setText(place.mid(7));
         v.gallery->showSearch(place.mid(7));
@@ -204,7 +212,7 @@ bool showPlace(MainWindow *window, const StudioViews &v, const QString &place, Q
         *error = QObject::tr("the open session has no image to view");
         return false;
     }
-    *error = QObject::tr("unknown place \"%1\" (projects, session, session:<id>, search:<text>, viewer)").arg(place);
+    *error = QObject::tr("unknown place \"%1\" (projects, session, session:<id>, search:<text>, viewer, assistant)").arg(place);
     return false;
 }
 

@@ -51,6 +51,12 @@ QList<Suggestion> suggestionsFrom(const QString &json)
     return out;
 }
 
+/// SQLite binds a null QString as NULL; the text columns are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 bool failed(const QSqlQuery &q, const char *what, QString *error)
 {
     if (error)
@@ -63,12 +69,12 @@ bool insertMessage(QSqlDatabase &db, const ConversationMessage &m, qint64 *id, Q
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO assistant_messages (session_id, role, content, suggestions, state, error, created_at) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(m.sessionId);
-    q.addBindValue(m.role);
-    q.addBindValue(m.content);
+    q.addBindValue(text(m.sessionId));
+    q.addBindValue(text(m.role));
+    q.addBindValue(text(m.content));
     q.addBindValue(suggestionsJson(m.suggestions));
     q.addBindValue(stateName(m.state));
-    q.addBindValue(m.state == ConversationMessage::State::Failed ? m.error : QString());
+    q.addBindValue(text(m.state == ConversationMessage::State::Failed ? m.error : QString()));
     q.addBindValue(m.createdAt > 0 ? m.createdAt : nowMicros());
     if (!q.exec())
         return failed(q, "write", error);
@@ -128,7 +134,7 @@ bool AssistantStore::setState(qint64 id, ConversationMessage::State state, const
     QSqlQuery q(db);
     q.prepare(QStringLiteral("UPDATE assistant_messages SET state = ?, error = ? WHERE id = ?"));
     q.addBindValue(stateName(state));
-    q.addBindValue(state == ConversationMessage::State::Failed ? reason : QString());
+    q.addBindValue(text(state == ConversationMessage::State::Failed ? reason : QString()));
     q.addBindValue(id);
     return q.exec() || failed(q, "write", error);
 }

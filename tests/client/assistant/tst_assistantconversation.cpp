@@ -213,7 +213,7 @@ private Q_SLOTS:
         cutOff.role = QStringLiteral("user");
         cutOff.content = QStringLiteral("written just before the app closed");
         cutOff.state = State::Sending;
-        QVERIFY(store.append(cutOff, &error) > 0);
+        QVERIFY2(store.append(cutOff, &error) > 0, qPrintable(error));
         HttpClient http;
         const auto api = apiFor(http);
         AssistantConversation chat(*api, store, QStringLiteral("session-cut"));
