@@ -13,6 +13,7 @@ Q_LOGGING_CATEGORY(lcSeed, "vesper.seed", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcServer, "vesper.server", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcProvider, "vesper.provider", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcNet, "vesper.net", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcAssistant, "vesper.assistant", QtInfoMsg) // skills, the coach and the assistant routes
 
 namespace vesper {
 namespace {

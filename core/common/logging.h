@@ -10,6 +10,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcSeed)
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
 Q_DECLARE_LOGGING_CATEGORY(lcProvider)
 Q_DECLARE_LOGGING_CATEGORY(lcNet)
+Q_DECLARE_LOGGING_CATEGORY(lcAssistant)
 
 namespace vesper {
 /// Installs a message handler that writes one JSON object per line to stderr (structured logs).

@@ -1,7 +1,9 @@
 #include "backend/config/backendsettings.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSaveFile>
 
@@ -15,6 +17,30 @@ BackendSettings BackendSettings::forDataDir(const QString &dataDir)
     settings.db.sqlitePath = dataDir + QStringLiteral("/vesper.db");
     settings.storagePath = dataDir + QStringLiteral("/storage");
     return settings;
+}
+
+QString BackendSettings::shippedSkillsDir() const
+{
+    return skillsDir.isEmpty() ? defaultSkillsDir() : skillsDir;
+}
+
+QString BackendSettings::userSkillsDir() const
+{
+    return dataDir.isEmpty() ? QString() : dataDir + QStringLiteral("/skills");
+}
+
+QString BackendSettings::defaultSkillsDir()
+{
+    // Installed: cmake --install puts them in share/vesper/skills beside bin/. Run from a build
+    // tree there is no such folder, and the sources' skills/ (a compile definition) is used.
+    const QString installed = QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../share/vesper/skills"));
+    if (QCoreApplication::instance() && QFileInfo(installed).isDir())
+        return installed;
+#ifdef VESPER_SOURCE_SKILLS_DIR
+    return QStringLiteral(VESPER_SOURCE_SKILLS_DIR);
+#else
+    return installed;
+#endif
 }
 
 bool BackendSettings::ensureJwtSecret(QString *error)

@@ -66,6 +66,9 @@ struct BackendSettings {
     qint64 uploadUnusedSeconds = 7LL * 86400;
     int sweepIntervalSeconds = 3600; // the periodic sweeps (sessions, idempotency keys, uploads)
     int inviteRateLimitPerHour = 30; // POST /api/projects/{id}/members per user per hour; 0 turns it off
+    int assistantRateLimitPerMinute = 30; // POST /api/assistant/chat and /api/prompts/enhance together, per user; 0: off
+    // The shipped skills (DESIGN §7); empty: defaultSkillsDir(). The user's are in <dataDir>/skills.
+    QString skillsDir;
     int maxConnections = 0;    // open connections in all; 0: from the open-file limit
     // Per client address (through a trusted proxy: per forwarded client, counting its requests); 0: no limit.
     int connectionsPerIp = 64;
@@ -85,6 +88,13 @@ struct BackendSettings {
     /// The costly-work pool's threads and queue after the automatic defaults are applied.
     int costlyThreadCount() const;
     int costlyQueueLength() const;
+
+    /// The shipped skills folder: skillsDir, or the default found beside the program.
+    QString shippedSkillsDir() const;
+    /// The user's skills folder, <dataDir>/skills (overrides shipped skills by id); empty without a data folder.
+    QString userSkillsDir() const;
+    /// <exe>/../share/vesper/skills when installed; in a build tree, the source tree's skills/.
+    static QString defaultSkillsDir();
 
     /// Settings for a backend whose files all live in dataDir: SQLite, object store and JWT secret.
     static BackendSettings forDataDir(const QString &dataDir);

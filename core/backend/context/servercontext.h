@@ -1,6 +1,6 @@
 #pragma once
 // What every route of one backend needs: its settings, database, token codec, rate limits, provider
-// settings, breakers, catalogue and a way to wake its workers. Built by BackendServer (the composition
+// settings, breakers, catalogue, skills and a way to wake its workers. Built by BackendServer (the composition
 // root) and owned there; it sits below the routes and the HTTP dispatcher so they never include the
 // root. Two backends in one process each have their own.
 #include "backend/auth/jwtcodec.h"
@@ -21,6 +21,7 @@ namespace vesper::backend {
 class Database;
 class ModelCatalog;
 class ProviderSettingsStore;
+class SkillRegistry;
 
 struct ServerContext {
     BackendSettings config;
@@ -35,6 +36,7 @@ struct ServerContext {
     QString embeddedUserId;
     std::unique_ptr<TokenAuthenticator> auth; // over config and jwt above; set by BackendServer
     std::unique_ptr<CostlyWork> costly;       // decodes and password hashes; set by BackendServer
+    std::unique_ptr<SkillRegistry> skills;    // shipped and user skills (DESIGN §7); set by BackendServer
 };
 
 } // namespace vesper::backend

@@ -6,6 +6,7 @@
 #include "backend/repositories/profilerepository.h"
 #include "backend/repositories/projectrepository.h"
 #include "backend/routes/routes.h"
+#include "backend/skills/skillregistry.h"
 #include "backend/context/servercontext.h"
 #include "common/clock.h"
 #include "common/jsonwriter.h"
@@ -43,7 +44,10 @@ void addBootstrapRoutes(Router &router, ServerContext &context)
         w.key("projects").raw(pageJson(projects.data, projects.nextCursor));
         // Invitations waiting for an answer; their projects are not in `projects` until accepted.
         w.key("invitations").raw(QJsonDocument(InvitationRepository(context.db).listFor(rc.userId)).toJson(QJsonDocument::Compact));
-        w.key("skills").beginArray().endArray(); // the skills registry lands with the assistant (DESIGN §7)
+        QJsonArray skills; // DESIGN §7: shipped and the user's, by id
+        for (const SkillSummary &skill : context.skills->summaries())
+            skills.append(skill.toJson());
+        w.key("skills").raw(QJsonDocument(skills).toJson(QJsonDocument::Compact));
         w.key("limits").raw(QJsonDocument(limits).toJson(QJsonDocument::Compact));
         w.field("serverTime", formatTime(nowMicros()));
         w.endObject();

@@ -18,5 +18,6 @@ void addChangesRoutes(Router &router, ServerContext &context);
 void addGenerateRoutes(Router &router, ServerContext &context);
 void addUploadRoutes(Router &router, ServerContext &context);
 void addAccountRoutes(Router &router, ServerContext &context);
+void addAssistantRoutes(Router &router, ServerContext &context);
 
 } // namespace vesper::backend

@@ -11,6 +11,7 @@
 #include "backend/http/router.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
+#include "backend/skills/skillregistry.h"
 #include "common/circuitbreaker.h"
 #include "common/logging.h"
 #include "common/ratelimiter.h"
@@ -56,10 +57,14 @@ bool BackendServer::start(QString *error)
     m_workers = std::make_unique<WorkerPool>(*m_db, m_settings.storagePath, w, *m_providers, *m_breakers);
     WorkerPool *workers = m_workers.get();
     m_context.reset(new ServerContext{m_settings, *m_db, JwtCodec(m_settings.jwtSecret, m_settings.jwtAudience), *m_limits,
-                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}});
+                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}, {}});
     m_context->auth = std::make_unique<TokenAuthenticator>(m_context->config, m_context->jwt, *m_db);
     m_context->auth->start();
     m_context->costly = std::make_unique<CostlyWork>(m_settings.costlyThreadCount(), m_settings.costlyQueueLength());
+    SkillRegistryOptions skillFolders;
+    skillFolders.shippedDir = m_settings.shippedSkillsDir();
+    skillFolders.userDir = m_settings.userSkillsDir();
+    m_context->skills = std::make_unique<SkillRegistry>(skillFolders);
     if (m_settings.embedded)
         prepareEmbeddedProfile();
     addRoutes();
@@ -133,6 +138,7 @@ void BackendServer::addRoutes()
     addGenerateRoutes(*m_router, c);
     addUploadRoutes(*m_router, c);
     addAccountRoutes(*m_router, c);
+    addAssistantRoutes(*m_router, c);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_router, c);
 }
 

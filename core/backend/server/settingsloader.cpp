@@ -114,6 +114,7 @@ bool SettingsLoader::readPlaces(BackendSettings &s, QString *error) const
     s.storagePath = value("storage", "VESPER_STORAGE");
     if (s.storagePath.isEmpty())
         s.storagePath = s.dataDir + QStringLiteral("/storage");
+    s.skillsDir = m_env.value(QStringLiteral("VESPER_SKILLS_DIR")); // empty: BackendSettings::defaultSkillsDir()
     s.jwtSecret = m_env.value(QStringLiteral("VESPER_JWT_SECRET")).toUtf8();
     if (!s.jwtSecret.isEmpty() && s.jwtSecret.size() < 32) {
         *error = QStringLiteral("VESPER_JWT_SECRET: must be at least 32 characters");
@@ -199,6 +200,7 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
         {nullptr, "VESPER_UPLOAD_UNUSED_SECONDS", 0, qint64(3650) * 86400, [&](qint64 v) { s.uploadUnusedSeconds = v; }},
         {nullptr, "VESPER_SWEEP_INTERVAL_SECONDS", 1, 86400, [&](qint64 v) { s.sweepIntervalSeconds = int(v); }},
         {nullptr, "VESPER_INVITE_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.inviteRateLimitPerHour = int(v); }},
+        {nullptr, "VESPER_ASSISTANT_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.assistantRateLimitPerMinute = int(v); }},
         {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 100000, [&](qint64 v) { s.connectionsPerIp = int(v); }},
         {nullptr, "VESPER_MAX_CONNECTIONS", 0, 1000000, [&](qint64 v) { s.maxConnections = int(v); }},
         {nullptr, "VESPER_MAX_SIGNED_OUT_BODY", 1024, qint64(1) << 30, [&](qint64 v) { s.maxSignedOutBodyBytes = v; }},
