@@ -18,7 +18,7 @@ public:
 
     /// The drawer, made now (and put into the dock) when it was not yet.
     AssistantDrawer *drawer();
-    bool isCreated() const { return m_drawer != nullptr; }
+    bool isCreated() const { return !m_drawer.isNull(); }
     /// Shows the dock with the drawer and puts the cursor in its input.
     void open();
     /// Opens the dock and asks for an enhanced version of the prompt in the bar.
