@@ -8,6 +8,7 @@
 #include "ui/app/mainwindow.h"
 #include "ui/app/uicontext.h"
 #include "ui/assistant/assistantdock.h"
+#include "ui/assistant/assistantdrawer.h"
 #include "ui/gallery/projectgalleryview.h"
 #include "ui/gallery/sessiongalleryview.h"
 #include "ui/gallery/sessionpanel.h"
@@ -187,10 +188,19 @@ bool showPlace(MainWindow *window, const StudioViews &v, const QString &place, Q
         window->showPage(MainWindow::Page::Session);
         return true;
     }
-    if (place == QLatin1String("assistant")) {
+    if (place == QLatin1String("assistant") || place.startsWith(QLatin1String("assistant:"))) {
         if (!showPlace(window, v, QStringLiteral("session"), error))
             return false;
         v.assistant->open();
+        const QString question = place.mid(10);
+        if (!question.isEmpty()) {
+            // A question to ask about the newest prompt of the session (for screenshots and demos).
+            client::GenerationListModel *model = v.gallery->model();
+            if (v.promptBar->prompt().isEmpty() && model && model->rowCount() > 0)
+                v.promptBar->setPrompt(model->data(model->index(0, 0), client::GenerationListModel::PromptRole).toString());
+            v.assistant->drawer()->input()->setPlainText(question);
+            v.assistant->drawer()->sendInput();
+        }
         return true;
     }
     if (place.startsWith(QLatin1String("search:"))) {
@@ -212,7 +222,7 @@ bool showPlace(MainWindow *window, const StudioViews &v, const QString &place, Q
         *error = QObject::tr("the open session has no image to view");
         return false;
     }
-    *error = QObject::tr("unknown place \"%1\" (projects, session, session:<id>, search:<text>, viewer, assistant)").arg(place);
+    *error = QObject::tr("unknown place \"%1\" (projects, session, session:<id>, search:<text>, viewer, assistant, assistant:<question>)").arg(place);
     return false;
 }
 

@@ -32,7 +32,8 @@ StudioViews installStudioViews(MainWindow *window);
 
 /// Opens a place given on the command line (`--show`): "projects", "session" (the remembered one),
 /// "session:<sessionId>", "search:<text>", "viewer" (the first image of the open session) or
-/// "assistant" (the remembered session with the assistant drawer open). False
+/// "assistant" (the remembered session with the assistant drawer open) or "assistant:<question>"
+/// (the same, asking question about the bar's prompt — the session's newest when the bar is empty). False
 /// with *error when it names nothing the cache holds.
 bool showPlace(MainWindow *window, const StudioViews &views, const QString &place, QString *error);
 
