@@ -314,10 +314,14 @@ void AssistantDrawer::focusInput()
 
 bool AssistantDrawer::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_input && event->type() == QEvent::KeyPress) {
+    if (watched == m_input && (event->type() == QEvent::KeyPress || event->type() == QEvent::ShortcutOverride)) {
         auto *key = static_cast<QKeyEvent *>(event);
         if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && (key->modifiers() & Qt::ControlModifier)) {
-            sendInput();
+            // Ctrl+Return here sends the message; the window's Generate must not take it.
+            if (event->type() == QEvent::ShortcutOverride)
+                event->accept();
+            else
+                sendInput();
             return true;
         }
     }

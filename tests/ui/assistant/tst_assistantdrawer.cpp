@@ -8,6 +8,7 @@
 #include "backend/server/embeddedbackend.h"
 #include "client/assistant/assistantconversation.h"
 #include "client/cache/cachestore.h"
+#include "client/tracking/generationtracker.h"
 #include "client/workspace/workspace.h"
 #include "ui/app/banner.h"
 #include "ui/app/connectionmanager.h"
@@ -140,9 +141,11 @@ private Q_SLOTS:
         QVERIFY(chat);
         QCOMPARE(chat->sessionId(), sessionId);
         QSignalSpy replied(chat, &client::AssistantConversation::replied);
+        QSignalSpy generatedByMistake(bar, &PromptBar::generationQueued);
         QTest::keyClicks(drawer->input(), QStringLiteral("Make it more atmospheric."));
         QTest::keyClick(drawer->input(), Qt::Key_Return, Qt::ControlModifier);
         QVERIFY(drawer->input()->toPlainText().isEmpty());
+        QCOMPARE(generatedByMistake.size(), 0); // Ctrl+Return in the drawer sends, it does not generate
         QVERIFY(replied.wait(20000));
         QCOMPARE(chat->messages().size(), 2);
         QTRY_VERIFY(!drawer->conversationView()->cards().isEmpty());
@@ -162,7 +165,7 @@ private Q_SLOTS:
         QCOMPARE(queued.size(), 1);
         std::optional<Generation> made;
         QTRY_VERIFY_WITH_TIMEOUT((made = generationWithPrompt(workspace, sessionId, suggested.trimmed()))
-                                     && made->status == QLatin1String("completed"), 60000);
+                                     && made->status == GenerationStatus::Completed, 60000);
         QCOMPARE(made->modelId, QStringLiteral("sketch"));
 
         // ---- Ctrl+Z in the prompt brings the old prompt back (Apply was one edit).
