@@ -33,8 +33,6 @@ AssistantDrawer *AssistantDock::drawer()
         dock->setWidget(m_drawer);
         if (placeholder)
             placeholder->deleteLater();
-        if (dock->width() < 360)
-            m_window->resizeDocks({dock}, {400}, Qt::Horizontal);
         Q_EMIT created(m_drawer);
     }
     return m_drawer;
@@ -44,8 +42,11 @@ void AssistantDock::open()
 {
     AssistantDrawer *made = drawer();
     QDockWidget *dock = m_window->assistantDock();
+    const bool wasHidden = dock->isHidden();
     dock->show();
     dock->raise();
+    if (wasHidden && dock->width() < 380)
+        m_window->resizeDocks({dock}, {420}, Qt::Horizontal); // room for a card's three buttons
     made->focusInput();
 }
 
