@@ -1,6 +1,7 @@
 #include "backend/http/httpexchange.h"
 #include "backend/http/bodybudget.h"
 #include "backend/http/requestframing.h"
+#include "backend/http/responsestream.h"
 
 #include <QIODevice>
 
@@ -59,15 +60,53 @@ void releaseFile(void *cls)
     delete static_cast<std::shared_ptr<QIODevice> *>(cls);
 }
 
-MHD_Result queue(MHD_Connection *connection, const HttpResponse &response)
+constexpr size_t kStreamBlock = 16 * 1024;
+
+/// A streamed body as libmicrohttpd holds it: the stream and the server that tracks it.
+struct StreamHandle {
+    std::shared_ptr<ResponseStream> stream;
+    HttpServer *server;
+};
+
+ssize_t readStreamBlock(void *cls, uint64_t, char *buffer, size_t max)
 {
-    MHD_Response *mhd = response.file
+    return ssize_t(static_cast<StreamHandle *>(cls)->stream->readInto(buffer, max));
+}
+
+void releaseStream(void *cls)
+{
+    auto *handle = static_cast<StreamHandle *>(cls);
+    handle->server->untrackStream(handle->stream.get());
+    handle->stream->released();
+    delete handle;
+}
+
+MHD_Response *createStreamResponse(MHD_Connection *connection, HttpServer *server, const std::shared_ptr<ResponseStream> &stream)
+{
+    if (!server)
+        return nullptr;
+    stream->attach(connection);
+    server->trackStream(stream.get());
+    MHD_Response *mhd = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, kStreamBlock, readStreamBlock,
+                                                          new StreamHandle{stream, server}, releaseStream);
+    if (!mhd)
+        server->untrackStream(stream.get());
+    return mhd;
+}
+
+MHD_Result queue(MHD_Connection *connection, const HttpResponse &response, HttpServer *server = nullptr)
+{
+    MHD_Response *mhd = response.stream ? createStreamResponse(connection, server, response.stream)
+        : response.file
         ? MHD_create_response_from_callback(uint64_t(response.fileSize), kFileBlock, readFileBlock,
                                             new std::shared_ptr<QIODevice>(response.file), releaseFile)
         : MHD_create_response_from_buffer(size_t(response.body.size()), const_cast<char *>(response.body.constData()),
                                           MHD_RESPMEM_MUST_COPY);
-    if (!mhd)
+    if (!mhd) {
+        if (response.stream)
+            response.stream->released(); // never queued: its producer learns at once
         return MHD_NO;
+    }
     if (!response.contentType.isEmpty())
         MHD_add_response_header(mhd, MHD_HTTP_HEADER_CONTENT_TYPE, response.contentType.constData());
     for (const auto &header : response.headers)
@@ -240,7 +279,7 @@ MHD_Result onAccess(void *cls, MHD_Connection *connection, const char *url, cons
         response.status = 500;
         response.body = R"({"error":"internal error","code":"INTERNAL_ERROR"})";
     }
-    return queue(connection, response);
+    return queue(connection, response, server);
 }
 
 void onCompleted(void *cls, MHD_Connection *, void **requestState, MHD_RequestTerminationCode)

@@ -12,6 +12,8 @@ class QIODevice;
 
 namespace vesper::backend {
 
+class ResponseStream;
+
 struct HttpRequest {
     QByteArray method;
     QString path; // as sent, still percent-encoded: the router decodes each segment after splitting
@@ -37,6 +39,9 @@ struct HttpResponse {
     /// never held in memory whole; fileSize is its length.
     std::shared_ptr<QIODevice> file;
     qint64 fileSize = 0;
+    /// When set, the body is what is written to this stream while the connection stays open (SSE):
+    /// chunked, of unknown length, each write sent as it comes; body and file are ignored.
+    std::shared_ptr<ResponseStream> stream;
     QList<QPair<QByteArray, QByteArray>> headers;
 
     void setHeader(const QByteArray &name, const QByteArray &value) { headers.append({name, value}); }

@@ -2,6 +2,7 @@
 #include "backend/http/bodybudget.h"
 #include "backend/http/connectionwatch.h"
 #include "backend/http/httpexchange.h"
+#include "backend/http/responsestream.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 
@@ -116,7 +117,8 @@ bool HttpServer::listen(const QString &host, quint16 port, const HttpServerLimit
     m_memory = std::make_unique<BodyBudget>(limits.bodyMemoryBytes);
     m_spool = std::make_unique<BodyBudget>(limits.spoolBytes);
     MHD_set_panic_func(onPanic, nullptr);
-    const unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_TURBO;
+    // Suspend/resume: an idle streamed response (SSE) sleeps outside the poll set, costing no thread.
+    const unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
     m_daemon = MHD_start_daemon(flags, port, &admitConnection, this, &httpexchange::onAccess, this,
         MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr *>(&address),
         MHD_OPTION_THREAD_POOL_SIZE, unsigned(std::max(1, limits.threads)),
@@ -143,22 +145,47 @@ bool HttpServer::listen(const QString &host, quint16 port, const HttpServerLimit
     metrics.addCallbackGauge(QStringLiteral("vesper_http_deadline_cuts"), [watch] { return double(watch->cutConnections()); });
     metrics.addCallbackGauge(QStringLiteral("vesper_http_body_memory_bytes"), [memory] { return double(memory->used()); });
     metrics.addCallbackGauge(QStringLiteral("vesper_http_upload_spool_bytes"), [spool] { return double(spool->used()); });
+    metrics.addCallbackGauge(QStringLiteral("vesper_http_open_streams"), [this] { return double(openStreams()); });
     return true;
 }
 
 void HttpServer::stop()
 {
     if (m_daemon) {
+        {
+            // libmicrohttpd must not stop with a connection suspended: wake every stream to end.
+            std::lock_guard lock(m_streamsMutex);
+            for (ResponseStream *stream : m_streams)
+                stream->abort();
+        }
         MHD_stop_daemon(m_daemon);
         m_daemon = nullptr;
         auto &metrics = MetricsRegistry::instance();
         for (const char *name : {"vesper_http_open_connections", "vesper_http_deadline_cuts", "vesper_http_body_memory_bytes",
-                                 "vesper_http_upload_spool_bytes"})
+                                 "vesper_http_upload_spool_bytes", "vesper_http_open_streams"})
             metrics.removeCallbackGauge(QLatin1String(name));
     }
     m_watch.reset(); // after the daemon: its last callbacks still use it
     m_memory.reset();
     m_spool.reset();
+}
+
+void HttpServer::trackStream(ResponseStream *stream)
+{
+    std::lock_guard lock(m_streamsMutex);
+    m_streams.insert(stream);
+}
+
+void HttpServer::untrackStream(ResponseStream *stream)
+{
+    std::lock_guard lock(m_streamsMutex);
+    m_streams.erase(stream);
+}
+
+int HttpServer::openStreams() const
+{
+    std::lock_guard lock(m_streamsMutex);
+    return int(m_streams.size());
 }
 
 } // namespace vesper::backend

@@ -10,7 +10,9 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_set>
 
 struct MHD_Daemon;
 
@@ -76,6 +78,11 @@ public:
     BodyBudget &memoryBudget() { return *m_memory; }
     BodyBudget &spoolBudget() { return *m_spool; }
     const HttpServerLimits &limits() const { return m_limits; }
+    /// A streamed response was queued / is done: stop() ends the open ones before the daemon.
+    void trackStream(ResponseStream *stream);
+    void untrackStream(ResponseStream *stream);
+    /// Streamed responses open now.
+    int openStreams() const;
 
 private:
     Handler m_handler;
@@ -86,6 +93,8 @@ private:
     std::unique_ptr<ConnectionWatch> m_watch;
     std::unique_ptr<BodyBudget> m_memory;
     std::unique_ptr<BodyBudget> m_spool;
+    mutable std::mutex m_streamsMutex;
+    std::unordered_set<ResponseStream *> m_streams;
     MHD_Daemon *m_daemon = nullptr;
     quint16 m_port = 0;
 };

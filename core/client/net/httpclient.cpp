@@ -74,6 +74,39 @@ HttpResponse HttpClient::call(const HttpRequest &request)
     }
 }
 
+HttpResponse HttpClient::stream(const HttpRequest &request, const std::function<bool(QByteArrayView chunk)> &onChunk)
+{
+    HttpResponse response;
+    if ((request.cancelled && request.cancelled()) || m_stopping) {
+        response.failure = net::CurlResponse::Failure::Cancelled;
+        response.error = QStringLiteral("the call was stopped");
+        return response;
+    }
+    bool probe = false;
+    if (!m_breaker.allow(kServerKey, nowMicros(), &probe)) {
+        response.failure = net::CurlResponse::Failure::Network;
+        response.offline = true;
+        response.error = QStringLiteral("the server is unreachable (offline); the next try is in a few seconds");
+        return response;
+    }
+    response.attempts = 1;
+    net::CurlSession &session = threadSession(m_options.userAgent);
+    session.setConnectTimeoutMs(m_options.connectTimeoutMs);
+    session.setMaxResponseBytes(request.maxResponseBytes > 0 ? request.maxResponseBytes : m_options.maxResponseBytes);
+    const std::function<bool()> cancelled = request.cancelled;
+    session.setCancelCheck([this, cancelled] { return m_stopping.load() || (cancelled && cancelled()); });
+    static_cast<net::CurlResponse &>(response) = session.stream(request.method, request.url, request.body, request.contentType,
+                                                                request.headers, onChunk, request.readIdleSeconds);
+    session.setCancelCheck({});
+    if (response.failure == net::CurlResponse::Failure::Cancelled || response.failure == net::CurlResponse::Failure::Setup) {
+        if (probe)
+            m_breaker.abandon(kServerKey);
+        return response;
+    }
+    recordOutcome(response);
+    return response;
+}
+
 HttpResponse HttpClient::sendOnce(const HttpRequest &request, bool *sent)
 {
     HttpResponse response;

@@ -34,6 +34,12 @@ public:
 
     /// Blocking; retries idempotent calls; fails fast (offline = true) while the breaker is open.
     HttpResponse call(const HttpRequest &request);
+    /// A streamed call (Server-Sent Events), blocking on the caller's thread until the answer ends:
+    /// a 2xx body goes to onChunk as it arrives (the result's body stays empty); any other answer
+    /// is returned whole, as call() would. Never retried (the caller reconnects); no total timeout,
+    /// only request.readIdleSeconds of silence; onChunk returning false or request.cancelled stops
+    /// it (Failure::Cancelled). Fails fast while offline, and counts toward the breaker like call().
+    HttpResponse stream(const HttpRequest &request, const std::function<bool(QByteArrayView chunk)> &onChunk);
     /// The same call on the client's own pool.
     QFuture<HttpResponse> start(const HttpRequest &request);
     /// The circuit breaker's state: false after repeated transport failures until a call succeeds.

@@ -22,7 +22,9 @@ struct HttpRequest {
     /// Whether sending it twice is harmless: GET/PUT/DELETE, PATCH with If-Match, creates with an
     /// Idempotency-Key. Only these are retried after a failure that may have reached the server.
     bool idempotent = true;
-    int timeoutSeconds = 30;
+    int timeoutSeconds = 30; // the whole call; stream() has none
+    /// stream() only: this long without a byte (heartbeats included) ends the stream as a Timeout.
+    int readIdleSeconds = 45;
     /// 0: the client's default cap (64 MiB unless configured).
     qint64 maxResponseBytes = 0;
     /// Polled while bytes move and between retries; true stops the call with Failure::Cancelled.

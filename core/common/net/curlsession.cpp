@@ -3,15 +3,26 @@
 
 #include <QDateTime>
 #include <algorithm>
+#include <chrono>
 #include <curl/curl.h>
 #include <mutex>
 
 namespace vesper::net {
 namespace {
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 struct Transfer {
     CurlResponse *response;
     const std::function<bool()> *cancelCheck;
     qint64 maxBytes;
+    const std::function<bool(QByteArrayView)> *onChunk = nullptr; // streaming: 2xx bodies go here
+    int status = 0; // from the status line, for streaming before curl reports it
+    qint64 idleMs = 0;      // streaming: silence longer than this ends the call
+    qint64 lastByteMs = 0;  // steady clock, when the last bytes arrived
+    bool idle = false;
     bool tooLarge = false;
     bool cancelled = false;
 };
@@ -20,6 +31,14 @@ size_t onBody(char *data, size_t size, size_t count, void *user)
 {
     auto *t = static_cast<Transfer *>(user);
     const size_t bytes = size * count;
+    t->lastByteMs = steadyMs();
+    if (t->onChunk && t->status >= 200 && t->status < 300) {
+        if (!(*t->onChunk)(QByteArrayView(data, qsizetype(bytes)))) {
+            t->cancelled = true;
+            return 0; // makes curl stop with CURLE_WRITE_ERROR
+        }
+        return bytes;
+    }
     if (t->response->body.size() + qint64(bytes) > t->maxBytes) {
         t->tooLarge = true;
         return 0; // makes curl stop with CURLE_WRITE_ERROR
@@ -35,6 +54,8 @@ size_t onHeader(char *data, size_t size, size_t count, void *user)
     const QByteArray line = QByteArray(data, qsizetype(bytes)).trimmed();
     if (line.startsWith("HTTP/")) {
         t->response->headers.clear(); // a new response (after a 100 Continue or a redirect)
+        const QList<QByteArray> parts = line.split(' ');
+        t->status = parts.size() > 1 ? parts[1].toInt() : 0;
         return bytes;
     }
     const qsizetype colon = line.indexOf(':');
@@ -44,7 +65,7 @@ size_t onHeader(char *data, size_t size, size_t count, void *user)
     const QByteArray value = line.mid(colon + 1).trimmed();
     t->response->headers.insert(name, value);
     // A declared length over the cap is refused before any of the body is read.
-    if (name == "content-length" && value.toLongLong() > t->maxBytes) {
+    if (name == "content-length" && !t->onChunk && value.toLongLong() > t->maxBytes) {
         t->tooLarge = true;
         return 0; // makes curl stop with CURLE_WRITE_ERROR
     }
@@ -58,6 +79,12 @@ int onProgress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
         t->cancelled = true;
         return 1; // aborts the transfer
     }
+    // Called at least once a second, also when nothing moves. (curl's own low-speed limit averages
+    // over several seconds, so a burst before the silence would hide it for that long.)
+    if (t->idleMs > 0 && steadyMs() - t->lastByteMs > t->idleMs) {
+        t->idle = true;
+        return 1;
+    }
     return 0;
 }
 
@@ -69,6 +96,8 @@ void initCurlOnce()
 
 CurlResponse::Failure classify(CURLcode code, const Transfer &transfer)
 {
+    if (transfer.idle)
+        return CurlResponse::Failure::Timeout;
     if (transfer.cancelled || code == CURLE_ABORTED_BY_CALLBACK)
         return CurlResponse::Failure::Cancelled;
     if (transfer.tooLarge)
@@ -113,6 +142,20 @@ CurlResponse CurlSession::post(const QString &url, const QByteArray &body, const
 CurlResponse CurlSession::send(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType,
                                const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
+    return perform(method, url, body, contentType, extraHeaders, nullptr, 0);
+}
+
+CurlResponse CurlSession::stream(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType,
+                                 const QList<QPair<QByteArray, QByteArray>> &extraHeaders,
+                                 const std::function<bool(QByteArrayView chunk)> &onChunk, int idleSeconds)
+{
+    return perform(method, url, body, contentType, extraHeaders, &onChunk, qMax(1, idleSeconds));
+}
+
+CurlResponse CurlSession::perform(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType,
+                                  const QList<QPair<QByteArray, QByteArray>> &extraHeaders,
+                                  const std::function<bool(QByteArrayView)> *onChunk, int idleSeconds)
+{
     CurlResponse response;
     auto *curl = static_cast<CURL *>(m_curl);
     if (!curl) {
@@ -122,12 +165,20 @@ CurlResponse CurlSession::send(const QByteArray &method, const QString &url, con
     }
     curl_easy_reset(curl);
     Transfer transfer{&response, &m_cancelled, m_maxBytes};
+    transfer.onChunk = onChunk;
+    transfer.idleMs = onChunk ? qint64(idleSeconds) * 1000 : 0;
+    transfer.lastByteMs = steadyMs(); // the connect and the head count as silence too
     const QByteArray urlBytes = url.toUtf8();
     curl_easy_setopt(curl, CURLOPT_URL, urlBytes.constData());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, m_connectTimeoutMs);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(m_timeoutSeconds) * 1000);
+    if (onChunk) {
+        // A stream has no end in sight: only silence ends it (onProgress watches it).
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 0L);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(m_timeoutSeconds) * 1000);
+    }
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // whatever curl can decode
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
@@ -175,7 +226,8 @@ CurlResponse CurlSession::send(const QByteArray &method, const QString &url, con
         response.error = QStringLiteral("the answer was larger than %1 MiB").arg(m_maxBytes >> 20);
         break;
     case CurlResponse::Failure::Timeout:
-        response.error = QStringLiteral("no answer within %1 seconds").arg(m_timeoutSeconds);
+        response.error = onChunk ? QStringLiteral("the stream was silent for %1 seconds").arg(idleSeconds)
+                                 : QStringLiteral("no answer within %1 seconds").arg(m_timeoutSeconds);
         break;
     default:
         response.error = QString::fromUtf8(curl_easy_strerror(code));

@@ -8,6 +8,7 @@
 //     const net::CurlResponse r = http.get(QStringLiteral("http://127.0.0.1:7860/sdapi/v1/progress"));
 //     if (!r.ok()) { ... r.failure, r.status, r.error ... }
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QHash>
 #include <QList>
 #include <QPair>
@@ -51,8 +52,19 @@ public:
     /// extraHeaders go with this call only (If-Match, Idempotency-Key, ...).
     CurlResponse send(const QByteArray &method, const QString &url, const QByteArray &body = {},
                       const QByteArray &contentType = {}, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    /// A call whose 2xx body is handed to onChunk piece by piece as it arrives (an event stream)
+    /// instead of being kept (response.body then holds only a non-2xx answer's body, capped as
+    /// usual). No whole-call timeout: idleSeconds without a byte ends it (Timeout). onChunk
+    /// returning false, or the cancel check (polled about once a second), stops it (Cancelled).
+    CurlResponse stream(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType,
+                        const QList<QPair<QByteArray, QByteArray>> &extraHeaders,
+                        const std::function<bool(QByteArrayView chunk)> &onChunk, int idleSeconds);
 
 private:
+    CurlResponse perform(const QByteArray &method, const QString &url, const QByteArray &body, const QByteArray &contentType,
+                         const QList<QPair<QByteArray, QByteArray>> &extraHeaders,
+                         const std::function<bool(QByteArrayView)> *onChunk, int idleSeconds);
+
     std::function<bool()> m_cancelled;
     int m_timeoutSeconds;
     long m_connectTimeoutMs = 10000;
