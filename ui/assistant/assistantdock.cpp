@@ -14,9 +14,12 @@ AssistantDock::AssistantDock(MainWindow *window, PromptBar *bar)
     , m_bar(bar)
 {
     QDockWidget *dock = window->assistantDock();
-    connect(dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible)
-            drawer();
+    connect(dock, &QDockWidget::visibilityChanged, this, [this, dock](bool visible) {
+        if (!visible || isCreated())
+            return;
+        drawer();
+        if (dock->width() < 380)
+            m_window->resizeDocks({dock}, {420}, Qt::Horizontal); // room for a card's three buttons
     });
     if (bar) {
         connect(bar, &PromptBar::assistantRequested, this, &AssistantDock::open);
@@ -42,11 +45,8 @@ void AssistantDock::open()
 {
     AssistantDrawer *made = drawer();
     QDockWidget *dock = m_window->assistantDock();
-    const bool wasHidden = dock->isHidden();
     dock->show();
     dock->raise();
-    if (wasHidden && dock->width() < 380)
-        m_window->resizeDocks({dock}, {420}, Qt::Horizontal); // room for a card's three buttons
     made->focusInput();
 }
 

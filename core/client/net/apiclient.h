@@ -115,8 +115,9 @@ public:
                                            const std::function<bool()> &cancelled = {});
 
 private:
-    /// One authorised call with the 401 → refresh → retry rule; the raw response or an error.
-    ApiResult<HttpResponse> exchange(HttpRequest request);
+    /// One authorised call with the 401 → refresh → retry rule; the raw response or an error. With
+    /// onChunk, a streamed call (HttpClient::stream): a 2xx body goes to onChunk, not the response.
+    ApiResult<HttpResponse> exchange(HttpRequest request, const std::function<bool(QByteArrayView)> &onChunk = {});
     ApiResult<QJsonObject> jsonCall(const QByteArray &method, const QString &path, const QJsonObject &body,
                                     const WriteGuards &guards, bool hasBody);
     ApiResult<FileBytes> download(const QString &path, const QByteArray &ifNoneMatch);
