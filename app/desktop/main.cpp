@@ -149,6 +149,16 @@ std::function<void(const QHash<QString, QString> &)> providerApplier(backend::Em
         settings.geminiUrl = pick("geminiUrl", defaults.geminiUrl);
         settings.replicateToken = pick("replicateToken", {});
         settings.replicateUrl = pick("replicateUrl", defaults.replicateUrl);
+        backend::AssistantSettings &assistant = settings.assistant;
+        assistant.adapter = pick("assistantAdapter", defaults.assistant.adapter);
+        if (!backend::AssistantSettings::knownAdapter(assistant.adapter))
+            assistant.adapter = defaults.assistant.adapter;
+        assistant.anthropicKey = pick("anthropicKey", {});
+        assistant.anthropicModel = pick("anthropicModel", defaults.assistant.anthropicModel);
+        assistant.anthropicUrl = pick("anthropicUrl", defaults.assistant.anthropicUrl);
+        assistant.openaiKey = pick("openaiKey", {});
+        assistant.openaiModel = pick("openaiModel", defaults.assistant.openaiModel);
+        assistant.openaiUrl = pick("openaiUrl", defaults.assistant.openaiUrl);
         embedded->setProviderSettings(settings);
     };
 }

@@ -3,6 +3,7 @@
 // load returns quickly and a restart on the same folder finishes every job exactly once.
 #include "backend/config/backendsettings.h"
 #include "backend/server/embeddedbackend.h"
+#include "fakeanthropic.h"
 #include "fakegemini.h"
 #include "testclient.h"
 
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void startsOnLoopbackWithALocalProfile();
     void twoBackendsShareNothing();
     void providerKeySetAtRuntime();
+    void assistantChosenAtRuntime();
     void stopUnderLoadThenRestartFinishesEachOnce();
     void oneBackendPerFolderAndOthersAttach();
 };
@@ -226,6 +228,43 @@ void TestEmbeddedBackend::providerKeySetAtRuntime()
     backend.setProviderSettings(withoutKey);
     QVERIFY(!modelEntry(client, backend, QStringLiteral("gemini-image")).value(QStringLiteral("available")).toBool());
     QCOMPARE(generate(client, backend, session, QStringLiteral("gemini-image")).status, 400);
+}
+
+void TestEmbeddedBackend::assistantChosenAtRuntime()
+{
+    FakeAnthropic fake;
+    QString error;
+    QVERIFY2(fake.start(&error), qPrintable(error));
+    QTemporaryDir dir;
+    EmbeddedBackend backend(settingsIn(dir.path()));
+    QVERIFY2(backend.start(&error), qPrintable(error));
+    TestClient client(backend.baseUrl());
+    const QJsonObject chat{{QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                               {QStringLiteral("content"), QStringLiteral("Help")}}}},
+                           {QStringLiteral("context"), QJsonObject{{QStringLiteral("currentPrompt"), QStringLiteral("a fox in snow")}}}};
+
+    // The default: the offline coach, nobody called.
+    QCOMPARE(client.post(QStringLiteral("/api/assistant/chat"), chat, bearer(backend)).status, 200);
+    QVERIFY(fake.requests().isEmpty());
+
+    // Anthropic chosen in the app's settings (its key from the keychain): the next chat asks it.
+    ProviderSettings withAnthropic = backend.providerSettings();
+    withAnthropic.assistant.adapter = QStringLiteral("anthropic");
+    withAnthropic.assistant.anthropicKey = FakeAnthropic::key();
+    withAnthropic.assistant.anthropicUrl = fake.baseUrl();
+    backend.setProviderSettings(withAnthropic);
+    const Reply answered = client.post(QStringLiteral("/api/assistant/chat"), chat, bearer(backend));
+    QCOMPARE(answered.status, 200);
+    QCOMPARE(answered.json.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString(),
+             AssistantScript::standard().text());
+    QCOMPARE(fake.requests().size(), 1);
+
+    // Back to the coach: Anthropic is not asked again.
+    ProviderSettings coach = backend.providerSettings();
+    coach.assistant.adapter = QStringLiteral("coach");
+    backend.setProviderSettings(coach);
+    QCOMPARE(client.post(QStringLiteral("/api/assistant/chat"), chat, bearer(backend)).status, 200);
+    QCOMPARE(fake.requests().size(), 1);
 }
 
 void TestEmbeddedBackend::stopUnderLoadThenRestartFinishesEachOnce()

@@ -12,7 +12,10 @@ ProviderKeyStore::ProviderKeyStore(QString service) : m_service(std::move(servic
 QStringList ProviderKeyStore::fieldNames()
 {
     return {QStringLiteral("a1111Url"), QStringLiteral("comfyUiUrl"), QStringLiteral("geminiKey"),
-            QStringLiteral("geminiUrl"), QStringLiteral("replicateToken"), QStringLiteral("replicateUrl")};
+            QStringLiteral("geminiUrl"), QStringLiteral("replicateToken"), QStringLiteral("replicateUrl"),
+            // the assistant (Settings ▸ Providers ▸ Assistant)
+            QStringLiteral("assistantAdapter"), QStringLiteral("anthropicKey"), QStringLiteral("anthropicModel"),
+            QStringLiteral("anthropicUrl"), QStringLiteral("openaiUrl"), QStringLiteral("openaiKey"), QStringLiteral("openaiModel")};
 }
 
 bool ProviderKeyStore::load(QHash<QString, QString> *values, QString *error) const

@@ -1,5 +1,5 @@
 #pragma once
-// Provider keys, tokens and URLs of the local library, kept in the OS keychain (service
+// Provider keys, tokens and URLs of the local library (and its assistant's), kept in the OS keychain (service
 // "vesper-providers") and nowhere else — not in settings files, not in logs. Blocking calls: run them
 // off the GUI thread. loadAndApplyAsync() is what the app does at start.
 #include "ui/app/locallibrary.h"
@@ -16,7 +16,8 @@ class ProviderKeyStore {
 public:
     explicit ProviderKeyStore(QString service = QStringLiteral("vesper-providers"));
 
-    /// a1111Url, comfyUiUrl, geminiKey, geminiUrl, replicateToken, replicateUrl.
+    /// a1111Url, comfyUiUrl, geminiKey, geminiUrl, replicateToken, replicateUrl, and the assistant's
+    /// assistantAdapter, anthropicKey, anthropicModel, anthropicUrl, openaiUrl, openaiKey, openaiModel.
     static QStringList fieldNames();
 
     /// The stored values (missing ones absent); false with *error when no keychain answers.

@@ -1,5 +1,6 @@
 #include "ui/settings/providerstab.h"
 
+#include "ui/settings/assistantgroup.h"
 #include "ui/settings/providerkeystore.h"
 
 #include <QFormLayout>
@@ -54,8 +55,10 @@ ProvidersTab::ProvidersTab(const LocalLibrary *library, const QString &keychainS
     m_save = new QPushButton(tr("Save and apply"), this);
     m_save->setToolTip(tr("Stores these in the system keychain and uses them for the next generation"));
     connect(m_save, &QPushButton::clicked, this, &ProvidersTab::save);
+    m_assistant = new AssistantGroup(this);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(m_assistant);
     layout->addWidget(m_note);
     layout->addWidget(m_save, 0, Qt::AlignRight);
     layout->addStretch(1);
@@ -63,6 +66,7 @@ ProvidersTab::ProvidersTab(const LocalLibrary *library, const QString &keychainS
     if (!m_library) {
         for (QLineEdit *edit : std::as_const(m_fields))
             edit->setEnabled(false);
+        m_assistant->setEnabled(false);
         m_save->setEnabled(false);
         m_note->setText(tr("Provider keys belong to the local library; a team server keeps its own."));
     } else {
@@ -71,9 +75,16 @@ ProvidersTab::ProvidersTab(const LocalLibrary *library, const QString &keychainS
     }
 }
 
+QLineEdit *ProvidersTab::field(const QString &name) const
+{
+    if (QLineEdit *edit = m_fields.value(name))
+        return edit;
+    return m_assistant->field(name);
+}
+
 QHash<QString, QString> ProvidersTab::values() const
 {
-    QHash<QString, QString> values;
+    QHash<QString, QString> values = m_assistant->values();
     for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it)
         values.insert(it.key(), it.value()->text().trimmed());
     return values;
@@ -96,6 +107,7 @@ void ProvidersTab::load()
         for (auto it = result.values.cbegin(); it != result.values.cend(); ++it)
             if (QLineEdit *edit = m_fields.value(it.key()))
                 edit->setText(it.value());
+        m_assistant->setValues(result.values);
         setBusy(false, result.error.isEmpty() ? QString() : tr("The keychain cannot be read: %1").arg(result.error));
         Q_EMIT loaded(result.error);
     });

@@ -66,6 +66,7 @@ struct BackendSettings {
     qint64 uploadUnusedSeconds = 7LL * 86400;
     int sweepIntervalSeconds = 3600; // the periodic sweeps (sessions, idempotency keys, uploads)
     int inviteRateLimitPerHour = 30; // POST /api/projects/{id}/members per user per hour; 0 turns it off
+    int assistantStreams = 4; // streamed assistant replies at once (as many more may wait); VESPER_ASSISTANT_STREAMS
     int assistantRateLimitPerMinute = 30; // POST /api/assistant/chat and /api/prompts/enhance together, per user; 0: off
     // The shipped skills (DESIGN §7); empty: defaultSkillsDir(). The user's are in <dataDir>/skills.
     QString skillsDir;

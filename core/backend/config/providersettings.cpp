@@ -33,6 +33,7 @@ ProviderSettings ProviderSettings::normalized() const
     s.comfyUiUrl = withoutTrailingSlash(s.comfyUiUrl);
     s.geminiUrl = withoutTrailingSlash(s.geminiUrl);
     s.replicateUrl = withoutTrailingSlash(s.replicateUrl);
+    s.assistant = s.assistant.normalized();
     return s;
 }
 

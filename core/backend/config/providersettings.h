@@ -2,6 +2,8 @@
 // Where the remote providers are and how to reach them (DESIGN §5). A provider without its address
 // or key is not configured and its models show unavailable. These are the settings an app may
 // replace on a running backend (ProviderSettingsStore); keys stay in memory, never logged or written.
+#include "backend/config/assistantsettings.h"
+
 #include <QString>
 
 namespace vesper::backend {
@@ -21,6 +23,7 @@ struct ProviderSettings {
     int pollMs = 1000;                // VESPER_PROVIDER_POLL_MS: how often progress is asked for
     int timeoutSeconds = 300;         // VESPER_PROVIDER_TIMEOUT_SECONDS: each call, and the whole job
     int referenceFetchLimit = 4;      // VESPER_REFERENCE_FETCH_LIMIT: reference images read at once
+    AssistantSettings assistant;      // the prompt assistant (coach, anthropic or openai)
 
     /// Whether provider (a providerid:: value) has what it needs to run.
     bool configured(const QString &provider) const;

@@ -22,6 +22,7 @@ class Database;
 class ModelCatalog;
 class ProviderSettingsStore;
 class SkillRegistry;
+class AssistantRunner;
 
 struct ServerContext {
     BackendSettings config;
@@ -37,6 +38,7 @@ struct ServerContext {
     std::unique_ptr<TokenAuthenticator> auth; // over config and jwt above; set by BackendServer
     std::unique_ptr<CostlyWork> costly;       // decodes and password hashes; set by BackendServer
     std::unique_ptr<SkillRegistry> skills;    // shipped and user skills (DESIGN §7); set by BackendServer
+    std::unique_ptr<AssistantRunner> assistantRunner; // streamed assistant replies; set by BackendServer
 };
 
 } // namespace vesper::backend

@@ -9,6 +9,7 @@
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
+#include "backend/routes/assistantstream.h"
 #include "backend/routes/routes.h"
 #include "backend/skills/skillregistry.h"
 #include "common/logging.h"
@@ -71,12 +72,14 @@ void addAssistantRoutes(Router &router, ServerContext &context)
         return jsonResponse(200, result.toJson());
     });
 
-    // The JSON answer. The streamed one (Accept: text/event-stream) reads the same body with
-    // parseChatRequest and asks the same adapter, sending onDelta's text as it comes.
+    // The JSON answer, or with Accept: text/event-stream the streamed one (assistantstream.h): the
+    // same body, the same checks and limit, the same adapter.
     router.add("POST", QStringLiteral("/api/assistant/chat"), [&context](RequestContext &rc) {
-        const AssistantRequest request = parseChatRequest(jsonbody::object(rc.request), *context.skills, context.catalog);
+        AssistantRequest request = parseChatRequest(jsonbody::object(rc.request), *context.skills, context.catalog);
         admit(context, rc.userId);
-        const std::unique_ptr<AssistantAdapter> adapter = makeAssistantAdapter(context);
+        std::unique_ptr<AssistantAdapter> adapter = makeAssistantAdapter(context);
+        if (wantsEventStream(rc.request))
+            return streamChat(context, std::move(request), std::move(adapter));
         QElapsedTimer took;
         took.start();
         const std::atomic_bool cancelled{false};

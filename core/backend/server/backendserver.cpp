@@ -12,6 +12,7 @@
 #include "backend/repositories/profilerepository.h"
 #include "backend/routes/routes.h"
 #include "backend/skills/skillregistry.h"
+#include "backend/context/assistantrunner.h"
 #include "common/circuitbreaker.h"
 #include "common/logging.h"
 #include "common/ratelimiter.h"
@@ -57,7 +58,7 @@ bool BackendServer::start(QString *error)
     m_workers = std::make_unique<WorkerPool>(*m_db, m_settings.storagePath, w, *m_providers, *m_breakers);
     WorkerPool *workers = m_workers.get();
     m_context.reset(new ServerContext{m_settings, *m_db, JwtCodec(m_settings.jwtSecret, m_settings.jwtAudience), *m_limits,
-                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}, {}});
+                                      *m_providers, *m_breakers, *m_catalog, [workers] { workers->notify(); }, {}, {}, {}, {}, {}, {}});
     m_context->auth = std::make_unique<TokenAuthenticator>(m_context->config, m_context->jwt, *m_db);
     m_context->auth->start();
     m_context->costly = std::make_unique<CostlyWork>(m_settings.costlyThreadCount(), m_settings.costlyQueueLength());
@@ -65,6 +66,7 @@ bool BackendServer::start(QString *error)
     skillFolders.shippedDir = m_settings.shippedSkillsDir();
     skillFolders.userDir = m_settings.userSkillsDir();
     m_context->skills = std::make_unique<SkillRegistry>(skillFolders);
+    m_context->assistantRunner = std::make_unique<AssistantRunner>(m_settings.assistantStreams, m_settings.assistantStreams);
     if (m_settings.embedded)
         prepareEmbeddedProfile();
     addRoutes();

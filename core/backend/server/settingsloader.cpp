@@ -199,6 +199,7 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
         {nullptr, "VESPER_UPLOAD_QUOTA_COUNT", 0, 100000000, [&](qint64 v) { s.uploadQuotaCount = int(v); }},
         {nullptr, "VESPER_UPLOAD_UNUSED_SECONDS", 0, qint64(3650) * 86400, [&](qint64 v) { s.uploadUnusedSeconds = v; }},
         {nullptr, "VESPER_SWEEP_INTERVAL_SECONDS", 1, 86400, [&](qint64 v) { s.sweepIntervalSeconds = int(v); }},
+        {nullptr, "VESPER_ASSISTANT_STREAMS", 1, 256, [&](qint64 v) { s.assistantStreams = int(v); }},
         {nullptr, "VESPER_INVITE_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.inviteRateLimitPerHour = int(v); }},
         {nullptr, "VESPER_ASSISTANT_RATE_LIMIT", 0, 1000000, [&](qint64 v) { s.assistantRateLimitPerMinute = int(v); }},
         {nullptr, "VESPER_MAX_CONNECTIONS_PER_IP", 0, 100000, [&](qint64 v) { s.connectionsPerIp = int(v); }},
@@ -247,6 +248,18 @@ bool SettingsLoader::readProviders(ProviderSettings &p, QString *error) const
     text("REPLICATE_API_TOKEN", &p.replicateToken);
     text("VESPER_REPLICATE_URL", &p.replicateUrl);
     text("VESPER_REPLICATE_MODEL", &p.replicateModel);
+    text("VESPER_ASSISTANT", &p.assistant.adapter);
+    text("ANTHROPIC_API_KEY", &p.assistant.anthropicKey);
+    text("VESPER_ANTHROPIC_MODEL", &p.assistant.anthropicModel);
+    text("VESPER_ANTHROPIC_BASE_URL", &p.assistant.anthropicUrl);
+    text("OPENAI_API_KEY", &p.assistant.openaiKey);
+    text("VESPER_OPENAI_MODEL", &p.assistant.openaiModel);
+    text("VESPER_OPENAI_BASE_URL", &p.assistant.openaiUrl);
+    const QString adapter = p.assistant.adapter.trimmed().toLower();
+    if (!adapter.isEmpty() && !AssistantSettings::knownAdapter(adapter)) {
+        *error = QStringLiteral("VESPER_ASSISTANT: expected coach, anthropic or openai, got \"%1\"").arg(p.assistant.adapter.left(20));
+        return false;
+    }
     const QString expected = m_env.value(QStringLiteral("VESPER_GEMINI_EXPECTED_SECONDS"));
     if (!expected.isEmpty()) {
         bool ok = false;

@@ -1,14 +1,16 @@
 // Settings ▸ Providers under a real Secret Service (with-keyring.sh): Save puts keys, tokens and
-// URLs in the keychain, applies them to the local library at once, a new dialog reads them back,
-// and no settings file written meanwhile holds any of them.
+// URLs (and the assistant's choice, key, model and URL) in the keychain, applies them to the local
+// library at once, a new dialog reads them back, and no settings file written meanwhile holds any.
 #include "client/auth/keychainstore.h"
 #include "ui/app/connectionmanager.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/uicontext.h"
+#include "ui/settings/assistantgroup.h"
 #include "ui/settings/providerkeystore.h"
 #include "ui/settings/providerstab.h"
 #include "ui/settings/settingsdialog.h"
 
+#include <QComboBox>
 #include <QDirIterator>
 #include <QLineEdit>
 #include <QSettings>
@@ -54,6 +56,13 @@ private Q_SLOTS:
             {QStringLiteral("comfyUiUrl"), QStringLiteral("http://comfy.invalid:8188")},
             {QStringLiteral("geminiUrl"), QStringLiteral("http://gemini.invalid")},
             {QStringLiteral("replicateUrl"), QStringLiteral("http://replicate.invalid")},
+            {QStringLiteral("assistantAdapter"), QStringLiteral("anthropic")},
+            {QStringLiteral("anthropicKey"), QStringLiteral("sk-ant-SECRET-51d2")},
+            {QStringLiteral("anthropicModel"), QStringLiteral("claude-test-model-77")},
+            {QStringLiteral("anthropicUrl"), QStringLiteral("http://anthropic.invalid")},
+            {QStringLiteral("openaiUrl"), QStringLiteral("http://ollama.invalid:11434")},
+            {QStringLiteral("openaiKey"), QStringLiteral("sk-SECRET-openai-3c")},
+            {QStringLiteral("openaiModel"), QStringLiteral("qwen-test-model-12")},
         };
         {
             MainWindow window(library); // writes its own settings on close, like the app
@@ -61,8 +70,12 @@ private Q_SLOTS:
             ProvidersTab *tab = dialog.providersTab();
             QSignalSpy loaded(tab, &ProvidersTab::loaded);
             QVERIFY(loaded.wait(20000));
-            for (auto it = secrets.cbegin(); it != secrets.cend(); ++it)
-                tab->field(it.key())->setText(it.value());
+            for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
+                if (QLineEdit *edit = tab->field(it.key()))
+                    edit->setText(it.value());
+            }
+            QComboBox *adapter = tab->assistantGroup()->adapterChoice();
+            adapter->setCurrentIndex(adapter->findData(secrets.value(QStringLiteral("assistantAdapter"))));
             QSignalSpy saved(tab, &ProvidersTab::saved);
             tab->save();
             QVERIFY(saved.wait(20000));
@@ -96,8 +109,11 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::ReadOnly));
             const QByteArray content = file.readAll();
             ++files;
-            for (const QString &value : secrets)
+            for (const QString &value : secrets) {
+                if (value == secrets.value(QStringLiteral("assistantAdapter")))
+                    continue; // a choice, not a secret
                 QVERIFY2(!content.contains(value.toUtf8()), qPrintable(QStringLiteral("%1 holds %2").arg(file.fileName(), value)));
+            }
         }
         QVERIFY2(files > 0, "the window wrote no settings file: the check above proved nothing");
 
