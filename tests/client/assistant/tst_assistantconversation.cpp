@@ -3,14 +3,21 @@
 // conversation sends with the prompt bar's context, streams its text and stores both sides; it is
 // read back from a reopened cache; offline, or with the server gone, the user's message is kept as
 // failed with a reason and Retry sends it once the server is back; and a message left on its way
-// by a run that ended is offered for Retry.
+// by a run that ended is offered for Retry. Against a streaming test server: deltas arrive as the
+// events do (before the stream ends), a JSON answer is read instead when the server sends one, an
+// error event, a dropped connection and Stop each end the call with a clear error.
 #include "client/assistant/assistantconversation.h"
 #include "client/cache/assistantstore.h"
 #include "client/cache/cachedatabase.h"
 #include "client/net/apiclient.h"
 #include "client/net/httpclient.h"
+#include "ssestreamserver.h"
 #include "testclient.h"
 #include "testserver.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -22,6 +29,30 @@ using namespace vesper::test;
 using State = ConversationMessage::State;
 
 namespace {
+QByteArray sseEvent(const char *name, const QJsonObject &data)
+{
+    return QByteArray("event: ") + name + "\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
+/// A reply streamed in three deltas, the suggestions and done, cut at awkward places.
+StreamPlan streamedReply(const QString &text, int delayMs, StreamPlan::End end = StreamPlan::End::Finish)
+{
+    QByteArray bytes;
+    for (int i = 0; i < 3; ++i)
+        bytes += sseEvent("delta", {{QStringLiteral("text"), text.mid(i * text.size() / 3, i == 2 ? -1 : text.size() / 3)}});
+    Suggestion s;
+    s.prompt = QStringLiteral("a red kite over the harbour, golden hour");
+    s.rationale = QStringLiteral("added lighting");
+    bytes += sseEvent("suggestions", {{QStringLiteral("suggestions"), QJsonArray{s.toJson()}}});
+    if (end == StreamPlan::End::Finish)
+        bytes += sseEvent("done", {{QStringLiteral("message"), ChatMessage{QStringLiteral("assistant"), text}.toJson()}});
+    StreamPlan plan;
+    plan.pieces = splitAt(bytes, awkwardOffsets(bytes));
+    plan.pieceDelayMs = delayMs;
+    plan.end = end;
+    return plan;
+}
+
 PromptContext kiteContext()
 {
     PromptContext context;
@@ -222,6 +253,98 @@ private Q_SLOTS:
         QCOMPARE(chat.discard(chat.messages().first().id), cutOff.content);
         QVERIFY(chat.messages().isEmpty());
         QVERIFY(store.messages(QStringLiteral("session-cut")).isEmpty());
+    }
+
+    void streamsAsEventsArrive()
+    {
+        const QString text = QStringLiteral("Golden hour light — “warm” 🌅 and 夕焼け across the water.");
+        std::atomic<int> mode{0}; // 0 stream, 1 JSON, 2 error event, 3 dropped, 4 hang
+        SseStreamServer fake([&](const StreamRequest &request) {
+            if (request.path != "/api/assistant/chat" || !request.headers.value("authorization").startsWith("Bearer "))
+                return StreamPlan::json(404, R"({"error":"no","code":"NOT_FOUND"})");
+            if (mode == 1) {
+                AssistantReply reply{ChatMessage{QStringLiteral("assistant"), text}, {}};
+                return StreamPlan::json(200, QJsonDocument(reply.toJson()).toJson(QJsonDocument::Compact));
+            }
+            if (mode == 2) {
+                StreamPlan plan;
+                plan.pieces = {sseEvent("delta", {{QStringLiteral("text"), QStringLiteral("Half")}}),
+                               sseEvent("error", {{QStringLiteral("error"), QStringLiteral("The model's quota is used up.")},
+                                                  {QStringLiteral("code"), QStringLiteral("RATE_LIMITED")}, {QStringLiteral("retryAfter"), 30}})};
+                return plan;
+            }
+            if (!request.headers.value("accept").contains("text/event-stream"))
+                return StreamPlan::json(406, R"({"error":"the test wants a stream","code":"VALIDATION_ERROR"})");
+            if (mode == 3)
+                return streamedReply(text, 0, StreamPlan::End::Drop);
+            if (mode == 4)
+                return streamedReply(text, 0, StreamPlan::End::Hang);
+            return streamedReply(text, 15);
+        });
+        QString error;
+        QVERIFY2(fake.start(&error), qPrintable(error));
+        HttpClientOptions options;
+        options.maxAttempts = 1;
+        HttpClient http(options);
+        ApiClient api(&http, fake.baseUrl());
+        api.setFixedToken(QStringLiteral("token"));
+        const QList<ChatMessage> ask{{QStringLiteral("user"), QStringLiteral("Light it.")}};
+
+        // Streamed: each delta is reported as its event completes, well before the stream ends.
+        QElapsedTimer clock;
+        clock.start();
+        QString seen;
+        qint64 firstDeltaMs = -1;
+        ApiResult<AssistantReply> reply = api.chatStreamed(ask, kiteContext(), {}, [&](const QString &delta) {
+            if (firstDeltaMs < 0)
+                firstDeltaMs = clock.elapsed();
+            seen += delta;
+        });
+        const qint64 totalMs = clock.elapsed();
+        QVERIFY2(reply.ok(), qPrintable(describe(reply.error)));
+        QCOMPARE(seen, text);
+        QCOMPARE(reply.value.message.content, text);
+        QCOMPARE(reply.value.suggestions.size(), 1);
+        QVERIFY2(firstDeltaMs >= 0 && firstDeltaMs < totalMs / 2, qPrintable(QStringLiteral("first delta at %1 of %2 ms").arg(firstDeltaMs).arg(totalMs)));
+
+        // JSON instead: the same reply, the text reported once.
+        mode = 1;
+        seen.clear();
+        reply = api.chatStreamed(ask, kiteContext(), {}, [&](const QString &delta) { seen += delta; });
+        QVERIFY2(reply.ok(), qPrintable(describe(reply.error)));
+        QCOMPARE(seen, text);
+
+        // An error event: the server's message and code, transient with its Retry-After.
+        mode = 2;
+        reply = api.chatStreamed(ask, kiteContext(), {}, {});
+        QCOMPARE(reply.error.code, QStringLiteral("RATE_LIMITED"));
+        QCOMPARE(reply.error.retryAfterSeconds, 30);
+        QCOMPARE(reply.error.message, QStringLiteral("The model's quota is used up."));
+
+        // Cut off before done: a network error, not a half reply.
+        mode = 3;
+        reply = api.chatStreamed(ask, kiteContext(), {}, {});
+        QVERIFY(!reply.ok());
+        QVERIFY(reply.error.isTransient());
+
+        // A hanging stream stopped from the conversation (Stop): the message is kept for Retry.
+        mode = 4;
+        QTemporaryDir dir;
+        CacheDatabase database(dir.path());
+        QVERIFY2(database.open(&error), qPrintable(error));
+        AssistantStore store(database);
+        AssistantConversation chat(api, store, QStringLiteral("session-stop"));
+        QSignalSpy streamed(&chat, &AssistantConversation::streamed);
+        QSignalSpy failed(&chat, &AssistantConversation::failed);
+        QVERIFY(chat.send(QStringLiteral("Light it."), kiteContext(), {}));
+        QVERIFY(streamed.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(chat.streamingText(), text, 10000); // the three deltas arrived; done never comes
+        chat.stop();
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.first().first().value<ApiError>().kind, ApiError::Kind::Cancelled);
+        QCOMPARE(chat.messages().size(), 1);
+        QCOMPARE(chat.messages().first().state, State::Failed);
+        QVERIFY(!chat.isBusy());
     }
 
     void skillsAreKept()
