@@ -5,6 +5,7 @@
 #include "ui/prompt/promptbar.h"
 
 #include <QDockWidget>
+#include <QTimer>
 
 namespace vesper::ui {
 
@@ -18,8 +19,11 @@ AssistantDock::AssistantDock(MainWindow *window, PromptBar *bar)
         if (!visible || isCreated())
             return;
         drawer();
-        if (dock->width() < 380)
-            m_window->resizeDocks({dock}, {420}, Qt::Horizontal); // room for a card's three buttons
+        // Wider than the drawer's minimum the first time, once the window has laid the dock out.
+        QTimer::singleShot(0, this, [this, dock] {
+            if (dock->isVisible() && dock->width() < 420)
+                m_window->resizeDocks({dock}, {420}, Qt::Horizontal);
+        });
     });
     if (bar) {
         connect(bar, &PromptBar::assistantRequested, this, &AssistantDock::open);

@@ -45,6 +45,7 @@ AssistantDrawer::AssistantDrawer(UiContext *ctx, PromptBar *bar, QWidget *parent
     , m_bar(bar)
 {
     setObjectName(QStringLiteral("assistantDrawer"));
+    setMinimumWidth(320); // a suggestion card's text and its three buttons side by side
     m_offline = new QLabel(tr("Offline: the conversation stays readable and suggestions still apply. New messages are kept "
                               "here and sent with Retry once you are online."),
                            this);
