@@ -167,7 +167,7 @@ int AssistantStore::failInterrupted(const QString &sessionId, QString *error)
         return 0;
     QSqlQuery q(db);
     q.prepare(QStringLiteral("UPDATE assistant_messages SET state = 'failed', error = ? WHERE session_id = ? AND state = 'sending'"));
-    q.addBindValue(QStringLiteral("The app closed before the answer came."));
+    q.addBindValue(QStringLiteral("The answer was cut off (the app closed or another session was opened); Retry sends it again."));
     q.addBindValue(sessionId);
     if (!q.exec()) {
         failed(q, "write", error);
