@@ -3,6 +3,7 @@
 // on the same folder) unless --server or --offline is given, and hands the UI a LocalLibrary value.
 // The only place linking vesper_backend. On quit the window goes first, then the backend (≤ 2 s).
 #include "backend/server/embeddedbackend.h"
+#include "client/assistant/assistantconversation.h"
 #include "client/models/generationlistmodel.h"
 #include "client/models/projectlistmodel.h"
 #include "client/thumbnails/thumbnailcache.h"
@@ -10,6 +11,8 @@
 #include "ui/app/mainwindow.h"
 #include "ui/app/studioviews.h"
 #include "ui/app/uicontext.h"
+#include "ui/assistant/assistantdock.h"
+#include "ui/assistant/assistantdrawer.h"
 #include "ui/gallery/projectgalleryview.h"
 #include "ui/gallery/sessiongalleryview.h"
 #include "ui/gallery/thumbnailbinder.h"
@@ -47,7 +50,7 @@ void describeOptions(QCommandLineParser &parser)
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("offline"), QStringLiteral("Open no connection: browse the last cache.")});
     parser.addOption({QStringLiteral("show"),
-                      QStringLiteral("Open a place at start: projects, session, session:<id>, search:<text> or viewer."),
+                      QStringLiteral("Open a place at start: projects, session, session:<id>, search:<text>, viewer, assistant or assistant:<question>."),
                       QStringLiteral("PLACE")});
 }
 
@@ -115,6 +118,9 @@ bool allCached(const client::ThumbnailCache *cache, const ui::ThumbnailBinder *b
 /// Whether the page on show has its pictures: the visible thumbnails, or the viewer's full image.
 bool picturesShown(const ui::MainWindow *window, const ui::StudioViews &views)
 {
+    if (views.assistant && views.assistant->isCreated() && views.assistant->drawer()->conversation()
+        && views.assistant->drawer()->conversation()->isBusy())
+        return false; // --show assistant:<question>: the reply is part of the picture
     switch (window->currentPage()) {
     case ui::MainWindow::Page::Viewer:
         return viewerShowsFullImage(views.viewer);

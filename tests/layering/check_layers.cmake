@@ -10,7 +10,7 @@ set(backend_stack ${shared_bottom}
   backend/providers backend/catalog backend/skills backend/assistant backend/generation backend/context backend/http backend/routes
   backend/server backend/tools)
 set(client_stack ${shared_bottom}
-  client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/workspace
+  client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/assistant client/workspace
   client/cli client/models
   ui)
 

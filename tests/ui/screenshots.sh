@@ -1,7 +1,8 @@
 #!/bin/sh
 # Screenshots of the desktop app's main views, for a person to look at (issue 11): seeds a local
 # library with vesper-cli (two projects, a few sessions, sketch images of several prompts and
-# shapes), then runs vesper under Xvfb once per place — projects, session, search, viewer — with
+# shapes), then runs vesper under Xvfb once per place — projects, session, search, viewer, and the
+# assistant drawer asked about the session's newest prompt (the offline coach answers) — with
 # --screenshot, and prints the PNG paths. Settings and caches go to a temporary folder, so the
 # user's own are never touched. Not a CTest test: the pictures are judged by eye, not committed.
 #
@@ -57,3 +58,4 @@ shoot projects projects
 shoot "session:$kites" session
 shoot "search:harbour" search
 shoot viewer viewer # the session opened last (Kites at noon), its first image
+shoot "assistant:Make it moodier, and suggest the lighting." assistant

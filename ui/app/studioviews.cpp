@@ -7,6 +7,8 @@
 #include "ui/app/connectionmanager.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/uicontext.h"
+#include "ui/assistant/assistantdock.h"
+#include "ui/assistant/assistantdrawer.h"
 #include "ui/gallery/projectgalleryview.h"
 #include "ui/gallery/sessiongalleryview.h"
 #include "ui/gallery/sessionpanel.h"
@@ -15,6 +17,7 @@
 
 #include <QAction>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QTimer>
 
 namespace vesper::ui {
@@ -64,6 +67,7 @@ StudioViews installStudioViews(MainWindow *window)
     v.gallery = new SessionGalleryView(ctx);
     v.promptBar = new PromptBar(ctx);
     v.viewer = new ViewerView(ctx);
+    v.assistant = new AssistantDock(window, v.promptBar);
 
     MainWindowViews views;
     views.projects = v.projects;
@@ -189,6 +193,21 @@ bool showPlace(MainWindow *window, const StudioViews &v, const QString &place, Q
         window->showPage(MainWindow::Page::Session);
         return true;
     }
+    if (place == QLatin1String("assistant") || place.startsWith(QLatin1String("assistant:"))) {
+        if (!showPlace(window, v, QStringLiteral("session"), error))
+            return false;
+        v.assistant->open();
+        const QString question = place.mid(10);
+        if (!question.isEmpty()) {
+            // A question to ask about the newest prompt of the session (for screenshots and demos).
+            client::GenerationListModel *model = v.gallery->model();
+            if (v.promptBar->prompt().isEmpty() && model && model->rowCount() > 0)
+                v.promptBar->setPrompt(model->data(model->index(0, 0), client::GenerationListModel::PromptRole).toString());
+            v.assistant->drawer()->input()->setPlainText(question);
+            v.assistant->drawer()->sendInput();
+        }
+        return true;
+    }
     if (place.startsWith(QLatin1String("search:"))) {
         window->searchField()->setText(place.mid(7));
         v.gallery->showSearch(place.mid(7));
@@ -208,7 +227,7 @@ bool showPlace(MainWindow *window, const StudioViews &v, const QString &place, Q
         *error = QObject::tr("the open session has no image to view");
         return false;
     }
-    *error = QObject::tr("unknown place \"%1\" (projects, session, session:<id>, search:<text>, viewer)").arg(place);
+    *error = QObject::tr("unknown place \"%1\" (projects, session, session:<id>, search:<text>, viewer, assistant, assistant:<question>)").arg(place);
     return false;
 }
 

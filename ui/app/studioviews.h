@@ -8,6 +8,7 @@
 
 namespace vesper::ui {
 
+class AssistantDock;
 class MainWindow;
 class ProjectGalleryView;
 class PromptBar;
@@ -22,6 +23,7 @@ struct StudioViews {
     SessionGalleryView *gallery = nullptr;
     PromptBar *promptBar = nullptr;
     ViewerView *viewer = nullptr;
+    AssistantDock *assistant = nullptr; // the Assistant dock's drawer, made on first use
 };
 
 /// Creates the views, installs them in window and connects them. Call once, before the first
@@ -29,7 +31,9 @@ struct StudioViews {
 StudioViews installStudioViews(MainWindow *window);
 
 /// Opens a place given on the command line (`--show`): "projects", "session" (the remembered one),
-/// "session:<sessionId>", "search:<text>" or "viewer" (the first image of the open session). False
+/// "session:<sessionId>", "search:<text>", "viewer" (the first image of the open session) or
+/// "assistant" (the remembered session with the assistant drawer open) or "assistant:<question>"
+/// (the same, asking question about the bar's prompt — the session's newest when the bar is empty). False
 /// with *error when it names nothing the cache holds.
 bool showPlace(MainWindow *window, const StudioViews &views, const QString &place, QString *error);
 

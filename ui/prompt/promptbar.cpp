@@ -54,6 +54,10 @@ PromptBar::PromptBar(UiContext *ctx, QWidget *parent) : QWidget(parent), m_ctx(c
     setAcceptDrops(true);
 
     connect(m_prompt, &QPlainTextEdit::textChanged, this, &PromptBar::updateState);
+    connect(m_prompt, &QPlainTextEdit::textChanged, this, &PromptBar::contextChanged);
+    connect(m_models, &ModelPicker::modelChanged, this, &PromptBar::contextChanged);
+    connect(m_enhanceButton, &QToolButton::clicked, this, &PromptBar::enhanceRequested);
+    connect(m_assistantButton, &QToolButton::clicked, this, &PromptBar::assistantRequested);
     connect(m_models, &ModelPicker::modelChanged, this, &PromptBar::modelChosen);
     connect(m_aspect, &QComboBox::currentIndexChanged, this, &PromptBar::rememberChoices);
     connect(m_resolution, &QComboBox::currentIndexChanged, this, &PromptBar::rememberChoices);
@@ -125,12 +129,26 @@ void PromptBar::buildLayout()
     QFont bold = m_generateButton->font();
     bold.setBold(true);
     m_generateButton->setFont(bold);
+    m_enhanceButton = new QToolButton(this);
+    m_enhanceButton->setText(tr("Enhance"));
+    m_enhanceButton->setAutoRaise(true);
+    m_enhanceButton->setToolTip(tr("Ask the assistant for a fuller prompt; it is shown as a suggestion, the prompt stays as it is"));
+    m_assistantButton = new QToolButton(this);
+    m_assistantButton->setText(tr("Assistant"));
+    m_assistantButton->setAutoRaise(true);
+    m_assistantButton->setToolTip(tr("Open the assistant (%1)").arg(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A).toString(QKeySequence::NativeText)));
     m_hint = new QLabel(this);
     m_hint->setForegroundRole(QPalette::PlaceholderText);
     m_hint->setTextFormat(Qt::PlainText);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_prompt, 1);
+    auto *ask = new QVBoxLayout;
+    ask->setSpacing(0);
+    ask->addWidget(m_enhanceButton);
+    ask->addWidget(m_assistantButton);
+    ask->addStretch(1);
+    top->addLayout(ask);
     top->addWidget(m_generateButton, 0, Qt::AlignTop);
     auto *controls = new QHBoxLayout;
     controls->setSpacing(6);
@@ -245,8 +263,22 @@ QString PromptBar::negativePrompt() const
 
 void PromptBar::setSession(const QString &sessionId)
 {
+    const bool changed = sessionId != m_sessionId;
     m_sessionId = sessionId;
     updateState();
+    if (changed)
+        Q_EMIT sessionChanged(sessionId);
+}
+
+QString PromptBar::generationType() const
+{
+    const std::optional<ModelInfo> model = m_models->currentModel();
+    return model && !model->type.isEmpty() ? model->type : QStringLiteral("image");
+}
+
+int PromptBar::referenceCount() const
+{
+    return m_references->count();
 }
 
 void PromptBar::replaceText(QPlainTextEdit *edit, const QString &text)
@@ -263,6 +295,58 @@ void PromptBar::replaceText(QPlainTextEdit *edit, const QString &text)
 void PromptBar::setPrompt(const QString &prompt)
 {
     replaceText(m_prompt, prompt);
+}
+
+void PromptBar::setNegativePrompt(const QString &negativePrompt)
+{
+    replaceText(m_negative, negativePrompt);
+    if (!negativePrompt.isEmpty())
+        m_negativeToggle->setChecked(true);
+}
+
+QStringList PromptBar::applyParameters(const QJsonObject &p)
+{
+    QStringList refused;
+    if (p.contains(QStringLiteral("modelId"))) {
+        if (m_models->selectModel(p.value(QStringLiteral("modelId")).toString()))
+            modelChosen();
+        else
+            refused << QStringLiteral("modelId");
+    }
+    const auto pick = [&](QComboBox *box, const char *key) {
+        const QJsonValue value = p.value(QLatin1String(key));
+        if (value.isUndefined())
+            return;
+        const QString text = value.isDouble() ? QString::number(value.toInt()) : value.toString();
+        if (const int i = box->findText(text); i >= 0)
+            box->setCurrentIndex(i);
+        else
+            refused << QLatin1String(key);
+    };
+    pick(m_aspect, "aspectRatio");
+    pick(m_resolution, "resolution");
+    if (const QJsonValue count = p.value(QStringLiteral("numOutputs")); count.isDouble()) {
+        if (count.toInt() >= m_count->minimum() && count.toInt() <= m_count->maximum())
+            m_count->setValue(count.toInt());
+        else
+            refused << QStringLiteral("numOutputs");
+    }
+    if (p.contains(QStringLiteral("seed"))) {
+        const QJsonValue seed = p.value(QStringLiteral("seed"));
+        m_seed->setSeed(seed.isDouble() ? std::optional<qint64>(qint64(seed.toDouble())) : std::nullopt);
+    }
+    updateState();
+    return refused;
+}
+
+QJsonObject PromptBar::parameters() const
+{
+    const std::optional<qint64> seed = m_seed->seed();
+    return QJsonObject{{QStringLiteral("modelId"), m_models->currentModelId()},
+                       {QStringLiteral("aspectRatio"), m_aspect->currentText()},
+                       {QStringLiteral("resolution"), m_resolution->currentText()},
+                       {QStringLiteral("numOutputs"), m_count->value()},
+                       {QStringLiteral("seed"), seed ? QJsonValue(double(*seed)) : QJsonValue(QJsonValue::Null)}};
 }
 
 void PromptBar::applySettings(const vesper::Generation &g)

@@ -3,9 +3,12 @@
 // prompt, the model and the settings it offers, the seed and reference images, and Generate
 // (Ctrl+Return). Generating queues the request in the outbox — a pending card appears in the gallery
 // at once, online or not — and sends it. Generate is disabled with the reason shown when it cannot
-// work. The last model, aspect ratio, resolution and count are remembered.
+// work. The last model, aspect ratio, resolution and count are remembered. Beside the prompt sit
+// Enhance and Assistant, which only ask (the assistant drawer answers): the bar's text changes only
+// through setPrompt and friends, each one undoable.
 #include "domain/generation.h"
 
+#include <QJsonObject>
 #include <QWidget>
 
 class QAction;
@@ -33,6 +36,18 @@ public:
     QString sessionId() const { return m_sessionId; }
     /// Replaces the prompt as one undoable edit (Ctrl+Z in the prompt brings the old one back).
     void setPrompt(const QString &prompt);
+    /// Replaces the negative prompt as one undoable edit (and shows it when not empty).
+    void setNegativePrompt(const QString &negativePrompt);
+    /// Takes the settings an assistant suggestion names — any of modelId, aspectRatio, resolution,
+    /// numOutputs, seed (null: random) — and keeps the others. Returns the names of those it could
+    /// not take (a model not offered, a ratio the model lacks), left as they were.
+    QStringList applyParameters(const QJsonObject &parameters);
+    /// The bar's current settings in applyParameters' form (with the seed null when random).
+    QJsonObject parameters() const;
+    /// What the chosen model makes: "image" or "video" (as the model lists it; "image" without one).
+    QString generationType() const;
+    /// Reference images attached now.
+    int referenceCount() const;
     /// Takes a generation's prompt, negative prompt, model, aspect ratio, resolution, count, seed and
     /// reference images (each undoable where it is text).
     void applySettings(const vesper::Generation &g);
@@ -45,6 +60,9 @@ public:
     QString negativePrompt() const;
     /// Ctrl+Return; disabled (with the reason as its tooltip) when generating cannot work now.
     QAction *generateAction() const { return m_generate; }
+    /// The buttons beside the prompt: ask the assistant drawer to enhance the prompt / to open.
+    QToolButton *enhanceButton() const { return m_enhanceButton; }
+    QToolButton *assistantButton() const { return m_assistantButton; }
     /// Why Generate is disabled; empty when it is enabled.
     QString disabledReason() const { return m_reason; }
     /// Re-reads the models from the cache (after a sync brought the bootstrap).
@@ -61,6 +79,14 @@ public:
 Q_SIGNALS:
     /// A generation was queued; localId is its pending row's id (its clientId).
     void generationQueued(const QString &localId);
+    /// The session changed (setSession).
+    void sessionChanged(const QString &sessionId);
+    /// The prompt's text or the model changed (the assistant's context chips follow).
+    void contextChanged();
+    /// Enhance was clicked: the assistant should propose a fuller prompt (never rewrite it itself).
+    void enhanceRequested();
+    /// The Assistant button was clicked.
+    void assistantRequested();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -91,6 +117,8 @@ private:
     QToolButton *m_addReference;
     ReferenceStrip *m_references;
     QToolButton *m_generateButton;
+    QToolButton *m_enhanceButton;
+    QToolButton *m_assistantButton;
     QLabel *m_hint;
     QAction *m_generate;
     bool m_restoring = false;

@@ -154,7 +154,7 @@ bool CacheStore::clear(QString *error)
     CacheTransaction tx(db);
     if (!tx.begin(error))
         return false;
-    for (const char *table : {"outputs", "generations", "sessions", "members", "projects", "profile", "models", "sync_state", "outbox"}) {
+    for (const char *table : {"outputs", "generations", "sessions", "members", "projects", "profile", "models", "sync_state", "outbox", "assistant_messages", "assistant_skills"}) {
         QSqlQuery q(db);
         if (!q.exec(QStringLiteral("DELETE FROM %1").arg(QLatin1String(table)))) {
             *error = QStringLiteral("cache write failed: %1").arg(q.lastError().text());

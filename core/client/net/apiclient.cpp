@@ -65,7 +65,7 @@ QString ApiClient::url(const QString &path) const
     return m_baseUrl + path;
 }
 
-ApiResult<HttpResponse> ApiClient::exchange(HttpRequest request)
+ApiResult<HttpResponse> ApiClient::exchange(HttpRequest request, const std::function<bool(QByteArrayView)> &onChunk)
 {
     ApiResult<HttpResponse> result;
     if (request.timeoutSeconds == 30)
@@ -77,7 +77,7 @@ ApiResult<HttpResponse> ApiClient::exchange(HttpRequest request)
     }
     HttpRequest signedRequest = request;
     signedRequest.headers.append({"Authorization", "Bearer " + token.toUtf8()});
-    result.value = m_http->call(signedRequest);
+    result.value = onChunk ? m_http->stream(signedRequest, onChunk) : m_http->call(signedRequest);
     if (result.value.failure == net::CurlResponse::Failure::None && result.value.status == 401) {
         // Expired or revoked early: one shared refresh, then one retry with the new token.
         const QString fresh = m_tokens->refreshAfterRejection(token);
@@ -86,7 +86,7 @@ ApiResult<HttpResponse> ApiClient::exchange(HttpRequest request)
             return result;
         }
         request.headers.append({"Authorization", "Bearer " + fresh.toUtf8()});
-        result.value = m_http->call(request);
+        result.value = onChunk ? m_http->stream(request, onChunk) : m_http->call(request);
     }
     result.error = ApiError::fromResponse(result.value);
     if (result.error.kind == ApiError::Kind::Http && result.error.status == 401)

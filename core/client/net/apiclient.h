@@ -17,6 +17,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <functional>
 #include <memory>
 
 namespace vesper::client {
@@ -105,10 +106,22 @@ public:
     /// POST /api/prompts/enhance: the offline coach's fuller prompt and its changes, one line each.
     /// skillIds empty: the server picks the skills that apply to the model's generation type.
     ApiResult<EnhanceResult> enhancePrompt(const QString &prompt, const QString &modelId, const QStringList &skillIds = {});
+    /// POST /api/assistant/chat as JSON: the conversation so far (the user's new message last), the
+    /// prompt bar's context and the chosen skills; the whole reply at once. Never retried (not idempotent).
+    ApiResult<AssistantReply> chat(const QList<ChatMessage> &messages, const PromptContext &context,
+                                   const QStringList &skillIds = {});
+    /// The same call asking for text/event-stream: onDelta gets each piece of the reply's text as it
+    /// arrives (on the calling thread), and the complete reply comes back at the end. A server that
+    /// answers JSON instead is read as chat() does (onDelta then gets the whole text once). cancelled
+    /// is polled while bytes move; true ends the call with ApiError::Kind::Cancelled.
+    ApiResult<AssistantReply> chatStreamed(const QList<ChatMessage> &messages, const PromptContext &context,
+                                           const QStringList &skillIds, const std::function<void(const QString &delta)> &onDelta,
+                                           const std::function<bool()> &cancelled = {});
 
 private:
-    /// One authorised call with the 401 → refresh → retry rule; the raw response or an error.
-    ApiResult<HttpResponse> exchange(HttpRequest request);
+    /// One authorised call with the 401 → refresh → retry rule; the raw response or an error. With
+    /// onChunk, a streamed call (HttpClient::stream): a 2xx body goes to onChunk, not the response.
+    ApiResult<HttpResponse> exchange(HttpRequest request, const std::function<bool(QByteArrayView)> &onChunk = {});
     ApiResult<QJsonObject> jsonCall(const QByteArray &method, const QString &path, const QJsonObject &body,
                                     const WriteGuards &guards, bool hasBody);
     ApiResult<FileBytes> download(const QString &path, const QByteArray &ifNoneMatch);

@@ -1,5 +1,6 @@
 #include "client/workspace/workspace.h"
 #include "client/auth/authsession.h"
+#include "client/cache/assistantstore.h"
 #include "client/cache/cachedatabase.h"
 #include "client/cache/cachestore.h"
 #include "client/net/apiclient.h"
@@ -40,6 +41,7 @@ Workspace::~Workspace()
     m_tracker.reset();
     m_sync.reset();
     m_outbox.reset();
+    m_assistant.reset();
     m_store.reset();
     m_database.reset();
 }
@@ -105,6 +107,7 @@ ApiError Workspace::signOut(bool clearCache)
         m_tracker.reset();
         m_sync.reset();
         m_outbox.reset();
+        m_assistant.reset();
         m_store.reset();
         m_database.reset();
         QDir(m_cacheDir).removeRecursively();
@@ -128,6 +131,7 @@ ApiError Workspace::openCache()
         return failure;
     }
     m_store = std::make_unique<CacheStore>(*m_database);
+    m_assistant = std::make_unique<AssistantStore>(*m_database);
     m_sync = std::make_unique<SyncEngine>(*m_api, *m_store);
     m_outbox = std::make_unique<Outbox>(*m_api, *m_store);
     m_tracker = std::make_unique<GenerationTracker>(*m_api, *m_store);

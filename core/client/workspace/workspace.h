@@ -18,6 +18,7 @@
 namespace vesper::client {
 
 class ApiClient;
+class AssistantStore;
 class AuthSession;
 class CacheDatabase;
 class CacheStore;
@@ -72,6 +73,8 @@ public:
     AuthSession &auth() { return *m_auth; }
     ApiClient &api() { return *m_api; }
     CacheStore &cache() { return *m_store; }
+    /// The assistant's conversations and skills in the same cache (open with the cache).
+    AssistantStore &assistant() { return *m_assistant; }
     SyncEngine &sync() { return *m_sync; }
     Outbox &outbox() { return *m_outbox; }
     GenerationTracker &tracker() { return *m_tracker; }
@@ -98,6 +101,7 @@ private:
     std::unique_ptr<ApiClient> m_api;
     std::unique_ptr<CacheDatabase> m_database;
     std::unique_ptr<CacheStore> m_store;
+    std::unique_ptr<AssistantStore> m_assistant;
     std::unique_ptr<SyncEngine> m_sync;
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<GenerationTracker> m_tracker;

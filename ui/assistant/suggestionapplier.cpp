@@ -1,0 +1,53 @@
+#include "ui/assistant/suggestionapplier.h"
+
+#include "ui/app/uicontext.h"
+#include "ui/prompt/promptbar.h"
+
+namespace vesper::ui {
+
+SuggestionApplier::SuggestionApplier(UiContext *ctx, PromptBar *bar, QObject *parent)
+    : QObject(parent)
+    , m_ctx(ctx)
+    , m_bar(bar)
+{
+}
+
+void SuggestionApplier::apply(const Suggestion &suggestion)
+{
+    if (!m_bar)
+        return;
+    m_before = Snapshot{m_bar->prompt(), m_bar->negativePrompt(), m_bar->parameters()};
+    m_bar->setPrompt(suggestion.prompt);
+    if (suggestion.negativePrompt)
+        m_bar->setNegativePrompt(*suggestion.negativePrompt);
+    const QStringList refused = suggestion.parameters.isEmpty() ? QStringList() : m_bar->applyParameters(suggestion.parameters);
+    const QString text = refused.isEmpty()
+        ? tr("The suggestion is in the prompt bar.")
+        : tr("The suggestion is in the prompt bar; %1 stayed as it was (not offered by this model).").arg(refused.join(QStringLiteral(", ")));
+    m_ctx->reportWithAction(refused.isEmpty() ? UiContext::Severity::Info : UiContext::Severity::Warning, text, tr("Undo"), [this] { undo(); });
+    Q_EMIT applied();
+}
+
+void SuggestionApplier::insert(const Suggestion &suggestion)
+{
+    if (!m_bar)
+        return;
+    const QString current = m_bar->prompt();
+    const QString separator = current.trimmed().isEmpty() ? QString() : (current.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"));
+    m_bar->setPrompt(current + separator + suggestion.prompt);
+}
+
+bool SuggestionApplier::undo()
+{
+    if (!m_bar || !m_before)
+        return false;
+    const Snapshot before = *m_before;
+    m_before.reset();
+    m_bar->applyParameters(before.parameters);
+    m_bar->setNegativePrompt(before.negativePrompt);
+    m_bar->setPrompt(before.prompt);
+    Q_EMIT undone();
+    return true;
+}
+
+} // namespace vesper::ui
