@@ -8,6 +8,7 @@
 #include "backend/config/backendsettings.h"
 #include "backend/context/costlywork.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -39,6 +40,9 @@ struct ServerContext {
     std::unique_ptr<CostlyWork> costly;       // decodes and password hashes; set by BackendServer
     std::unique_ptr<SkillRegistry> skills;    // shipped and user skills (DESIGN §7); set by BackendServer
     std::unique_ptr<AssistantRunner> assistantRunner; // streamed assistant replies; set by BackendServer
+    // JSON (unstreamed) chats with a remote model under way: each holds an HTTP thread for the whole
+    // reply, so only a few may (the app streams; this is for scripts).
+    std::atomic_int blockingChats{0};
 };
 
 } // namespace vesper::backend

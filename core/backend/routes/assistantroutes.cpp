@@ -80,6 +80,19 @@ void addAssistantRoutes(Router &router, ServerContext &context)
         std::unique_ptr<AssistantAdapter> adapter = makeAssistantAdapter(context);
         if (wantsEventStream(rc.request))
             return streamChat(context, std::move(request), std::move(adapter));
+        // A remote model answering as JSON holds this HTTP thread for its whole reply: at most a
+        // quarter of them do at once; past that, 503 and the hint to stream.
+        const bool blocking = adapter->name() != QLatin1String("coach");
+        const int blockingLimit = std::max(1, context.config.threads / 4);
+        if (blocking && context.blockingChats.fetch_add(1) >= blockingLimit) {
+            context.blockingChats.fetch_sub(1);
+            throw DomainError(ErrorCode::Unavailable,
+                              QStringLiteral("too many unstreamed assistant replies at once; ask with Accept: text/event-stream"), 5);
+        }
+        const std::shared_ptr<void> release(nullptr, [&context, blocking](void *) {
+            if (blocking)
+                context.blockingChats.fetch_sub(1);
+        });
         QElapsedTimer took;
         took.start();
         const std::atomic_bool cancelled{false};
