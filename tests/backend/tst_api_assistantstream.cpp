@@ -4,11 +4,14 @@
 // the bounded runner (503 past it), and a client that hangs up cancelling the upstream call.
 #include "fakeanthropic.h"
 #include "fakeopenai.h"
+#include "rawhttp.h"
 #include "sseclient.h"
 #include "testclient.h"
 #include "testserver.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
+#include <QTcpSocket>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -213,6 +216,25 @@ private Q_SLOTS:
         const QList<ReceivedEvent> events = client->rest();
         QCOMPARE(joinedDeltas(events), AssistantScript::standard().text());
         QCOMPARE(names(events).last(), QStringLiteral("done"));
+    }
+    // Last: it leaves one HTTP thread waiting on a silent model until the server stops. An unstreamed
+    // chat with a remote model holds an HTTP thread, so only a quarter of them may (1 of 4 here).
+    void unstreamedChatsWithARemoteModelAreBounded()
+    {
+        m_anthropic.setScenario(FakeAnthropic::Scenario::HangAfterFirstDelta);
+        QTcpSocket held;
+        held.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(held.waitForConnected(5000));
+        held.write(requestHead("POST", "/api/assistant/chat", m_user.accessToken, chatBytes().size()) + chatBytes());
+        QVERIFY(held.waitForBytesWritten(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(m_anthropic.openConnections(), 1, 10000);
+        const Reply refused = TestClient(m_server->baseUrl()).post(QStringLiteral("/api/assistant/chat"), chatBody(), m_user.accessToken);
+        QCOMPARE(refused.status, 503);
+        QVERIFY(refused.json.value(QStringLiteral("error")).toString().contains(QStringLiteral("text/event-stream")));
+        // Streaming is not held up by it.
+        m_anthropic.setScenario(FakeAnthropic::Scenario::Success);
+        QCOMPARE(openStream(*m_server, m_user)->status(), 200);
+        held.abort();
     }
 };
 
