@@ -115,8 +115,14 @@ QProcessEnvironment TestServer::environment() const
         env.insert(key, m_env.value(key));
     env.insert(QStringLiteral("VESPER_DB"), m_dbUrl);
     env.insert(QStringLiteral("VESPER_DATA_DIR"), m_dir.path());
-    env.insert(QStringLiteral("VESPER_STORAGE"), m_dir.path() + QStringLiteral("/storage"));
+    env.insert(QStringLiteral("VESPER_STORAGE"), m_sharedStorage.isEmpty() ? m_dir.path() + QStringLiteral("/storage") : m_sharedStorage);
     return env;
+}
+
+void TestServer::shareDatabaseWith(const TestServer &first)
+{
+    m_dbUrl = first.m_dbUrl;
+    m_sharedStorage = first.m_sharedStorage.isEmpty() ? first.m_dir.path() + QStringLiteral("/storage") : first.m_sharedStorage;
 }
 
 bool TestServer::start(QString *error, const QStringList &extraArgs)

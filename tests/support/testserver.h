@@ -38,6 +38,9 @@ public:
     /// Runs `vesper-server <args>` against the same database and settings; returns exit code.
     int runCommand(const QStringList &args, QByteArray *output = nullptr, int timeoutMs = 120000);
     QString stdoutText() const { return m_stdout; }
+    /// Makes this server a second instance of `first`: the same database and object store (call
+    /// before start(); `first` keeps owning the database and drops it).
+    void shareDatabaseWith(const TestServer &first);
     /// Creates this test's database without starting a server (in-process tests use dbUrl()).
     bool prepareDatabase(QString *error);
 
@@ -49,6 +52,7 @@ private:
     std::unique_ptr<QProcess> m_process;
     QString m_dbUrl;
     QString m_pgDatabase;
+    QString m_sharedStorage; // a second instance's object store: the first one's
     quint16 m_port = 0;
     QString m_stdout;
 };

@@ -67,6 +67,12 @@ struct BackendSettings {
     int sweepIntervalSeconds = 3600; // the periodic sweeps (sessions, idempotency keys, uploads)
     int inviteRateLimitPerHour = 30; // POST /api/projects/{id}/members per user per hour; 0 turns it off
     int maxConnections = 0;    // open connections in all; 0: from the open-file limit
+    // GET /api/changes/stream: open streams per user and in all (0: half the connection slots), a
+    // heartbeat comment this often, and how long a wake-up waits for more commits to coalesce.
+    int streamsPerUser = 4;
+    int maxStreams = 0;
+    int streamHeartbeatSeconds = 15;
+    int streamDebounceMs = 25;
     // Per client address (through a trusted proxy: per forwarded client, counting its requests); 0: no limit.
     int connectionsPerIp = 64;
     // Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges); from anyone else it is ignored.

@@ -18,6 +18,7 @@ class RateLimitStore;
 
 namespace vesper::backend {
 
+class ChangeStreamHub;
 class Database;
 class ModelCatalog;
 class ProviderSettingsStore;
@@ -35,6 +36,7 @@ struct ServerContext {
     QString embeddedUserId;
     std::unique_ptr<TokenAuthenticator> auth; // over config and jwt above; set by BackendServer
     std::unique_ptr<CostlyWork> costly;       // decodes and password hashes; set by BackendServer
+    ChangeStreamHub *changeStreams = nullptr; // GET /api/changes/stream; owned by BackendServer
 };
 
 } // namespace vesper::backend
