@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QUuid>
 #include <arpa/inet.h>
+#include <cerrno>
 #include <cstdio>
 #include <netinet/in.h>
 #include <poll.h>
@@ -63,7 +64,7 @@ int openStream(quint16 port, const QString &token)
 }
 
 /// Reads every socket until each has `marker` (or the timeout); the time when the last one had it.
-bool waitAll(std::vector<RawStream> &streams, const QByteArray &marker, int timeoutMs, QElapsedTimer &clock, qint64 *lastNs)
+bool waitAll(std::vector<RawStream> &streams, const QByteArray &marker, int timeoutMs, QElapsedTimer &clock, qint64 *lastNs, int *closed)
 {
     std::vector<pollfd> fds(streams.size());
     std::vector<bool> told(streams.size(), false);
@@ -78,7 +79,13 @@ bool waitAll(std::vector<RawStream> &streams, const QByteArray &marker, int time
             if (told[i] || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
             const ssize_t n = ::recv(streams[i].fd, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (n <= 0)
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                told[i] = true; // closed by the server (refused, cut off): never told
+                --remaining;
+                ++*closed;
+                continue;
+            }
+            if (n < 0)
                 continue;
             streams[i].recent.append(buffer, n);
             if (streams[i].recent.contains(marker)) {
@@ -89,7 +96,7 @@ bool waitAll(std::vector<RawStream> &streams, const QByteArray &marker, int time
             }
         }
     }
-    return remaining == 0;
+    return remaining == 0 && *closed == 0;
 }
 
 /// Drains what the streams have received so far (the opening bytes, catch-up pages).
@@ -123,6 +130,7 @@ Scenario run(const QString &name, TestServer &server, TestClient &client, const 
         const int fd = openStream(server.port(), readers.at(i % readers.size()).accessToken);
         if (fd < 0) {
             std::fprintf(stderr, "could not open stream %d\n", i);
+            ++result.missed;
             break;
         }
         streams.push_back({fd, {}});
@@ -140,13 +148,21 @@ Scenario run(const QString &name, TestServer &server, TestClient &client, const 
             continue;
         }
         qint64 lastNs = 0;
-        if (waitAll(streams, marker, 15000, clock, &lastNs))
+        int closed = 0;
+        if (waitAll(streams, marker, 15000, clock, &lastNs, &closed))
             result.latency.add(lastNs);
         else
             ++result.missed;
     }
     for (RawStream &s : streams)
         ::close(s.fd);
+    // The server finds closed streams at its next heartbeat (every second here); wait for that.
+    for (int i = 0; i < 100; ++i) {
+        const Reply metrics = client.get(QStringLiteral("/metrics"));
+        if (metrics.body.contains("\nvesper_change_streams_open 0\n"))
+            break;
+        ::usleep(100000);
+    }
     return result;
 }
 
@@ -155,6 +171,7 @@ Scenario run(const QString &name, TestServer &server, TestClient &client, const 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOption({QStringLiteral("streams"), QStringLiteral("Open streams in the big runs."), QStringLiteral("n"), QStringLiteral("1000")});
@@ -171,6 +188,7 @@ int main(int argc, char **argv)
     server.setEnv(QStringLiteral("VESPER_MAX_STREAMS"), QString::number(streamCount + 100));
     server.setEnv(QStringLiteral("VESPER_STREAMS_PER_USER"), QString::number(streamCount + 100));
     server.setEnv(QStringLiteral("VESPER_RATE_LIMIT"), QStringLiteral("0"));
+    server.setEnv(QStringLiteral("VESPER_STREAM_HEARTBEAT_SECONDS"), QStringLiteral("1"));
     QString error;
     if (!server.start(&error)) {
         std::fprintf(stderr, "server: %s\n", qPrintable(error));
