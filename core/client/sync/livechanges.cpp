@@ -97,8 +97,11 @@ void LiveChanges::run()
             m_unsupported = true;
             break;
         }
-        if (restart)
-            continue; // the cache moved on (a poll ran): follow from where it is now
+        if (restart) { // the cache moved on (a poll ran): follow from where it is now
+            if (!pause(100))
+                break;
+            continue;
+        }
         qCDebug(lcClientSync) << "change stream ended:" << result.error.message << "; reconnecting in about" << backoffMs << "ms";
         const int retryAfter = result.value.headers.contains("retry-after")
             ? net::retryAfterSeconds(result.value.headers.value("retry-after")) * 1000 : 0;

@@ -92,6 +92,8 @@ int SyncEngine::liveConnections() const
 bool SyncEngine::applyLivePage(const QString &from, const QJsonObject &page, const QString &next)
 {
     QMutexLocker locker(&m_runLock);
+    if (!m_cache.profile())
+        return false; // not bootstrapped yet: a pass does that first
     QString position = m_cache.syncPosition();
     if (position.isEmpty())
         position = QStringLiteral("0");
