@@ -7,7 +7,7 @@
 set(shared_bottom common common/net common/sql domain skills)
 set(backend_stack ${shared_bottom}
   backend/db backend/config backend/storage backend/repositories backend/access backend/auth
-  backend/providers backend/catalog backend/skills backend/assistant backend/generation backend/context backend/http backend/routes
+  backend/providers backend/catalog backend/skills backend/assistant backend/generation backend/context backend/http backend/live backend/routes
   backend/server backend/tools)
 set(client_stack ${shared_bottom}
   client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/assistant client/workspace

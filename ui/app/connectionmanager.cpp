@@ -308,6 +308,16 @@ void ConnectionManager::install(std::unique_ptr<client::Workspace> workspace, bo
         m_workspace->http().setProbeUrl(serverUrl + QStringLiteral("/healthz"));
         m_workspace->sync().requestSync();
         m_workspace->sync().setInterval(kSyncIntervalMs);
+        // After the first good pass (the bootstrap), changes are pushed: the server's change stream
+        // where it offers one; the timer's polls go on whenever the stream is down.
+        client::SyncEngine *sync = &m_workspace->sync();
+        auto started = std::make_shared<bool>(false);
+        connect(sync, &client::SyncEngine::finished, m_workspace.get(), [sync, started](const client::SyncReport &report) {
+            if (report.ok() && !*started) {
+                *started = true;
+                sync->setLive(true);
+            }
+        });
         m_workspace->tracker().resume();
     }
     connect(m_workspace.get(), &client::Workspace::cacheDamaged, this, &ConnectionManager::reopenDamaged);

@@ -71,6 +71,12 @@ struct BackendSettings {
     // The shipped skills (DESIGN §7); empty: defaultSkillsDir(). The user's are in <dataDir>/skills.
     QString skillsDir;
     int maxConnections = 0;    // open connections in all; 0: from the open-file limit
+    // GET /api/changes/stream: open streams per user and in all (0: half the connection slots), a
+    // heartbeat comment this often, and how long a wake-up waits for more commits to coalesce.
+    int streamsPerUser = 4;
+    int maxStreams = 0;
+    int streamHeartbeatSeconds = 15;
+    int streamDebounceMs = 25;
     // Per client address (through a trusted proxy: per forwarded client, counting its requests); 0: no limit.
     int connectionsPerIp = 64;
     // Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges); from anyone else it is ignored.

@@ -19,6 +19,7 @@ class RateLimitStore;
 
 namespace vesper::backend {
 
+class ChangeStreamHub;
 class Database;
 class ModelCatalog;
 class ProviderSettingsStore;
@@ -43,6 +44,7 @@ struct ServerContext {
     // JSON (unstreamed) chats with a remote model under way: each holds an HTTP thread for the whole
     // reply, so only a few may (the app streams; this is for scripts).
     std::atomic_int blockingChats{0};
+    ChangeStreamHub *changeStreams = nullptr; // GET /api/changes/stream; owned by BackendServer
 };
 
 } // namespace vesper::backend

@@ -1,4 +1,5 @@
 #include "backend/db/database.h"
+#include "backend/db/changenotifier.h"
 #include "backend/db/dberror.h"
 #include "backend/db/statementcache.h"
 #include "backend/db/walcheckpointer.h"
@@ -101,6 +102,7 @@ void releaseStatement(const std::shared_ptr<CachedStatement> &statement)
 Database::Database(DbConfig config)
     : m_config(std::move(config))
     , m_instance(++s_instances)
+    , m_changes(std::make_unique<ChangeNotifier>(m_config))
 {
     static std::once_flag registered;
     std::call_once(registered, [] { qAddPostRoutine(markQtGone); });

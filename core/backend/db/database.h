@@ -10,6 +10,7 @@
 
 namespace vesper::backend {
 
+class ChangeNotifier;
 class WalCheckpointer;
 
 class Database {
@@ -31,6 +32,8 @@ public:
     /// retrying while the background checkpointer holds its lock; false when it never went through
     /// within about 2 s (a reader held it). PostgreSQL: nothing to do, true.
     bool truncateWal();
+    /// Who hears about commits and progress on this database (change streams); see ChangeNotifier.
+    ChangeNotifier &changes() { return *m_changes; }
 
     // Dialect fragments, so one SQL text serves both databases.
     /// A bound time parameter (integer microseconds) as the column type.
@@ -46,6 +49,7 @@ private:
     DbConfig m_config;
     int m_instance;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
+    std::unique_ptr<ChangeNotifier> m_changes;
     static std::atomic<int> s_instances;
 };
 

@@ -1,4 +1,5 @@
 #include "backend/db/transaction.h"
+#include "backend/db/changenotifier.h"
 #include "backend/db/database.h"
 #include "backend/db/dberror.h"
 #include "backend/db/sqlquery.h"
@@ -15,10 +16,19 @@ QHash<QString, int> &openDepth()
     thread_local QHash<QString, int> depth;
     return depth;
 }
+
+/// The highest rev allocated in the open transaction of each connection of this thread: at the
+/// outermost commit, change streams are told (allocateRevs may be called without the Transaction).
+QHash<QString, qint64> &pendingRevs()
+{
+    thread_local QHash<QString, qint64> revs;
+    return revs;
+}
 } // namespace
 
 Transaction::Transaction(Database &database, const QSqlDatabase &db)
-    : m_db(db)
+    : m_database(database)
+    , m_db(db)
 {
     m_gate.emplace(database); // recursive: a nested one takes it again
     int &depth = openDepth()[m_db.connectionName()];
@@ -38,6 +48,7 @@ Transaction::~Transaction()
         QSqlQuery q(m_db);
         if (m_savepoint.isEmpty()) {
             q.exec(QStringLiteral("ROLLBACK"));
+            pendingRevs().remove(m_db.connectionName());
         } else {
             q.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ") + m_savepoint);
             q.exec(QStringLiteral("RELEASE SAVEPOINT ") + m_savepoint);
@@ -49,10 +60,19 @@ Transaction::~Transaction()
 
 void Transaction::commit()
 {
+    const qint64 rev = m_savepoint.isEmpty() ? pendingRevs().take(m_db.connectionName()) : 0;
+    ChangeNotifier &changes = m_database.changes();
+    if (rev > 0 && changes.viaDatabase()) {
+        // Delivered by PostgreSQL at COMMIT, to every instance's listener, and never for a rollback.
+        SqlQuery notify(m_db, QStringLiteral("SELECT pg_notify('%1', :rev)").arg(QLatin1String(ChangeNotifier::kChangesChannel)));
+        notify.bind(QStringLiteral(":rev"), QString::number(rev)).exec();
+    }
     SqlQuery::run(m_db, m_savepoint.isEmpty() ? QStringLiteral("COMMIT") : QStringLiteral("RELEASE SAVEPOINT ") + m_savepoint);
     m_open = false;
     --openDepth()[m_db.connectionName()];
     m_gate.reset();
+    if (rev > 0 && !changes.viaDatabase())
+        changes.committed(rev); // after the write lock is released: listeners only raise flags
 }
 
 qint64 Transaction::allocateRevs(const QSqlDatabase &db, qint64 count)
@@ -63,7 +83,10 @@ qint64 Transaction::allocateRevs(const QSqlDatabase &db, qint64 count)
     q.bind(QStringLiteral(":n"), count).exec();
     if (!q.next())
         throw DbError(QStringLiteral("rev counter row is missing"));
-    return q.int64(0) - count + 1;
+    const qint64 last = q.int64(0);
+    qint64 &pending = pendingRevs()[db.connectionName()];
+    pending = std::max(pending, last);
+    return last - count + 1;
 }
 
 } // namespace vesper::backend

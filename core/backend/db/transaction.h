@@ -30,6 +30,7 @@ public:
 
 private:
     std::optional<WriteGate> m_gate; // held from BEGIN to COMMIT or ROLLBACK
+    Database &m_database;
     QSqlDatabase m_db;
     QString m_savepoint; // empty for the outermost transaction
     bool m_open = false;

@@ -21,6 +21,8 @@ QByteArray SseEvent::encode() const
         out.append("id: ").append(oneLine(id)).append('\n');
     if (retryMs >= 0)
         out.append("retry: ").append(QByteArray::number(retryMs)).append('\n');
+    if (data.isNull()) // no event to dispatch: only id / retry
+        return out.append('\n');
     // Every line of the data gets its own field; the client joins them with \n again.
     qsizetype start = 0;
     const qsizetype size = data.size();

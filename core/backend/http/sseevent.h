@@ -8,7 +8,7 @@ namespace vesper::backend {
 struct SseEvent {
     QByteArray id;    // "id:" line when not empty (the client's Last-Event-ID); no newlines allowed
     QByteArray event; // "event:" line when not empty (else the client sees "message")
-    QByteArray data;  // one "data:" line per line of it (\n, \r\n or \r split lines)
+    QByteArray data;  // one "data:" line per line of it (\n, \r\n or \r split lines); null: no data lines
     int retryMs = -1; // "retry:" line when >= 0
 
     /// The event's lines, ended by the blank line that dispatches it.

@@ -1,4 +1,5 @@
 #include "backend/repositories/jobqueue.h"
+#include "backend/db/changenotifier.h"
 #include "backend/db/database.h"
 #include "backend/db/sqlquery.h"
 #include "backend/db/transaction.h"
@@ -166,8 +167,19 @@ void JobQueue::writeProgress(const QString &generationId, int percent, bool esti
     // One row, one statement: no transaction needed. No new rev either: a progress tick is not a feed
     // change (clients poll /api/generations/status for it), so ticks never take the rev counter's lock.
     SqlQuery q(m_database.connection(), QStringLiteral("UPDATE generations SET progress = :p, progress_is_estimate = :e "
-                                                       "WHERE id = :g AND status = 'processing' AND progress < :p"));
+                                                       "WHERE id = :g AND status = 'processing' AND progress < :p RETURNING user_id"));
     q.bind(QStringLiteral(":p"), percent).bind(QStringLiteral(":e"), estimate).bind(QStringLiteral(":g"), generationId).exec();
+    if (!q.next())
+        return;
+    // The owner's change streams show the tick (from whichever instance runs the job).
+    const ProgressTick tick{q.text(0), generationId, percent, estimate};
+    ChangeNotifier &changes = m_database.changes();
+    if (changes.viaDatabase()) {
+        SqlQuery notify(m_database.connection(), QStringLiteral("SELECT pg_notify('%1', :payload)").arg(QLatin1String(ChangeNotifier::kProgressChannel)));
+        notify.bind(QStringLiteral(":payload"), QString::fromUtf8(ChangeNotifier::encodeProgress(tick))).exec();
+    } else {
+        changes.progressed(tick);
+    }
 }
 
 QHash<QString, QString> JobQueue::uploadKeys(const QString &userId, const QStringList &ids)

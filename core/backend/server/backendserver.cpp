@@ -9,6 +9,8 @@
 #include "backend/http/apidispatcher.h"
 #include "backend/http/httpserver.h"
 #include "backend/http/router.h"
+#include "backend/live/changestreamhub.h"
+#include "backend/db/changenotifier.h"
 #include "backend/repositories/profilerepository.h"
 #include "backend/repositories/sharedratelimits.h"
 #include "backend/routes/routes.h"
@@ -85,6 +87,16 @@ bool BackendServer::start(QString *error)
     m_context->assistantRunner = std::make_unique<AssistantRunner>(m_settings.assistantStreams, m_settings.assistantStreams);
     if (m_settings.embedded)
         prepareEmbeddedProfile();
+    const HttpServerLimits limits = httpLimits();
+    ChangeStreamSettings streams;
+    streams.perUser = std::max(1, m_settings.streamsPerUser);
+    // Streams may take half the connection slots by default, so requests always find room.
+    streams.maxStreams = m_settings.maxStreams > 0 ? m_settings.maxStreams : std::max(1, limits.connectionLimit / 2);
+    streams.heartbeatSeconds = m_settings.streamHeartbeatSeconds;
+    streams.debounceMs = m_settings.streamDebounceMs;
+    m_db->changes().startListening();
+    m_changeStreams = std::make_unique<ChangeStreamHub>(*m_db, streams);
+    m_context->changeStreams = m_changeStreams.get();
     addRoutes();
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_http = std::make_unique<HttpServer>(
@@ -92,7 +104,7 @@ bool BackendServer::start(QString *error)
         [dispatcher](const QByteArray &method, const QString &path) { return dispatcher->bodyPolicy(method, path); },
         &ApiDispatcher::refusal,
         [dispatcher](HttpRequest &request) { return dispatcher->preflight(request); });
-    if (!m_http->listen(m_settings.listenHost, m_settings.listenPort, httpLimits(), error))
+    if (!m_http->listen(m_settings.listenHost, m_settings.listenPort, limits, error))
         return false;
     m_workers->start();
     return true;
@@ -162,6 +174,10 @@ void BackendServer::addRoutes()
 
 void BackendServer::stop()
 {
+    if (m_changeStreams)
+        m_changeStreams->stop(); // streams end first: nothing writes to them while HTTP winds down
+    if (m_db)
+        m_db->changes().stopListening();
     if (m_http)
         m_http->stop(); // no new requests: nothing enqueues while the workers wind down
     if (m_workers)
@@ -171,6 +187,7 @@ void BackendServer::stop()
     m_workers.reset();
     m_dispatcher.reset();
     m_router.reset();
+    m_changeStreams.reset();
     m_context.reset();
     m_catalog.reset();
     m_breakers.reset();

@@ -16,6 +16,7 @@ class RateLimitStore;
 namespace vesper::backend {
 
 class ApiDispatcher;
+class ChangeStreamHub;
 class Database;
 class HttpServer;
 class ModelCatalog;
@@ -59,6 +60,7 @@ private:
     std::unique_ptr<ApiDispatcher> m_dispatcher;
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<SessionSweeper> m_sessionSweeper;
+    std::unique_ptr<ChangeStreamHub> m_changeStreams;
 };
 
 } // namespace vesper::backend

@@ -319,6 +319,27 @@ bool CacheRowWriter::upsertProfile(const QJsonObject &data, QString *error)
     return true;
 }
 
+bool CacheRowWriter::writeProgress(const QString &generationId, int progress, bool isEstimate, QString *error)
+{
+    QSqlQuery &read = statement(QStringLiteral("SELECT %1 FROM generations g WHERE g.id = ?").arg(cacherows::generationColumns()));
+    read.addBindValue(generationId);
+    if (!exec(read, error))
+        return false;
+    if (!read.next()) {
+        read.finish();
+        return true; // not in the cache (yet): the feed brings it
+    }
+    bool pending = false;
+    Generation g = cacherows::generationAt(read, 0, &pending);
+    read.finish();
+    if (g.isFinished() || progress <= g.progress)
+        return true; // status never goes back, nor the bar
+    g.status = GenerationStatus::Processing;
+    g.progress = progress;
+    g.progressIsEstimate = isEstimate;
+    return writeGeneration(g, std::nullopt, pending, error);
+}
+
 bool CacheRowWriter::writePolled(const Generation &polled, QString *error)
 {
     QSqlQuery &read = statement(QStringLiteral("SELECT %1 FROM generations g WHERE g.id = ?").arg(cacherows::generationColumns()));

@@ -28,6 +28,8 @@ public:
     /// Indexes the prompts of generation rows written so far; call once before the commit.
     bool finish(QString *error);
     /// Writes a polled state onto a generation the cache holds (skipped when it holds none).
+    /// A pushed progress tick: progress and processing, unless finished or no further along.
+    bool writeProgress(const QString &generationId, int progress, bool isEstimate, QString *error);
     bool writePolled(const Generation &polled, QString *error);
 
 private:

@@ -175,6 +175,13 @@ bool CacheStore::updateGenerations(const QList<Generation> &generations, CacheCh
     }, changed, error);
 }
 
+bool CacheStore::updateProgress(const QString &generationId, int progress, bool isEstimate, CacheChanges *changed, QString *error)
+{
+    return inTransaction(m_database, [&](QSqlDatabase &, CacheRowWriter &writer) {
+        return writer.writeProgress(generationId, progress, isEstimate, error);
+    }, changed, error);
+}
+
 bool CacheStore::storePending(const QString &kind, const QJsonObject &data, CacheChanges *changed, QString *error)
 {
     const QString id = data.value(QStringLiteral("id")).toString(data.value(QStringLiteral("userId")).toString());

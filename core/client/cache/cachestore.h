@@ -79,6 +79,9 @@ public:
     /// Writes polled states (status, progress, error, cost, times and outputs) of generations the
     /// cache holds; ids it does not hold are skipped. One transaction.
     bool updateGenerations(const QList<Generation> &generations, CacheChanges *changed, QString *error);
+    /// A progress tick pushed by the server (the change stream): progress never goes down, a
+    /// queued generation becomes processing, a finished one is left alone. One transaction.
+    bool updateProgress(const QString &generationId, int progress, bool isEstimate, CacheChanges *changed, QString *error);
 
     // ---- rows made offline -----------------------------------------------------------------------
     /// Stores a row made or edited locally, marked pending until the feed brings the server's

@@ -96,6 +96,38 @@ ApiResult<HttpResponse> ApiClient::exchange(HttpRequest request, const std::func
     return result;
 }
 
+ApiResult<HttpResponse> ApiClient::changeStream(const QString &since, const std::function<bool(QByteArrayView chunk)> &onChunk,
+                                               const std::function<bool()> &cancelled, int readIdleSeconds)
+{
+    ApiResult<HttpResponse> result;
+    HttpRequest request;
+    request.url = url(QStringLiteral("/api/changes/stream"));
+    request.headers.append({QByteArray("Accept"), QByteArray("text/event-stream")});
+    request.headers.append({QByteArray("Last-Event-ID"), since.toUtf8()});
+    request.readIdleSeconds = readIdleSeconds;
+    request.cancelled = cancelled;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const QString token = m_tokens ? m_tokens->accessToken() : QString();
+        if (token.isEmpty()) {
+            result.error = ApiError::notSignedIn(QStringLiteral("You are not signed in."));
+            return result;
+        }
+        HttpRequest signedRequest = request;
+        signedRequest.headers.append({"Authorization", "Bearer " + token.toUtf8()});
+        result.value = m_http->stream(signedRequest, onChunk);
+        if (attempt == 0 && result.value.failure == net::CurlResponse::Failure::None && result.value.status == 401) {
+            const QString fresh = m_tokens->refreshAfterRejection(token);
+            if (!fresh.isEmpty() && fresh != token)
+                continue;
+        }
+        break;
+    }
+    result.error = ApiError::fromResponse(result.value);
+    if (result.error.kind == ApiError::Kind::Http && result.error.status == 401)
+        result.error = ApiError::notSignedIn(QStringLiteral("The server no longer accepts this session; please sign in again."));
+    return result;
+}
+
 ApiResult<QJsonObject> ApiClient::jsonCall(const QByteArray &method, const QString &path, const QJsonObject &body,
                                            const WriteGuards &guards, bool hasBody)
 {

@@ -44,6 +44,11 @@ public:
     ApiResult<QJsonObject> bootstrap();
     /// One page of the changes feed, raw; since is opaque ("0" to start).
     ApiResult<QJsonObject> changes(const QString &since, int limit = 1000);
+    /// GET /api/changes/stream from `since` (sent as Last-Event-ID), blocking until the stream ends:
+    /// its bytes go to onChunk as they arrive. A 401 refreshes the token once and reconnects. The
+    /// error is Http 404 when the server has no stream (poll instead).
+    ApiResult<HttpResponse> changeStream(const QString &since, const std::function<bool(QByteArrayView chunk)> &onChunk,
+                                         const std::function<bool()> &cancelled, int readIdleSeconds = 45);
     ApiResult<QList<ModelInfo>> models();
 
     // Projects

@@ -1,6 +1,7 @@
 #include "client/sync/syncengine.h"
 #include "client/clientlogging.h"
 #include "client/net/apiclient.h"
+#include "client/sync/livechanges.h"
 
 #include <QElapsedTimer>
 #include <QFuture>
@@ -44,15 +45,80 @@ void SyncEngine::setInterval(int intervalMs)
 void SyncEngine::shutdown()
 {
     m_stopping = true;
+    if (m_liveChanges)
+        m_liveChanges->stop();
     m_timer.stop();
     m_pool.clear();       // a pass not started yet never starts
     m_pool.waitForDone(); // one in progress ends after its page
 }
 
+void SyncEngine::setLive(bool enabled, int readIdleSeconds)
+{
+    if (m_liveChanges) {
+        m_liveChanges->stop();
+        m_liveChanges.reset();
+    }
+    if (!enabled || m_stopping)
+        return;
+    LiveChanges::Hooks hooks;
+    hooks.position = [this] { return m_cache.syncPosition(); };
+    hooks.applyPage = [this](const QString &from, const QJsonObject &page, const QString &next) { return applyLivePage(from, page, next); };
+    hooks.progress = [this](const QString &id, int progress, bool isEstimate) {
+        CacheChanges changed;
+        QString error;
+        if (!m_cache.updateProgress(id, progress, isEstimate, &changed, &error)) {
+            qCWarning(lcClientSync) << "a pushed progress tick was not stored:" << error;
+            return;
+        }
+        if (!changed.isEmpty())
+            Q_EMIT this->changed(changed);
+        Q_EMIT generationProgress(id, progress, isEstimate);
+    };
+    hooks.liveChanged = [this](bool live) {
+        m_live = live;
+        Q_EMIT liveChanged(live);
+        if (!live)
+            requestSync(); // whatever the stream did not bring, a pass brings
+    };
+    m_liveChanges = std::make_unique<LiveChanges>(m_api, std::move(hooks), readIdleSeconds);
+    m_liveChanges->start();
+}
+
+int SyncEngine::liveConnections() const
+{
+    return m_liveChanges ? m_liveChanges->connections() : 0;
+}
+
+bool SyncEngine::applyLivePage(const QString &from, const QJsonObject &page, const QString &next)
+{
+    QMutexLocker locker(&m_runLock);
+    if (!m_cache.profile())
+        return false; // not bootstrapped yet: a pass does that first
+    QString position = m_cache.syncPosition();
+    if (position.isEmpty())
+        position = QStringLiteral("0");
+    if (position != from)
+        return false; // a pass moved the cache: the stream starts again from there
+    const QJsonValue changesValue = page.value(QStringLiteral("changes"));
+    if (!changesValue.isArray())
+        return false;
+    const QJsonArray changes = changesValue.toArray();
+    CacheChanges changed;
+    QString error;
+    if (!m_cache.applyChangesPage(changes, next, &changed, &error)) {
+        qCWarning(lcClientSync) << "the local cache refused a pushed page:" << error;
+        return false;
+    }
+    if (!changed.isEmpty())
+        Q_EMIT this->changed(changed);
+    Q_EMIT progress(1, int(changes.size()), false);
+    return true;
+}
+
 void SyncEngine::requestSync()
 {
-    if (m_stopping)
-        return;
+    if (m_stopping || m_live)
+        return; // live: the stream brings every change as it commits
     if (m_running || m_scheduled.exchange(true)) {
         m_again = true; // the running pass goes round once more and picks up the new write
         return;

@@ -19,10 +19,12 @@
 #include <QTimer>
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace vesper::client {
 
 class ApiClient;
+class LiveChanges;
 
 /// How one run went.
 struct SyncReport {
@@ -49,6 +51,16 @@ public:
     void setInterval(int intervalMs);
     /// Asks a running pass to stop after its current page and waits for it.
     void shutdown();
+    /// Follows the server's change stream (GET /api/changes/stream) on a background thread: pages
+    /// are applied as they are pushed, progress ticks written to the cache, and timer and
+    /// after-write passes are skipped while the stream is live. A server without the stream, or a
+    /// stream that breaks, leaves polling as it was (reconnects with backoff). Call after the first
+    /// syncNow (the bootstrap). readIdleSeconds: silence (heartbeats are every 15 s) that ends it.
+    void setLive(bool enabled, int readIdleSeconds = 45);
+    /// Whether the change stream is connected now.
+    bool isLive() const { return m_live.load(); }
+    /// The change stream's reconnects so far (0 when never connected), for tests and diagnostics.
+    int liveConnections() const;
 
     bool isRunning() const { return m_running.load(); }
 
@@ -59,9 +71,15 @@ Q_SIGNALS:
     /// What one page changed, for models to update rows and the thumbnail cache to drop files.
     void changed(const vesper::client::CacheChanges &changes);
     void finished(const vesper::client::SyncReport &report);
+    /// The change stream connected (true) or ended (false). From the stream's thread.
+    void liveChanged(bool live);
+    /// A running generation's progress, pushed by the server (after the cache has it).
+    void generationProgress(const QString &generationId, int progress, bool isEstimate);
 
 private:
     void runPass();
+    /// The change stream's page, applied when it continues the cache's position (under the run lock).
+    bool applyLivePage(const QString &from, const QJsonObject &page, const QString &next);
     ApiClient &m_api;
     CacheStore &m_cache;
     QMutex m_runLock;
@@ -69,6 +87,8 @@ private:
     std::atomic<bool> m_again{false};
     std::atomic<bool> m_scheduled{false};
     std::atomic<bool> m_stopping{false};
+    std::atomic<bool> m_live{false};
+    std::unique_ptr<LiveChanges> m_liveChanges;
     QTimer m_timer;
     QThreadPool m_pool; // its own, so shutdown() can wait for a pass that is queued but not started
     QThreadPool m_fetchPool; // one long-lived thread: the next page downloads while this one is applied
