@@ -306,8 +306,6 @@ void ConnectionManager::install(std::unique_ptr<client::Workspace> workspace, bo
     // Started after the views listen, so no sync page goes by unseen.
     if (live) {
         m_workspace->http().setProbeUrl(serverUrl + QStringLiteral("/healthz"));
-        m_workspace->sync().requestSync();
-        m_workspace->sync().setInterval(kSyncIntervalMs);
         // After the first good pass (the bootstrap), changes are pushed: the server's change stream
         // where it offers one; the timer's polls go on whenever the stream is down.
         client::SyncEngine *sync = &m_workspace->sync();
@@ -318,6 +316,8 @@ void ConnectionManager::install(std::unique_ptr<client::Workspace> workspace, bo
                 sync->setLive(true);
             }
         });
+        m_workspace->sync().requestSync();
+        m_workspace->sync().setInterval(kSyncIntervalMs);
         m_workspace->tracker().resume();
     }
     connect(m_workspace.get(), &client::Workspace::cacheDamaged, this, &ConnectionManager::reopenDamaged);
