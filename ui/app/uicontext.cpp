@@ -18,7 +18,11 @@ UiContext::UiContext(QObject *parent) : QObject(parent)
     qRegisterMetaType<vesper::client::CacheChanges>("vesper::client::CacheChanges");
 }
 
-UiContext::~UiContext() = default;
+UiContext::~UiContext()
+{
+    if (m_flush)
+        m_flush->waitForFinished();
+}
 
 client::ThumbnailCache *UiContext::thumbnails() const
 {
@@ -27,6 +31,10 @@ client::ThumbnailCache *UiContext::thumbnails() const
 
 void UiContext::setWorkspace(client::Workspace *workspace, bool localLibrary, bool sameCache)
 {
+    // A flush under way uses the workspace that may go after this: it ends first (bounded by the
+    // HTTP client's timeouts; an account switch, not a frame).
+    if (m_flush)
+        m_flush->waitForFinished();
     for (const QMetaObject::Connection &c : std::as_const(m_connections))
         disconnect(c);
     m_connections.clear();
@@ -73,6 +81,7 @@ void UiContext::submitWrites()
         }
     });
     client::Outbox *outbox = &m_workspace->outbox();
+    m_flush = watcher;
     watcher->setFuture(QtConcurrent::run([outbox] { return outbox->flush(); }));
 }
 

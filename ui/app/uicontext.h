@@ -14,9 +14,12 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <functional>
+
+class QFutureWatcherBase;
 
 namespace vesper::client {
 class ThumbnailCache;
@@ -79,6 +82,7 @@ Q_SIGNALS:
 private:
     void flushDone(const client::FlushReport &report);
     client::Workspace *m_workspace = nullptr;
+    QPointer<QFutureWatcherBase> m_flush; // the flush under way (waited for before a workspace goes)
     bool m_sameCache = false;
     bool m_localLibrary = false;
     bool m_flushing = false;
