@@ -398,7 +398,10 @@ bool CacheRowWriter::remove(const QString &kind, const QString &id, const QStrin
     bool ok = true;
     if (kind == QLatin1String("project")) {
         const QString inProject = QStringLiteral("project_id = ? OR session_id IN (SELECT id FROM sessions WHERE project_id = ?)");
-        ok = deleteReturning(QStringLiteral("DELETE FROM outputs WHERE %1 RETURNING id").arg(inProject), {id, id}, &outputs, error)
+        QSet<QString> messages; // the assistant's conversations of its sessions go with them
+        ok = deleteReturning(QStringLiteral("DELETE FROM assistant_messages WHERE session_id IN (SELECT id FROM sessions WHERE project_id = ?) RETURNING id"),
+                             {id}, &messages, error)
+            && deleteReturning(QStringLiteral("DELETE FROM outputs WHERE %1 RETURNING id").arg(inProject), {id, id}, &outputs, error)
             && deleteReturning(QStringLiteral("DELETE FROM generations WHERE %1 RETURNING id").arg(inProject), {id, id}, &generations, error)
             && deleteReturning(QStringLiteral("DELETE FROM sessions WHERE project_id = ? RETURNING id"), {id}, &sessions, error)
             && deleteReturning(QStringLiteral("DELETE FROM members WHERE project_id = ? RETURNING user_id"), {id}, &projects, error);
@@ -406,7 +409,9 @@ bool CacheRowWriter::remove(const QString &kind, const QString &id, const QStrin
         ok = ok && deleteReturning(QStringLiteral("DELETE FROM projects WHERE id = ? RETURNING id"), {id}, &projects, error);
         m_changed->memberProjects.remove(id);
     } else if (kind == QLatin1String("session")) {
-        ok = deleteReturning(QStringLiteral("DELETE FROM outputs WHERE session_id = ? RETURNING id"), {id}, &outputs, error)
+        QSet<QString> messages;
+        ok = deleteReturning(QStringLiteral("DELETE FROM assistant_messages WHERE session_id = ? RETURNING id"), {id}, &messages, error)
+            && deleteReturning(QStringLiteral("DELETE FROM outputs WHERE session_id = ? RETURNING id"), {id}, &outputs, error)
             && deleteReturning(QStringLiteral("DELETE FROM generations WHERE session_id = ? RETURNING id"), {id}, &generations, error)
             && deleteReturning(QStringLiteral("DELETE FROM sessions WHERE id = ? RETURNING id"), {id}, &sessions, error);
     } else if (kind == QLatin1String("generation")) {

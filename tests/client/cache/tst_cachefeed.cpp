@@ -8,6 +8,7 @@
 #include "visibilityworld.h"
 
 #include "client/cache/cachedatabase.h"
+#include "client/cache/assistantstore.h"
 #include "client/cache/cachestore.h"
 
 #include <QElapsedTimer>
@@ -185,6 +186,16 @@ private Q_SLOTS:
         sync(w.owner, store, 5);
         QVERIFY(store.generation(w.shared.genOpen));
 
+        // The assistant's conversations of two sessions; the deleted session's goes with it.
+        AssistantStore conversations(db);
+        for (const QString &session : {w.shared.open, w.shared.session1, w.unshared.open}) {
+            ConversationMessage message;
+            message.sessionId = session;
+            message.role = QStringLiteral("user");
+            message.content = QStringLiteral("make it moodier");
+            QVERIFY2(conversations.append(message, &error) > 0, qPrintable(error));
+        }
+
         // A deleted session: its generation and image leave the cache, and the change says so.
         EXPECT_STATUS(m_client->del(QStringLiteral("/api/sessions/") + w.shared.open, w.owner.accessToken), 204);
         CacheChanges changed;
@@ -193,6 +204,8 @@ private Q_SLOTS:
         QVERIFY(changed.removedOutputs.contains(w.shared.outOpen));
         QVERIFY(!store.generation(w.shared.genOpen));
         QVERIFY(!store.images(w.shared.id, 100).rows.isEmpty());
+        QVERIFY(conversations.messages(w.shared.open).isEmpty());
+        QCOMPARE(conversations.messages(w.shared.session1).size(), 1);
         compareWithRest(w.owner, store, QStringLiteral("after a session delete"));
 
         // A deleted project: everything under it goes.
@@ -206,6 +219,8 @@ private Q_SLOTS:
         QVERIFY(store.images(w.unshared.id, 100).rows.isEmpty());
         QVERIFY(store.sessions(w.unshared.id, 100).rows.isEmpty());
         QVERIFY(store.members(w.unshared.id).isEmpty());
+        QVERIFY(conversations.messages(w.unshared.open).isEmpty());
+        QCOMPARE(conversations.messages(w.shared.session1).size(), 1);
         compareWithRest(w.owner, store, QStringLiteral("after a project delete"));
 
         // The viewer loses the shared project's session the owner made private.
