@@ -3,6 +3,7 @@
 // hyphenation or word form), no invented names or claims, empty and very long prompts, other
 // scripts passed through intact, and the chat reply's message, suggestions and streaming.
 #include "backend/assistant/coachadapter.h"
+#include "backend/assistant/coachrequest.h"
 #include "backend/assistant/promptcoach.h"
 #include "backend/config/backendsettings.h"
 #include "backend/skills/skillregistry.h"
@@ -65,6 +66,8 @@ private Q_SLOTS:
     void videoAndReferences();
     void chatReply();
     void builtInChecklistWithoutSkills();
+    void readsWhatTheMessageAsks();
+    void askedAspectsComeFirstWithTheirTone();
 };
 
 QList<SkillText> TestCoach::skills(const QStringList &ids) const
@@ -321,4 +324,44 @@ void TestCoach::builtInChecklistWithoutSkills()
 }
 
 QTEST_GUILESS_MAIN(TestCoach)
+
+
+void TestCoach::readsWhatTheMessageAsks()
+{
+    const CoachRequest framing = readCoachRequest(QStringLiteral("Tighter framing please, and another lens?"));
+    QCOMPARE(framing.aspects, (QList<PromptAspect>{PromptAspect::Composition, PromptAspect::Camera}));
+    QCOMPARE(framing.tone, CoachRequest::Tone::Neutral);
+    const CoachRequest moodier = readCoachRequest(QStringLiteral("Make it moodier, and suggest the lighting."));
+    QCOMPARE(moodier.tone, CoachRequest::Tone::Darker);
+    QCOMPARE(moodier.aspects, (QList<PromptAspect>{PromptAspect::Mood, PromptAspect::Lighting}));
+    QCOMPARE(readCoachRequest(QStringLiteral("Make it lighter and more cheerful")).tone, CoachRequest::Tone::Brighter);
+    // Whole words only, and another language is "improve it".
+    QVERIFY(readCoachRequest(QStringLiteral("a highlight reel")).aspects.isEmpty());
+    QVERIFY(readCoachRequest(QStringLiteral("もっと雰囲気を出して")).aspects.isEmpty());
+}
+
+void TestCoach::askedAspectsComeFirstWithTheirTone()
+{
+    // "glowing" already says something about light; the user asks for lighting anyway, and moodier.
+    const QString prompt = QStringLiteral("deep ocean blues with a glowing teal jellyfish");
+    AssistantRequest request = chatRequest(prompt, defaults());
+    request.messages = {ChatMessage{QStringLiteral("user"), QStringLiteral("Make it moodier, and suggest the lighting.")}};
+    const AssistantReply reply = CoachAdapter::answer(request);
+    QVERIFY2(reply.message.content.contains(QStringLiteral("You asked about")), qPrintable(reply.message.content));
+    QVERIFY(reply.suggestions.size() >= 2);
+    for (const Suggestion &suggestion : reply.suggestions) {
+        QVERIFY2(suggestion.prompt.startsWith(prompt), qPrintable(suggestion.prompt)); // the user's words first, untouched
+        const QString added = suggestion.prompt.mid(prompt.size());
+        QVERIFY2(added.contains(QStringLiteral("shadows")), qPrintable(added)); // darker light, every suggestion
+        QVERIFY2(added.contains(QStringLiteral("moody")) || added.contains(QStringLiteral("dramatic")), qPrintable(added));
+        QVERIFY2(!added.contains(QStringLiteral("calm")), qPrintable(added)); // not the neutral mood
+    }
+    // The minimal fix is exactly what was asked: mood, then lighting.
+    QVERIFY(reply.suggestions.at(1).rationale.startsWith(QStringLiteral("Minimal fix")));
+    QCOMPARE(reply.suggestions.at(1).prompt, prompt + QStringLiteral(", moody, brooding atmosphere, low-key light with deep, soft shadows"));
+    // Deterministic, and a neutral question leaves the checklist's order.
+    QCOMPARE(CoachAdapter::answer(request), reply);
+    QVERIFY(!CoachAdapter::answer(chatRequest(prompt, defaults())).message.content.contains(QStringLiteral("You asked about")));
+}
+
 #include "tst_coach.moc"

@@ -42,6 +42,15 @@ QString promptOf(const AssistantRequest &request, bool *fromMessage)
     return {};
 }
 
+QString latestUserMessage(const AssistantRequest &request)
+{
+    for (auto it = request.messages.crbegin(); it != request.messages.crend(); ++it) {
+        if (it->role == QLatin1String("user"))
+            return it->content;
+    }
+    return {};
+}
+
 QString emptyPromptMessage(const QString &generationType)
 {
     const bool video = generationType == QLatin1String("video");
@@ -63,6 +72,8 @@ QString planMessage(const CoachPlan &plan, bool fromMessage)
         parts.append(QStringLiteral("**Checked against:** %1.").arg(plan.skillNames.join(QStringLiteral(", "))));
     if (fromMessage)
         parts.append(QStringLiteral("The prompt bar is empty, so I read your last message as the prompt."));
+    if (!plan.asked.isEmpty())
+        parts.append(QStringLiteral("**You asked about:** %1 — those come first in every suggestion.").arg(labels(plan.asked)));
     if (!plan.present.isEmpty())
         parts.append(QStringLiteral("**Already there:** %1.").arg(labels(plan.present)));
     if (plan.missing.isEmpty()) {
@@ -119,7 +130,9 @@ AssistantReply CoachAdapter::answer(const AssistantRequest &request)
         reply.message.content = emptyPromptMessage(request.context.generationType);
         return reply;
     }
-    const CoachPlan plan = planPrompt(prompt, request.context, request.skills);
+    CoachPlan plan = planPrompt(prompt, request.context, request.skills);
+    if (!fromMessage) // the prompt is in the bar: the message says what to work on
+        focusPlan(plan, readCoachRequest(latestUserMessage(request)), request.context);
     if (plan.prompt.size() > kCoachMaxPromptLength) {
         reply.message.content = QStringLiteral("This prompt is %1 characters, past the %2 a generation takes, so I have not added to it. "
                                                "Put the subject and the look first and cut repeated or vague words; most models weigh "

@@ -3,6 +3,8 @@
 #include "backend/assistant/prompttext.h"
 #include "backend/assistant/promptvocabulary.h"
 
+#include <algorithm>
+
 namespace vesper::backend {
 namespace {
 
@@ -135,6 +137,35 @@ CoachPlan planPrompt(const QString &prompt, const PromptContext &context, const 
         plan.missing.append(step);
     }
     return plan;
+}
+
+void focusPlan(CoachPlan &plan, const CoachRequest &request, const PromptContext &context)
+{
+    QList<CoachStep> first;
+    for (const PromptAspect aspect : request.aspects) {
+        if (!applies(aspect, context) || plan.asked.contains(aspect))
+            continue;
+        plan.asked.append(aspect);
+        const auto existing = std::find_if(plan.missing.begin(), plan.missing.end(), [aspect](const CoachStep &s) { return s.aspect == aspect; });
+        CoachStep step;
+        if (existing != plan.missing.end()) {
+            step = *existing;
+            plan.missing.erase(existing);
+        } else {
+            const BuiltIn &fallback = builtIn(aspect);
+            step = CoachStep{aspect, QLatin1String(fallback.addition), QLatin1String(fallback.alternative), QLatin1String(fallback.guidance), {}};
+        }
+        const bool darker = request.tone == CoachRequest::Tone::Darker;
+        if (request.tone != CoachRequest::Tone::Neutral && aspect == PromptAspect::Mood) {
+            step.addition = darker ? QStringLiteral("moody, brooding atmosphere") : QStringLiteral("bright, uplifting mood");
+            step.alternative = darker ? QStringLiteral("dark, dramatic atmosphere") : QStringLiteral("airy, cheerful atmosphere");
+        } else if (request.tone != CoachRequest::Tone::Neutral && aspect == PromptAspect::Lighting) {
+            step.addition = darker ? QStringLiteral("low-key light with deep, soft shadows") : QStringLiteral("bright, even daylight");
+            step.alternative = darker ? QStringLiteral("a single hard light from the side, deep shadows") : QStringLiteral("high-key light with soft shadows");
+        }
+        first.append(step);
+    }
+    plan.missing = first + plan.missing;
 }
 
 EnhanceResult applySteps(const QString &prompt, const QList<CoachStep> &steps, bool useAlternatives)

@@ -5,6 +5,7 @@
 // user's subject and wording stay exactly as typed. What it adds comes from the skills' "Add:"
 // phrases or a built-in set of generic craft words — never names, brands or claims.
 #include "backend/assistant/assistantadapter.h"
+#include "backend/assistant/coachrequest.h"
 #include "backend/assistant/promptaspect.h"
 
 #include <QList>
@@ -31,11 +32,17 @@ struct CoachPlan {
     QList<CoachStep> missing;    // what to add, in checklist order, nothing the prompt already says
     QStringList reminders;       // untagged checklist lines, at most three
     QStringList skillNames;      // the skills read, in order
+    QList<PromptAspect> asked;   // what the user's message asked about (focusPlan), first in missing
 };
 
 /// Reads prompt against the skills' checklists (a built-in checklist when they have none) for the
 /// context's generation type; motion is checked for video only, reference only with references.
 CoachPlan planPrompt(const QString &prompt, const PromptContext &context, const QList<SkillText> &skills);
+
+/// Puts what the user asked about first: an asked aspect the prompt (or the checklist) does not
+/// bring up yet gets a step too — an aspect already in the prompt gets more words, since the user
+/// asked — and a darker or brighter tone picks the words for mood and lighting.
+void focusPlan(CoachPlan &plan, const CoachRequest &request, const PromptContext &context);
 
 /// The prompt with steps' additions appended (each step's alternative where asked for and given)
 /// and one change per step. Steps that would take it past kCoachMaxPromptLength are left out and
