@@ -356,8 +356,8 @@ void TestCoach::askedAspectsComeFirstWithTheirTone()
         QVERIFY2(added.contains(QStringLiteral("moody")) || added.contains(QStringLiteral("dramatic")), qPrintable(added));
         QVERIFY2(!added.contains(QStringLiteral("calm")), qPrintable(added)); // not the neutral mood
     }
-    // The minimal fix is exactly what was asked: mood, then lighting.
-    QVERIFY(reply.suggestions.at(1).rationale.startsWith(QStringLiteral("Minimal fix")));
+    // The short one is exactly what was asked: mood, then lighting.
+    QVERIFY2(reply.suggestions.at(1).rationale.startsWith(QStringLiteral("Just what you asked")), qPrintable(reply.suggestions.at(1).rationale));
     QCOMPARE(reply.suggestions.at(1).prompt, prompt + QStringLiteral(", moody, brooding atmosphere, low-key light with deep, soft shadows"));
     // Deterministic, and a neutral question leaves the checklist's order.
     QCOMPARE(CoachAdapter::answer(request), reply);

@@ -110,7 +110,10 @@ QList<Suggestion> suggestionsFor(const CoachPlan &plan)
         suggestions.append(s);
     };
     add(applySteps(plan.prompt, plan.missing), QStringLiteral("Fuller: adds %1.").arg(labels(plan.missing)));
-    if (plan.missing.size() > 2) {
+    if (!plan.asked.isEmpty() && plan.missing.size() > plan.asked.size()) {
+        const QList<CoachStep> asked = plan.missing.mid(0, plan.asked.size());
+        add(applySteps(plan.prompt, asked), QStringLiteral("Just what you asked: %1.").arg(labels(asked)));
+    } else if (plan.missing.size() > 2) {
         const QList<CoachStep> firstTwo = plan.missing.mid(0, 2);
         add(applySteps(plan.prompt, firstTwo), QStringLiteral("Minimal fix: only the two biggest gaps, %1.").arg(labels(firstTwo)));
     }
