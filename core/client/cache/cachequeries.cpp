@@ -441,21 +441,19 @@ QList<Generation> CacheStore::inFlightGenerations()
 
 CacheCounts CacheStore::counts(QString *error)
 {
-    CacheCounts counts;
+    // What is under way comes from activity(); the row totals are counted here (not on a hot path).
     QString local;
     QString *message = error ? error : &local;
+    message->clear();
+    CacheCounts counts = activity(message);
+    if (!message->isEmpty())
+        return counts;
     QSqlDatabase db = m_database.connection(message);
     if (!db.isOpen())
         return counts;
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral(
-            "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM sessions), (SELECT count(*) FROM generations), "
-            "(SELECT count(*) FROM outputs), (SELECT count(*) FROM generations WHERE status IN ('queued', 'processing')), "
-            "(SELECT count(*) FROM projects WHERE pending) + (SELECT count(*) FROM sessions WHERE pending) "
-            "  + (SELECT count(*) FROM generations WHERE pending) + (SELECT count(*) FROM outputs WHERE pending), "
-            "(SELECT count(*) FROM outbox WHERE state = 'queued'), (SELECT count(*) FROM outbox WHERE state = 'conflict'), "
-            "(SELECT count(*) FROM outbox WHERE state = 'failed'), (SELECT value FROM sync_state WHERE key = 'position'), "
-            "(SELECT value FROM sync_state WHERE key = 'lastSyncAt')"))
+    if (!q.exec(QStringLiteral("SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM sessions), "
+                               "(SELECT count(*) FROM generations), (SELECT count(*) FROM outputs)"))
         || !q.next()) {
         *message = QStringLiteral("cache read failed: %1").arg(q.lastError().text());
         return counts;
@@ -464,13 +462,6 @@ CacheCounts CacheStore::counts(QString *error)
     counts.sessions = q.value(1).toLongLong();
     counts.generations = q.value(2).toLongLong();
     counts.outputs = q.value(3).toLongLong();
-    counts.inFlight = q.value(4).toLongLong();
-    counts.pendingRows = q.value(5).toLongLong();
-    counts.outboxQueued = q.value(6).toLongLong();
-    counts.outboxConflicts = q.value(7).toLongLong();
-    counts.outboxFailed = q.value(8).toLongLong();
-    counts.position = q.value(9).isNull() ? QStringLiteral("0") : q.value(9).toString();
-    counts.lastSyncAt = q.value(10).toLongLong();
     return counts;
 }
 
