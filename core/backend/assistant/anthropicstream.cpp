@@ -18,7 +18,7 @@ bool AnthropicStream::take(const SseMessage &event)
         return false;
     }
     const QJsonObject o = doc.object();
-    const QString type = o.value(QStringLiteral("type")).toString(event.name);
+    const QString type = o.value(QStringLiteral("type")).toString(event.event);
     const int index = o.value(QStringLiteral("index")).toInt(-1);
     if (type == QLatin1String("content_block_start")) {
         const QJsonObject block = o.value(QStringLiteral("content_block")).toObject();

@@ -2,7 +2,7 @@
 // The Anthropic Messages API's streamed events, read one by one: text deltas go to the caller as they
 // come, the suggest_prompts tool's input_json_delta parts are joined until their block stops, and
 // message_stop or an `error` event ends the reply. Knows nothing about HTTP.
-#include "backend/assistant/sseparser.h"
+#include "common/net/sseparser.h"
 
 #include <QHash>
 #include <QString>

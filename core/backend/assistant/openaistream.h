@@ -2,7 +2,7 @@
 // An OpenAI-compatible chat completion stream, read event by event: `data: {choices:[{delta:{content,
 // tool_calls}}]}` until `data: [DONE]`. Text goes to the caller as it comes; the suggest_prompts
 // call's argument pieces are joined by tool-call index; an `error` object ends it. No HTTP in here.
-#include "backend/assistant/sseparser.h"
+#include "common/net/sseparser.h"
 
 #include <QByteArray>
 #include <QMap>

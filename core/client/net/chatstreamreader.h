@@ -4,7 +4,7 @@
 // {error, code, retryAfter?}. Bytes may be split anywhere (SseParser); the result is the same
 // AssistantReply the JSON answer gives, or an error naming what went wrong.
 #include "client/net/apierror.h"
-#include "client/net/sseparser.h"
+#include "common/net/sseparser.h"
 #include "domain/assistant.h"
 
 #include <functional>

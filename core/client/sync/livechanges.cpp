@@ -1,7 +1,7 @@
 #include "client/sync/livechanges.h"
 #include "client/clientlogging.h"
 #include "client/net/apiclient.h"
-#include "client/net/sseparser.h"
+#include "common/net/sseparser.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>

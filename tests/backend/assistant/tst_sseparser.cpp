@@ -1,7 +1,7 @@
 // The assistant's incremental SSE reader and the fenced-block fallback, fed in every possible cut:
 // one byte at a time, inside UTF-8 characters, between CR and LF.
 #include "backend/assistant/fencedsuggestions.h"
-#include "backend/assistant/sseparser.h"
+#include "common/net/sseparser.h"
 
 #include <QTest>
 
@@ -37,11 +37,11 @@ private Q_SLOTS:
         for (int step = 1; step <= stream.size(); ++step) {
             const QList<SseMessage> events = feedAll(stream, step);
             QCOMPARE(events.size(), 3);
-            QCOMPARE(events.at(0).name, QStringLiteral("delta"));
+            QCOMPARE(events.at(0).event, QStringLiteral("delta"));
             QCOMPARE(events.at(0).data, QStringLiteral("{\"text\":\"夕暮れの光 🌅\"}"));
-            QCOMPARE(events.at(1).name, QStringLiteral("message"));
+            QCOMPARE(events.at(1).event, QStringLiteral("message"));
             QCOMPARE(events.at(1).data, QStringLiteral("first\nsecond"));
-            QCOMPARE(events.at(2).name, QStringLiteral("done"));
+            QCOMPARE(events.at(2).event, QStringLiteral("done"));
         }
     }
 
@@ -58,7 +58,7 @@ private Q_SLOTS:
     {
         SseParser parser;
         parser.setMaxLineBytes(1024);
-        parser.feed("data: " + QByteArray(2000, 'x'));
+        parser.feed(QByteArray("data: " + QByteArray(2000, 'x')));
         QVERIFY(parser.overflowed());
         QVERIFY(parser.feed("\n\n").isEmpty());
     }

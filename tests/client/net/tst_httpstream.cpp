@@ -3,7 +3,7 @@
 // the request's cancel flag stop a stream, even a silent one; silence past readIdleSeconds ends it
 // as a Timeout; a non-2xx answer comes back whole with onChunk never called.
 #include "client/net/httpclient.h"
-#include "client/net/sseparser.h"
+#include "common/net/sseparser.h"
 #include "hostileserver.h"
 
 #include <QElapsedTimer>
@@ -16,6 +16,7 @@
 #include <thread>
 #include <unistd.h>
 
+using namespace vesper;
 using namespace vesper::client;
 using vesper::test::HostileReply;
 using vesper::test::HostileServer;

@@ -2,11 +2,11 @@
 // byte position (and byte by byte) gives the same events, including splits inside a UTF-8
 // character and between \r and \n; multi-line data, persistent ids, retry, comments, a BOM, an
 // unterminated last event, and fields the rules say to ignore.
-#include "client/net/sseparser.h"
+#include "common/net/sseparser.h"
 
 #include <QTest>
 
-using namespace vesper::client;
+using namespace vesper;
 
 namespace {
 // Every line ending, a UTF-8 multi-byte character, a comment, an id reset, retry.

@@ -1,10 +1,12 @@
-#include "client/net/sseparser.h"
+#include "common/net/sseparser.h"
 
-namespace vesper::client {
+namespace vesper {
 
 QList<SseMessage> SseParser::feed(QByteArrayView bytes)
 {
     QList<SseMessage> out;
+    if (m_overflowed)
+        return out;
     qsizetype i = 0;
     const qsizetype size = bytes.size();
     if (!m_bomChecked && size > 0) {
@@ -36,6 +38,7 @@ QList<SseMessage> SseParser::feed(QByteArrayView bytes)
             ++end;
         if (end == size) {
             m_partial.append(bytes.sliced(i).toByteArray());
+            m_overflowed = m_partial.size() > m_maxLine;
             break;
         }
         if (m_partial.isEmpty()) {
@@ -48,6 +51,10 @@ QList<SseMessage> SseParser::feed(QByteArrayView bytes)
         }
         m_skipLf = bytes[end] == '\r';
         i = end + 1;
+        if (m_data.size() > m_maxLine) { // one event's data (its lines arrive whole)
+            m_overflowed = true;
+            break;
+        }
     }
     return out;
 }
@@ -107,4 +114,4 @@ void SseParser::resetConnection()
     m_hasData = false;
 }
 
-} // namespace vesper::client
+} // namespace vesper
