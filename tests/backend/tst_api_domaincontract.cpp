@@ -10,6 +10,7 @@
 #include "domain/project.h"
 #include "domain/session.h"
 #include "generationfixture.h"
+#include "replycheck.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -136,7 +137,7 @@ void TestApiDomainContract::generationsAndOutputs()
     QCOMPARE(failing.status, 202);
     const Reply cancelled = m_f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(failing.json.value(QStringLiteral("id")).toString()),
                                              {}, m_f.owner.accessToken);
-    QVERIFY(cancelled.status == 200 || cancelled.status == 409);
+    QVERIFY2(cancelled.status == 200 || cancelled.status == 409, qPrintable(describe(cancelled)));
     ROUND_TRIP(Generation, m_f.waitFinished(m_f.owner, failing.json.value(QStringLiteral("id")).toString()));
 }
 

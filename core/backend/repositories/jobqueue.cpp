@@ -154,6 +154,16 @@ bool JobQueue::markProcessing(const QString &generationId)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
+    // The generation's row first, the rev counter after, as every writer takes them (a cancel
+    // holds the row and then takes a rev): the other order deadlocks with it on PostgreSQL.
+    if (!m_database.isSqlite()) {
+        SqlQuery lock(db, QStringLiteral("SELECT 1 FROM generations WHERE id = :g AND status IN ('queued', 'processing') FOR UPDATE"));
+        lock.bind(QStringLiteral(":g"), generationId).exec();
+        if (!lock.next()) {
+            tx.commit();
+            return false;
+        }
+    }
     SqlQuery q(db, QStringLiteral("UPDATE generations SET status = 'processing', started_at = COALESCE(started_at, %1), rev = :rev "
                                   "WHERE id = :g AND status IN ('queued', 'processing')").arg(m_database.timeParam(QStringLiteral(":now"))));
     q.bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1)).bind(QStringLiteral(":g"), generationId).exec();
