@@ -72,7 +72,7 @@ RefreshOutcome RefreshTokenStore::rotate(const QString &token)
     QSqlDatabase db = m_database.connection();
     // SQLite's BEGIN IMMEDIATE already serialises writers; on PostgreSQL the row lock makes two
     // concurrent refreshes of one token take turns, so the second sees the first's used_at.
-    Transaction tx(m_database, db);
+    Transaction tx(m_database, db, Transaction::WithoutRevs);
     SqlQuery find(db, QStringLiteral("SELECT user_id, family_id, %1, %2, %3 FROM refresh_tokens WHERE token_hash = :hash%4")
                           .arg(m_database.timeColumn(QStringLiteral("used_at")), m_database.timeColumn(QStringLiteral("revoked_at")),
                                m_database.timeColumn(QStringLiteral("issued_at")),
@@ -133,7 +133,7 @@ int RefreshTokenStore::deleteExpired(qint64 nowMicros, int batchSize)
                             .arg(m_database.timeParam(QStringLiteral(":cutoff")));
     int total = 0;
     for (;;) {
-        Transaction tx(m_database, db);
+        Transaction tx(m_database, db, Transaction::WithoutRevs);
         SqlQuery remove(db, sql);
         remove.bind(QStringLiteral(":cutoff"), cutoff).bind(QStringLiteral(":batch"), batchSize).exec();
         const int deleted = remove.numRowsAffected();

@@ -3,6 +3,12 @@
 // the write lock is taken up front and two writers never deadlock upgrading a read lock. Opened while
 // another Transaction is open on the same connection, it becomes a savepoint inside that one, so a
 // route can wrap a repository's write with its own checks (If-Match, Idempotency-Key) atomically.
+//
+// On PostgreSQL a transaction that writes synced rows takes the rev counter's row lock at BEGIN,
+// before any row lock: every such writer then locks in one order (counter, then rows) and two of
+// them can never deadlock (one locking a generation, then the counter; the other the reverse).
+// Transactions that never allocate a rev (refresh tokens, uploads, pruning) say WithoutRevs and do
+// not queue behind the writers.
 #include "backend/db/writegate.h"
 
 #include <QSqlDatabase>
@@ -14,7 +20,8 @@ class Database;
 
 class Transaction {
 public:
-    Transaction(Database &database, const QSqlDatabase &db);
+    enum Revs { WithRevs, WithoutRevs };
+    Transaction(Database &database, const QSqlDatabase &db, Revs revs = WithRevs);
     ~Transaction();
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;

@@ -41,7 +41,7 @@ void IdempotencyStore::save(const QSqlDatabase &db, const QString &userId, const
 int IdempotencyStore::prune(qint64 cutoffMicros)
 {
     QSqlDatabase db = m_database.connection();
-    Transaction tx(m_database, db);
+    Transaction tx(m_database, db, Transaction::WithoutRevs);
     SqlQuery q(db, QStringLiteral("DELETE FROM idempotency_keys WHERE created_at < %1").arg(m_database.timeParam(QStringLiteral(":cut"))));
     q.bind(QStringLiteral(":cut"), cutoffMicros).exec();
     const int deleted = q.numRowsAffected();

@@ -76,7 +76,7 @@ UploadRemoval UploadRepository::removeOwn(const QString &userId, const QString &
     if (!isUuid(uploadId))
         return UploadRemoval::Missing;
     QSqlDatabase db = m_database.connection();
-    Transaction tx(m_database, db);
+    Transaction tx(m_database, db, Transaction::WithoutRevs);
     const std::optional<UploadRef> upload = find(db, uploadId);
     if (!upload || upload->userId != userId)
         return UploadRemoval::Missing;

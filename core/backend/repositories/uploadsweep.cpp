@@ -25,7 +25,7 @@ int UploadSweep::run(qint64 olderThanMicros)
         QList<UploadRef> gone;
         {
             QSqlDatabase db = m_database.connection();
-            Transaction tx(m_database, db);
+            Transaction tx(m_database, db, Transaction::WithoutRevs);
             SqlQuery pick(db, QStringLiteral("SELECT id, user_id, storage_key, sha256 FROM uploads u WHERE u.created_at < %1 "
                                              "AND NOT EXISTS (SELECT 1 FROM generation_uploads gu WHERE gu.upload_id = u.id) LIMIT :n")
                                   .arg(m_database.timeParam(QStringLiteral(":cut"))));

@@ -104,7 +104,7 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     const qint64 now = nowMicros();
     const auto insertRow = [&] {
         QSqlDatabase db = context.db.connection();
-        Transaction tx(context.db, db);
+        Transaction tx(context.db, db, Transaction::WithoutRevs);
         if (!context.db.isSqlite()) { // SQLite's write lock already serializes; Postgres locks the uploader
             SqlQuery lock(db, QStringLiteral("SELECT id FROM profiles WHERE id = :u FOR UPDATE"));
             lock.bind(QStringLiteral(":u"), rc.userId).exec();
