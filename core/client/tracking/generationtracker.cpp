@@ -36,8 +36,15 @@ void GenerationTracker::track(const QStringList &generationIds)
             m_ids.insert(id);
     }
     m_stopped = false;
+    if (m_streamed) {
+        // The stream may have brought the end before the ids were followed: the cache has it.
+        for (const QString &id : generationIds) {
+            if (const std::optional<Generation> g = m_cache.generation(id); g && g->isFinished())
+                report(*g);
+        }
+    }
     QMetaObject::invokeMethod(this, [this] {
-        if (!m_polling && !m_timer.isActive())
+        if (!m_streamed && !m_polling && !m_timer.isActive())
             m_timer.start(0); // the first answer as soon as possible, then every interval
     });
 }
@@ -67,9 +74,86 @@ QSet<QString> GenerationTracker::inFlight() const
     return m_ids;
 }
 
+void GenerationTracker::setStreamed(bool streamed)
+{
+    if (m_streamed.exchange(streamed) == streamed)
+        return;
+    QMetaObject::invokeMethod(this, [this, streamed] {
+        if (streamed) {
+            m_timer.stop(); // a poll already running ends and schedules nothing
+        } else if (!m_stopped && !m_polling) {
+            // What the stream did not bring before it ended, a poll brings now.
+            m_intervalMs = m_baseMs;
+            m_timer.start(0);
+        }
+    });
+}
+
+bool GenerationTracker::report(const Generation &g)
+{
+    const QString status = generationStatusName(g.status);
+    const QPair<int, QString> now(int(g.progress), status);
+    bool moved = false;
+    bool done = false;
+    {
+        QMutexLocker locker(&m_lock);
+        if (!m_ids.contains(g.id))
+            return false; // not followed, or already reported finished by the other path
+        moved = m_last.value(g.id) != now;
+        m_last.insert(g.id, now);
+        if (g.isFinished()) {
+            m_ids.remove(g.id);
+            m_last.remove(g.id);
+            done = true;
+        }
+    }
+    if (moved)
+        Q_EMIT progressed(g.id, int(g.progress), g.progressIsEstimate, status);
+    if (done) {
+        Q_EMIT finished(g.id, status);
+        if (m_streamed && inFlight().isEmpty())
+            Q_EMIT idle(); // polling says so after its last poll; the stream says so here
+    }
+    return done;
+}
+
+void GenerationTracker::noteChanges(const CacheChanges &changes)
+{
+    QStringList followed;
+    {
+        QMutexLocker locker(&m_lock);
+        for (const QString &id : changes.generations) {
+            if (m_ids.contains(id))
+                followed.append(id);
+        }
+        for (const QString &id : changes.removedGenerations) { // deleted, or no longer visible
+            m_ids.remove(id);
+            m_last.remove(id);
+        }
+    }
+    for (const QString &id : std::as_const(followed)) {
+        if (const std::optional<Generation> g = m_cache.generation(id))
+            report(*g);
+    }
+}
+
+void GenerationTracker::noteProgress(const QString &generationId, int progress, bool isEstimate)
+{
+    {
+        QMutexLocker locker(&m_lock);
+        if (!m_ids.contains(generationId))
+            return;
+        const QPair<int, QString> now(progress, generationStatusName(GenerationStatus::Processing));
+        if (m_last.value(generationId) == now)
+            return;
+        m_last.insert(generationId, now);
+    }
+    Q_EMIT progressed(generationId, progress, isEstimate, generationStatusName(GenerationStatus::Processing));
+}
+
 void GenerationTracker::schedule()
 {
-    if (m_stopped)
+    if (m_stopped || m_streamed)
         return;
     if (inFlight().isEmpty()) {
         m_intervalMs = m_baseMs;
@@ -81,7 +165,7 @@ void GenerationTracker::schedule()
 
 void GenerationTracker::poll()
 {
-    if (m_stopped || m_polling.exchange(true))
+    if (m_stopped || m_streamed || m_polling.exchange(true))
         return;
     const QStringList ids = inFlight().values();
     if (ids.isEmpty()) {
@@ -90,6 +174,7 @@ void GenerationTracker::poll()
         return;
     }
     m_inPool = true;
+    ++m_polls;
     m_pool->start([this, ids] {
         const ApiResult<QList<Generation>> result = m_api.generationStatus(ids);
         QString message;
@@ -104,22 +189,7 @@ void GenerationTracker::poll()
                 QSet<QString> answered;
                 for (const Generation &g : result.value) {
                     answered.insert(g.id);
-                    const QString status = generationStatusName(g.status);
-                    const QPair<int, QString> now(int(g.progress), status);
-                    bool moved = false;
-                    {
-                        QMutexLocker locker(&m_lock);
-                        moved = m_last.value(g.id) != now;
-                        m_last.insert(g.id, now);
-                        if (g.isFinished()) {
-                            m_ids.remove(g.id);
-                            m_last.remove(g.id);
-                        }
-                    }
-                    if (moved)
-                        Q_EMIT progressed(g.id, int(g.progress), g.progressIsEstimate, status);
-                    if (g.isFinished())
-                        Q_EMIT finished(g.id, status);
+                    report(g);
                 }
                 // Ids the server no longer knows (deleted, or never visible to us) stop being followed.
                 QMutexLocker locker(&m_lock);

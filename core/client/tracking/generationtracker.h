@@ -3,7 +3,10 @@
 // them every 2 s while anything is in flight, on a QThreadPool so no poll ever blocks the GUI; errors
 // back the interval off (up to 30 s); nothing in flight, no polls. Results go to the cache first, then
 // out as signals, so the UI and the cache never disagree. At start it resumes whatever the cache says
-// is still queued or processing — the app may have been closed mid-generation.
+// is still queued or processing — the app may have been closed mid-generation. While the sync
+// engine is on the server's change stream, the stream brings status and progress: the tracker stops
+// polling (setStreamed) and reports what the sync writes (noteChanges, noteProgress); when the
+// stream ends, polling picks up at once.
 //
 //     GenerationTracker tracker(api, cache);
 //     connect(&tracker, &GenerationTracker::progressed, bar, &PromptBar::showProgress);
@@ -37,6 +40,15 @@ public:
     void resume();
     /// Stops polling and waits for a poll in progress.
     void stop();
+    /// The change stream is up (true): no polls while it is, one at once when it ends.
+    void setStreamed(bool streamed);
+    bool isStreamed() const { return m_streamed.load(); }
+    /// Reports followed generations the sync wrote to the cache (SyncEngine::changed).
+    void noteChanges(const vesper::client::CacheChanges &changes);
+    /// Reports a progress tick the stream pushed (SyncEngine::generationProgress).
+    void noteProgress(const QString &generationId, int progress, bool isEstimate);
+    /// Status polls sent so far.
+    int polls() const { return m_polls.load(); }
 
     QSet<QString> inFlight() const;
     /// The interval the next poll waits (2 s normally, longer after errors).
@@ -58,6 +70,8 @@ private:
     void schedule();
     void poll();
     void pollDone(bool ok, const QString &message);
+    /// Signals what changed about one followed generation; true when it finished (and is dropped).
+    bool report(const Generation &generation);
     ApiClient &m_api;
     CacheStore &m_cache;
     QThreadPool *m_pool;
@@ -68,6 +82,8 @@ private:
     std::atomic<bool> m_polling{false}; // a poll is scheduled or running (owner thread's view)
     std::atomic<bool> m_inPool{false};  // a poll's task is running on the pool
     std::atomic<bool> m_stopped{false};
+    std::atomic<bool> m_streamed{false};
+    std::atomic<int> m_polls{0};
     int m_baseMs = 2000;
     int m_intervalMs = 2000;
 };

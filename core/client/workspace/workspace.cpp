@@ -135,6 +135,10 @@ ApiError Workspace::openCache()
     m_sync = std::make_unique<SyncEngine>(*m_api, *m_store);
     m_outbox = std::make_unique<Outbox>(*m_api, *m_store);
     m_tracker = std::make_unique<GenerationTracker>(*m_api, *m_store);
+    // On the change stream the tracker polls nothing: the sync brings status and progress.
+    connect(m_sync.get(), &SyncEngine::liveChanged, m_tracker.get(), &GenerationTracker::setStreamed);
+    connect(m_sync.get(), &SyncEngine::changed, m_tracker.get(), &GenerationTracker::noteChanges);
+    connect(m_sync.get(), &SyncEngine::generationProgress, m_tracker.get(), &GenerationTracker::noteProgress);
     if (m_options.backgroundSync) {
         // The sync runs after each write that reached the server and when the network comes back.
         connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);

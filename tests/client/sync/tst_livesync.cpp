@@ -1,6 +1,7 @@
 // SyncEngine on the server's change stream (a real vesper-server): after the first pass it goes
 // live; a project another client makes arrives in the cache with no poll (no pass runs); progress
-// of a running generation is written to the cache as it is pushed; killing the server ends the
+// of a running generation is written to the cache as it is pushed; the generation tracker rests
+// while the stream is up and polls when it is down; killing the server ends the
 // stream without a crash, the engine falls back to polling and goes live again when a server is back.
 #include "apifixtures.h"
 #include "client/cache/cachedatabase.h"
@@ -8,11 +9,13 @@
 #include "client/net/apiclient.h"
 #include "client/net/httpclient.h"
 #include "client/sync/syncengine.h"
+#include "client/tracking/generationtracker.h"
 #include "generationfixture.h"
 #include "testclient.h"
 #include "testserver.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -116,6 +119,51 @@ private Q_SLOTS:
             const auto g = c->cache.generation(id);
             return g && g->status == GenerationStatus::Completed;
         }, 30000));
+    }
+
+    // The tracker, wired as the workspace wires it, polls nothing while the stream is up: progress
+    // and the end come from the sync. When the stream ends it polls again, at once.
+    void trackerRestsWhileLive()
+    {
+        auto c = newClient();
+        QVERIFY(c->sync.syncNow().ok());
+        GenerationTracker tracker(c->api, c->cache);
+        tracker.setBaseIntervalMs(200);
+        connect(&c->sync, &SyncEngine::liveChanged, &tracker, &GenerationTracker::setStreamed);
+        connect(&c->sync, &SyncEngine::changed, &tracker, &GenerationTracker::noteChanges);
+        connect(&c->sync, &SyncEngine::generationProgress, &tracker, &GenerationTracker::noteProgress);
+        QSignalSpy finished(&tracker, &GenerationTracker::finished);
+        QSignalSpy progressed(&tracker, &GenerationTracker::progressed);
+        const QString project = createProject(*m_other, m_user, QStringLiteral("tracked"), false);
+        const QString session = firstSession(*m_other, m_user, project);
+        c->sync.setLive(true);
+        QVERIFY(waitUntil([&] { return c->sync.isLive() && tracker.isStreamed(); }, 10000));
+
+        auto generate = [&] {
+            const Reply started = m_other->post(QStringLiteral("/api/generate"),
+                                                generateBody(session, newClientId(), 2, QStringLiteral("1:1"), QStringLiteral("1024")),
+                                                m_user.accessToken);
+            return started.status == 202 ? started.json.value(QStringLiteral("id")).toString() : QString();
+        };
+        const QString first = generate();
+        QVERIFY(!first.isEmpty());
+        tracker.track({first});
+        QVERIFY(waitUntil([&] { return finished.size() == 1; }, 30000));
+        QCOMPARE(finished.at(0).at(0).toString(), first);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("completed"));
+        QVERIFY(!progressed.isEmpty());
+        QCOMPARE(tracker.polls(), 0);
+        QVERIFY(tracker.inFlight().isEmpty());
+
+        // The stream ends: a generation followed from then on is polled to its end.
+        c->sync.setLive(false);
+        QVERIFY(waitUntil([&] { return !tracker.isStreamed(); }, 10000));
+        const QString second = generate();
+        QVERIFY(!second.isEmpty());
+        tracker.track({second});
+        QVERIFY(waitUntil([&] { return finished.size() == 2; }, 30000));
+        QCOMPARE(finished.at(1).at(0).toString(), second);
+        QVERIFY(tracker.polls() > 0);
     }
 
     void serverKilledFallsBackThenReconnects()
