@@ -4,7 +4,8 @@
 // (estimate); a failed prediction's error, a hang ending in TIMEOUT, 429 with Retry-After, cancel
 // by the prediction's cancel call, and garbage answers. Then what the real service does that the
 // first adapter got wrong: throttled polls, FLUX's NSFW filter keeping some images, "aborted", a
-// create answered 5xx (made or not), a pinned version, 422 validation, single-string output.
+// create answered 5xx (made or not), a server killed mid-prediction (the next attempt follows the
+// prediction it started), a pinned version, 422 validation, single-string output.
 #include "fakereplicate.h"
 #include "generationfixture.h"
 #include "replycheck.h"
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void aborted();
     void createLost();
     void createFailsOnce();
+    void instanceKilledMidPrediction();
     void pinnedVersionAndValidation();
     void singleStringOutput();
     void outputFormatHonoured();
@@ -413,6 +415,35 @@ void TestProviderReplicate::createFailsOnce()
     QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
     QCOMPARE(m_fake.createTimes().size(), 2);
     QCOMPARE(m_fake.predictionsMade(), 1);
+}
+
+void TestProviderReplicate::instanceKilledMidPrediction()
+{
+    // The server dies (SIGKILL) while its prediction runs. The prediction is kept with the job, so
+    // the next attempt — here the restarted server, in a team any instance — follows it: one
+    // prediction made and paid for, not two.
+    m_fake.setDurationMs(2500);
+    const qint64 before = m_f.credits(m_f.owner);
+    const QString id = submit();
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 5000 && m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) == 0)
+        QThread::msleep(20);
+    QVERIFY2(m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) > 0, qPrintable(m_f.serverLog()));
+    const quint16 port = m_f.server->port();
+    m_f.server->kill();
+    // The dead instance's lease would run out after a minute; the test lets it go now.
+    QVERIFY2(m_f.data->exec(QStringLiteral("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE generation_id = ?"), {id}),
+             qPrintable(m_f.data->lastError()));
+    QString error;
+    QVERIFY2(m_f.server->start(&error, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}), qPrintable(error));
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.predictionsMade(), 1);
+    QCOMPARE(m_fake.cancels(), 0);
+    QCOMPARE(m_f.credits(m_f.owner), before - 3);
+    QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
 }
 
 void TestProviderReplicate::pinnedVersionAndValidation()

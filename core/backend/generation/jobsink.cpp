@@ -76,6 +76,35 @@ void JobSink::imageReady(const GeneratedImage &image)
     m_kept->keep(image);
 }
 
+QString JobSink::providerTask() const
+{
+    if (!m_task) {
+        try {
+            m_task = m_queue.providerTask(m_id);
+        } catch (const std::exception &e) {
+            qCWarning(lcServer) << "provider task of generation" << m_id << "could not be read:" << e.what();
+            return {};
+        }
+    }
+    return *m_task;
+}
+
+bool JobSink::setProviderTask(const QString &task)
+{
+    try {
+        if (!m_queue.setProviderTask(m_id, m_owner, task)) {
+            if (m_stop == Stop::None)
+                m_stop = Stop::LeaseLost; // another worker runs the job now
+            return false;
+        }
+        m_task = task;
+        return true;
+    } catch (const std::exception &e) {
+        qCWarning(lcServer) << "provider task of generation" << m_id << "could not be kept:" << e.what();
+        return false;
+    }
+}
+
 void JobSink::heartbeat() const
 {
     const qint64 interval = qint64(m_settings.leaseSeconds) * 1000 / 3;

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QString>
 #include <atomic>
+#include <optional>
 
 namespace vesper::backend {
 
@@ -28,6 +29,9 @@ public:
     /// Stores each image as it arrives when keptImages is set (see KeptImages).
     void imageReady(const GeneratedImage &image) override;
     void setKeptImages(KeptImages *keptImages) { m_kept = keptImages; }
+    /// Kept in the job's row (JobQueue::providerTask), read once per attempt.
+    QString providerTask() const override;
+    bool setProviderTask(const QString &task) override;
     /// Why the sink told the provider to stop, if it did.
     Stop stop() const { return m_stop; }
 
@@ -46,6 +50,7 @@ private:
     mutable qint64 m_lastCancelCheck = 0;
     mutable Stop m_stop = Stop::None;
     KeptImages *m_kept = nullptr;
+    mutable std::optional<QString> m_task;
 };
 
 } // namespace vesper::backend

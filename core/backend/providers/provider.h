@@ -57,6 +57,12 @@ public:
     /// A provider that makes images one at a time hands each over as soon as it exists, so a later
     /// failure of the job does not lose (and pay again for) the ones already made.
     virtual void imageReady(const GeneratedImage &image) { Q_UNUSED(image); }
+    /// What an earlier attempt of this generation started on the provider's side (a prediction id),
+    /// kept with the job: an attempt on any instance, after a crash or a lost lease, follows it
+    /// rather than starting (and paying for) another. Empty when nothing was recorded.
+    virtual QString providerTask() const { return {}; }
+    /// Records it for later attempts; false when it could not be kept.
+    virtual bool setProviderTask(const QString &task) { Q_UNUSED(task); return false; }
 };
 
 class Provider {

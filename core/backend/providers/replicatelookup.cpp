@@ -4,23 +4,10 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMutex>
 
 namespace vesper::backend::replicate {
 namespace {
 constexpr qint64 kSkewMs = 120 * 1000; // Replicate's clock and ours may differ by this much
-
-QMutex &unansweredMutex()
-{
-    static QMutex mutex;
-    return mutex;
-}
-
-QHash<QString, qint64> &unanswered()
-{
-    static QHash<QString, qint64> creates;
-    return creates;
-}
 
 qint64 createdMs(const QString &createdAt)
 {
@@ -34,23 +21,24 @@ qint64 createdMs(const QString &createdAt)
 }
 } // namespace
 
-void rememberUnanswered(const QString &generationId, qint64 atMs)
+QString predictionTask(const QString &predictionId)
 {
-    QMutexLocker lock(&unansweredMutex());
-    if (!unanswered().contains(generationId))
-        unanswered().insert(generationId, atMs);
+    return QStringLiteral("prediction:") + predictionId;
 }
 
-qint64 unansweredSince(const QString &generationId)
+QString unansweredTask(qint64 atMs)
 {
-    QMutexLocker lock(&unansweredMutex());
-    return unanswered().value(generationId, 0);
+    return QStringLiteral("unanswered:") + QString::number(atMs);
 }
 
-void forgetUnanswered(const QString &generationId)
+QString taskPrediction(const QString &task)
 {
-    QMutexLocker lock(&unansweredMutex());
-    unanswered().remove(generationId);
+    return task.startsWith(QLatin1String("prediction:")) ? task.mid(11) : QString();
+}
+
+qint64 taskUnansweredSince(const QString &task)
+{
+    return task.startsWith(QLatin1String("unanswered:")) ? task.mid(11).toLongLong() : 0;
 }
 
 Prediction findCreated(const QByteArray &listBody, const QJsonObject &input, const QString &model, qint64 sinceMs)

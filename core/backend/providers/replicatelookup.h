@@ -1,8 +1,9 @@
 #pragma once
 // A create that ends without a clear answer (a 5xx, a timeout, a dropped connection) may still have
-// made a prediction, and Replicate takes no idempotency key, so creating again could pay twice. This
-// remembers such creates per generation (in this process) and finds the prediction one of them made
-// in the account's prediction list, so the generation follows it instead of starting another.
+// made a prediction, and Replicate takes no idempotency key, so creating again could pay twice. What
+// a generation started is kept with its job (ProgressSink::providerTask, in the database, so any
+// instance's next attempt sees it): "prediction:<id>" once one is known, "unanswered:<ms>" for a
+// create without an answer, whose prediction is then looked for in the account's list.
 #include "backend/providers/replicateprotocol.h"
 
 #include <QJsonObject>
@@ -10,12 +11,12 @@
 
 namespace vesper::backend::replicate {
 
-/// Notes that generationId's create went unanswered at atMs (ms since the epoch); the first time stays.
-void rememberUnanswered(const QString &generationId, qint64 atMs);
-/// The time of generationId's first unanswered create, or 0 when it had none.
-qint64 unansweredSince(const QString &generationId);
-/// Forgets generationId's unanswered create (its prediction was found, or the generation ended).
-void forgetUnanswered(const QString &generationId);
+/// The provider task that names a known prediction, and the one for a create unanswered at atMs.
+QString predictionTask(const QString &predictionId);
+QString unansweredTask(qint64 atMs);
+/// The prediction id a task names ("" when it names none); the time of its unanswered create (0 when none).
+QString taskPrediction(const QString &task);
+qint64 taskUnansweredSince(const QString &task);
 
 /// The newest prediction on a GET /v1/predictions page made with exactly `input` for `model`
 /// ("owner/name" or "owner/name:version") no earlier than sinceMs (less a clock-skew margin) and not

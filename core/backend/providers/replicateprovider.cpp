@@ -87,46 +87,89 @@ bool ReplicateProvider::findUnanswered(const replicate::Create &create, qint64 s
     return true;
 }
 
+bool ReplicateProvider::followEarlier(const QString &predictionId, ProviderHttp &api, replicate::Prediction *prediction,
+                                      ProviderResult *failure, bool *follow)
+{
+    *follow = false;
+    const ProviderResponse earlier = api.get(predictionUrl(predictionId));
+    if (earlier.failure == ProviderResponse::Failure::None && earlier.status == 404)
+        return true; // gone: nothing runs or is paid for under that id
+    if (!earlier.ok()) {
+        *failure = failedCall(earlier, replicate::providerName());
+        return false; // cannot tell whether it still runs: creating now could pay twice
+    }
+    const replicate::Prediction found = replicate::parsePrediction(earlier.body);
+    if (!found.valid)
+        return true;
+    // One still running, or done with its images, is this generation's; one that ended without
+    // them (cancelled by the earlier attempt, failed) leaves room for a new one.
+    if (!replicate::isFinal(found.status) || found.status == QLatin1String("succeeded")) {
+        *prediction = found;
+        *follow = true;
+    }
+    return true;
+}
+
 bool ReplicateProvider::start(const replicate::Create &create, const GenerationRequest &request, ProviderHttp &api,
                               ProgressSink &sink, replicate::Prediction *prediction, ProviderResult *failure)
 {
     const QString name = replicate::providerName();
+    const QString task = sink.providerTask();
+    // An earlier attempt, here or on another instance, started a prediction: it is followed.
+    if (const QString earlier = replicate::taskPrediction(task); !earlier.isEmpty()) {
+        bool follow = false;
+        if (!followEarlier(earlier, api, prediction, failure, &follow))
+            return false;
+        if (follow) {
+            qCInfo(lcProvider) << "replicate: generation" << request.generationId << "follows prediction" << earlier
+                               << "that an earlier attempt started";
+            return true;
+        }
+    }
     // Replicate takes no idempotency key: after an earlier create of this generation went unanswered,
     // the prediction it may have made is looked for before another is created.
-    if (const qint64 since = replicate::unansweredSince(request.generationId)) {
+    if (const qint64 since = replicate::taskUnansweredSince(task)) {
         if (findUnanswered(create, since, api, prediction, failure)) {
             qCInfo(lcProvider) << "replicate: generation" << request.generationId << "follows prediction" << prediction->id
                                << "that an unanswered create made";
-            replicate::forgetUnanswered(request.generationId);
+            sink.setProviderTask(replicate::predictionTask(prediction->id));
             return true;
         }
         if (!failure->errorCode.isEmpty())
             return false; // the list could not be read: creating now could pay twice
-        replicate::forgetUnanswered(request.generationId); // it made none
     }
     const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
     const ProviderResponse created = api.post(m_settings.replicateUrl + create.path, create.body);
     if (created.ok()) {
         *prediction = replicate::parsePrediction(created.body);
-        if (!prediction->valid)
+        if (!prediction->valid) {
             *failure = badResponse(name, QStringLiteral("the new prediction has no id"));
-        return prediction->valid;
+            return false;
+        }
+        if (!sink.setProviderTask(replicate::predictionTask(prediction->id)))
+            qCWarning(lcProvider) << "replicate: prediction" << prediction->id << "could not be noted with its job";
+        return true;
     }
     qCWarning(lcProvider) << "replicate: create failed:" << created.status << created.error;
     *failure = failedCall(created, name); // 429 and 4xx: nothing was made
     if (!unanswered(created))
         return false;
-    replicate::rememberUnanswered(request.generationId, startedMs);
+    sink.setProviderTask(replicate::unansweredTask(startedMs));
     if (created.failure == ProviderResponse::Failure::Cancelled || !pause(sink, kListDelayMs))
         return false;
     ProviderResult listFailure;
     if (findUnanswered(create, startedMs, api, prediction, &listFailure)) {
         qCInfo(lcProvider) << "replicate: the create answered" << created.status << "but made prediction" << prediction->id;
-        replicate::forgetUnanswered(request.generationId);
+        sink.setProviderTask(replicate::predictionTask(prediction->id));
         return true;
     }
     // Not listed yet, or not made: the next attempt looks again before it creates.
     return false;
+}
+
+QString ReplicateProvider::predictionUrl(const QString &predictionId) const
+{
+    return m_settings.replicateUrl + QStringLiteral("/v1/predictions/") + QString::fromUtf8(QUrl::toPercentEncoding(predictionId));
 }
 
 ProviderResult ReplicateProvider::generate(const GenerationRequest &request, ProgressSink &sink)
@@ -147,7 +190,7 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
     ProviderResult startFailure;
     if (!start(create, request, api, sink, &prediction, &startFailure))
         return startFailure;
-    const QString predictionUrl = m_settings.replicateUrl + QStringLiteral("/v1/predictions/") + QString::fromUtf8(QUrl::toPercentEncoding(prediction.id));
+    const QString predictionUrl = this->predictionUrl(prediction.id);
 
     // The prediction runs (and is paid for) on Replicate until it ends or we cancel it.
     const auto cancel = [&] {

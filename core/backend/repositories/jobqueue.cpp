@@ -91,6 +91,21 @@ void JobQueue::release(const QString &generationId, const QString &owner, qint64
     q.bind(QStringLiteral(":after"), nowMicros() + delayMicros).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":o"), owner).exec();
 }
 
+QString JobQueue::providerTask(const QString &generationId)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT provider_task FROM jobs WHERE generation_id = :g"));
+    q.bind(QStringLiteral(":g"), generationId).exec();
+    return q.next() && !q.value(0).isNull() ? q.text(0) : QString();
+}
+
+bool JobQueue::setProviderTask(const QString &generationId, const QString &owner, const QString &task)
+{
+    WriteGate gate(m_database);
+    SqlQuery q(m_database.connection(), QStringLiteral("UPDATE jobs SET provider_task = :t WHERE generation_id = :g AND lease_owner = :o"));
+    q.bind(QStringLiteral(":t"), task).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":o"), owner).exec();
+    return q.numRowsAffected() > 0;
+}
+
 bool JobQueue::cancelRequested(const QString &generationId)
 {
     SqlQuery q(m_database.connection(), QStringLiteral("SELECT cancel_requested FROM jobs WHERE generation_id = :g"));
@@ -154,8 +169,8 @@ bool JobQueue::markProcessing(const QString &generationId)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
-    // The generation's row first, the rev counter after, as every writer takes them (a cancel
-    // holds the row and then takes a rev): the other order deadlocks with it on PostgreSQL.
+    // The rev counter (taken at BEGIN, see Transaction), then the generation's row, as every
+    // writer takes them: the other order deadlocks on PostgreSQL.
     if (!m_database.isSqlite()) {
         SqlQuery lock(db, QStringLiteral("SELECT 1 FROM generations WHERE id = :g AND status IN ('queued', 'processing') FOR UPDATE"));
         lock.bind(QStringLiteral(":g"), generationId).exec();

@@ -46,6 +46,10 @@ public:
     /// Releases the lease without counting the attempt (shutdown, or an open circuit breaker), due again
     /// after delayMicros.
     void release(const QString &generationId, const QString &owner, qint64 delayMicros = 0);
+    /// What the provider started for this job on its side (see ProgressSink::providerTask); empty if nothing.
+    QString providerTask(const QString &generationId);
+    /// Records it while `owner` holds the lease; false when the lease is lost (nothing written).
+    bool setProviderTask(const QString &generationId, const QString &owner, const QString &task);
     /// Whether a cancel was requested for a running job.
     bool cancelRequested(const QString &generationId);
     /// Marks a running job's cancel request; call inside the caller's transaction.
