@@ -1,5 +1,6 @@
 #include "ui/assistant/suggestionapplier.h"
 
+#include "client/assistant/worddiff.h"
 #include "ui/app/uicontext.h"
 #include "ui/prompt/promptbar.h"
 
@@ -32,9 +33,17 @@ void SuggestionApplier::insert(const Suggestion &suggestion)
 {
     if (!m_bar)
         return;
+    // Only what the suggestion adds: a rewrite of the prompt appended whole would say it all twice.
     const QString current = m_bar->prompt();
-    const QString separator = current.trimmed().isEmpty() ? QString() : (current.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"));
-    m_bar->setPrompt(current + separator + suggestion.prompt);
+    const QString merged = client::mergeAdditions(current, suggestion.prompt);
+    if (merged == current) {
+        m_ctx->report(UiContext::Severity::Info, tr("The prompt already says everything this suggestion adds."));
+        return;
+    }
+    m_before = Snapshot{current, m_bar->negativePrompt(), m_bar->parameters()};
+    m_bar->setPrompt(merged);
+    m_ctx->reportWithAction(UiContext::Severity::Info, tr("The suggestion's new words are in the prompt bar."), tr("Undo"), [this] { undo(); });
+    Q_EMIT applied();
 }
 
 bool SuggestionApplier::undo()

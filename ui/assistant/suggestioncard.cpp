@@ -68,7 +68,7 @@ SuggestionCard::SuggestionCard(const Suggestion &suggestion, QWidget *parent)
     m_apply = new QPushButton(tr("Apply"), this);
     m_apply->setToolTip(tr("Replace the prompt (and the settings it names) with this suggestion; Undo brings the old one back"));
     m_insert = new QPushButton(tr("Insert"), this);
-    m_insert->setToolTip(tr("Add this text at the end of the prompt"));
+    m_insert->setToolTip(tr("Add the words this suggestion adds to your prompt, keeping yours"));
     m_copy = new QPushButton(tr("Copy"), this);
     m_copy->setToolTip(tr("Copy this prompt to the clipboard"));
     auto *buttons = new QHBoxLayout;

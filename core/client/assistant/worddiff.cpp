@@ -161,4 +161,52 @@ QList<DiffSegment> diffPrompts(const QString &before, const QString &after)
     return segments;
 }
 
+namespace {
+/// text without the whitespace and list punctuation at its ends.
+QString trimmedRun(const QString &text)
+{
+    static const QString edges = QStringLiteral(",;:.");
+    qsizetype start = 0;
+    qsizetype end = text.size();
+    while (start < end && (text.at(start).isSpace() || edges.contains(text.at(start))))
+        ++start;
+    while (end > start && (text.at(end - 1).isSpace() || edges.contains(text.at(end - 1))))
+        --end;
+    return text.mid(start, end - start);
+}
+} // namespace
+
+QString mergeAdditions(const QString &before, const QString &after)
+{
+    if (before.trimmed().isEmpty())
+        return after.trimmed();
+    bool removed = false;
+    QStringList runs;
+    QString run;
+    const auto flush = [&] {
+        const QString t = trimmedRun(run);
+        if (!t.isEmpty())
+            runs.append(t);
+        run.clear();
+    };
+    for (const DiffSegment &segment : diffPrompts(before, after)) {
+        if (segment.kind == DiffSegment::Kind::Added) {
+            run += segment.text;
+            continue;
+        }
+        removed = removed || segment.kind == DiffSegment::Kind::Removed;
+        flush();
+    }
+    flush();
+    if (runs.isEmpty())
+        return before;
+    if (!removed)
+        return after.trimmed();
+    QString base = before;
+    while (!base.isEmpty() && base.back().isSpace())
+        base.chop(1);
+    const bool punctuated = !base.isEmpty() && QStringLiteral(",;:.").contains(base.back());
+    return base + (punctuated ? QStringLiteral(" ") : QStringLiteral(", ")) + runs.join(QStringLiteral(", "));
+}
+
 } // namespace vesper::client

@@ -141,6 +141,36 @@ private Q_SLOTS:
         QCOMPARE(big.at(1).kind, Kind::Added);
         QCOMPARE(joined(big, Kind::Removed), b);
     }
+
+    // Insert: what the suggestion adds, never the words both share twice.
+    void mergeAdditions_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("after");
+        QTest::addColumn<QString>("merged");
+        QTest::newRow("only adds: the suggestion as it is")
+            << QStringLiteral("a cat on a sofa") << QStringLiteral("a fluffy cat on a velvet sofa, golden hour light")
+            << QStringLiteral("a fluffy cat on a velvet sofa, golden hour light");
+        QTest::newRow("rewrites: the prompt kept, the new words after it")
+            << QStringLiteral("a dog in the rain") << QStringLiteral("a wet dog in heavy rain, neon reflections")
+            << QStringLiteral("a dog in the rain, wet, heavy, neon reflections");
+        QTest::newRow("nothing new: unchanged")
+            << QStringLiteral("a dog in the rain, moody") << QStringLiteral("a dog in rain")
+            << QStringLiteral("a dog in the rain, moody");
+        QTest::newRow("empty prompt: the suggestion")
+            << QStringLiteral("  ") << QStringLiteral("a lighthouse at dusk ") << QStringLiteral("a lighthouse at dusk");
+        QTest::newRow("a prompt ending in a full stop")
+            << QStringLiteral("A harbour at night.") << QStringLiteral("A busy harbour, fog, lanterns")
+            << QStringLiteral("A harbour at night. busy, fog, lanterns");
+    }
+
+    void mergeAdditions()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, after);
+        QFETCH(QString, merged);
+        QCOMPARE(vesper::client::mergeAdditions(before, after), merged);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestWordDiff)

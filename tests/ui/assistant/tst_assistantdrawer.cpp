@@ -7,6 +7,7 @@
 // its workspace close, a new one shows the same conversation.
 #include "backend/server/embeddedbackend.h"
 #include "client/assistant/assistantconversation.h"
+#include "client/assistant/worddiff.h"
 #include "client/cache/cachestore.h"
 #include "client/tracking/generationtracker.h"
 #include "client/workspace/workspace.h"
@@ -180,11 +181,18 @@ private Q_SLOTS:
         QTest::mouseClick(undo, Qt::LeftButton);
         QCOMPARE(bar->prompt(), oldPrompt);
 
-        // ---- Insert appends; Ctrl+Z takes it back.
+        // ---- Insert adds the new words, not the shared ones again; Ctrl+Z and Undo take it back.
         QTest::mouseClick(card->insertButton(), Qt::LeftButton);
-        QCOMPARE(bar->prompt(), oldPrompt + QLatin1Char('\n') + suggested);
+        QCOMPARE(bar->prompt(), client::mergeAdditions(oldPrompt, suggested));
+        QVERIFY(bar->prompt() != oldPrompt);
+        QCOMPARE(bar->prompt().count(QStringLiteral("kite")), 1);
         bar->focusPrompt();
         QTest::keyClick(bar->promptEdit(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(bar->prompt(), oldPrompt);
+        QTest::mouseClick(card->insertButton(), Qt::LeftButton);
+        QPushButton *undoInsert = bannerAction(window->banner());
+        QVERIFY(undoInsert);
+        QTest::mouseClick(undoInsert, Qt::LeftButton);
         QCOMPARE(bar->prompt(), oldPrompt);
 
         // ---- Enhance (the prompt bar's button): a card, and the prompt left as it is.
