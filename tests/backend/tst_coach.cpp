@@ -68,6 +68,7 @@ private Q_SLOTS:
     void builtInChecklistWithoutSkills();
     void readsWhatTheMessageAsks();
     void askedAspectsComeFirstWithTheirTone();
+    void aFormatInWordsSetsTheRatio();
 };
 
 QList<SkillText> TestCoach::skills(const QStringList &ids) const
@@ -362,6 +363,31 @@ void TestCoach::askedAspectsComeFirstWithTheirTone()
     // Deterministic, and a neutral question leaves the checklist's order.
     QCOMPARE(CoachAdapter::answer(request), reply);
     QVERIFY(!CoachAdapter::answer(chatRequest(prompt, defaults())).message.content.contains(QStringLiteral("You asked about")));
+}
+
+void TestCoach::aFormatInWordsSetsTheRatio()
+{
+    QCOMPARE(readCoachRequest(QStringLiteral("Make it vertical for a phone wallpaper")).aspectRatio, QStringLiteral("9:16"));
+    QCOMPARE(readCoachRequest(QStringLiteral("as a 16:9 banner")).aspectRatio, QStringLiteral("16:9"));
+    QCOMPARE(readCoachRequest(QStringLiteral("square, please")).aspectRatio, QStringLiteral("1:1"));
+    QVERIFY(readCoachRequest(QStringLiteral("make it vertical")).aspects.contains(PromptAspect::Aspect));
+    QVERIFY(readCoachRequest(QStringLiteral("a 5:4 print")).aspectRatio.isEmpty()); // no generation takes 5:4
+    QVERIFY(readCoachRequest(QStringLiteral("a portrait of my grandmother")).aspectRatio.isEmpty());
+
+    // Every suggestion says the format in words and sets the same ratio in the bar.
+    const QString prompt = QStringLiteral("a lighthouse on a cliff at dusk");
+    AssistantRequest request = chatRequest(prompt, defaults());
+    request.messages = {ChatMessage{QStringLiteral("user"), QStringLiteral("Make it vertical, for a phone wallpaper.")}};
+    const AssistantReply reply = CoachAdapter::answer(request);
+    QVERIFY(!reply.suggestions.isEmpty());
+    for (const Suggestion &suggestion : reply.suggestions) {
+        QVERIFY2(suggestion.prompt.contains(QStringLiteral("9:16")), qPrintable(suggestion.prompt));
+        QCOMPARE(suggestion.parameters.value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("9:16"));
+        QVERIFY2(suggestion.rationale.contains(QStringLiteral("Sets the format to 9:16")), qPrintable(suggestion.rationale));
+    }
+    // A message that names no format leaves the bar's ratio alone.
+    for (const Suggestion &suggestion : CoachAdapter::answer(chatRequest(prompt, defaults())).suggestions)
+        QVERIFY(suggestion.parameters.isEmpty());
 }
 
 #include "tst_coach.moc"

@@ -1,6 +1,8 @@
 #include "backend/assistant/coachadapter.h"
 #include "backend/assistant/promptcoach.h"
 
+#include <QRegularExpression>
+
 namespace vesper::backend {
 namespace {
 
@@ -107,6 +109,17 @@ QList<Suggestion> suggestionsFor(const CoachPlan &plan)
         Suggestion s;
         s.prompt = result.enhancedPrompt;
         s.rationale = rationale;
+        // Words that name a format ("wide 16:9 frame") come with that ratio set in the bar too,
+        // so the prompt and the image's shape never disagree.
+        for (const PromptChange &change : result.changes) {
+            if (change.kind != aspectName(PromptAspect::Aspect))
+                continue;
+            static const QRegularExpression ratio(QStringLiteral(R"((?<![0-9])(1:1|4:3|3:4|16:9|9:16)(?![0-9]))"));
+            if (const QRegularExpressionMatch m = ratio.match(change.added); m.hasMatch()) {
+                s.parameters.insert(QStringLiteral("aspectRatio"), m.captured(1));
+                s.rationale += QStringLiteral(" Sets the format to %1.").arg(m.captured(1));
+            }
+        }
         suggestions.append(s);
     };
     add(applySteps(plan.prompt, plan.missing), QStringLiteral("Fuller: adds %1.").arg(labels(plan.missing)));

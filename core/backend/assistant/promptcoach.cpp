@@ -71,6 +71,17 @@ bool endsSentence(const QString &text)
     return !text.isEmpty() && enders.contains(text.back());
 }
 
+QString formatWords(const QString &ratio)
+{
+    if (ratio == QLatin1String("16:9"))
+        return QStringLiteral("wide 16:9 frame");
+    if (ratio == QLatin1String("9:16"))
+        return QStringLiteral("tall 9:16 vertical frame");
+    if (ratio == QLatin1String("1:1"))
+        return QStringLiteral("square 1:1 frame");
+    return ratio + QStringLiteral(" frame");
+}
+
 } // namespace
 
 CoachPlan planPrompt(const QString &prompt, const PromptContext &context, const QList<SkillText> &skills)
@@ -156,7 +167,11 @@ void focusPlan(CoachPlan &plan, const CoachRequest &request, const PromptContext
             step = CoachStep{aspect, QLatin1String(fallback.addition), QLatin1String(fallback.alternative), QLatin1String(fallback.guidance), {}};
         }
         const bool darker = request.tone == CoachRequest::Tone::Darker;
-        if (request.tone != CoachRequest::Tone::Neutral && aspect == PromptAspect::Mood) {
+        if (aspect == PromptAspect::Aspect && !request.aspectRatio.isEmpty()) {
+            // The words say the format the user asked for; the suggestion sets the same ratio.
+            step.addition = formatWords(request.aspectRatio);
+            step.alternative = step.addition;
+        } else if (request.tone != CoachRequest::Tone::Neutral && aspect == PromptAspect::Mood) {
             step.addition = darker ? QStringLiteral("moody, brooding atmosphere") : QStringLiteral("bright, uplifting mood");
             step.alternative = darker ? QStringLiteral("dark, dramatic atmosphere") : QStringLiteral("airy, cheerful atmosphere");
         } else if (request.tone != CoachRequest::Tone::Neutral && aspect == PromptAspect::Lighting) {
