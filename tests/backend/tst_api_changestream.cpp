@@ -1,7 +1,8 @@
 // GET /api/changes/stream against a real server (both databases): a write shows up as a "changes"
 // event shaped like GET /api/changes; a reconnect with Last-Event-ID resumes with no gap and no
 // repeat; another user's private project never appears; heartbeats arrive; streams past the
-// per-user cap are refused; a client that leaves is cleaned up (the open-streams gauge); progress
+// per-user cap are refused; a client that leaves is cleaned up (the open-streams gauge), and frees
+// its slot within a second, long before the next heartbeat; progress
 // events come for the caller's running generation; and, on PostgreSQL, a write on one instance
 // reaches a stream on another.
 #include "apifixtures.h"
@@ -206,6 +207,36 @@ private Q_SLOTS:
         // Found on the next heartbeats (one a second here).
         QVERIFY2(waitGauge(QStringLiteral("vesper_change_streams_open"), 0), qPrintable(QString::number(gauge(QStringLiteral("vesper_change_streams_open")))));
         QCOMPARE(gauge(QStringLiteral("vesper_http_open_streams")), 0.0);
+    }
+
+    // With heartbeats a minute apart, a client that hangs up still frees its slot within about a
+    // second: a reconnect right after (one stream allowed) is taken, not refused until the heartbeat.
+    void aClosedStreamFreesItsSlotAtOnce()
+    {
+        TestServer server;
+        server.setEnv(QStringLiteral("VESPER_STREAM_HEARTBEAT_SECONDS"), QStringLiteral("60"));
+        server.setEnv(QStringLiteral("VESPER_STREAMS_PER_USER"), QStringLiteral("1"));
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        TestClient client(server.baseUrl());
+        const TestUser erin = client.signUp(QStringLiteral("erin-stream@example.com"));
+        SseReader first;
+        QVERIFY(first.open(server.port(), erin.accessToken, "/api/changes/stream"));
+        SseReader refused;
+        QVERIFY(!refused.open(server.port(), erin.accessToken, "/api/changes/stream"));
+        QCOMPARE(refused.status(), 429); // the cap is one
+        first.close();
+        QElapsedTimer timer;
+        timer.start();
+        bool reopened = false;
+        while (!reopened && timer.elapsed() < 5000) {
+            SseReader again;
+            reopened = again.open(server.port(), erin.accessToken, "/api/changes/stream");
+            if (!reopened)
+                QThread::msleep(200);
+        }
+        QVERIFY2(reopened, "the slot of a closed stream stayed taken");
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
     }
 
     void progressOfTheCallersRunningGeneration()

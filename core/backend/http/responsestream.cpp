@@ -1,6 +1,7 @@
 #include "backend/http/responsestream.h"
 
 #include <microhttpd.h>
+#include <poll.h>
 
 namespace vesper::backend {
 
@@ -41,6 +42,25 @@ bool ResponseStream::isOpen() const
 {
     std::lock_guard lock(m_mutex);
     return !m_finished && !m_failed && !m_released;
+}
+
+bool ResponseStream::checkPeer()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_finished || m_failed || m_released)
+        return false;
+    if (!m_suspended || !m_connection)
+        return true; // awake: libmicrohttpd watches the socket itself
+    const MHD_ConnectionInfo *info = MHD_get_connection_info(m_connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info)
+        return true;
+    // An event-stream client sends nothing after its request: a hang-up or an error is all there is to see.
+    pollfd socket{info->connect_fd, POLLRDHUP, 0};
+    if (::poll(&socket, 1, 0) <= 0 || !(socket.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+        return true;
+    m_failed = true;
+    wakeLocked(); // libmicrohttpd closes the connection and releases the stream
+    return false;
 }
 
 void ResponseStream::setOnClosed(std::function<void()> onClosed)

@@ -23,6 +23,10 @@ public:
     void finish();
     /// Whether writes are still taken.
     bool isOpen() const;
+    /// Whether the client is still there. A sleeping stream would only learn that it left at its
+    /// next write (a heartbeat, seconds away) — and holds its slot till then; this looks at the
+    /// socket now (a FIN or an error on it) and ends the stream when the client has gone.
+    bool checkPeer();
     /// Called once, on a server thread, when the connection is done with the stream (the client
     /// left, the body ended, or the server stopped); at once if that already happened.
     void setOnClosed(std::function<void()> onClosed);

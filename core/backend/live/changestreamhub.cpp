@@ -19,6 +19,7 @@ constexpr int kPageLimit = 1000;
 constexpr int kPagesPerWake = 10; // a stream far behind catches up over several rounds, sharing the readers
 constexpr int kRetryMs = 2000;
 constexpr qint64 kMaxPendingBytes = qint64(8) << 20;
+constexpr std::chrono::milliseconds kPeerCheck{1000}; // how soon a client that hung up frees its slot
 } // namespace
 
 struct ChangeStreamHub::Subscriber {
@@ -154,9 +155,10 @@ void ChangeStreamHub::run()
     using Clock = std::chrono::steady_clock;
     const auto beat = std::chrono::seconds(std::max(1, m_settings.heartbeatSeconds));
     auto nextBeat = Clock::now() + beat;
+    auto nextPeerCheck = Clock::now() + kPeerCheck;
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
-        m_wake.wait_until(lock, nextBeat, [this] { return m_stopping || m_pending; });
+        m_wake.wait_until(lock, std::min(nextBeat, nextPeerCheck), [this] { return m_stopping || m_pending; });
         if (m_stopping)
             break;
         if (m_pending) {
@@ -176,6 +178,12 @@ void ChangeStreamHub::run()
             lock.unlock();
             catchUp(due);
             lock.lock();
+        }
+        if (Clock::now() >= nextPeerCheck) {
+            lock.unlock();
+            checkPeers();
+            lock.lock();
+            nextPeerCheck = Clock::now() + kPeerCheck;
         }
         if (Clock::now() >= nextBeat) {
             lock.unlock();
@@ -232,6 +240,18 @@ void ChangeStreamHub::catchUp(const QList<SubscriberPtr> &subscribers)
         std::lock_guard lock(m_mutex);
         m_pending = true;
     }
+}
+
+void ChangeStreamHub::checkPeers()
+{
+    QList<std::shared_ptr<ResponseStream>> streams;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const SubscriberPtr &s : std::as_const(m_subscribers))
+            streams << s->stream;
+    }
+    for (const auto &stream : streams)
+        stream->checkPeer(); // one that left closes now and is removed, its slot free again
 }
 
 void ChangeStreamHub::heartbeat()

@@ -3,8 +3,8 @@
 // by the ChangeNotifier (from any instance). A wake-up is coalesced (a short debounce), then each
 // stream's next feed page is read once — one read per user and position, shared by that user's
 // streams — on a small pool whose threads (and their database connections) go away when idle; an
-// idle stream holds no thread and no connection. Heartbeat comments keep streams alive and find
-// clients that left. Streams are capped per user and in all.
+// idle stream holds no thread and no connection. Heartbeat comments keep streams alive (proxies);
+// a look at each sleeping stream's socket every second finds clients that left. Streams are capped per user and in all.
 #include "backend/db/changenotifier.h"
 #include "backend/http/httpmessage.h"
 
@@ -58,6 +58,8 @@ private:
     /// Reads and sends what each of these streams has not seen yet (pool threads, one read per group).
     void catchUp(const QList<SubscriberPtr> &subscribers);
     void heartbeat();
+    /// Ends the streams whose clients have hung up (every kPeerCheck), so their slots free at once.
+    void checkPeers();
 
     Database &m_database;
     const ChangeStreamSettings m_settings;
