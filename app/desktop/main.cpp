@@ -33,6 +33,7 @@
 using namespace vesper;
 
 namespace {
+constexpr int kShowTries = 40; // --show waits up to 8 s for a fresh library's first sync
 
 constexpr int kNoDisplayExit = 2;
 constexpr int kScreenshotTimeoutMs = 10000;
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
         window->context()->reportError(QObject::tr("The local library in %1 cannot be opened.").arg(dataDir), backendError);
 
     QTimer *shotWhenShown = nullptr; // --screenshot: polls until the page's pictures are in
+    auto showPending = std::make_shared<bool>(parser.isSet(QStringLiteral("show"))); // --show has not reached its page yet
     if (!screenshot.isEmpty()) {
         const auto writeShot = [w = window.get(), screenshot](int code) {
             const QPixmap shot = w->grab();
@@ -250,8 +252,8 @@ int main(int argc, char **argv)
         };
         shotWhenShown = new QTimer(window.get());
         shotWhenShown->setInterval(100);
-        QObject::connect(shotWhenShown, &QTimer::timeout, window.get(), [poll = shotWhenShown, w = window.get(), views, writeShot] {
-            if (!picturesShown(w, views))
+        QObject::connect(shotWhenShown, &QTimer::timeout, window.get(), [poll = shotWhenShown, w = window.get(), views, writeShot, showPending] {
+            if (*showPending || !picturesShown(w, views))
                 return;
             poll->stop();
             QTimer::singleShot(200, qApp, [writeShot] { writeShot(0); }); // the pictures' cells repaint first
@@ -268,12 +270,31 @@ int main(int argc, char **argv)
     else
         window->connections()->openLast();
     if (parser.isSet(QStringLiteral("show"))) {
-        QString error;
-        if (!ui::showPlace(window.get(), views, parser.value(QStringLiteral("show")), &error))
-            window->context()->reportError(QObject::tr("--show: %1").arg(error));
+        // A fresh library has nothing to show until its first sync lands: try again until then.
+        const QString place = parser.value(QStringLiteral("show"));
+        auto *retry = new QTimer(window.get());
+        retry->setInterval(200);
+        auto tries = std::make_shared<int>(0);
+        const auto attempt = [w = window.get(), &views, place, retry, tries, shotWhenShown, showPending] {
+            QString error;
+            if (ui::showPlace(w, views, place, &error)) {
+                retry->stop();
+                *showPending = false;
+                if (shotWhenShown && w->currentPage() == ui::MainWindow::Page::Viewer)
+                    shotWhenShown->start(); // the viewer is no gallery: firstGalleryPainted does not come
+                return;
+            }
+            if (++*tries >= kShowTries) {
+                retry->stop();
+                *showPending = false;
+                w->context()->reportError(QObject::tr("--show: %1").arg(error));
+            } else if (!retry->isActive()) {
+                retry->start();
+            }
+        };
+        QObject::connect(retry, &QTimer::timeout, window.get(), attempt);
+        attempt();
     }
-    if (shotWhenShown && window->currentPage() == ui::MainWindow::Page::Viewer)
-        shotWhenShown->start(); // the viewer is no gallery: firstGalleryPainted does not come
     window->show();
 
     const int code = app.exec();
