@@ -232,10 +232,12 @@ bool AssistantDrawer::sendInput()
     if (!m_conversation || m_conversation->isBusy())
         return false;
     const QString text = m_input->toPlainText();
+    const int errorsBefore = m_errorsShown;
     if (!m_conversation->send(text, currentContext(), m_skills->chosenIds()))
         return false;
     m_input->clear(); // kept in the conversation from here on (failed ones with Retry)
-    showError({}, false);
+    if (m_errorsShown == errorsBefore)
+        showError({}, false); // the old note goes; one the send gave (offline: at once) stays
     return true;
 }
 
@@ -252,6 +254,7 @@ void AssistantDrawer::conversationFailed(const client::ApiError &error)
 
 void AssistantDrawer::showError(const QString &text, bool retryable)
 {
+    ++m_errorsShown;
     m_error->setText(text);
     m_error->setVisible(!text.isEmpty());
     m_errorRetry->setVisible(!text.isEmpty() && retryable);

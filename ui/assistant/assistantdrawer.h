@@ -83,6 +83,7 @@ private:
     SuggestionApplier *m_applier;
     bool m_enhancing = false;
     std::function<void()> m_retryAction;
+    int m_errorsShown = 0; // showError calls so far: sendInput keeps a note the send itself gave
 };
 
 } // namespace vesper::ui

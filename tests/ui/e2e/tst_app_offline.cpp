@@ -2,11 +2,13 @@
 // ConnectionManager, with a project, a session and a finished generation synced, the server stops.
 // The status bar says offline; the projects page, the session list and the gallery still show their
 // rows; search through the window's search field finds the generation by a word of its prompt; a
-// generation asked for from the prompt bar is queued and marked pending. The server comes back on the
+// generation asked for from the prompt bar is queued and marked pending; the assistant drawer says it
+// is offline, keeps a message (failed, for Retry) and leaves the prompt alone on Enhance. The server comes back on the
 // same port and the generation reaches it exactly once — also after more flushes — and the pending
-// mark goes away.
+// mark goes away; the kept message's Retry gets the assistant's answer.
 #include "appdriver.h"
 
+#include "client/assistant/assistantconversation.h"
 #include "client/cache/cachestore.h"
 #include "client/models/generationlistmodel.h"
 #include "client/models/projectlistmodel.h"
@@ -23,6 +25,9 @@
 #include "ui/app/statusindicator.h"
 #include "ui/app/studioviews.h"
 #include "ui/app/uicontext.h"
+#include "ui/assistant/assistantdock.h"
+#include "ui/assistant/assistantdrawer.h"
+#include "ui/assistant/conversationview.h"
 #include "ui/gallery/gallerygrid.h"
 #include "ui/gallery/projectgalleryview.h"
 #include "ui/gallery/sessiongalleryview.h"
@@ -33,6 +38,7 @@
 #include <QAction>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -181,6 +187,26 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!gallery->isSearch(), 5000);
         QCOMPARE(gallery->sessionId(), sessionId);
 
+        // ---- The assistant offline: the drawer says so; a message is kept, failed, for Retry; Enhance
+        // says it needs the server and leaves the prompt as it is.
+        views.assistant->open();
+        AssistantDrawer *drawer = views.assistant->drawer();
+        QTRY_VERIFY_WITH_TIMEOUT(drawer->showsOffline(), 10000);
+        QVERIFY(drawer->conversation());
+        const QString question = QStringLiteral("Make it moodier.");
+        QTest::keyClicks(drawer->input(), question);
+        QTest::keyClick(drawer->input(), Qt::Key_Return, Qt::ControlModifier);
+        using State = client::ConversationMessage::State;
+        QTRY_VERIFY_WITH_TIMEOUT(!drawer->conversation()->messages().isEmpty()
+                                     && drawer->conversation()->messages().last().state == State::Failed, 10000);
+        QCOMPARE(drawer->conversation()->messages().last().content, question);
+        QCOMPARE(drawer->conversation()->messages().last().role, QStringLiteral("user"));
+        QVERIFY2(drawer->errorText().contains(QStringLiteral("offline")), qPrintable(drawer->errorText()));
+        const QString promptBefore = views.promptBar->prompt();
+        drawer->enhance();
+        QVERIFY2(drawer->errorText().contains(QStringLiteral("Enhance needs the server")), qPrintable(drawer->errorText()));
+        QCOMPARE(views.promptBar->prompt(), promptBefore);
+
         // ---- A generation asked for offline: queued, pending in the gallery, one write waiting.
         const QString offlinePrompt = QStringLiteral("the same lighthouse, asked for while offline");
         QSignalSpy submitted(window->context(), &UiContext::writesSubmitted);
@@ -208,6 +234,23 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(gallery->data(gallery->index(test::rowWithPrompt(gallery, offlinePrompt), 0), Generations::StatusRole)
                                       .toString(), QStringLiteral("completed"), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(status->pendingText().isEmpty(), 10000);
+
+        // ---- The assistant is back too: the kept message's Retry gets an answer.
+        QTRY_VERIFY_WITH_TIMEOUT(!drawer->showsOffline(), 30000);
+        QPushButton *retry = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (QPushButton *button : drawer->conversationView()->findChildren<QPushButton *>()) {
+                if (button->text() == QLatin1String("Retry") && button->isVisible() && button->isEnabled())
+                    retry = button;
+            }
+            return retry != nullptr;
+        }(), 10000);
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!drawer->conversation()->isBusy() && drawer->conversation()->messages().size() >= 2
+                                     && drawer->conversation()->messages().last().role == QLatin1String("assistant"), 30000);
+        const QList<client::ConversationMessage> chat = drawer->conversation()->messages();
+        QCOMPARE(chat.at(chat.size() - 2).content, question);
+        QCOMPARE(chat.at(chat.size() - 2).state, State::Sent);
 
         // More flushes send nothing again.
         submitted.clear();
