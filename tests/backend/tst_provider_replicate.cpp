@@ -50,6 +50,8 @@ private:
 
     QString submit(int numOutputs = 1, const QString &ratio = QStringLiteral("1:1"));
     void expectFailedAndRefunded(const QString &id, qint64 before, const QString &code, QJsonObject *status = nullptr);
+    /// Waits (up to 5 s) until the server polls a prediction: one is running on the fake.
+    bool waitForPolls();
     /// Polls until the generation shows progress between 0 and 100 while processing; that status.
     QJsonObject midway(const QString &id);
 
@@ -121,6 +123,15 @@ void TestProviderReplicate::expectFailedAndRefunded(const QString &id, qint64 be
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
     if (status)
         *status = done;
+}
+
+bool TestProviderReplicate::waitForPolls()
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 5000 && m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) == 0)
+        QThread::msleep(20);
+    return m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) > 0;
 }
 
 QJsonObject TestProviderReplicate::midway(const QString &id)
@@ -297,9 +308,7 @@ void TestProviderReplicate::cancel()
     const QString id = submit();
     QElapsedTimer timer;
     timer.start();
-    while (timer.elapsed() < 5000 && m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) == 0)
-        QThread::msleep(20);
-    QVERIFY2(m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) > 0, qPrintable(m_f.serverLog()));
+    QVERIFY2(waitForPolls(), qPrintable(m_f.serverLog()));
     EXPECT_STATUS(m_f.client->send("PUT", QStringLiteral("/api/generations/%1/cancel").arg(id), {}, m_f.owner.accessToken), 200);
     const QJsonObject done = m_f.waitFinished(m_f.owner, id);
     QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("cancelled"), qPrintable(json(done) + m_f.serverLog()));
@@ -425,11 +434,7 @@ void TestProviderReplicate::instanceKilledMidPrediction()
     m_fake.setDurationMs(2500);
     const qint64 before = m_f.credits(m_f.owner);
     const QString id = submit();
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 5000 && m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) == 0)
-        QThread::msleep(20);
-    QVERIFY2(m_fake.server().count("GET", QStringLiteral("/v1/predictions/")) > 0, qPrintable(m_f.serverLog()));
+    QVERIFY2(waitForPolls(), qPrintable(m_f.serverLog()));
     const quint16 port = m_f.server->port();
     m_f.server->kill();
     // The dead instance's lease would run out after a minute; the test lets it go now.

@@ -1,8 +1,8 @@
 #pragma once
 // What Apply, Insert and Undo do to the prompt bar, and nothing else does: Apply replaces the prompt
 // (and the negative prompt and settings the suggestion names) and offers Undo in the banner; Undo
-// puts back what Apply or Insert changed; Insert adds the words the suggestion adds to the prompt
-// (client::mergeAdditions), never the ones both share a second time. Each prompt change is one
+// puts back what Apply or Insert changed; Insert appends the words the suggestion adds to the
+// prompt (client::mergeAdditions), never the ones both share a second time. Each prompt change is one
 // edit on the bar's own undo stack, so Ctrl+Z in the prompt works too.
 #include "domain/assistant.h"
 

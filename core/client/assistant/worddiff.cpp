@@ -180,7 +180,6 @@ QString mergeAdditions(const QString &before, const QString &after)
 {
     if (before.trimmed().isEmpty())
         return after.trimmed();
-    bool removed = false;
     QStringList runs;
     QString run;
     const auto flush = [&] {
@@ -194,14 +193,11 @@ QString mergeAdditions(const QString &before, const QString &after)
             run += segment.text;
             continue;
         }
-        removed = removed || segment.kind == DiffSegment::Kind::Removed;
         flush();
     }
     flush();
     if (runs.isEmpty())
         return before;
-    if (!removed)
-        return after.trimmed();
     QString base = before;
     while (!base.isEmpty() && base.back().isSpace())
         base.chop(1);

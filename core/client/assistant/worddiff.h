@@ -25,10 +25,9 @@ QStringList diffWords(const QString &text);
 /// about four million word pairs after the common start and end) diff as one replacement.
 QList<DiffSegment> diffPrompts(const QString &before, const QString &after);
 
-/// The prompt `before` with what `after` adds and nothing taken away (the drawer's Insert): after
-/// itself when it keeps every word of before in order (it only adds); otherwise before followed by
-/// after's added runs, comma-separated; before unchanged when after adds nothing. So inserting a
-/// rewrite of the prompt never repeats the words both share.
+/// The prompt `before`, untouched, with what `after` adds appended (the drawer's Insert): after's
+/// added runs of words, comma-separated, at the end; before unchanged when after adds nothing. So
+/// inserting a rewrite of the prompt never repeats the words both share.
 QString mergeAdditions(const QString &before, const QString &after);
 
 } // namespace vesper::client

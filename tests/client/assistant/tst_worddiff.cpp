@@ -148,9 +148,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("before");
         QTest::addColumn<QString>("after");
         QTest::addColumn<QString>("merged");
-        QTest::newRow("only adds: the suggestion as it is")
+        QTest::newRow("adds at the end: the suggestion as it is")
+            << QStringLiteral("a cat on a sofa") << QStringLiteral("a cat on a sofa, golden hour light, 50mm lens")
+            << QStringLiteral("a cat on a sofa, golden hour light, 50mm lens");
+        QTest::newRow("adds inside: the user's words stay as typed, the new ones after them")
             << QStringLiteral("a cat on a sofa") << QStringLiteral("a fluffy cat on a velvet sofa, golden hour light")
-            << QStringLiteral("a fluffy cat on a velvet sofa, golden hour light");
+            << QStringLiteral("a cat on a sofa, fluffy, velvet, golden hour light");
         QTest::newRow("rewrites: the prompt kept, the new words after it")
             << QStringLiteral("a dog in the rain") << QStringLiteral("a wet dog in heavy rain, neon reflections")
             << QStringLiteral("a dog in the rain, wet, heavy, neon reflections");
