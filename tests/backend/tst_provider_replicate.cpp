@@ -4,8 +4,8 @@
 // (estimate); a failed prediction's error, a hang ending in TIMEOUT, 429 with Retry-After, cancel
 // by the prediction's cancel call, and garbage answers. Then what the real service does that the
 // first adapter got wrong: throttled polls, FLUX's NSFW filter keeping some images, "aborted", a
-// create answered 5xx (made or not), a server killed mid-prediction (the next attempt follows the
-// prediction it started), a pinned version, 422 validation, single-string output.
+// create answered 5xx (made or not), a server killed or stopped mid-prediction (the prediction is
+// left running and the next attempt follows it), a pinned version, 422 validation, single-string output.
 #include "fakereplicate.h"
 #include "generationfixture.h"
 #include "replycheck.h"
@@ -73,6 +73,7 @@ private Q_SLOTS:
     void createLost();
     void createFailsOnce();
     void instanceKilledMidPrediction();
+    void instanceStoppedMidPrediction();
     void pinnedVersionAndValidation();
     void singleStringOutput();
     void outputFormatHonoured();
@@ -449,6 +450,26 @@ void TestProviderReplicate::instanceKilledMidPrediction()
     QCOMPARE(m_fake.cancels(), 0);
     QCOMPARE(m_f.credits(m_f.owner), before - 3);
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
+}
+
+void TestProviderReplicate::instanceStoppedMidPrediction()
+{
+    // A clean stop (SIGTERM) mid-prediction releases the job and leaves the prediction running —
+    // cancelling it would throw away what is paid for — and the next start follows it.
+    m_fake.setDurationMs(2500);
+    const qint64 before = m_f.credits(m_f.owner);
+    const QString id = submit();
+    QVERIFY2(waitForPolls(), qPrintable(m_f.serverLog()));
+    const quint16 port = m_f.server->port();
+    m_f.server->stop();
+    QCOMPARE(m_fake.cancels(), 0);
+    QString error;
+    QVERIFY2(m_f.server->start(&error, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}), qPrintable(error));
+    const QJsonObject done = m_f.waitFinished(m_f.owner, id);
+    QVERIFY2(done.value(QStringLiteral("status")).toString() == QLatin1String("completed"), qPrintable(json(done) + m_f.serverLog()));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.cancels(), 0);
+    QCOMPARE(m_f.credits(m_f.owner), before - 3);
 }
 
 void TestProviderReplicate::pinnedVersionAndValidation()

@@ -105,6 +105,19 @@ bool JobSink::setProviderTask(const QString &task)
     }
 }
 
+bool JobSink::leavesWorkRunning() const
+{
+    if (m_stop == Stop::Shutdown)
+        return true; // released to the queue: the next attempt, here or elsewhere, follows it
+    if (m_stop != Stop::LeaseLost)
+        return false;
+    try {
+        return !m_queue.cancelRequested(m_id); // another worker runs the job; gone or cancelled: stop it
+    } catch (const std::exception &) {
+        return true; // unknown: leaving it costs at most one prediction, cancelling could fail a running job
+    }
+}
+
 void JobSink::heartbeat() const
 {
     const qint64 interval = qint64(m_settings.leaseSeconds) * 1000 / 3;

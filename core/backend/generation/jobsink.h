@@ -32,6 +32,7 @@ public:
     /// Kept in the job's row (JobQueue::providerTask), read once per attempt.
     QString providerTask() const override;
     bool setProviderTask(const QString &task) override;
+    bool leavesWorkRunning() const override;
     /// Why the sink told the provider to stop, if it did.
     Stop stop() const { return m_stop; }
 

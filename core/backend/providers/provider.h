@@ -63,6 +63,10 @@ public:
     virtual QString providerTask() const { return {}; }
     /// Records it for later attempts; false when it could not be kept.
     virtual bool setProviderTask(const QString &task) { Q_UNUSED(task); return false; }
+    /// Once cancelled() said stop: whether what the provider started must be left running, because
+    /// a later attempt follows it (the server is shutting down, or another worker has the job now)
+    /// rather than cancelled (the user cancelled, the attempt timed out, the job is gone).
+    virtual bool leavesWorkRunning() const { return false; }
 };
 
 class Provider {

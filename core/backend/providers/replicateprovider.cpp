@@ -194,6 +194,10 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
 
     // The prediction runs (and is paid for) on Replicate until it ends or we cancel it.
     const auto cancel = [&] {
+        if (sink.leavesWorkRunning()) {
+            qCInfo(lcProvider) << "replicate: prediction" << prediction.id << "left running for the job's next attempt";
+            return;
+        }
         ProviderHttp http(nullptr, 10); // the job's sink already says stop and would abort this call
         http.setHeader("Authorization", bearer);
         const ProviderResponse answer = http.post(predictionUrl + QStringLiteral("/cancel"), QByteArray());
