@@ -380,6 +380,7 @@ void TestCoach::aFormatInWordsSetsTheRatio()
     request.messages = {ChatMessage{QStringLiteral("user"), QStringLiteral("Make it vertical, for a phone wallpaper.")}};
     const AssistantReply reply = CoachAdapter::answer(request);
     QVERIFY(!reply.suggestions.isEmpty());
+    QVERIFY2(reply.message.content.contains(QStringLiteral("sets the aspect ratio to 9:16")), qPrintable(reply.message.content));
     for (const Suggestion &suggestion : reply.suggestions) {
         QVERIFY2(suggestion.prompt.contains(QStringLiteral("9:16")), qPrintable(suggestion.prompt));
         QCOMPARE(suggestion.parameters.value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("9:16"));

@@ -158,6 +158,13 @@ AssistantReply CoachAdapter::answer(const AssistantRequest &request)
     }
     reply.message.content = planMessage(plan, fromMessage);
     reply.suggestions = suggestionsFor(plan);
+    for (const Suggestion &suggestion : std::as_const(reply.suggestions)) {
+        const QString ratio = suggestion.parameters.value(QStringLiteral("aspectRatio")).toString();
+        if (!ratio.isEmpty()) {
+            reply.message.content += QStringLiteral("\n\nApply also sets the aspect ratio to %1, so the image's shape matches the words.").arg(ratio);
+            break;
+        }
+    }
     return reply;
 }
 
