@@ -189,6 +189,11 @@ void GalleryGrid::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
+    if (event->key() == Qt::Key_Space && event->modifiers() == Qt::NoModifier && currentIndex().isValid()) {
+        Q_EMIT quickLookRequested(currentIndex());
+        event->accept();
+        return;
+    }
     QListView::keyPressEvent(event);
 }
 

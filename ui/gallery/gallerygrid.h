@@ -34,6 +34,8 @@ Q_SIGNALS:
     void thumbnailSizeChanged(int px);
     /// Enter/Return on the current card.
     void activatedByKey(const QModelIndex &index);
+    /// Space on the current card.
+    void quickLookRequested(const QModelIndex &index);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

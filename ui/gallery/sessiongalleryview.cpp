@@ -7,10 +7,13 @@
 #include "ui/gallery/gallerygrid.h"
 #include "ui/gallery/generationcarddelegate.h"
 #include "ui/gallery/generationcommands.h"
+#include "ui/gallery/quicklook.h"
 #include "ui/gallery/thumbnailbinder.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QVBoxLayout>
 
@@ -48,6 +51,14 @@ SessionGalleryView::SessionGalleryView(UiContext *ctx, QWidget *parent)
     connect(m_grid, &GalleryGrid::thumbnailSizeChanged, this, &SessionGalleryView::thumbnailSizeChanged);
     connect(m_grid, &GalleryGrid::thumbnailSizeChanged, m_binder, &ThumbnailBinder::scheduleBind);
     connect(m_grid, &GalleryGrid::activatedByKey, this, &SessionGalleryView::activate);
+    m_quickLook = new QuickLook(m_grid);
+    connect(m_grid, &GalleryGrid::quickLookRequested, this, &SessionGalleryView::showQuickLook);
+    connect(m_quickLook, &QuickLook::moveRequested, this, [this](int key) {
+        QKeyEvent press(QEvent::KeyPress, key, Qt::NoModifier);
+        QCoreApplication::sendEvent(m_grid, &press); // the grid moves as it would under the user's hand
+        showQuickLook(m_grid->currentIndex());
+    });
+    connect(m_quickLook, &QuickLook::closed, m_grid, [this] { m_grid->setFocus(Qt::OtherFocusReason); });
     connect(m_grid, &QAbstractItemView::doubleClicked, this, &SessionGalleryView::activate);
     connect(m_grid, &QWidget::customContextMenuRequested, this, &SessionGalleryView::showContextMenu);
     connect(m_delegate, &GenerationCardDelegate::cancelRequested, m_commands, &GenerationCommands::cancel);
@@ -180,6 +191,17 @@ void SessionGalleryView::activate(const QModelIndex &index)
     Q_EMIT outputActivated(index.data(Model::IdRole).toString(), index.data(Model::FirstOutputIdRole).toString());
 }
 
+void SessionGalleryView::showQuickLook(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    const QString prompt = index.data(Model::PromptRole).toString();
+    const QString model = index.data(Model::ModelIdRole).toString();
+    m_quickLook->setCache(m_cacheOverride ? m_cacheOverride.data() : m_ctx->thumbnails());
+    m_quickLook->showOutput(index.data(Model::FirstOutputIdRole).toString(),
+                            model.isEmpty() ? prompt : QStringLiteral("%1 · %2").arg(prompt, model));
+}
+
 void SessionGalleryView::retry(const QString &generationId)
 {
     if (!m_model)
@@ -198,6 +220,8 @@ void SessionGalleryView::showContextMenu(const QPoint &pos)
         QAction *open = menu.addAction(tr("Open"), this, [this, index] { activate(index); });
         open->setShortcut(QKeySequence(Qt::Key_Return));
         open->setEnabled(!index.data(Model::FirstOutputIdRole).toString().isEmpty());
+        QAction *look = menu.addAction(tr("Quick look"), this, [this, index] { showQuickLook(index); });
+        look->setShortcut(QKeySequence(Qt::Key_Space));
         if (status == QLatin1String("queued") || status == QLatin1String("processing"))
             menu.addAction(tr("Cancel generation"), m_commands, [this, id] { m_commands->cancel(id); });
         if (status == QLatin1String("failed"))

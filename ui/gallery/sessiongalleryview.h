@@ -2,7 +2,8 @@
 // The session page's grid: a session's generations newest first (or search results), as cards with
 // their pictures, progress and state, read from the cache and updated row by row from
 // UiContext::cacheChanged so the user's place and selection survive syncs, new images and deletions.
-// Enter or a double-click opens an output; cards offer Cancel (running) and Retry (failed).
+// Enter or a double-click opens an output; Space shows it large over the grid (QuickLook); cards
+// offer Cancel (running) and Retry (failed).
 #include "client/thumbnails/thumbnailcache.h"
 
 #include <QPointer>
@@ -20,6 +21,7 @@ namespace vesper::ui {
 class GalleryGrid;
 class GenerationCardDelegate;
 class GenerationCommands;
+class QuickLook;
 class ThumbnailBinder;
 class UiContext;
 
@@ -49,6 +51,7 @@ public:
     /// Uses cache instead of the workspace's thumbnails (tests, benchmarks); null: the workspace's.
     void setThumbnailCache(client::ThumbnailCache *cache);
     GalleryGrid *grid() const { return m_grid; }
+    QuickLook *quickLook() const { return m_quickLook; }
     ThumbnailBinder *binder() const { return m_binder; }
 
 Q_SIGNALS:
@@ -62,12 +65,14 @@ private:
     void applyCache();
     void updateEmptyText();
     void activate(const QModelIndex &index);
+    void showQuickLook(const QModelIndex &index);
     void showContextMenu(const QPoint &pos);
     void retry(const QString &generationId);
     UiContext *m_ctx;
     GalleryGrid *m_grid;
     GenerationCardDelegate *m_delegate;
     ThumbnailBinder *m_binder;
+    QuickLook *m_quickLook;
     GenerationCommands *m_commands;
     client::GenerationListModel *m_model = nullptr;
     QPointer<client::ThumbnailCache> m_cacheOverride;

@@ -1,6 +1,7 @@
 // The gallery's cards and pages on a real cache: empty states that teach, project cards with their
 // marks and owner-only actions, generation cards in every state (screenshots in a light and a dark
-// palette land in /tmp for a look), and Retry on a failed card queuing the same prompt again.
+// palette land in /tmp for a look), Retry on a failed card queuing the same prompt again, and Space's
+// quick look: the picture large over the grid, following the arrow keys, closed by Space or Esc.
 #include "client/cache/cachestore.h"
 #include "client/models/generationlistmodel.h"
 #include "client/models/projectlistmodel.h"
@@ -11,6 +12,7 @@
 #include "ui/gallery/gallerygrid.h"
 #include "ui/gallery/generationcarddelegate.h"
 #include "ui/gallery/projectgalleryview.h"
+#include "ui/gallery/quicklook.h"
 #include "ui/gallery/sessiongalleryview.h"
 #include "ui/gallery/sessionpanel.h"
 
@@ -196,6 +198,71 @@ private Q_SLOTS:
         dark.save(QStringLiteral("/tmp/gallery-cards-dark.png"));
         QVERIFY(dark.pixelColor(5, 5).lightness() < 60); // the grid follows the palette's Base
         QVERIFY(light.pixelColor(5, 5).lightness() > 180);
+    }
+
+    void spaceShowsAQuickLook()
+    {
+        GalleryFixture fx;
+        QVERIFY(fx.ok());
+        const Session session = fx.addProjectAndSession();
+        qint64 at = 1000;
+        QList<Generation> made;
+        for (const char *prompt : {"a lighthouse in fog", "a fox in snow", "a glass cathedral"}) {
+            made << withOutputs(synthGeneration(session.id, QString::fromLatin1(prompt), ++at), 1, at);
+            QVERIFY(fx.addGeneration(made.last()));
+        }
+        Generation running = synthGeneration(session.id, QStringLiteral("still running"), ++at);
+        running.status = GenerationStatus::Processing;
+        QVERIFY(fx.addGeneration(running));
+
+        PngServer png;
+        client::ThumbnailCache thumbnails(png.function());
+        ui::SessionGalleryView view(&fx.ctx());
+        view.setThumbnailCache(&thumbnails);
+        view.setSession(session.id);
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.model()->rowCount(), 4);
+        ui::QuickLook *look = view.quickLook();
+        QVERIFY(look->isHidden());
+
+        // Space on a card: its picture, large, the full image once it is in.
+        const int foxRow = view.model()->rowOf(made.at(1).id);
+        view.grid()->setCurrentIndex(view.model()->index(foxRow, 0));
+        view.grid()->setFocus();
+        QTest::keyClick(view.grid(), Qt::Key_Space);
+        QVERIFY(look->isVisible());
+        QCOMPARE(look->outputId(), made.at(1).outputs->first().id);
+        QTRY_VERIFY(look->showsFullImage());
+        QTRY_VERIFY(look->hasFocus());
+        const QImage shot = view.grab().toImage();
+        shot.save(QStringLiteral("/tmp/gallery-quicklook.png"));
+        QVERIFY2(shot.pixelColor(shot.width() / 2, shot.height() / 2).saturation() > 40, "the picture is in the middle");
+        QVERIFY(shot.pixelColor(3, 3).lightness() < 60); // the gallery darkened behind it
+
+        // An arrow moves the grid's current card, and the look follows it.
+        const int nextRow = foxRow + 1; // the card to its right (newest first)
+        QTest::keyClick(look, Qt::Key_Right);
+        QCOMPARE(view.grid()->currentIndex().row(), nextRow);
+        QCOMPARE(look->outputId(), view.model()->index(nextRow, 0).data(client::GenerationListModel::FirstOutputIdRole).toString());
+        QVERIFY(look->isVisible());
+
+        // Space closes it and the grid has the keys again; Esc does too.
+        QTest::keyClick(look, Qt::Key_Space);
+        QVERIFY(look->isHidden());
+        QTRY_VERIFY(view.grid()->hasFocus());
+        QTest::keyClick(view.grid(), Qt::Key_Space);
+        QVERIFY(look->isVisible());
+        QTest::keyClick(look, Qt::Key_Escape);
+        QVERIFY(look->isHidden());
+
+        // A card with no picture yet says so rather than showing another card's.
+        view.grid()->setCurrentIndex(view.model()->index(view.model()->rowOf(running.id), 0));
+        QTest::keyClick(view.grid(), Qt::Key_Space);
+        QVERIFY(look->isVisible());
+        QVERIFY(look->outputId().isEmpty());
+        QVERIFY(look->image().isNull());
     }
 
     void retryQueuesTheSameParameters()
