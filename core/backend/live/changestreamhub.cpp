@@ -242,28 +242,26 @@ void ChangeStreamHub::catchUp(const QList<SubscriberPtr> &subscribers)
     }
 }
 
-void ChangeStreamHub::checkPeers()
+QList<std::shared_ptr<ResponseStream>> ChangeStreamHub::streams() const
 {
     QList<std::shared_ptr<ResponseStream>> streams;
-    {
-        std::lock_guard lock(m_mutex);
-        for (const SubscriberPtr &s : std::as_const(m_subscribers))
-            streams << s->stream;
-    }
-    for (const auto &stream : streams)
+    std::lock_guard lock(m_mutex);
+    streams.reserve(m_subscribers.size());
+    for (const SubscriberPtr &s : std::as_const(m_subscribers))
+        streams << s->stream;
+    return streams;
+}
+
+void ChangeStreamHub::checkPeers()
+{
+    for (const auto &stream : streams())
         stream->checkPeer(); // one that left closes now and is removed, its slot free again
 }
 
 void ChangeStreamHub::heartbeat()
 {
-    QList<std::shared_ptr<ResponseStream>> streams;
-    {
-        std::lock_guard lock(m_mutex);
-        for (const SubscriberPtr &s : std::as_const(m_subscribers))
-            streams << s->stream;
-    }
     const QByteArray comment = SseEvent::comment();
-    for (const auto &stream : streams)
+    for (const auto &stream : streams())
         stream->write(comment); // a client that left shows here: its stream closes and is removed
 }
 

@@ -58,6 +58,8 @@ private:
     /// Reads and sends what each of these streams has not seen yet (pool threads, one read per group).
     void catchUp(const QList<SubscriberPtr> &subscribers);
     void heartbeat();
+    /// The open streams now (copied out under the lock, so writing to them never holds it).
+    QList<std::shared_ptr<ResponseStream>> streams() const;
     /// Ends the streams whose clients have hung up (every kPeerCheck), so their slots free at once.
     void checkPeers();
 
