@@ -69,6 +69,7 @@ private Q_SLOTS:
     void badBodies();
     void rateLimited();
     void signedOutRefused();
+    void logsCarrySizesNotPrompts();
 };
 
 TestUser TestApiAssistant::freshUser()
@@ -312,6 +313,31 @@ void TestApiAssistant::signedOutRefused()
     EXPECT_STATUS(enhanced, 401);
     const Reply chat = m_client->post(QStringLiteral("/api/assistant/chat"), chatBody(QStringLiteral("x")));
     EXPECT_STATUS(chat, 401);
+}
+
+// The server's log tells how big and how slow each assistant call was, never what the user wrote.
+void TestApiAssistant::logsCarrySizesNotPrompts()
+{
+    const TestUser user = freshUser();
+    const QString marker = QStringLiteral("quetzalmarker");
+    const Reply enhanced = m_client->post(QStringLiteral("/api/prompts/enhance"),
+                                          QJsonObject{{QStringLiteral("prompt"), QStringLiteral("a %1 over a lake").arg(marker)}},
+                                          user.accessToken);
+    EXPECT_STATUS(enhanced, 200);
+    const Reply answered = m_client->post(QStringLiteral("/api/assistant/chat"), chatBody(QStringLiteral("a %1 in the rain").arg(marker)), user.accessToken);
+    EXPECT_STATUS(answered, 200);
+    const Reply streamed = m_client->send("POST", QStringLiteral("/api/assistant/chat"),
+                                          QJsonDocument(chatBody(QStringLiteral("a %1 at dawn").arg(marker))).toJson(QJsonDocument::Compact),
+                                          user.accessToken, {{"Accept", "text/event-stream"}});
+    EXPECT_STATUS(streamed, 200);
+    QVERIFY(streamed.body.contains("event: done"));
+
+    QFile log(m_server.dataDir() + QStringLiteral("/server.stderr.log"));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray text = log.readAll();
+    QVERIFY2(!text.contains(marker.toUtf8()), "a prompt's words reached the server log");
+    QVERIFY2(text.contains("enhance: prompt ") && text.contains(" chars"), "the enhance call's size is not logged");
+    QVERIFY2(text.contains("chat via coach: "), "the chat calls are not logged");
 }
 
 QTEST_GUILESS_MAIN(TestApiAssistant)

@@ -1,7 +1,7 @@
 // bench_assistant: the offline coach's reply time (a whole chat answer: plan, Markdown message and
 // three suggestions; budget ≤ 5 ms) against a baseline measured in the same process — encoding the
 // same request as JSON, the least any assistant route does with it — for a short, a typical and a
-// 5,000-character prompt; and the skill registry's load of 200 generated skill files (parse and
+// 3,990-character prompt (just under 4,000, past which the coach adds nothing); and the skill registry's load of 200 generated skill files (parse and
 // check, cold each run) next to the shipped five. p50/p95/p99 in ms over --runs runs. No database.
 #include "latency.h"
 

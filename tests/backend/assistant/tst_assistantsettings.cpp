@@ -17,6 +17,7 @@ private Q_SLOTS:
         QVERIFY2(settings, qPrintable(error));
         QCOMPARE(settings->providers.assistant.adapter, QStringLiteral("coach"));
         QCOMPARE(settings->providers.assistant.anthropicUrl, QStringLiteral("https://api.anthropic.com"));
+        QCOMPARE(settings->assistantRateLimitPerMinute, 30);
     }
 
     void variablesAreRead()
