@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QProcessEnvironment>
 #include <cstdio>
 
 using namespace vesper::backend;
@@ -46,8 +47,12 @@ int main(int argc, char *argv[])
         return runSeed(*config, parser);
     if (command == QLatin1String("repair-stats"))
         return runRepairStats(*config);
-    if (command == QLatin1String("create-user"))
-        return runCreateUser(*config, parser);
+    if (command == QLatin1String("create-user")) {
+        const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QString passwordVariable = QStringLiteral("VESPER_NEW_PASSWORD");
+        return runCreateUser(*config, parser,
+                             env.contains(passwordVariable) ? std::optional(env.value(passwordVariable)) : std::nullopt);
+    }
     std::fprintf(stderr, "vesper-server: unknown command \"%s\" (serve, migrate, seed, repair-stats, create-user)\n", qPrintable(command));
     return 2;
 }

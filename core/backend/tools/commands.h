@@ -1,5 +1,8 @@
 #pragma once
 // vesper-server's subcommands. Each returns the process exit code and prints one clear line on failure.
+#include <QString>
+#include <optional>
+
 class QCommandLineParser;
 
 namespace vesper::backend {
@@ -13,6 +16,9 @@ void addSeedOptions(QCommandLineParser &parser);
 int runSeed(const BackendSettings &config, const QCommandLineParser &parser);
 int runRepairStats(const BackendSettings &config);
 void addCreateUserOptions(QCommandLineParser &parser);
-int runCreateUser(const BackendSettings &config, const QCommandLineParser &parser);
+// The password comes from --password-stdin or, read by main() with the rest of the environment,
+// VESPER_NEW_PASSWORD (never argv, which `ps` shows).
+int runCreateUser(const BackendSettings &config, const QCommandLineParser &parser,
+                  const std::optional<QString> &passwordFromEnvironment);
 
 } // namespace vesper::backend

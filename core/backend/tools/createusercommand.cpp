@@ -10,7 +10,6 @@
 #include "domain/textrules.h"
 
 #include <QCommandLineParser>
-#include <QProcessEnvironment>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -23,7 +22,7 @@ int fail(const QString &message)
     return 1;
 }
 
-bool readPassword(const QCommandLineParser &parser, QString *password)
+bool readPassword(const QCommandLineParser &parser, const std::optional<QString> &passwordFromEnvironment, QString *password)
 {
     if (parser.isSet(QStringLiteral("password-stdin"))) {
         std::string line;
@@ -34,10 +33,9 @@ bool readPassword(const QCommandLineParser &parser, QString *password)
         *password = QString::fromStdString(line);
         return true;
     }
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!env.contains(QStringLiteral("VESPER_NEW_PASSWORD")))
+    if (!passwordFromEnvironment)
         return false;
-    *password = env.value(QStringLiteral("VESPER_NEW_PASSWORD"));
+    *password = *passwordFromEnvironment;
     return true;
 }
 } // namespace
@@ -51,7 +49,7 @@ void addCreateUserOptions(QCommandLineParser &parser)
                       QStringLiteral("create-user: read the password from one line of stdin (otherwise VESPER_NEW_PASSWORD).")});
 }
 
-int runCreateUser(const BackendSettings &config, const QCommandLineParser &parser)
+int runCreateUser(const BackendSettings &config, const QCommandLineParser &parser, const std::optional<QString> &passwordFromEnvironment)
 {
     if (!parser.isSet(QStringLiteral("email")))
         return fail(QStringLiteral("--email is required"));
@@ -68,7 +66,7 @@ int runCreateUser(const BackendSettings &config, const QCommandLineParser &parse
     if (displayName.isEmpty())
         displayName = credentials::defaultDisplayName(*email);
     QString password;
-    if (!readPassword(parser, &password))
+    if (!readPassword(parser, passwordFromEnvironment, &password))
         return fail(QStringLiteral("no password: pass --password-stdin or set VESPER_NEW_PASSWORD"));
     const QString problem = credentials::passwordProblem(password);
     if (!problem.isEmpty())
