@@ -4,7 +4,8 @@
 // prompt; Apply puts the suggestion in the prompt bar and Ctrl+Return generates it (the generation
 // completes in the session with that prompt); Ctrl+Z in the prompt and the banner's Undo both bring
 // the old prompt back; Enhance shows a card and leaves the prompt alone; and after the window and
-// its workspace close, a new one shows the same conversation.
+// its workspace close, a new one shows the same conversation. A chosen skill reaches the request,
+// a format in words sets the aspect ratio on Apply (Undo restores it), and Copy copies the prompt.
 #include "backend/server/embeddedbackend.h"
 #include "client/assistant/assistantconversation.h"
 #include "client/assistant/worddiff.h"
@@ -25,7 +26,9 @@
 #include "ui/prompt/modelpicker.h"
 #include "ui/prompt/promptbar.h"
 
+#include <QClipboard>
 #include <QDockWidget>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -220,6 +223,58 @@ private Q_SLOTS:
         }
         QCOMPARE(views.assistant->drawer()->conversationView()->cards().size(), before.at(1).suggestions.size() + 1);
         window.reset(); // the workspace stops before the backend
+    }
+
+    // A chosen skill reaches the request; a suggestion that names a format sets the bar's aspect
+    // ratio on Apply and Undo puts the old one back; Copy puts the suggested prompt on the clipboard.
+    void chosenSkillFormatAndCopy()
+    {
+        StudioViews views;
+        auto window = openWindow(&views);
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        QString error;
+        QVERIFY2(showPlace(window.get(), views, QStringLiteral("session"), &error), qPrintable(error));
+        PromptBar *bar = views.promptBar;
+        bar->modelPicker()->setCurrentIndex(bar->modelPicker()->findData(QStringLiteral("sketch")));
+        QVERIFY(bar->applyParameters(QJsonObject{{QStringLiteral("aspectRatio"), QStringLiteral("1:1")}}).isEmpty());
+        QCOMPARE(bar->parameters().value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("1:1"));
+        const QString oldPrompt = QStringLiteral("a podcast cover with a microphone");
+        bar->promptEdit()->setPlainText(oldPrompt);
+
+        views.assistant->open();
+        AssistantDrawer *drawer = views.assistant->drawer();
+        QTRY_VERIFY_WITH_TIMEOUT(drawer->skillPicker()->list()->count() >= 5, 10000);
+        drawer->skillPicker()->choose({QStringLiteral("cover-design")});
+        QCOMPARE(drawer->skillPicker()->chosenIds(), QStringList{QStringLiteral("cover-design")});
+
+        client::AssistantConversation *chat = drawer->conversation();
+        QVERIFY(chat);
+        const qsizetype cardsBefore = drawer->conversationView()->cards().size();
+        QSignalSpy replied(chat, &client::AssistantConversation::replied);
+        QTest::keyClicks(drawer->input(), QStringLiteral("Make it a wide 16:9 banner."));
+        QTest::keyClick(drawer->input(), Qt::Key_Return, Qt::ControlModifier);
+        QVERIFY(replied.wait(20000));
+        const client::ConversationMessage answer = chat->messages().last();
+        QVERIFY2(answer.content.contains(QStringLiteral("**Checked against:** Covers and thumbnails.")), qPrintable(answer.content));
+        QTRY_VERIFY(drawer->conversationView()->cards().size() > cardsBefore);
+        SuggestionCard *card = drawer->conversationView()->cards().last();
+        QCOMPARE(card->suggestion().parameters.value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("16:9"));
+        QCOMPARE(bar->parameters().value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("1:1")); // not before Apply
+
+        QTest::mouseClick(card->copyButton(), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), card->suggestion().prompt);
+        QCOMPARE(bar->prompt(), oldPrompt);
+
+        QTest::mouseClick(card->applyButton(), Qt::LeftButton);
+        QCOMPARE(bar->prompt(), card->suggestion().prompt);
+        QCOMPARE(bar->parameters().value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("16:9"));
+        QPushButton *undo = bannerAction(window->banner());
+        QVERIFY(undo);
+        QTest::mouseClick(undo, Qt::LeftButton);
+        QCOMPARE(bar->prompt(), oldPrompt);
+        QCOMPARE(bar->parameters().value(QStringLiteral("aspectRatio")).toString(), QStringLiteral("1:1"));
+        drawer->skillPicker()->choose({});
+        window.reset();
     }
 };
 
