@@ -4,6 +4,7 @@
 #include "client/cache/cachestore.h"
 #include "client/net/httpclient.h"
 #include "client/sync/syncengine.h"
+#include "client/thumbnails/diskthumbnailstore.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "client/tracking/generationtracker.h"
 #include "client/workspace/knownaccounts.h"
@@ -389,25 +390,38 @@ void ConnectionManager::makeProjectAvailableOffline(const QString &projectId)
         m_context->reportInfo(tr("The local library's pictures are on this computer already."));
         return;
     }
-    QStringList ids;
+    // Thumbnails for every image; full-size pictures newest first while their estimated size
+    // (PNG at about 1.5 bytes a pixel) stays within half the disk tier's budget.
+    client::ThumbnailCache &thumbnails = m_workspace->thumbnails();
+    const qint64 fullBudget = thumbnails.diskStore() ? thumbnails.diskStore()->budgetBytes() / 2 : 0;
+    QList<client::ThumbnailKey> thumbKeys, fullKeys;
+    qint64 fullEstimate = 0;
     QString cursor;
     do {
         const client::CachePage<Output> page = m_workspace->cache().images(projectId, 500, cursor);
         if (!page.ok())
             break;
-        for (const Output &output : page.rows)
-            ids << output.id;
+        for (const Output &output : page.rows) {
+            thumbKeys.append({output.id, client::ThumbnailCache::Thumb});
+            const qint64 estimate = qint64(output.width.value_or(1024)) * output.height.value_or(1024) * 3 / 2;
+            if (fullEstimate + estimate <= fullBudget) {
+                fullEstimate += estimate;
+                fullKeys.append({output.id, QStringLiteral("full")});
+            }
+        }
         cursor = page.nextCursor;
     } while (!cursor.isEmpty());
     if (m_prefetch)
         m_prefetch->cancel();
-    client::ThumbnailPrefetchJob *job = m_workspace->thumbnails().prefetch(ids);
+    const int images = int(thumbKeys.size());
+    const int fullSize = int(fullKeys.size());
+    client::ThumbnailPrefetchJob *job = thumbnails.prefetch(thumbKeys + fullKeys);
     m_prefetch = job;
     connect(job, &client::ThumbnailPrefetchJob::progress, this, [this](int done, int total, qint64) {
         Q_EMIT prefetchProgress(done, total);
     });
-    connect(job, &client::ThumbnailPrefetchJob::finished, this, [this, job](client::ThumbnailPrefetchJob::Error) {
-        Q_EMIT prefetchFinished(job->fetchedCount() + job->skippedCount(), job->failedCount(), job->errorText());
+    connect(job, &client::ThumbnailPrefetchJob::finished, this, [this, job, images, fullSize](client::ThumbnailPrefetchJob::Error) {
+        Q_EMIT prefetchFinished(images, fullSize, job->failedCount(), job->errorText());
         job->deleteLater();
     });
     job->start();

@@ -54,7 +54,9 @@ public:
     void clearCache();
     /// Bytes the open account's cache folder holds on disk.
     qint64 cacheSizeBytes() const;
-    /// Downloads the thumbnails of every image of a project to the disk tier; prefetch* signals follow.
+    /// Downloads the thumbnail of every image of a project to the disk tier, and the full-size
+    /// pictures too, newest first, as far as half the tier's budget allows (so they cannot push
+    /// the thumbnails out); prefetch* signals follow.
     void makeProjectAvailableOffline(const QString &projectId);
 
     client::Workspace *workspace() const { return m_workspace.get(); }
@@ -80,7 +82,8 @@ Q_SIGNALS:
     /// A short state for the status bar ("Connecting…", "Offline: showing the cache", empty).
     void connectionNote(const QString &note);
     void prefetchProgress(int done, int total);
-    void prefetchFinished(int fetched, int failed, const QString &error);
+    /// images: pictures whose thumbnail is on disk; fullSize: of those, kept at full size too.
+    void prefetchFinished(int images, int fullSize, int failed, const QString &error);
 
 private:
     void install(std::unique_ptr<client::Workspace> workspace, bool local, const QString &serverUrl, bool live);

@@ -66,10 +66,13 @@ MainWindow::MainWindow(std::optional<LocalLibrary> local, QWidget *parent)
     connect(m_connections, &ConnectionManager::prefetchProgress, this, [this](int done, int total) {
         m_status->setTaskProgress(tr("Making the project available offline"), done, total);
     });
-    connect(m_connections, &ConnectionManager::prefetchFinished, this, [this](int fetched, int failed, const QString &error) {
+    connect(m_connections, &ConnectionManager::prefetchFinished, this, [this](int images, int fullSize, int failed, const QString &error) {
         m_status->setTaskProgress({}, 0, 0);
-        if (error.isEmpty())
-            m_context->reportInfo(tr("%n picture(s) are available offline.", nullptr, fetched));
+        if (error.isEmpty() && fullSize == images)
+            m_context->reportInfo(tr("%n picture(s) are available offline at full size.", nullptr, images));
+        else if (error.isEmpty())
+            m_context->reportInfo(tr("%n picture(s) are available offline; the newest %1 at full size, as many as half the "
+                                     "picture cache holds.", nullptr, images).arg(fullSize));
         else
             m_context->report(UiContext::Severity::Warning, tr("%n picture(s) could not be made available offline.", nullptr, failed), error);
     });

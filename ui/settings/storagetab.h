@@ -1,10 +1,13 @@
 #pragma once
-// Settings ▸ Storage: how much the open account's cache takes on disk and Clear cache (after a
-// confirmation: it cannot be undone, though everything comes back with the next sync; nobody is
-// signed out and writes waiting to be sent are lost with it).
+// Settings ▸ Storage: how much the open account's cache takes on disk; a project made available
+// offline (its pictures downloaded now, progress in the status bar); and Clear cache (after a
+// confirmation that counts the writes waiting to be sent: they are lost with it; nobody is signed
+// out and everything else comes back with the next sync).
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
+class QPushButton;
 
 namespace vesper::ui {
 
@@ -17,10 +20,18 @@ public:
     /// Measures the cache off the GUI thread.
     void measure();
     QString sizeText() const;
+    QComboBox *offlineProjectPicker() const { return m_offlineProject; }
+    QPushButton *offlineButton() const { return m_offline; }
+    /// What Clear cache's confirmation says (it names the writes that would be lost).
+    QString clearQuestion() const;
 
 private:
+    void fillOfflineProjects();
+
     ConnectionManager *m_connections;
     QLabel *m_size;
+    QComboBox *m_offlineProject;
+    QPushButton *m_offline;
 };
 
 } // namespace vesper::ui

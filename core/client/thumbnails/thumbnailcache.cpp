@@ -172,6 +172,11 @@ ThumbnailPrefetchJob *ThumbnailCache::prefetch(const QStringList &outputIds, con
             keys.append(ThumbnailKey{id, variant});
         }
     }
+    return prefetch(std::move(keys));
+}
+
+ThumbnailPrefetchJob *ThumbnailCache::prefetch(QList<ThumbnailKey> keys)
+{
     return new ThumbnailPrefetchJob(m_loader, std::move(keys), m_prefetchParallelism, this);
 }
 

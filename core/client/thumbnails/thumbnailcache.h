@@ -59,6 +59,8 @@ public:
     /// A job that downloads these outputs' pictures to disk without decoding; start() it. The cache
     /// owns it (deleteLater() it when done).
     ThumbnailPrefetchJob *prefetch(const QStringList &outputIds, const QString &variant = Thumb);
+    /// The same over explicit keys (any mix of variants), fetched in the order given.
+    ThumbnailPrefetchJob *prefetch(QList<ThumbnailKey> keys);
 
     bool hasDiskTier() const { return m_disk != nullptr; }
     QString diskError() const { return m_diskError; }
