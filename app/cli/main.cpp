@@ -29,11 +29,15 @@ int main(int argc, char **argv)
         return 0;
     }
     QString error;
-    const auto options = client::cli::parseCliOptions(arguments, qEnvironmentVariable("VESPER_SERVER"), &error);
+    auto options = client::cli::parseCliOptions(arguments, qEnvironmentVariable("VESPER_SERVER"), &error);
     if (!options) {
         std::fprintf(stderr, "vesper-cli: %s\n", qPrintable(error));
         return 2;
     }
+    if (options->authUrl.isEmpty())
+        options->authUrl = qEnvironmentVariable("VESPER_AUTH_URL");
+    if (options->authKey.isEmpty())
+        options->authKey = qEnvironmentVariable("VESPER_AUTH_KEY");
 
     std::optional<client::cli::LocalLibrary> local;
     std::unique_ptr<backend::EmbeddedBackend> embedded;

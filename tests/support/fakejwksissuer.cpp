@@ -1,6 +1,8 @@
 #include "fakejwksissuer.h"
 
+#include <QDateTime>
 #include <QJsonArray>
+#include <QUuid>
 #include <QJsonDocument>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -49,6 +51,8 @@ FakeJwksIssuer::FakeJwksIssuer()
     m_http = std::make_unique<FakeHttpServer>([this](const FakeRequest &request) {
         if (request.method == "GET" && request.path == QLatin1String("/auth/v1/.well-known/jwks.json"))
             return FakeResponse::json(200, jwks());
+        if (request.method == "POST" && (request.path == QLatin1String("/auth/v1/token") || request.path == QLatin1String("/auth/v1/logout")))
+            return goTrue(request);
         return FakeResponse::json(404, QJsonObject{{QStringLiteral("error"), QStringLiteral("not found")}});
     });
 }
@@ -63,6 +67,78 @@ bool FakeJwksIssuer::start(QString *error)
 QString FakeJwksIssuer::authUrl() const
 {
     return m_http->baseUrl() + QStringLiteral("/auth/v1");
+}
+
+void FakeJwksIssuer::addUser(const QString &email, const QString &password)
+{
+    QMutexLocker lock(&m_mutex);
+    m_users.insert(email.toLower(), User{QUuid::createUuid().toString(QUuid::WithoutBraces), password});
+}
+
+QString FakeJwksIssuer::userId(const QString &email) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_users.value(email.toLower()).id;
+}
+
+void FakeJwksIssuer::setApiKey(const QByteArray &key)
+{
+    QMutexLocker lock(&m_mutex);
+    m_apiKey = key;
+}
+
+int FakeJwksIssuer::grants(const QString &kind) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_grants.value(kind);
+}
+
+// Called with m_mutex held.
+QJsonObject FakeJwksIssuer::session(const QString &email)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString id = m_users.value(email).id;
+    const QJsonObject claims{{QStringLiteral("iss"), authUrl()}, {QStringLiteral("sub"), id},
+                             {QStringLiteral("aud"), QStringLiteral("authenticated")}, {QStringLiteral("role"), QStringLiteral("authenticated")},
+                             {QStringLiteral("email"), email}, {QStringLiteral("iat"), now - 5}, {QStringLiteral("exp"), now + 3600},
+                             {QStringLiteral("session_id"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
+    const QString refresh = QUuid::createUuid().toString(QUuid::Id128);
+    m_refreshTokens.insert(refresh, email);
+    return QJsonObject{{QStringLiteral("access_token"), QString::fromLatin1(signLocked(claims, "ES256"))},
+                       {QStringLiteral("token_type"), QStringLiteral("bearer")}, {QStringLiteral("expires_in"), 3600},
+                       {QStringLiteral("expires_at"), now + 3600}, {QStringLiteral("refresh_token"), refresh},
+                       {QStringLiteral("user"), QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("email"), email}}}};
+}
+
+FakeResponse FakeJwksIssuer::goTrue(const FakeRequest &request)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_apiKey.isEmpty() || request.headers.value("apikey") != m_apiKey)
+        return FakeResponse::json(401, QJsonObject{{QStringLiteral("message"), QStringLiteral("No API key found in request")}});
+    if (request.path.endsWith(QLatin1String("/logout"))) {
+        ++m_grants[QStringLiteral("logout")];
+        return FakeResponse::bytes(204, {}, {});
+    }
+    const QString grant = request.query.queryItemValue(QStringLiteral("grant_type"));
+    ++m_grants[grant];
+    const QJsonObject body = request.json();
+    const auto refused = [] {
+        return FakeResponse::json(400, QJsonObject{{QStringLiteral("error"), QStringLiteral("invalid_grant")},
+                                                   {QStringLiteral("error_description"), QStringLiteral("Invalid login credentials")}});
+    };
+    if (grant == QLatin1String("password")) {
+        const QString email = body.value(QStringLiteral("email")).toString().toLower();
+        if (!m_users.contains(email) || m_users.value(email).password != body.value(QStringLiteral("password")).toString())
+            return refused();
+        return FakeResponse::json(200, session(email));
+    }
+    if (grant == QLatin1String("refresh_token")) {
+        const QString email = m_refreshTokens.take(body.value(QStringLiteral("refresh_token")).toString());
+        if (email.isEmpty())
+            return refused();
+        return FakeResponse::json(200, session(email));
+    }
+    return refused();
 }
 
 int FakeJwksIssuer::fetches() const
@@ -106,6 +182,11 @@ QJsonObject FakeJwksIssuer::jwks() const
 QByteArray FakeJwksIssuer::sign(const QJsonObject &claims, const QByteArray &alg, const QString &kid) const
 {
     QMutexLocker lock(&m_mutex);
+    return signLocked(claims, alg, kid);
+}
+
+QByteArray FakeJwksIssuer::signLocked(const QJsonObject &claims, const QByteArray &alg, const QString &kid) const
+{
     const Key &key = keyFor(alg);
     const QJsonObject header{{QStringLiteral("alg"), QString::fromLatin1(alg)}, {QStringLiteral("typ"), QStringLiteral("JWT")},
                              {QStringLiteral("kid"), kid.isEmpty() ? key.kid : kid}};

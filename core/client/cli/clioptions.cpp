@@ -40,7 +40,8 @@ const QSet<QString> &valueOptions()
     static const QSet<QString> names{QStringLiteral("server"), QStringLiteral("cache-dir"), QStringLiteral("data-dir"),
                                      QStringLiteral("config-dir"), QStringLiteral("email"), QStringLiteral("model"),
                                      QStringLiteral("aspect"), QStringLiteral("resolution"), QStringLiteral("count"),
-                                     QStringLiteral("seed"), QStringLiteral("skill")};
+                                     QStringLiteral("seed"), QStringLiteral("skill"), QStringLiteral("auth-url"),
+                                     QStringLiteral("auth-key")};
     return names;
 }
 
@@ -48,7 +49,8 @@ const QSet<QString> &globalOptions()
 {
     static const QSet<QString> names{QStringLiteral("server"), QStringLiteral("offline"), QStringLiteral("json"),
                                      QStringLiteral("cache-dir"), QStringLiteral("data-dir"), QStringLiteral("config-dir"),
-                                     QStringLiteral("email"), QStringLiteral("password-stdin")};
+                                     QStringLiteral("email"), QStringLiteral("password-stdin"), QStringLiteral("auth-url"),
+                                     QStringLiteral("auth-key")};
     return names;
 }
 
@@ -71,6 +73,9 @@ QString cliUsage()
         "\n"
         "Signed in with `login`, the session is kept in the OS keychain. Without a keychain, pass\n"
         "--email E --password-stdin to any command: that run signs in and forgets the session at exit.\n"
+        "\n"
+        "A server whose accounts live in a Supabase project: --auth-url https://PROJECT.supabase.co and\n"
+        "--auth-key ANON_KEY (or VESPER_AUTH_URL, VESPER_AUTH_KEY) on login; later runs remember them.\n"
         "\n"
         "Without --server (or VESPER_SERVER) the CLI works on the local library: the desktop app's running\n"
         "backend if there is one, otherwise one it starts on the data folder itself.\n"
@@ -132,6 +137,8 @@ std::optional<CliOptions> parseCliOptions(const QStringList &arguments, const QS
         else if (name == QLatin1String("cache-dir")) options.cacheDir = value;
         else if (name == QLatin1String("data-dir")) options.dataDir = value;
         else if (name == QLatin1String("config-dir")) options.configDir = value;
+        else if (name == QLatin1String("auth-url")) options.authUrl = value;
+        else if (name == QLatin1String("auth-key")) options.authKey = value;
         else if (name == QLatin1String("email")) options.email = value;
         else if (name == QLatin1String("password-stdin")) options.passwordStdin = true;
         else if (name == QLatin1String("clear-cache")) options.clearCache = true;

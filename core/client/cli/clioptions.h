@@ -15,6 +15,8 @@ struct CliOptions {
     QString cacheDir;  // --cache-dir: the root under which each server/account gets a folder
     QString dataDir;   // --data-dir: the local library (embedded backend) folder
     QString configDir; // --config-dir: where the last account per server is remembered
+    QString authUrl;   // --auth-url or VESPER_AUTH_URL: a Supabase project's URL for sign-in (empty: the server)
+    QString authKey;   // --auth-key or VESPER_AUTH_KEY: that project's anon key, sent as `apikey`
     QString command;
     QStringList args;  // the command's positional arguments
 

@@ -29,6 +29,8 @@ WorkspaceOptions workspaceOptions(const CliOptions &o, const std::optional<Local
         while (w.serverUrl.endsWith(QLatin1Char('/')))
             w.serverUrl.chop(1);
         w.accountKey = w.serverUrl;
+        w.authUrl = o.authUrl;
+        w.authApiKey = o.authKey;
     } else {
         w.accountKey = QStringLiteral("local");
         w.diskThumbnails = false; // the library's files are on this disk already

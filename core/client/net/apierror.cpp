@@ -70,13 +70,15 @@ ApiError ApiError::fromResponse(const HttpResponse &response)
     const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
     if (document.isObject()) {
         error.body = document.object();
-        // Vesper's {error, code}; GoTrue's {error, error_description, error_code} (code may be a number on Supabase).
+        // Vesper's {error, code}; GoTrue's {error, error_description, error_code} (code may be a number
+        // on Supabase) or {msg}; Supabase's gateway's {message} ("No API key found in request").
         const QJsonValue code = error.body.value(QStringLiteral("code"));
         error.code = code.isString() ? code.toString() : error.body.value(QStringLiteral("error_code")).toString();
         const QString description = error.body.value(QStringLiteral("error_description")).toString();
         const QJsonValue text = error.body.value(QStringLiteral("error"));
         const QString msg = error.body.value(QStringLiteral("msg")).toString();
-        error.message = !description.isEmpty() ? description : text.isString() ? text.toString() : msg;
+        const QString message = error.body.value(QStringLiteral("message")).toString();
+        error.message = !description.isEmpty() ? description : text.isString() ? text.toString() : !msg.isEmpty() ? msg : message;
     }
     if (error.message.isEmpty())
         error.message = QStringLiteral("The server answered HTTP %1.").arg(response.status);

@@ -27,7 +27,8 @@ std::optional<KnownAccount> KnownAccounts::lastFor(const QString &serverUrl) con
 {
     QSettings settings(m_file, QSettings::IniFormat);
     settings.beginGroup(groupOf(serverUrl));
-    KnownAccount account{settings.value(QStringLiteral("email")).toString(), settings.value(QStringLiteral("userId")).toString()};
+    KnownAccount account{settings.value(QStringLiteral("email")).toString(), settings.value(QStringLiteral("userId")).toString(),
+                         settings.value(QStringLiteral("authUrl")).toString(), settings.value(QStringLiteral("authApiKey")).toString()};
     if (account.userId.isEmpty())
         return std::nullopt;
     return account;
@@ -40,6 +41,8 @@ void KnownAccounts::remember(const QString &serverUrl, const KnownAccount &accou
     settings.setValue(QStringLiteral("server"), serverUrl);
     settings.setValue(QStringLiteral("email"), account.email);
     settings.setValue(QStringLiteral("userId"), account.userId);
+    settings.setValue(QStringLiteral("authUrl"), account.authUrl);
+    settings.setValue(QStringLiteral("authApiKey"), account.authApiKey);
     settings.sync();
 }
 

@@ -10,6 +10,10 @@ namespace vesper::client {
 struct KnownAccount {
     QString email;
     QString userId;
+    // Where sign-in and refresh go when not the server itself (a Supabase project's URL) and the
+    // `apikey` sent there: the project's anon key, public by design (shipped in every web client).
+    QString authUrl;
+    QString authApiKey;
 };
 
 class KnownAccounts {

@@ -27,6 +27,32 @@ Workspace::Workspace(WorkspaceOptions options, QObject *parent)
     m_api = std::make_unique<ApiClient>(m_http.get(), m_options.serverUrl);
     m_auth = std::make_unique<AuthSession>(m_http.get(), m_options.serverUrl);
     m_auth->setKeychainService(m_options.keychainService);
+    if (!m_options.authUrl.isEmpty())
+        useAuthPlace(m_options.authUrl, m_options.authApiKey);
+}
+
+QString authBaseOf(const QString &authUrl)
+{
+    QString base = authUrl.trimmed();
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    if (base.endsWith(QLatin1String("/auth/v1")))
+        base.chop(8);
+    return base;
+}
+
+void Workspace::useAuthPlace(const QString &authUrl, const QString &apiKey)
+{
+    m_options.authUrl = authBaseOf(authUrl);
+    m_options.authApiKey = apiKey;
+    m_auth->setAuthBaseUrl(m_options.authUrl.isEmpty() ? m_options.serverUrl : m_options.authUrl);
+    m_auth->setApiKey(apiKey.toUtf8());
+}
+
+void Workspace::useRememberedAuthPlace(const std::optional<KnownAccount> &last)
+{
+    if (m_options.authUrl.isEmpty() && last && !last->authUrl.isEmpty())
+        useAuthPlace(last->authUrl, last->authApiKey);
 }
 
 Workspace::~Workspace()
@@ -66,6 +92,7 @@ ApiError Workspace::open()
     }
     if (!last || last->email.isEmpty())
         return ApiError::notSignedIn(QStringLiteral("not signed in to %1; run `vesper-cli login --email ...`").arg(m_options.serverUrl));
+    useRememberedAuthPlace(last);
     const ApiError restored = m_auth->restore(last->email);
     if (!restored.ok())
         return restored;
@@ -78,6 +105,7 @@ ApiError Workspace::open()
 
 ApiError Workspace::signIn(const QString &email, const QString &password)
 {
+    useRememberedAuthPlace(KnownAccounts(m_options.configDir).lastFor(m_options.accountKey));
     const ApiError error = m_auth->signIn(email, password);
     if (!error.ok())
         return error;
@@ -85,7 +113,8 @@ ApiError Workspace::signIn(const QString &email, const QString &password)
     m_userId = m_auth->userId();
     m_email = m_auth->email();
     m_keychainNote = m_auth->keychainUnavailableReason();
-    KnownAccounts(m_options.configDir).remember(m_options.accountKey, KnownAccount{m_email, m_userId});
+    KnownAccounts(m_options.configDir).remember(m_options.accountKey,
+                                                KnownAccount{m_email, m_userId, m_options.authUrl, m_options.authApiKey});
     return openCache();
 }
 
@@ -95,6 +124,7 @@ ApiError Workspace::signOut(bool clearCache)
     if (m_options.fixedToken.isEmpty()) {
         if (!m_auth->isSignedIn() && !m_options.offline) {
             const std::optional<KnownAccount> last = KnownAccounts(m_options.configDir).lastFor(m_options.accountKey);
+            useRememberedAuthPlace(last);
             if (last && !last->email.isEmpty())
                 m_auth->restore(last->email); // to revoke it on the server; a dead session is fine too
         }

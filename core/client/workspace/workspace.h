@@ -9,11 +9,13 @@
 //     ws.outbox().flush();
 //     ws.sync().syncNow();
 #include "client/net/apierror.h"
+#include "client/workspace/knownaccounts.h"
 
 #include <QFuture>
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <optional>
 
 namespace vesper::client {
 
@@ -37,6 +39,11 @@ struct WorkspaceOptions {
     QString cacheRoot;        // <cache>/vesper
     QString configDir;        // <config>/vesper
     QString keychainService = QStringLiteral("vesper");
+    /// A server whose accounts live in a Supabase project: sign-in and refresh go to this URL
+    /// ("https://xyz.supabase.co"; a trailing /auth/v1 is fine) with authApiKey (the anon key) as
+    /// `apikey`. Empty: the server itself, or the place the last sign-in to this server used.
+    QString authUrl;
+    QString authApiKey;
     /// Sync in the background after each write that reached the server and when the network comes
     /// back (the app); off where the caller syncs itself, in order (the CLI).
     bool backgroundSync = true;
@@ -46,6 +53,9 @@ struct WorkspaceOptions {
     /// out of open() for checkCacheInBackground() (the app, after its first paint); off: at open.
     bool deferCacheCheck = false;
 };
+
+/// authUrl without a trailing slash or "/auth/v1" (AuthSession adds the path); empty stays empty.
+QString authBaseOf(const QString &authUrl);
 
 class Workspace : public QObject {
     Q_OBJECT
@@ -91,6 +101,9 @@ Q_SIGNALS:
 
 private:
     ApiError openCache();
+    void useAuthPlace(const QString &authUrl, const QString &apiKey);
+    /// The auth place the last sign-in to this server used, unless the options name one.
+    void useRememberedAuthPlace(const std::optional<KnownAccount> &last);
     WorkspaceOptions m_options;
     QString m_userId;
     QString m_email;
