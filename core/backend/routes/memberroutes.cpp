@@ -13,6 +13,7 @@
 #include "backend/context/servercontext.h"
 #include "common/ratelimiter.h"
 #include "common/uuid.h"
+#include "domain/textrules.h"
 
 namespace vesper::backend {
 
@@ -57,6 +58,10 @@ void addMemberRoutes(Router &router, ServerContext &context)
             const std::optional<QString> normalized = credentials::normalizeEmail(email);
             if (!normalized)
                 throw DomainError::validation(QStringLiteral("email is not an email address"));
+            // The same rule as a new account's address: an invisible character would make an
+            // invitation that looks addressed to someone else.
+            if (const QString problem = textrules::emailProblem(*normalized); !problem.isEmpty())
+                throw DomainError::validation(QStringLiteral("email ") + problem);
             account = profiles.findByEmail(*normalized);
             target = InvitationRepository::emailTarget(*normalized);
         }
