@@ -1,5 +1,8 @@
 // The auth endpoints against a real vesper-server: sign-up, both grants, rotation and reuse
-// detection, logout, token checks, validation, and the create-user command.
+// detection, logout, token checks, validation, the create-user command, and argon2 at full cost
+// in a full costly-work pool (503 + Retry-After while /healthz keeps answering).
+#include "parallelraw.h"
+#include "rawhttp.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -11,6 +14,8 @@
 #include <QTcpSocket>
 #include <QUuid>
 #include <QtTest>
+#include <atomic>
+#include <thread>
 
 using namespace vesper::test;
 
@@ -77,6 +82,7 @@ private Q_SLOTS:
     void sqlMetacharacters();
     void createUserCommand();
     void authRateLimit();
+    void signInFloodGets503();
 
 private:
     bool startServer(TestServer &server);
@@ -398,6 +404,55 @@ void TestApiAuth::authRateLimit()
         QCOMPARE(client.get(QStringLiteral("/healthz")).status, 200);
     }
     QCOMPARE(client.post(QStringLiteral("/auth/v1/token?grant_type=password"), body).status, 429);
+}
+
+void TestApiAuth::signInFloodGets503()
+{
+    // Argon2id at its real cost in a pool of one thread with no queue: twelve sign-ins at once cannot
+    // all be taken. Those turned away are told when to come back, and the HTTP threads stay free.
+    TestServer busy;
+    busy.setEnv(QStringLiteral("VESPER_FAST_PASSWORD_HASH"), QStringLiteral("0"));
+    busy.setEnv(QStringLiteral("VESPER_COSTLY_THREADS"), QStringLiteral("1"));
+    busy.setEnv(QStringLiteral("VESPER_COSTLY_QUEUE"), QStringLiteral("0"));
+    busy.setEnv(QStringLiteral("VESPER_AUTH_RATE_LIMIT"), QStringLiteral("0"));
+    busy.setEnv(QStringLiteral("VESPER_RATE_LIMIT"), QStringLiteral("0"));
+    QVERIFY(startServer(busy));
+    TestClient client(busy.baseUrl());
+    const TestUser user = client.signUp(uniqueEmail(QStringLiteral("flood")), kPassword);
+    QVERIFY(!user.id.isEmpty());
+    const QByteArray body = QJsonDocument(credentialsBody(user.email, kPassword)).toJson(QJsonDocument::Compact);
+    const QByteArray head = requestHead("POST", "/auth/v1/token?grant_type=password", QString(), body.size());
+
+    std::atomic<bool> done{false};
+    std::atomic<int> healthzOk{0};
+    std::atomic<int> healthzOther{0};
+    std::thread prober([&] {
+        while (!done.load()) {
+            const RawReply r = rawExchange(busy.port(), requestHead("GET", "/healthz", QString()), {}, 5000);
+            (r.status == 200 ? healthzOk : healthzOther)++;
+        }
+    });
+    const QList<RawReply> replies = parallelExchange(busy.port(), head, body, 12);
+    done = true;
+    prober.join();
+
+    int signedIn = 0;
+    int turnedAway = 0;
+    for (const RawReply &r : replies) {
+        QVERIFY2(r.status == 200 || r.status == 503, qPrintable(describe(r)));
+        if (r.status == 200) {
+            ++signedIn;
+            continue;
+        }
+        ++turnedAway;
+        QVERIFY2(r.head.toLower().contains("retry-after:"), r.head.constData());
+        QVERIFY2(r.body.contains("UNAVAILABLE"), qPrintable(describe(r)));
+    }
+    QVERIFY(signedIn >= 1);
+    QVERIFY2(turnedAway >= 1, "twelve full-cost sign-ins at once against a pool of one: some must be turned away");
+    QVERIFY(healthzOk.load() >= 1);
+    QCOMPARE(healthzOther.load(), 0);
+    QCOMPARE(client.get(QStringLiteral("/healthz")).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestApiAuth)

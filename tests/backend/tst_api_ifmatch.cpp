@@ -1,5 +1,5 @@
-// If-Match on PATCH and DELETE of projects, sessions, outputs and generations: every row's JSON
-// carries its `rev`; the current rev lets the write through, a stale one answers 412
+// If-Match on PATCH and DELETE of projects, sessions, outputs and generations, and on DELETE of a
+// membership (its rev is the one its "member" change carries): every row's JSON carries its `rev`; the current rev lets the write through, a stale one answers 412
 // PRECONDITION_FAILED with the current row and changes nothing, a malformed one is 400, and twins
 // sending the same rev at once have exactly one winner.
 #include "apifixtures.h"
@@ -49,6 +49,7 @@ private Q_SLOTS:
     void sessionPatchAndDelete();
     void outputStarAndDelete();
     void generationDelete();
+    void memberDelete();
     void malformedIfMatchIsRefused();
     void twinsWithOneRevHaveOneWinner();
 
@@ -110,7 +111,7 @@ void TestApiIfMatch::rowsCarryRev()
     QCOMPARE(first.value(QStringLiteral("outputs")).toArray().first().toObject().value(QStringLiteral("rev")).toInteger(),
              m_data->scalar(QStringLiteral("SELECT rev FROM outputs WHERE id = ?"), {output}).toLongLong());
     // The feed's rev of a row and the rev in its data are one number (members and the profile carry
-    // no rev of their own in their data: they take no If-Match).
+    // no rev in their data: a member's If-Match names its change's rev, see memberDelete).
     const Reply feed = m_client->get(QStringLiteral("/api/changes?since=0"), m_owner.accessToken);
     static const QStringList withRev{QStringLiteral("project"), QStringLiteral("session"), QStringLiteral("generation"), QStringLiteral("output")};
     int checked = 0;
@@ -211,6 +212,54 @@ void TestApiIfMatch::generationDelete()
     EXPECT_REPLY(m_client->get(path, m_owner.accessToken), 200);
     EXPECT_REPLY(send("DELETE", path, {}, ifMatch(seen)), 204);
     EXPECT_REPLY(m_client->get(path, m_owner.accessToken), 404);
+}
+
+void TestApiIfMatch::memberDelete()
+{
+    const QString project = createProject(*m_client, m_owner, QStringLiteral("Team"), true);
+    const TestUser member = m_client->signUp(QStringLiteral("member@ifmatch.example.com"));
+    QVERIFY(!member.id.isEmpty());
+    EXPECT_REPLY(addMember(*m_client, m_owner, project, member, QStringLiteral("viewer")), 200);
+    const QString path = QStringLiteral("/api/projects/%1/members/%2").arg(project, member.id);
+    const auto memberRev = [&] {
+        qint64 rev = -1; // the newest "member" change of this membership in the owner's feed
+        for (const QJsonValue &change : m_client->get(QStringLiteral("/api/changes?since=0&limit=1000"), m_owner.accessToken)
+                                            .json.value(QStringLiteral("changes")).toArray()) {
+            const QJsonObject c = change.toObject();
+            const QJsonObject data = c.value(QStringLiteral("data")).toObject();
+            if (c.value(QStringLiteral("kind")).toString() == QLatin1String("member") && data.value(QStringLiteral("userId")).toString() == member.id
+                && data.value(QStringLiteral("projectId")).toString() == project)
+                rev = std::max(rev, c.value(QStringLiteral("rev")).toInteger());
+        }
+        return rev;
+    };
+    const qint64 seen = memberRev();
+    QVERIFY(seen > 0);
+    QCOMPARE(seen, m_data->scalar(QStringLiteral("SELECT rev FROM project_members WHERE project_id = ? AND user_id = ?"), {project, member.id}).toLongLong());
+    // The role changes online; a removal queued offline against the old rev loses and says why.
+    const Reply promoted = m_client->post(QStringLiteral("/api/projects/%1/members").arg(project),
+                                          {{QStringLiteral("email"), member.email}, {QStringLiteral("role"), QStringLiteral("editor")}}, m_owner.accessToken);
+    EXPECT_STATUS(promoted, 200);
+    const qint64 now = memberRev();
+    QVERIFY(now > seen);
+    const Reply stale = send("DELETE", path, {}, ifMatch(seen));
+    EXPECT_STATUS(stale, 412);
+    QCOMPARE(stale.code(), QStringLiteral("PRECONDITION_FAILED"));
+    const QJsonObject current = stale.json.value(QStringLiteral("current")).toObject();
+    QCOMPARE(current.value(QStringLiteral("role")).toString(), QStringLiteral("editor"));
+    QCOMPARE(current.value(QStringLiteral("rev")).toInteger(), now);
+    const auto members = [&] {
+        return m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?"), {project, member.id}).toInt();
+    };
+    QCOMPARE(members(), 1);
+    // The member leaving with a stale rev is held back the same way; malformed is 400, not ignored.
+    EXPECT_REPLY(m_client->send("DELETE", path, {}, member.accessToken, ifMatch(seen)), 412);
+    EXPECT_REPLY(send("DELETE", path, {}, {{"If-Match", "nope"}}), 400);
+    QCOMPARE(members(), 1);
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(now)), 204);
+    QCOMPARE(members(), 0);
+    // Gone: a second removal against that rev finds no member.
+    EXPECT_REPLY(send("DELETE", path, {}, ifMatch(now)), 404);
 }
 
 void TestApiIfMatch::malformedIfMatchIsRefused()

@@ -225,6 +225,9 @@ void TestApiManners::badSettingsStopWithOneLine_data()
     QTest::newRow("proxy range") << "VESPER_TRUSTED_PROXIES" << "10.0.0.0/33" << "VESPER_TRUSTED_PROXIES";
     QTest::newRow("body budget") << "VESPER_BODY_MEMORY_BUDGET" << "1000" << "VESPER_BODY_MEMORY_BUDGET";
     QTest::newRow("head timeout") << "VESPER_HEAD_TIMEOUT_SECONDS" << "0" << "VESPER_HEAD_TIMEOUT_SECONDS";
+    // The harness runs 4 HTTP threads: 4 costly ones (queue derived: 0), or 2 derived with 3 waiting, hold them all.
+    QTest::newRow("costly threads") << "VESPER_COSTLY_THREADS" << "4" << "must stay below VESPER_THREADS (4)";
+    QTest::newRow("costly queue") << "VESPER_COSTLY_QUEUE" << "3" << "(2 + 3) must stay below VESPER_THREADS";
 }
 
 void TestApiManners::badSettingsStopWithOneLine()

@@ -1,14 +1,19 @@
 // Issue 13 item 9, on both databases: names (projects, sessions, display names) refuse control
 // characters and the bidirectional overrides, embeddings, isolates and marks that make a name read
 // differently from what it holds; emails refuse those and zero-width characters too, and are stored
-// normalized, while accounts stored before these rules still sign in.
+// normalized, while accounts stored before these rules still sign in. The same rules hold for an
+// invitation's address and for a profile made from an external issuer's claims (a bad name there is
+// replaced by the address's local part; a bad address makes no profile).
 #include "apifixtures.h"
+#include "fakejwksissuer.h"
 #include "replycheck.h"
 #include "testclient.h"
 #include "testdata.h"
 #include "testserver.h"
 
+#include <QDateTime>
 #include <QTest>
+#include <QUuid>
 #include <memory>
 
 using namespace vesper::test;
@@ -26,6 +31,7 @@ class TestApiNames : public QObject {
     Q_OBJECT
 
 private:
+    FakeJwksIssuer m_issuer;
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<TestClient> m_client;
     std::unique_ptr<TestData> m_data;
@@ -35,13 +41,25 @@ private:
 
     QString nextEmail() { return QStringLiteral("names-%1@names.example.com").arg(++m_users); }
 
+    /// An access token of the external issuer for a new user with this email and display name.
+    QString externalToken(const QString &userId, const QString &email, const QString &displayName)
+    {
+        const QJsonObject claims{{QStringLiteral("sub"), userId}, {QStringLiteral("aud"), QStringLiteral("authenticated")},
+                                 {QStringLiteral("role"), QStringLiteral("authenticated")}, {QStringLiteral("iss"), m_issuer.authUrl()},
+                                 {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 600}, {QStringLiteral("email"), email},
+                                 {QStringLiteral("user_metadata"), QJsonObject{{QStringLiteral("display_name"), displayName}}}};
+        return QString::fromLatin1(m_issuer.sign(claims, "ES256"));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
         QString reason;
         if (!TestServer::available(&reason))
             QSKIP(qPrintable(reason));
+        QVERIFY2(m_issuer.start(&reason), qPrintable(reason));
         m_server = std::make_unique<TestServer>();
+        m_server->setEnv(QStringLiteral("VESPER_EXTERNAL_AUTH_URL"), m_issuer.authUrl());
         m_server->setEnv(QStringLiteral("VESPER_RATE_LIMIT"), QStringLiteral("0"));
         m_server->setEnv(QStringLiteral("VESPER_AUTH_RATE_LIMIT"), QStringLiteral("0"));
         QString error;
@@ -116,6 +134,45 @@ private Q_SLOTS:
                                            {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
         EXPECT_STATUS(reply, 400);
         QCOMPARE(reply.code(), QStringLiteral("VALIDATION_ERROR"));
+        // Nor is it an invitation's target: it would look addressed to someone else.
+        const Reply invite = m_client->post(QStringLiteral("/api/projects/%1/members").arg(m_projectId),
+                                            {{QStringLiteral("email"), email}, {QStringLiteral("role"), QStringLiteral("viewer")}},
+                                            m_owner.accessToken);
+        EXPECT_STATUS(invite, 400);
+        QCOMPARE(invite.code(), QStringLiteral("VALIDATION_ERROR"));
+        QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM invitations WHERE project_id = ?"), {m_projectId}).toInt(), 0);
+        // An external issuer's token with that address makes no profile.
+        const QString userId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const Reply external = m_client->get(QStringLiteral("/api/bootstrap"), externalToken(userId, email, QStringLiteral("Victim")));
+        EXPECT_STATUS(external, 401);
+        QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM profiles WHERE id = ?"), {userId}).toInt(), 0);
+    }
+
+    void externalProfileNamesAreReplaced_data() { namesRefuseHiddenCharacters_data(); }
+
+    void externalProfileNamesAreReplaced()
+    {
+        // The issuer vouched for the user, so they get in; a name that breaks the rule is not stored.
+        QFETCH(uint, character);
+        const QString userId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString email = QStringLiteral("external-%1@names.example.com").arg(character, 4, 16, QLatin1Char('0'));
+        const Reply reply = m_client->get(QStringLiteral("/api/bootstrap"),
+                                          externalToken(userId, email, withChar(QStringLiteral("invoice"), char32_t(character))));
+        EXPECT_STATUS(reply, 200);
+        QCOMPARE(reply.json.value(QStringLiteral("profile")).toObject().value(QStringLiteral("displayName")).toString(),
+                 email.section(QLatin1Char('@'), 0, 0));
+    }
+
+    void externalProfileKeepsAGoodName()
+    {
+        const QString userId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const Reply reply = m_client->get(QStringLiteral("/api/bootstrap"),
+                                          externalToken(userId, QStringLiteral("Good.Name@Names.example.com"), QStringLiteral("Renée می")));
+        EXPECT_STATUS(reply, 200);
+        QCOMPARE(reply.json.value(QStringLiteral("profile")).toObject().value(QStringLiteral("displayName")).toString(),
+                 QStringLiteral("Renée می"));
+        QCOMPARE(m_data->scalar(QStringLiteral("SELECT email FROM profiles WHERE id = ?"), {userId}).toString(),
+                 QStringLiteral("good.name@names.example.com"));
     }
 
     void emailsAreNormalized()

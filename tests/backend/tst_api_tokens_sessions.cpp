@@ -9,7 +9,10 @@
 #include "testdata.h"
 #include "testserver.h"
 
+#include <QBuffer>
 #include <QDateTime>
+#include <QDir>
+#include <QImage>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QSet>
@@ -46,6 +49,18 @@ QString uniqueEmail(const QString &tag)
 Reply refresh(TestClient &client, const QString &token)
 {
     return client.post(QStringLiteral("/auth/v1/token?grant_type=refresh_token"), QJsonObject{{QStringLiteral("refresh_token"), token}});
+}
+
+/// A small PNG the upload route accepts.
+QByteArray smallPng()
+{
+    QImage image(64, 48, QImage::Format_RGB32);
+    image.fill(qRgb(20, 120, 200));
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
 }
 
 Reply signIn(TestClient &client, const TestUser &user)
@@ -234,9 +249,21 @@ void TestApiTokensSessions::deleteAccountRemovesItsData()
     QVERIFY(!own.first.isEmpty() && !elsewhere.first.isEmpty() && !theirs.first.isEmpty());
     QVERIFY(data.exec(QStringLiteral("UPDATE sessions SET creator_id = ? WHERE id = ?"), {leaving.id, otherSession}));
 
+    // An upload and its thumbnail (made on first request), both on disk before the account goes.
+    const Reply uploaded = m_client->send("POST", QStringLiteral("/api/uploads"), smallPng(), leaving.accessToken,
+                                          {{"Content-Type", "image/png"}});
+    QCOMPARE(uploaded.status, 201);
+    const QString uploadId = uploaded.json.value(QStringLiteral("id")).toString();
+    QCOMPARE(m_client->get(QStringLiteral("/api/uploads/%1/file?variant=thumb").arg(uploadId), leaving.accessToken).status, 200);
+    const QString uploadsDir = m_server.storageDir() + QStringLiteral("/%1/uploads").arg(leaving.id);
+    const QStringList before = QDir(uploadsDir).entryList(QDir::Files);
+    QVERIFY2(before.size() == 2 && before.contains(uploadId + QStringLiteral(".thumb.webp")), qPrintable(before.join(u',')));
+
     QCOMPARE(m_client->del(QStringLiteral("/api/account")).status, 401);
     QCOMPARE(m_client->del(QStringLiteral("/api/account"), leaving.accessToken).status, 204);
+    QCOMPARE(QDir(uploadsDir).entryList(QDir::Files), QStringList());
     const auto count = [&](const QString &sql, const QString &value) { return data.scalar(sql, {value}).toInt(); };
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM uploads WHERE user_id = ?"), leaving.id), 0);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM profiles WHERE id = ?"), leaving.id), 0);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM projects WHERE owner_id = ?"), leaving.id), 0);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM refresh_tokens WHERE user_id = ?"), leaving.id), 0);

@@ -2,9 +2,11 @@
 // 127.0.0.1 (tests/bench/attack_slowclients.sh starts one and runs each attack). While attacking from
 // 127.0.1.x, a probe from 127.0.2.1 asks GET /healthz every 200 ms; every 5 s a line shows the
 // attackers' open connections, the server's resident memory and the probe's latency, and at the end
-// the probe's p50/p95/p99 and failures against a baseline measured before the attack.
+// the probe's p50/p95/p99 and failures against a baseline measured before the attack. The `uploads`
+// attack is the costly-work one: whole 4096 × 4096 noise PNGs (at the pixel cap), posted again as
+// soon as each is answered, with the answers' statuses counted.
 //
-//   attack_slowclients --port P --pid PID --attack slowheaders|heldbodies|heldjson|signedout
+//   attack_slowclients --port P --pid PID --attack slowheaders|heldbodies|heldjson|signedout|uploads
 //                      [--connections 1200] [--addresses 20] [--seconds 30] [--token T] [--size BYTES]
 #include "latency.h"
 
@@ -13,8 +15,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QList>
+#include <QMap>
+#include <QRandomGenerator>
 
 #include <arpa/inet.h>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -149,6 +154,55 @@ void printProbe(const char *label, const Latency &latency, int failures)
                 qint64(latency.count()), failures);
 }
 
+quint32 crc32(const QByteArray &data)
+{
+    static const auto table = [] {
+        std::array<quint32, 256> t{};
+        for (quint32 n = 0; n < 256; ++n) {
+            quint32 c = n;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1u) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+            t[n] = c;
+        }
+        return t;
+    }();
+    quint32 crc = 0xffffffffu;
+    for (char byte : data)
+        crc = table[(crc ^ quint8(byte)) & 0xffu] ^ (crc >> 8);
+    return ~crc;
+}
+
+/// An 8-bit grayscale PNG of random pixels, side × side: incompressible, so a 4096 one is about
+/// 16.8 MB (under the 20 MiB upload limit) and decodes to 16.8 megapixels, the most accepted.
+QByteArray noisePng(int side)
+{
+    const auto be32 = [](quint32 v) {
+        const char bytes[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+        return QByteArray(bytes, 4);
+    };
+    const auto chunk = [&be32](QByteArray &png, const char *type, const QByteArray &data) {
+        const QByteArray typed = QByteArray(type) + data;
+        png += be32(quint32(data.size())) + typed + be32(crc32(typed));
+    };
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    QByteArray header = be32(quint32(side)) + be32(quint32(side));
+    header += QByteArray("\x08\x00\x00\x00\x00", 5); // 8 bits, grayscale, deflate, no filter set, no interlace
+    chunk(png, "IHDR", header);
+    QByteArray raw(qsizetype(side + 1) * side, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
+    for (int y = 0; y < side; ++y)
+        raw[qsizetype(y) * (side + 1)] = 0; // each row's filter: none
+    chunk(png, "IDAT", qCompress(raw, 1).mid(4)); // qCompress: a 4-byte length, then a zlib stream
+    chunk(png, "IEND", {});
+    return png;
+}
+
+/// "201" from "HTTP/1.1 201 Created…"; "cut" when nothing readable came.
+QByteArray statusOf(const char *buffer, ssize_t n)
+{
+    return n >= 12 && std::memcmp(buffer, "HTTP/1.", 7) == 0 ? QByteArray(buffer + 9, 3) : QByteArray("cut");
+}
+
 struct Attacker {
     QByteArray source;
     int fd = -1;
@@ -163,7 +217,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addOptions({{QStringLiteral("port"), QStringLiteral("server port"), QStringLiteral("n")},
                        {QStringLiteral("pid"), QStringLiteral("server process id (for RSS)"), QStringLiteral("n")},
-                       {QStringLiteral("attack"), QStringLiteral("slowheaders | heldbodies (uploads) | heldjson | signedout"), QStringLiteral("kind")},
+                       {QStringLiteral("attack"), QStringLiteral("slowheaders | heldbodies (uploads) | heldjson | signedout | uploads (whole, costly)"),
+                        QStringLiteral("kind")},
                        {QStringLiteral("connections"), QStringLiteral("attacking connections"), QStringLiteral("n"), QStringLiteral("1200")},
                        {QStringLiteral("addresses"), QStringLiteral("attacking addresses 127.0.1.1.."), QStringLiteral("n"), QStringLiteral("20")},
                        {QStringLiteral("seconds"), QStringLiteral("attack length"), QStringLiteral("n"), QStringLiteral("30")},
@@ -191,10 +246,18 @@ int main(int argc, char *argv[])
                   : attack == QLatin1String("heldjson") ? "POST /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + bearer
                   : QByteArray("POST /auth/v1/token?grant_type=password HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
         opening += "Content-Length: " + QByteArray::number(size) + "\r\n\r\n" + QByteArray(size - 1, ' ');
+    } else if (attack == QLatin1String("uploads")) {
+        // Whole uploads, each sent again as soon as it is answered: decode and re-encode every time.
+        const QByteArray png = noisePng(4096);
+        std::printf("each upload: a 4096 x 4096 noise PNG of %lld bytes\n", qint64(png.size()));
+        opening = "POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Length: " + QByteArray::number(png.size()) + "\r\n\r\n" + png;
     } else {
-        std::fprintf(stderr, "--attack must be slowheaders, heldbodies, heldjson or signedout\n");
+        std::fprintf(stderr, "--attack must be slowheaders, heldbodies, heldjson, signedout or uploads\n");
         return 2;
     }
+    const bool whole = attack == QLatin1String("uploads");
+    QMap<QByteArray, qint64> answers; // status → count, for whole requests
 
     Probe probe(port);
     probe.start();
@@ -225,6 +288,8 @@ int main(int argc, char *argv[])
                 char buffer[4096];
                 const ssize_t n = ::recv(a.fd, buffer, sizeof buffer, 0);
                 if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || n > 0) {
+                    if (whole)
+                        ++answers[statusOf(buffer, n)];
                     ::close(a.fd);
                     a.fd = -1;
                 }
@@ -253,9 +318,16 @@ int main(int argc, char *argv[])
             std::printf("t=%2llds  attackers open %4d  (re)connects %6lld  server RSS %5lld MiB  /healthz p50 %.1f ms max %.1f ms, %lld ok, %d failed\n",
                         clock.elapsed() / 1000, open, reconnects, residentMiB(pid), window.percentileMs(0.5),
                         window.percentileMs(1.0), qint64(window.count()), failed);
+            if (whole) {
+                QByteArray counts;
+                for (auto it = answers.cbegin(); it != answers.cend(); ++it)
+                    counts += ' ' + it.key() + ':' + QByteArray::number(it.value());
+                std::printf("      answers so far:%s\n", counts.isEmpty() ? " none" : counts.constData());
+            }
             std::fflush(stdout);
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        // Slow attackers act every 200 ms; whole uploads are pushed as fast as the socket takes them.
+        std::this_thread::sleep_for(std::chrono::milliseconds(whole ? 5 : 200));
     }
     for (Attacker &a : attackers) {
         if (a.fd >= 0)

@@ -1,8 +1,10 @@
 #include "backend/auth/knownprofiles.h"
+#include "backend/auth/passwordhasher.h"
 #include "backend/db/dberror.h"
 #include "backend/repositories/profilerepository.h"
 #include "common/logging.h"
 #include "common/uuid.h"
+#include "domain/textrules.h"
 
 #include <QDeadlineTimer>
 
@@ -34,15 +36,29 @@ bool KnownProfiles::ensure(Database &database, const QString &userId, const QJso
     if (!profiles.findById(userId)) {
         if (!mayCreate)
             return false;
-        const QString email = claims.value(QStringLiteral("email")).toString().trimmed();
-        if (!isUuid(userId) || email.isEmpty() || email.size() > 254)
+        if (!isUuid(userId))
             return false;
+        // The issuer's address is this profile's identity (invitations find it): stored normalized and
+        // under the rule of our own sign-up, else no profile (there is nothing to put in its place).
+        const std::optional<QString> email = credentials::normalizeEmail(claims.value(QStringLiteral("email")).toString());
+        if (!email || email->size() > credentials::kMaxEmailLength)
+            return false;
+        if (const QString problem = textrules::emailProblem(*email); !problem.isEmpty()) {
+            qCWarning(lcAuth).noquote() << "no profile for externally authenticated user" << userId << "- its email" << problem;
+            return false;
+        }
+        // The name is only shown: one that breaks the name rule is replaced by the default one
+        // (the address's local part) instead of turning the user away.
         const QJsonObject metadata = claims.value(QStringLiteral("user_metadata")).toObject();
-        QString name = metadata.value(QStringLiteral("display_name")).toString();
+        QString name = metadata.value(QStringLiteral("display_name")).toString().trimmed().left(credentials::kMaxDisplayNameLength);
+        if (const QString problem = textrules::nameProblem(name); !problem.isEmpty()) {
+            qCInfo(lcAuth).noquote() << "replaced the display name of externally authenticated user" << userId << "- it" << problem;
+            name.clear();
+        }
         if (name.isEmpty())
-            name = email.section(QLatin1Char('@'), 0, 0);
+            name = credentials::defaultDisplayName(*email);
         try {
-            profiles.createWithId(userId.toLower(), email, name.left(100), QString(), credits);
+            profiles.createWithId(userId.toLower(), *email, name, QString(), credits);
             qCInfo(lcAuth).noquote() << "created the profile of externally authenticated user" << userId;
         } catch (const DbError &) {
             // A concurrent first request created it, or the email belongs to another profile.

@@ -177,18 +177,18 @@ QSqlDatabase Database::open(const QString &name, QString *error)
     QSqlQuery q(db);
     if (isSqlite()) {
         // WAL lets readers run beside the one writer; NORMAL sync is durable at checkpoints and
-        // never corrupts; foreign keys are off by default in SQLite. No journal_size_limit: it makes
-        // the commit that starts the WAL over truncate it, and the file then regrows, which tripled
-        // POST /api/generate's p99 under wrk; the WalCheckpointer truncates a quiet WAL instead.
+        // never corrupts; foreign keys are off by default in SQLite. No journal_size_limit: a burst
+        // grows the WAL past any sane limit anyway (150–550 MB in 10 s of wrk), and the limit only
+        // makes the commit that starts the WAL over truncate the file, which then regrows: p99 of
+        // POST /api/generate 211 ms with it against 117 ms without (median of 9 alternating wrk
+        // runs, tests/bench/README.md §5). The WalCheckpointer truncates a quiet WAL to nothing.
         // QtSql reads text as UTF-16: a database stored in UTF-16 skips a conversion (and an
         // allocation) per text value read. Takes effect only when the file is created.
         q.exec(QStringLiteral("PRAGMA encoding = 'UTF-16le'"));
         for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                                    "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000",
                                    "PRAGMA cache_size=-65536", "PRAGMA mmap_size=268435456",
-                                   "PRAGMA temp_store=MEMORY",
-                                   // a WAL that grew under a long reader shrinks back at the next checkpoint
-                                   "PRAGMA journal_size_limit=67108864"}) {
+                                   "PRAGMA temp_store=MEMORY"}) {
             if (!q.exec(QString::fromLatin1(pragma))) {
                 *error = q.lastError().text();
                 db.close();

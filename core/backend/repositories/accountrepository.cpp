@@ -63,11 +63,15 @@ AccountRepository::AccountRepository(Database &database)
 {
 }
 
-QList<GenerationFolder> AccountRepository::remove(const QString &userId, bool *found)
+AccountFiles AccountRepository::remove(const QString &userId, bool *found)
 {
     QSqlDatabase db = m_database.connection();
     Transaction tx(m_database, db);
-    *found = !column(db, QStringLiteral("SELECT id FROM profiles WHERE id = :u"), userId).isEmpty();
+    // Locked on PostgreSQL: an upload inserted meanwhile waits on the profile row and then fails, so
+    // the uploads read below are all that the cascade removes (SQLite has one writer anyway).
+    *found = !column(db, QStringLiteral("SELECT id FROM profiles WHERE id = :u%1").arg(m_database.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")),
+                     userId)
+                  .isEmpty();
     if (!*found)
         return {};
     QList<GenerationFolder> folders;
@@ -94,11 +98,19 @@ QList<GenerationFolder> AccountRepository::remove(const QString &userId, bool *f
     handOver.bind(QStringLiteral(":u"), userId).exec();
     for (const QString &projectId : std::as_const(touched))
         ProjectStats::recompute(m_database, db, projectId);
-    // The profile's own rows (refresh tokens, ledger, uploads, idempotency keys) go with it.
+    // The profile's own rows (refresh tokens, ledger, uploads, idempotency keys) go with it; the
+    // uploads' files are read here, in the same transaction, so none added meanwhile is missed.
+    QList<UploadRef> uploads;
+    {
+        SqlQuery q(db, QStringLiteral("SELECT id, user_id, storage_key, sha256 FROM uploads WHERE user_id = :u"));
+        q.bind(QStringLiteral(":u"), userId).exec();
+        while (q.next())
+            uploads.append(UploadRef{q.text(0), q.text(1), q.text(2), q.text(3)});
+    }
     SqlQuery profile(db, QStringLiteral("DELETE FROM profiles WHERE id = :u"));
     profile.bind(QStringLiteral(":u"), userId).exec();
     tx.commit();
-    return folders;
+    return AccountFiles{folders, uploads};
 }
 
 } // namespace vesper::backend

@@ -4,6 +4,7 @@
 // any of it. Work the user left in other people's projects goes too; sessions they created there
 // pass to the project's owner, so other members' generations in them survive.
 #include "backend/repositories/generationsettlement.h"
+#include "backend/repositories/uploadrepository.h"
 
 #include <QList>
 #include <QString>
@@ -12,13 +13,19 @@ namespace vesper::backend {
 
 class Database;
 
+/// What the object store must lose once the deleting transaction committed.
+struct AccountFiles {
+    QList<GenerationFolder> generationFolders;
+    QList<UploadRef> uploads; // each original and its thumbnail
+};
+
 class AccountRepository {
 public:
     explicit AccountRepository(Database &database);
 
-    /// Deletes userId's account as above; returns the generation folders to remove from the object
-    /// store after the commit (empty when there was no such profile, see *found).
-    QList<GenerationFolder> remove(const QString &userId, bool *found);
+    /// Deletes userId's account as above; returns the generation folders and uploads to remove from
+    /// the object store after the commit (empty when there was no such profile, see *found).
+    AccountFiles remove(const QString &userId, bool *found);
 
 private:
     Database &m_database;

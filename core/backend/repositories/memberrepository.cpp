@@ -49,6 +49,15 @@ std::optional<QJsonObject> MemberRepository::fetch(const QString &projectId, con
     return memberJson(q);
 }
 
+std::optional<qint64> MemberRepository::rev(const QString &projectId, const QString &userId)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT rev FROM project_members WHERE project_id = :p AND user_id = :u"));
+    q.bind(QStringLiteral(":p"), projectId).bind(QStringLiteral(":u"), userId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return q.int64(0);
+}
+
 bool MemberRepository::upsert(const QString &projectId, bool projectShared, const QString &userId, const QString &role)
 {
     QSqlDatabase db = m_database.connection();

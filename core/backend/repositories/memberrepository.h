@@ -17,6 +17,8 @@ public:
 
     QJsonArray list(const QString &projectId);
     std::optional<QJsonObject> fetch(const QString &projectId, const QString &userId);
+    /// The membership's rev (what its "member" change in the feed carries); nullopt when there is none.
+    std::optional<qint64> rev(const QString &projectId, const QString &userId);
     /// Adds the member or changes their role; returns true when the membership is new.
     bool upsert(const QString &projectId, bool projectShared, const QString &userId, const QString &role);
     /// Removes the membership; false when there was none.

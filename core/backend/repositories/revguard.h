@@ -2,6 +2,7 @@
 // The If-Match check of PATCH and DELETE (a stale offline edit must not overwrite a newer one): the
 // row's rev is read and compared inside the transaction that then writes, with every other writer
 // held back until it commits, so nothing can change the row between the check and the write.
+// Memberships are checked too: their rev is the one their "member" change carries in the feed.
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
@@ -25,6 +26,9 @@ public:
     /// Throws 412 PRECONDITION_FAILED, with `current()` as the body's "current", unless the row of
     /// `table` ("projects", "sessions", "generations" or "outputs") still has the expected rev.
     void check(const QString &table, const QString &id, const std::function<QJsonObject()> &current);
+    /// The same for a membership (project_members is keyed by project and user; its rev is the one
+    /// its "member" change carries in the feed).
+    void checkMember(const QString &projectId, const QString &userId, const std::function<QJsonObject()> &current);
     /// Commits the guarded write (nothing when nothing was guarded).
     void commit();
 

@@ -18,14 +18,19 @@ void addAccountRoutes(Router &router, ServerContext &context)
         if (!context.embeddedUserId.isEmpty() && request.userId == context.embeddedUserId)
             throw DomainError::forbidden(QStringLiteral("the local profile cannot be deleted"));
         bool found = false;
-        const QList<GenerationFolder> folders = AccountRepository(context.db).remove(request.userId, &found);
+        const AccountFiles files = AccountRepository(context.db).remove(request.userId, &found);
         if (!found)
             throw DomainError::notFound(QStringLiteral("user"));
         // Every token of the account stops working now, on this instance at once and on the others
         // within the session check interval (their refresh tokens are gone with the profile).
         context.auth->userEnded(request.userId);
         ObjectStore store(context.config.storagePath);
-        GenerationSettlement::removeFolders(store, folders);
+        // Files after the commit: a crash in between leaves stray files, never a row without its file.
+        GenerationSettlement::removeFolders(store, files.generationFolders);
+        for (const UploadRef &upload : files.uploads) {
+            store.remove(upload.storageKey);
+            store.remove(UploadRepository::thumbnailKey(upload));
+        }
         qCInfo(lcAuth).noquote() << "deleted the account of user" << request.userId;
         return noContent();
     });

@@ -2,6 +2,7 @@
 #include "backend/db/database.h"
 #include "domain/domainerror.h"
 #include "backend/http/idempotentcreate.h"
+#include "backend/http/ifmatch.h"
 #include "backend/http/jsonbody.h"
 #include "backend/http/responses.h"
 #include "backend/http/router.h"
@@ -9,12 +10,25 @@
 #include "backend/repositories/invitationrepository.h"
 #include "backend/repositories/memberrepository.h"
 #include "backend/repositories/profilerepository.h"
+#include "backend/repositories/revguard.h"
 #include "backend/routes/routes.h"
 #include "backend/context/servercontext.h"
 #include "common/ratelimiter.h"
 #include "common/uuid.h"
+#include "domain/textrules.h"
 
 namespace vesper::backend {
+namespace {
+/// The member row as a 412 answer shows it: its JSON with the rev an If-Match must name.
+QJsonObject currentMember(ServerContext &context, const QString &projectId, const QString &userId)
+{
+    MemberRepository members(context.db);
+    QJsonObject member = members.fetch(projectId, userId).value_or(QJsonObject());
+    if (const std::optional<qint64> rev = members.rev(projectId, userId))
+        member.insert(QStringLiteral("rev"), *rev);
+    return member;
+}
+} // namespace
 
 void addMemberRoutes(Router &router, ServerContext &context)
 {
@@ -57,6 +71,10 @@ void addMemberRoutes(Router &router, ServerContext &context)
             const std::optional<QString> normalized = credentials::normalizeEmail(email);
             if (!normalized)
                 throw DomainError::validation(QStringLiteral("email is not an email address"));
+            // The same rule as a new account's address: an invisible character would make an
+            // invitation that looks addressed to someone else.
+            if (const QString problem = textrules::emailProblem(*normalized); !problem.isEmpty())
+                throw DomainError::validation(QStringLiteral("email ") + problem);
             account = profiles.findByEmail(*normalized);
             target = InvitationRepository::emailTarget(*normalized);
         }
@@ -97,8 +115,15 @@ void addMemberRoutes(Router &router, ServerContext &context)
         // The owner removes anyone; a member may leave.
         if (!access.isOwner() && userId != rc.userId)
             AccessControl::requireOwner(access);
-        if (!isUuid(userId) || !MemberRepository(context.db).remove(access.projectId, access.isShared, userId))
+        if (!isUuid(userId))
             throw DomainError::notFound(QStringLiteral("member"));
+        // A removal queued offline against an older rev (a role changed since) is refused with 412.
+        MemberRepository members(context.db);
+        RevGuard guard(context.db, ifmatch::expectedRev(rc.request));
+        guard.checkMember(access.projectId, userId, [&] { return currentMember(context, access.projectId, userId); });
+        if (!members.remove(access.projectId, access.isShared, userId))
+            throw DomainError::notFound(QStringLiteral("member"));
+        guard.commit();
         return noContent();
     });
 }

@@ -233,7 +233,25 @@ bool SettingsLoader::readNumbers(BackendSettings &s, QString *error) const
             return false;
         number.apply(parsed);
     }
-    return true;
+    return checkCostlyWork(s, error);
+}
+
+bool SettingsLoader::checkCostlyWork(const BackendSettings &s, QString *error) const
+{
+    // Each costly job running or waiting holds the HTTP thread that asked for it: together they must
+    // leave one free, or a burst of uploads or sign-ins stops every other request (/healthz too).
+    // The derived defaults always do when there are two threads or more; only given values are checked.
+    if (s.costlyThreads <= 0 && s.costlyQueue < 0)
+        return true;
+    const int held = s.costlyThreadCount() + s.costlyQueueLength();
+    if (held < s.threads)
+        return true;
+    *error = QStringLiteral("VESPER_COSTLY_THREADS + VESPER_COSTLY_QUEUE (%1 + %2) must stay below VESPER_THREADS (%3): "
+                            "each running or waiting costly job holds an HTTP thread")
+                 .arg(s.costlyThreadCount())
+                 .arg(s.costlyQueueLength())
+                 .arg(s.threads);
+    return false;
 }
 
 bool SettingsLoader::readProviders(ProviderSettings &p, QString *error) const

@@ -27,6 +27,8 @@ private:
     bool readPlaces(BackendSettings &s, QString *error) const;
     bool readSwitches(BackendSettings &s, QString *error) const;
     bool readNumbers(BackendSettings &s, QString *error) const;
+    /// Refuses a costly-work pool whose threads and queue together could hold every HTTP thread.
+    bool checkCostlyWork(const BackendSettings &s, QString *error) const;
     bool readProviders(ProviderSettings &p, QString *error) const;
     bool readModelCosts(BackendSettings &s, QString *error) const;
 
