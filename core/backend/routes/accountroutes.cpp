@@ -21,8 +21,8 @@ void addAccountRoutes(Router &router, ServerContext &context)
         const QList<GenerationFolder> folders = AccountRepository(context.db).remove(request.userId, &found);
         if (!found)
             throw DomainError::notFound(QStringLiteral("user"));
-        // Every token of the account stops working now, on this instance at once and on the others
-        // within the session check interval (their refresh tokens are gone with the profile).
+        // Every token of the account stops working now: on this instance at once, on the others when
+        // they hear the notice (at worst within the session check interval: the tokens are gone).
         context.auth->userEnded(request.userId);
         ObjectStore store(context.config.storagePath);
         GenerationSettlement::removeFolders(store, folders);
