@@ -1,12 +1,13 @@
 // GET /api/changes/stream against a real server (both databases): a write shows up as a "changes"
 // event shaped like GET /api/changes; a reconnect with Last-Event-ID resumes with no gap and no
 // repeat; another user's private project never appears; heartbeats arrive; streams past the
-// per-user cap are refused; a client that leaves is cleaned up (the open-streams gauge), and frees
+// per-user cap are refused (429), past the server's cap too (503, polling still answers); a client that leaves is cleaned up (the open-streams gauge), and frees
 // its slot within a second, long before the next heartbeat; progress
 // events come for the caller's running generation; and, on PostgreSQL, a write on one instance
 // reaches a stream on another.
 #include "apifixtures.h"
 #include "generationfixture.h"
+#include "replycheck.h"
 #include "ssereader.h"
 #include "testclient.h"
 #include "testserver.h"
@@ -191,6 +192,40 @@ private Q_SLOTS:
         SseReader anonymous;
         QVERIFY(!anonymous.open(m_server->port(), QString(), "/api/changes/stream"));
         QCOMPARE(anonymous.status(), 401);
+    }
+
+    // VESPER_MAX_STREAMS caps streams of all users together: past it 503 with Retry-After (the
+    // client polls /api/changes meanwhile, which still answers), and a slot freed is taken again.
+    void refusesPastTheServerCapWith503()
+    {
+        TestServer server;
+        server.setEnv(QStringLiteral("VESPER_MAX_STREAMS"), QStringLiteral("2"));
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        TestClient client(server.baseUrl());
+        const TestUser frank = client.signUp(QStringLiteral("frank-stream@example.com"));
+        const TestUser gina = client.signUp(QStringLiteral("gina-stream@example.com"));
+        SseReader first, second;
+        QVERIFY(first.open(server.port(), frank.accessToken, "/api/changes/stream"));
+        QVERIFY(second.open(server.port(), gina.accessToken, "/api/changes/stream"));
+        SseReader third; // gina is under her own cap of 4: the server's is what refuses
+        QVERIFY(!third.open(server.port(), gina.accessToken, "/api/changes/stream"));
+        QCOMPARE(third.status(), 503);
+        QVERIFY(third.head().toLower().contains("retry-after"));
+        EXPECT_STATUS(client.get(QStringLiteral("/api/changes?since=0"), gina.accessToken), 200);
+        first.close();
+        QElapsedTimer timer;
+        timer.start();
+        bool reopened = false;
+        while (!reopened && timer.elapsed() < 5000) {
+            SseReader again;
+            reopened = again.open(server.port(), gina.accessToken, "/api/changes/stream");
+            if (!reopened) {
+                QCOMPARE(again.status(), 503);
+                QThread::msleep(200);
+            }
+        }
+        QVERIFY2(reopened, "the slot of a closed stream stayed taken");
     }
 
     void clientThatLeavesIsCleanedUp()

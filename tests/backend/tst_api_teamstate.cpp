@@ -1,7 +1,8 @@
 // State that must hold across a team's instances on one PostgreSQL (issue 14): instances started at
 // once on a fresh database migrate once; a refresh token presented to two instances at once rotates
 // once (reuse rules as on one instance); an A1111 web UI gets one job at a time from all of them;
-// an instance refuses to start when it cannot write the object store (either database).
+// an instance refuses to start when it cannot write the object store (either database); a logout,
+// a refresh-token reuse or an account deletion on one instance ends the tokens on another at once.
 #include "apifixtures.h"
 #include "fakea1111.h"
 #include "generationfixture.h"
@@ -12,6 +13,7 @@
 #include "testteam.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QTest>
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void concurrentRefreshWithoutReuseRotatesOnce();
     void concurrentRefreshWithinReuseGivesOneSuccessor();
     void a1111OneJobAtATimeAcrossInstances();
+    void endedSessionsReachOtherInstancesAtOnce();
 };
 
 void TestApiTeamState::initTestCase()
@@ -214,6 +217,54 @@ void TestApiTeamState::a1111OneJobAtATimeAcrossInstances()
     for (int i = 1; i < times.size(); ++i)
         QVERIFY2(times[i] - times[i - 1] >= kRunMs - 100, qPrintable(QStringLiteral("txt2img %1 came %2 ms after the one before")
                                                                          .arg(i).arg(times[i] - times[i - 1])));
+}
+
+void TestApiTeamState::endedSessionsReachOtherInstancesAtOnce()
+{
+    if (!postgres())
+        QSKIP("several instances share one database on PostgreSQL only");
+    // Caches trusted for a minute: only the notice can end a token on instance 1 within seconds.
+    TestTeam team;
+    QString error;
+    QVERIFY2(team.start(2, {{QStringLiteral("VESPER_SESSION_CHECK_SECONDS"), QStringLiteral("60")},
+                            {QStringLiteral("VESPER_REFRESH_REUSE_SECONDS"), QStringLiteral("0")}},
+                        &error),
+             qPrintable(error));
+    TestClient zero(team.baseUrl(0));
+    TestClient one(team.baseUrl(1));
+    const QString me = QStringLiteral("/auth/v1/user");
+    constexpr int kPollMs = 5000; // the notice takes milliseconds; the cache would hold for 60 s
+
+    // Logout on instance 0.
+    const TestUser out = zero.signUp(QStringLiteral("leaving@example.com"));
+    EXPECT_STATUS(one.get(me, out.accessToken), 200); // instance 1 now holds the session as live
+    EXPECT_STATUS(zero.post(QStringLiteral("/auth/v1/logout"), QJsonObject{}, out.accessToken), 204);
+    QElapsedTimer noticed;
+    noticed.start();
+    while (one.get(me, out.accessToken).status != 401 && noticed.elapsed() < kPollMs)
+        QThread::msleep(2);
+    qInfo("a logout on instance 0 was noticed on instance 1 within %lld ms", noticed.elapsed());
+    QCOMPARE(one.get(me, out.accessToken).status, 401);
+
+    // A refresh token reused on instance 0 ends its session there and on instance 1.
+    const TestUser leaked = zero.signUp(QStringLiteral("leaked@example.com"));
+    const Reply rotated = refresh(team.baseUrl(0), leaked.refreshToken);
+    EXPECT_STATUS(rotated, 200);
+    const QString access = rotated.json.value(QStringLiteral("access_token")).toString();
+    EXPECT_STATUS(one.get(me, access), 200);
+    QVERIFY(refresh(team.baseUrl(0), leaked.refreshToken).status >= 400); // the reuse
+    QTRY_COMPARE_WITH_TIMEOUT(one.get(me, access).status, 401, kPollMs);
+    QTRY_COMPARE_WITH_TIMEOUT(zero.get(me, access).status, 401, kPollMs);
+
+    // An account deleted on instance 0.
+    const TestUser gone = zero.signUp(QStringLiteral("gone@example.com"));
+    EXPECT_STATUS(one.get(me, gone.accessToken), 200);
+    EXPECT_STATUS(zero.del(QStringLiteral("/api/account"), gone.accessToken), 204);
+    QTRY_COMPARE_WITH_TIMEOUT(one.get(me, gone.accessToken).status, 401, kPollMs);
+
+    // Someone else's session on instance 1 is untouched by all this.
+    const TestUser stays = zero.signUp(QStringLiteral("stays@example.com"));
+    EXPECT_STATUS(one.get(me, stays.accessToken), 200);
 }
 
 QTEST_GUILESS_MAIN(TestApiTeamState)

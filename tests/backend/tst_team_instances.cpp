@@ -1,8 +1,9 @@
 // A team of three vesper-server instances on one throwaway PostgreSQL database, requests spread
 // across them round-robin (issue 14): every generation runs exactly once (N generations, N x outputs,
 // no duplicate), the credits ledger balances, another user's private project is invisible on every
-// instance, the changes feed is the same from each, and after kill -9 of one instance under load its
-// leased jobs are finished by the others once the lease runs out, with nothing lost.
+// instance, the changes feed is the same from each, and after kill -9 of one instance while
+// generations are being submitted to all three, its leased jobs are finished by the others once the
+// lease runs out: every accepted generation completes exactly once.
 #include "apifixtures.h"
 #include "generationfixture.h"
 #include "replycheck.h"
@@ -13,7 +14,10 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QTest>
+#include <QThread>
+#include <atomic>
 
 using namespace vesper::test;
 
@@ -187,24 +191,75 @@ void TestTeamInstances::feedConvergesAcrossInstances()
 
 void TestTeamInstances::killedInstanceJobsFinishedByOthers()
 {
-    // Bigger images, so jobs are in flight on every instance when one is killed.
-    constexpr int kGenerations = 24;
-    const QStringList ids = submit(kGenerations, 4, QStringLiteral("1024"));
-    QCOMPARE(ids.size(), kGenerations);
+    // One submitter per instance keeps going while instance 2 is killed: the survivors' until a
+    // while after, the victim's until it stops answering. Bigger images, so jobs are in flight on
+    // every instance when it dies. Every generation answered 202 must then run exactly once.
     TestServer &victim = m_team.at(2);
     const QString owner = QStringLiteral("%:%1:%").arg(victim.pid());
+    std::atomic<bool> stop{false}, killed{false};
+    std::atomic<int> survivorFailures{0}, acceptedAfterKill{0}, victimRefusals{0};
+    QMutex acceptedLock;
+    QStringList accepted;
+    QList<QThread *> submitters;
+    for (int instance = 0; instance < kInstances; ++instance) {
+        submitters << QThread::create([&, instance] {
+            TestClient client(m_team.baseUrl(instance));
+            while (!stop) {
+                const bool afterKill = killed;
+                const Reply reply = client.post(QStringLiteral("/api/generate"),
+                                                generateBody(m_session, newClientId(), 4, QStringLiteral("1:1"), QStringLiteral("1024")),
+                                                m_owner.accessToken);
+                if (reply.status == 202) {
+                    QMutexLocker lock(&acceptedLock);
+                    accepted << reply.json.value(QStringLiteral("id")).toString();
+                    acceptedAfterKill += afterKill;
+                } else if (instance == 2) {
+                    ++victimRefusals; // it died (a reset or no answer): stop asking it
+                    return;
+                } else {
+                    qWarning().noquote() << "survivor" << instance << describe(reply);
+                    ++survivorFailures;
+                }
+                QThread::msleep(150);
+            }
+        });
+        submitters.last()->start();
+    }
+    const auto acceptedCount = [&] {
+        QMutexLocker lock(&acceptedLock);
+        return int(accepted.size());
+    };
     int leased = 0;
     QDeadlineTimer deadline(30000);
-    while (!deadline.hasExpired() && leased == 0) {
+    while (!deadline.hasExpired() && (leased == 0 || acceptedCount() < 12)) {
         leased = m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE lease_owner LIKE ?"), {owner}).toInt();
-        if (leased == 0)
-            QTest::qWait(5);
+        QTest::qWait(5);
     }
-    QVERIFY2(leased > 0, "the instance to kill never held a job");
-    victim.kill(); // SIGKILL: no release, no goodbye
-    qInfo() << "killed instance 2 holding" << leased << "leased jobs";
-    QVERIFY(waitAllFinished(ids, 180000));
-    expectExactlyOnce(ids, 4);
+    const bool held = leased > 0;
+    if (held) {
+        killed = true;
+        victim.kill(); // SIGKILL: no release, no goodbye
+        qInfo() << "killed instance 2 holding" << leased << "leased jobs," << acceptedCount() << "generations accepted so far";
+        QTest::qWait(2000); // the survivors keep taking submissions meanwhile
+    }
+    stop = true;
+    for (QThread *thread : std::as_const(submitters)) {
+        thread->wait();
+        delete thread;
+    }
+    QVERIFY2(held, "the instance to kill never held a job");
+    QCOMPARE(survivorFailures.load(), 0);
+    QCOMPARE(victimRefusals.load(), 1);
+    QVERIFY2(acceptedAfterKill > 0, "nothing was submitted after the kill");
+    qInfo() << accepted.size() << "generations accepted," << acceptedAfterKill.load() << "of them after the kill";
+    QVERIFY(waitAllFinished(accepted, 180000));
+    // A submit the victim committed but never answered is no less owed: none stays open either.
+    QDeadlineTimer drained(60000);
+    while (!drained.hasExpired()
+           && m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM generations WHERE user_id = ? AND status IN ('queued', 'processing')"),
+                             {m_owner.id}).toInt() > 0)
+        QTest::qWait(200);
+    expectExactlyOnce(accepted, 4);
     // The survivors still answer, and no job is left to the dead instance.
     QCOMPARE(m_data->scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE lease_owner LIKE ?"), {owner}).toInt(), 0);
     for (int i = 0; i < kInstances - 1; ++i)

@@ -79,4 +79,10 @@ void KnownProfiles::forget(const QString &userId)
     m_known.remove(userId);
 }
 
+void KnownProfiles::forgetAll()
+{
+    QMutexLocker lock(&m_mutex);
+    m_known.clear();
+}
+
 } // namespace vesper::backend

@@ -59,4 +59,11 @@ void LiveSessions::forgetUser(const QString &userId)
     }
 }
 
+void LiveSessions::forgetLive()
+{
+    QMutexLocker lock(&m_mutex);
+    for (auto it = m_entries.begin(); it != m_entries.end();)
+        it = it->live ? m_entries.erase(it) : std::next(it);
+}
+
 } // namespace vesper::backend

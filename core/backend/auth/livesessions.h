@@ -2,7 +2,8 @@
 // Whether a sign-in session (a refresh-token family, the `session_id` of our access tokens) is
 // still live, so logout, reuse detection and account deletion end the access tokens at once
 // instead of at their expiry. Answers are cached: an ended session for good, a live one for
-// ttlSeconds (the longest another instance's logout goes unnoticed), so a request rarely queries.
+// ttlSeconds or until another instance's notice ends it (ttl bounds a lost notice), so a request
+// rarely queries.
 #include <QHash>
 #include <QMutex>
 #include <QString>
@@ -21,6 +22,8 @@ public:
     void ended(const QString &sessionId);
     /// Forgets every cached live session of userId (a global logout or a deleted account).
     void forgetUser(const QString &userId);
+    /// Forgets every cached live session (notices of ended ones may have been missed).
+    void forgetLive();
 
 private:
     struct Entry {

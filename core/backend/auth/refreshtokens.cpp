@@ -83,6 +83,7 @@ RefreshOutcome RefreshTokenStore::rotate(const QString &token)
         return outcome; // Unknown
     outcome.userId = find.text(0);
     const QString familyId = find.text(1);
+    outcome.familyId = familyId;
     const bool used = !find.value(2).isNull();
     const qint64 usedAt = find.int64(2);
     const bool revoked = !find.value(3).isNull();

@@ -26,6 +26,7 @@ struct RefreshOutcome {
     Status status = Status::Unknown;
     IssuedRefreshToken issued; // set when Rotated
     QString userId;            // set when the token was found
+    QString familyId;          // set when the token was found (the session it belongs to)
 
     bool ok() const { return status == Status::Rotated; }
 };

@@ -2,7 +2,11 @@
 #include "backend/auth/jwkscache.h"
 #include "backend/auth/jwtcodec.h"
 #include "backend/config/backendsettings.h"
+#include "backend/db/database.h"
+#include "backend/db/dberror.h"
+#include "backend/db/sqlquery.h"
 #include "common/clock.h"
+#include "common/logging.h"
 
 namespace vesper::backend {
 
@@ -16,9 +20,14 @@ TokenAuthenticator::TokenAuthenticator(const BackendSettings &settings, const Jw
     if (!settings.externalAuthUrl.isEmpty())
         m_jwks = std::make_unique<JwksCache>(settings.externalAuthUrl + QStringLiteral("/.well-known/jwks.json"),
                                              settings.jwksCacheSeconds, settings.jwksRefetchSeconds);
+    // Our own notices come back too: forgetting twice is harmless.
+    m_authListener = database.changes().subscribeAuth([this](const AuthEnded &ended) { forget(ended); });
 }
 
-TokenAuthenticator::~TokenAuthenticator() = default;
+TokenAuthenticator::~TokenAuthenticator()
+{
+    m_database.changes().unsubscribeAuth(m_authListener);
+}
 
 QString TokenAuthenticator::localIssuer()
 {
@@ -105,14 +114,50 @@ QString TokenAuthenticator::authenticate(const QByteArray &token, QString *reaso
 
 void TokenAuthenticator::sessionEnded(const QString &sessionId)
 {
-    if (!sessionId.isEmpty())
-        m_sessions.ended(sessionId);
+    if (sessionId.isEmpty())
+        return;
+    const AuthEnded ended{AuthEnded::Kind::Session, sessionId};
+    forget(ended);
+    announce(ended);
 }
 
 void TokenAuthenticator::userEnded(const QString &userId)
 {
-    m_sessions.forgetUser(userId);
-    m_profiles.forget(userId);
+    const AuthEnded ended{AuthEnded::Kind::User, userId};
+    forget(ended);
+    announce(ended);
+}
+
+void TokenAuthenticator::forget(const AuthEnded &ended)
+{
+    switch (ended.kind) {
+    case AuthEnded::Kind::Session:
+        m_sessions.ended(ended.id);
+        break;
+    case AuthEnded::Kind::User:
+        m_sessions.forgetUser(ended.id);
+        m_profiles.forget(ended.id);
+        break;
+    case AuthEnded::Kind::Unknown:
+        m_sessions.forgetLive();
+        m_profiles.forgetAll();
+        break;
+    }
+}
+
+void TokenAuthenticator::announce(const AuthEnded &ended)
+{
+    if (!m_database.changes().viaDatabase())
+        return;
+    // Sent after the revocation committed (autocommit here), so a listener that checks again
+    // finds it. Should it fail, the other instances notice within the session check interval.
+    try {
+        SqlQuery notify(m_database.connection(),
+                        QStringLiteral("SELECT pg_notify('%1', :payload)").arg(QLatin1String(ChangeNotifier::kAuthChannel)));
+        notify.bind(QStringLiteral(":payload"), QString::fromUtf8(ChangeNotifier::encodeAuth(ended))).exec();
+    } catch (const DbError &error) {
+        qCWarning(lcAuth).noquote() << "could not tell the other instances that a session ended:" << error.message();
+    }
 }
 
 } // namespace vesper::backend

@@ -3,8 +3,11 @@
 // checked with the JWT secret (ours, and a Supabase project's legacy ones); ES256 and RS256 tokens
 // only against the external issuer's JWKS, with `iss` equal to that issuer. Our own tokens must
 // belong to a live session and an existing profile; the external issuer's create their profile.
+// Sessions and users ended here are announced to the other instances (PostgreSQL NOTIFY), whose
+// caches drop them when they hear it.
 #include "backend/auth/knownprofiles.h"
 #include "backend/auth/livesessions.h"
+#include "backend/db/changenotifier.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -41,20 +44,27 @@ public:
     /// The user a bearer token acts for: verify(), then a live session (our tokens) and a profile
     /// (created only for the external issuer); empty with a reason when refused.
     QString authenticate(const QByteArray &token, QString *reason);
-    /// A session's refresh tokens were revoked here: its access tokens end now.
+    /// A session's refresh tokens were revoked here (committed): its access tokens end now, on
+    /// every instance.
     void sessionEnded(const QString &sessionId);
-    /// A user's sessions were all revoked or their profile deleted.
+    /// A user's sessions were all revoked or their profile deleted (committed), on every instance.
     void userEnded(const QString &userId);
     /// Completed JWKS fetches (0 without an external issuer).
     int jwksFetches() const;
 
 private:
+    /// Drops what an ended session or user left in this instance's caches.
+    void forget(const AuthEnded &ended);
+    /// Tells the other instances (NOTIFY on PostgreSQL; nothing to tell on SQLite).
+    void announce(const AuthEnded &ended);
+
     const BackendSettings &m_settings;
     const JwtCodec &m_jwt;
     Database &m_database;
     std::unique_ptr<JwksCache> m_jwks;
     LiveSessions m_sessions;
     KnownProfiles m_profiles;
+    int m_authListener = 0;
 };
 
 } // namespace vesper::backend

@@ -107,6 +107,53 @@ void ChangeNotifier::unsubscribe(int id)
     m_listeners.remove(id);
 }
 
+int ChangeNotifier::subscribeAuth(AuthListener onEnded)
+{
+    std::lock_guard lock(m_mutex);
+    const int id = m_nextId++;
+    m_authListeners.insert(id, std::move(onEnded));
+    return id;
+}
+
+void ChangeNotifier::unsubscribeAuth(int id)
+{
+    std::lock_guard lock(m_mutex);
+    m_authListeners.remove(id);
+}
+
+void ChangeNotifier::authEnded(const AuthEnded &ended)
+{
+    QList<AuthListener> listeners;
+    {
+        std::lock_guard lock(m_mutex);
+        listeners = m_authListeners.values();
+    }
+    for (const AuthListener &listener : listeners)
+        listener(ended);
+}
+
+QByteArray ChangeNotifier::encodeAuth(const AuthEnded &ended)
+{
+    const char *kind = ended.kind == AuthEnded::Kind::Session ? "session " : ended.kind == AuthEnded::Kind::User ? "user " : "unknown ";
+    return kind + ended.id.toUtf8();
+}
+
+bool ChangeNotifier::decodeAuth(const QByteArray &payload, AuthEnded *ended)
+{
+    const qsizetype space = payload.indexOf(' ');
+    if (space <= 0 || space + 1 >= payload.size())
+        return false;
+    const QByteArray kind = payload.left(space);
+    if (kind == "session")
+        ended->kind = AuthEnded::Kind::Session;
+    else if (kind == "user")
+        ended->kind = AuthEnded::Kind::User;
+    else
+        return false;
+    ended->id = QString::fromUtf8(payload.mid(space + 1));
+    return true;
+}
+
 QByteArray ChangeNotifier::encodeProgress(const ProgressTick &tick)
 {
     return tick.userId.toUtf8() + ' ' + tick.generationId.toUtf8() + ' ' + QByteArray::number(tick.progress) + ' '
@@ -133,7 +180,7 @@ void ChangeNotifier::listenLoop()
     while (!m_stopping) {
         PGconn *conn = PQconnectdb(info.constData());
         bool ok = PQstatus(conn) == CONNECTION_OK;
-        for (const char *channel : {kChangesChannel, kProgressChannel}) {
+        for (const char *channel : {kChangesChannel, kProgressChannel, kAuthChannel}) {
             if (!ok)
                 break;
             PGresult *result = PQexec(conn, QByteArray("LISTEN ").append(channel).constData());
@@ -150,6 +197,7 @@ void ChangeNotifier::listenLoop()
         }
         backoffMs = 200;
         committed(0); // (re)connected: anything committed meanwhile was not announced
+        authEnded(AuthEnded{}); // nor any session ended meanwhile: the caches check again
         while (!m_stopping) {
             pollfd fds[2] = {{PQsocket(conn), POLLIN, 0}, {m_wakePipe[0], POLLIN, 0}};
             if (::poll(fds, 2, 30000) < 0 && errno != EINTR)
@@ -170,6 +218,10 @@ void ChangeNotifier::listenLoop()
                     ProgressTick tick;
                     if (decodeProgress(payload, &tick))
                         progressed(tick);
+                } else if (channel == kAuthChannel) {
+                    AuthEnded ended;
+                    if (decodeAuth(payload, &ended))
+                        authEnded(ended);
                 }
             }
         }

@@ -21,8 +21,8 @@ void addAccountRoutes(Router &router, ServerContext &context)
         const AccountFiles files = AccountRepository(context.db).remove(request.userId, &found);
         if (!found)
             throw DomainError::notFound(QStringLiteral("user"));
-        // Every token of the account stops working now, on this instance at once and on the others
-        // within the session check interval (their refresh tokens are gone with the profile).
+        // Every token of the account stops working now: on this instance at once, on the others when
+        // they hear the notice (at worst within the session check interval: the tokens are gone).
         context.auth->userEnded(request.userId);
         ObjectStore store(context.config.storagePath);
         // Files after the commit: a crash in between leaves stray files, never a row without its file.

@@ -139,6 +139,7 @@ HttpResponse refreshGrant(ServerContext &context, const QJsonObject &body)
         return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Session Expired"),
                           QStringLiteral("session_expired"));
     case RefreshOutcome::Status::Reused:
+        context.auth->sessionEnded(outcome.familyId); // revoked (committed): its access tokens end too
         return grantError(QStringLiteral("invalid_grant"), QStringLiteral("Invalid Refresh Token: Already Used"),
                           QStringLiteral("refresh_token_already_used"));
     }

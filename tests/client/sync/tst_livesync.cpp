@@ -2,12 +2,15 @@
 // live; a project another client makes arrives in the cache with no poll (no pass runs); progress
 // of a running generation is written to the cache as it is pushed; the generation tracker rests
 // while the stream is up and polls when it is down; killing the server ends the
-// stream without a crash, the engine falls back to polling and goes live again when a server is back.
+// stream without a crash, the engine falls back to polling and goes live again when a server is back;
+// a server that answers 404 for the stream (behind a proxy here) is asked once, and polled.
 #include "apifixtures.h"
+#include "fakehttpserver.h"
 #include "client/cache/cachedatabase.h"
 #include "client/cache/cachestore.h"
 #include "client/net/apiclient.h"
 #include "client/net/httpclient.h"
+#include "client/sync/livechanges.h"
 #include "client/sync/syncengine.h"
 #include "client/tracking/generationtracker.h"
 #include "generationfixture.h"
@@ -33,6 +36,28 @@ bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
     while (!condition() && timer.elapsed() < timeoutMs)
         QTest::qWait(20);
     return condition();
+}
+
+/// Forwards a request to the real server at base as it came (runs on the fake's thread), but
+/// answers 404 for the change stream, as a server from before the stream would.
+FakeResponse forwardWithoutStream(const QString &base, const FakeRequest &request)
+{
+    if (request.path == QLatin1String("/api/changes/stream"))
+        return FakeResponse::json(404, {{QStringLiteral("code"), QStringLiteral("NOT_FOUND")}});
+    QHash<QByteArray, QByteArray> headers = request.headers;
+    for (const char *hop : {"host", "content-length", "connection", "accept-encoding"})
+        headers.remove(hop);
+    const QString query = request.query.isEmpty() ? QString() : QLatin1Char('?') + request.query.toString(QUrl::FullyEncoded);
+    const Reply reply = TestClient(base).send(request.method, request.path + query, request.body, {}, headers);
+    if (reply.status == 0)
+        return FakeResponse::drop();
+    FakeResponse response = FakeResponse::bytes(reply.status, reply.body, reply.headers.value("content-type"));
+    for (auto it = reply.headers.begin(); it != reply.headers.end(); ++it) {
+        if (it.key() != "content-type" && it.key() != "content-length" && it.key() != "content-encoding"
+            && it.key() != "transfer-encoding" && it.key() != "connection")
+            response.header(it.key(), it.value());
+    }
+    return response;
 }
 } // namespace
 
@@ -164,6 +189,47 @@ private Q_SLOTS:
         QVERIFY(waitUntil([&] { return finished.size() == 2; }, 30000));
         QCOMPARE(finished.at(1).at(0).toString(), second);
         QVERIFY(tracker.polls() > 0);
+    }
+
+    // Behind a proxy that answers 404 for the stream: LiveChanges asks once and gives up
+    // (unsupported()), the engine never goes live, and the timer's polls bring a change made elsewhere.
+    void serverWithoutTheStreamIsPolled()
+    {
+        FakeHttpServer proxy([base = m_server->baseUrl()](const FakeRequest &r) { return forwardWithoutStream(base, r); });
+        QString error;
+        QVERIFY2(proxy.start(&error), qPrintable(error));
+        auto c = std::make_unique<Client>(proxy.baseUrl(), m_user.accessToken);
+        QVERIFY2(c->database.open(&error), qPrintable(error));
+        QVERIFY(c->sync.syncNow().ok()); // the bootstrap and first pass, through the proxy
+
+        std::atomic<int> wentLive{0};
+        LiveChanges::Hooks hooks;
+        hooks.position = [] { return QStringLiteral("0"); };
+        hooks.applyPage = [](const QString &, const QJsonObject &, const QString &) { return false; };
+        hooks.liveChanged = [&wentLive](bool live) { wentLive += live; };
+        LiveChanges live(c->api, hooks);
+        live.start();
+        QVERIFY(waitUntil([&] { return live.unsupported(); }, 10000));
+        QCOMPARE(wentLive.load(), 0);
+        QCOMPARE(live.connections(), 0);
+        live.stop();
+
+        proxy.clearRequests();
+        c->sync.setInterval(200);
+        c->sync.setLive(true);
+        QVERIFY(waitUntil([&] { return proxy.count("GET", QStringLiteral("/api/changes/stream")) == 1; }, 10000));
+        const QString project = createProject(*m_other, m_user, QStringLiteral("polled, not pushed"), false);
+        QVERIFY(!project.isEmpty());
+        QVERIFY(waitUntil([&] { return c->cache.project(project).has_value(); }, 10000));
+        QTest::qWait(1500); // a retry would have come by now (the first backoff is at most 500 ms)
+        QCOMPARE(proxy.count("GET", QStringLiteral("/api/changes/stream")), 1);
+        QVERIFY(!c->sync.isLive());
+        QCOMPARE(c->sync.liveConnections(), 0);
+        int polls = 0;
+        for (const FakeRequest &r : proxy.requests())
+            polls += r.path == QLatin1String("/api/changes");
+        QVERIFY2(polls >= 2, qPrintable(QString::number(polls))); // the timer kept polling
+        c->sync.shutdown();
     }
 
     void serverKilledFallsBackThenReconnects()
