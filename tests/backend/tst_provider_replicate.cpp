@@ -371,7 +371,8 @@ void TestProviderReplicate::nsfwPartial()
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
     QCOMPARE(m_fake.createTimes().size(), 1);
 
-    // The reason travels with the result (the server logs it; see README on where it is shown).
+    // In-process: the reason travels with the provider's result, which the job runner writes into
+    // the completed generation's `error` (checked above).
     ProviderSettings settings;
     settings.replicateUrl = m_fake.url();
     settings.replicateToken = FakeReplicate::kToken;
