@@ -521,7 +521,7 @@ void TestProviderA1111::fakeFollowsWebUi()
     ProviderHttp http(nullptr, 5);
     std::thread caller([url = m_fake.url()] {
         ProviderHttp(nullptr, 5).post(url + QStringLiteral("/sdapi/v1/txt2img"),
-                                      R"({"prompt":"x","width":8,"height":8,"n_iter":2,"force_task_id":"task(api-two)"})");
+                                      R"J({"prompt":"x","width":8,"height":8,"n_iter":2,"force_task_id":"task(api-two)"})J");
     });
     m_fake.setDelayMs(1000);
     QThread::msleep(350);
