@@ -19,6 +19,7 @@
 
 #include "backend/providers/a1111provider.h"
 #include "backend/providers/providerhttp.h"
+#include "backend/repositories/generationsettlement.h"
 
 using namespace vesper::backend;
 using namespace vesper::test;
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void skippedByOther();
     void noWebUiFallsBack();
     void lockKeyIsNormalised();
+    void longErrorIsCutOnce();
     void recurringErrorIsPermanent();
     void validationError();
 };
@@ -753,6 +755,25 @@ void TestProviderA1111::lockKeyIsNormalised()
     QVERIFY2(busy.busy && busy.errorCode == QLatin1String("PROVIDER_BUSY"), qPrintable(busy.errorCode));
     QVERIFY2(firstResult.ok, qPrintable(firstResult.errorMessage));
     QCOMPARE(m_fake.txt2imgTimes().size(), 1);
+}
+
+void TestProviderA1111::longErrorIsCutOnce()
+{
+    // A 3000-character exception: the adapter cuts it once, within what a generation stores, with
+    // "…"; the store's own cut (for any provider) also says so.
+    m_fake.setScenario(FakeA1111::Scenario::LongError);
+    const qint64 before = m_f.credits(m_f.owner);
+    QJsonObject done;
+    expectFailedAndRefunded(submit(), before, QStringLiteral("PROVIDER_ERROR"), &done);
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.startsWith(QStringLiteral("Stable Diffusion web UI failed with HTTP 500: RuntimeError: shape mismatch: 777")), qPrintable(message));
+    QVERIFY2(message.endsWith(QStringLiteral("7…")) && message.size() <= GenerationSettlement::kMessageLimit, qPrintable(QString::number(message.size())));
+    QCOMPARE(m_fake.txt2imgTimes().size(), 1); // a RuntimeError recurs: permanent
+
+    const QString stored = GenerationSettlement::storedMessage(QString(1500, QLatin1Char('x')));
+    QCOMPARE(stored.size(), GenerationSettlement::kMessageLimit);
+    QVERIFY(stored.endsWith(QStringLiteral("x…")));
+    QCOMPARE(GenerationSettlement::storedMessage(QStringLiteral("short")), QStringLiteral("short"));
 }
 
 QTEST_GUILESS_MAIN(TestProviderA1111)

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void cancel();
     void garbage();
     void throttledPolls();
+    void throttledPollWithoutRetryAfter();
     void nsfwPartial();
     void aborted();
     void createLost();
@@ -351,6 +352,29 @@ void TestProviderReplicate::throttledPolls()
     for (int i = 1; i <= 2; ++i) // the two polls after a 429 came no sooner than Retry-After said
         QVERIFY2(polls.at(i) - polls.at(i - 1) >= 950, qPrintable(QStringLiteral("poll %1 after %2 ms").arg(i).arg(polls.at(i) - polls.at(i - 1))));
     QCOMPARE(m_f.credits(m_f.owner), before - 3);
+}
+
+void TestProviderReplicate::throttledPollWithoutRetryAfter()
+{
+    // A 429 without Retry-After: the next poll waits the 10 s Replicate's docs name, however short
+    // the poll interval, and the prediction is still followed to its images.
+    m_fake.throttlePolls(1, 0);
+    ProviderSettings settings;
+    settings.replicateUrl = m_fake.url();
+    settings.replicateToken = FakeReplicate::kToken;
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 30;
+    PlainSink sink;
+    GenerationRequest request;
+    request.generationId = QStringLiteral("throttled-1");
+    request.prompt = QStringLiteral("p");
+    const ProviderResult result = ReplicateProvider(settings).generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    const QList<qint64> polls = m_fake.pollTimes();
+    QVERIFY2(polls.size() >= 2, qPrintable(QString::number(polls.size())));
+    QVERIFY2(polls.at(1) - polls.at(0) >= 9950, qPrintable(QStringLiteral("polled again after %1 ms").arg(polls.at(1) - polls.at(0))));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.cancels(), 0);
 }
 
 void TestProviderReplicate::nsfwPartial()

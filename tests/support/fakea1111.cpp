@@ -198,6 +198,8 @@ FakeResponse FakeA1111::txt2img(const FakeRequest &r)
                                         "setting the \"Upcast cross attention layer to float32\" option in Settings > Stable Diffusion or "
                                         "using the --no-half commandline argument to fix this. Use --disable-nan-check commandline "
                                         "argument to disable this check."));
+    case Scenario::LongError:
+        return exception(QStringLiteral("RuntimeError"), QStringLiteral("shape mismatch: ") + QString(3000, QLatin1Char('7')));
     case Scenario::Invalid:
         return invalidField(QStringLiteral("steps"), QStringLiteral("ensure this value is less than or equal to 150"),
                             QStringLiteral("value_error.number.not_le"));

@@ -25,6 +25,7 @@ public:
         Success,          // images when our job's turn on the lock has run for delayMs
         Error,            // 500 with the web UI's error object (CUDA out of memory)
         NanError,         // 500 naming NansException, with the web UI's whole (long) message
+        LongError,        // 500 naming RuntimeError, with 3000 characters of text (a tensor dump)
         Hang,             // txt2img holds the lock and never answers
         RateLimitOnce,    // the next txt2img gets 429 with Retry-After: 1, later ones succeed
         NotJson,          // 200 with an HTML page
