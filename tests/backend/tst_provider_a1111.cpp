@@ -2,7 +2,8 @@
 // stored with their real sizes (the batch grid skipped), real progress from /progress, the web UI's
 // error text, a hang ending in TIMEOUT, 429 with Retry-After, cancel by /interrupt, garbage answers,
 // and the circuit breaker opening and closing again end to end. The web UI is shared: a person's job
-// holding its lock is never shown or interrupted as ours, and their Interrupt never sells our job.
+// holding its lock is never shown or interrupted as ours (our task asked about by id on
+// /internal/progress; by job name and start under --nowebui), and their Interrupt never sells our job.
 #include "fakea1111.h"
 #include "generationfixture.h"
 #include "replycheck.h"
