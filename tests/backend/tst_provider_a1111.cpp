@@ -1,8 +1,8 @@
 // The a1111 adapter through a real vesper-server against a fake AUTOMATIC1111 web UI: images
 // stored with their real sizes (the batch grid skipped), real progress from /progress, the web UI's
 // error text, a hang ending in TIMEOUT, 429 with Retry-After, cancel by /interrupt, garbage answers,
-// and the circuit breaker opening and closing again end to end. The web UI is shared: a person's job
-// holding its lock is never shown or interrupted as ours, and their Interrupt never sells our job.
+// and the circuit breaker opening and closing again end to end. The web UI is shared: their Interrupt
+// never sells our job (tst_provider_a1111_shared has the rest of sharing it with a person).
 #include "fakea1111.h"
 #include "generationfixture.h"
 #include "replycheck.h"
@@ -19,6 +19,7 @@
 
 #include "backend/providers/a1111provider.h"
 #include "backend/providers/providerhttp.h"
+#include "backend/repositories/generationsettlement.h"
 
 using namespace vesper::backend;
 using namespace vesper::test;
@@ -61,7 +62,20 @@ QString json(const QJsonObject &o)
 } // namespace
 
 namespace {
-QString lastTaskId(const FakeA1111 &fake);
+/// The request's task id (force_task_id) of the fake's last txt2img.
+QString lastTaskId(const FakeA1111 &fake)
+{
+    return fake.lastTxt2Img().value(QStringLiteral("force_task_id")).toString();
+}
+
+GenerationRequest smallRequest()
+{
+    GenerationRequest request;
+    request.generationId = QStringLiteral("gen-1");
+    request.prompt = QStringLiteral("a red fox");
+    request.resolution = 256;
+    return request;
+}
 } // namespace
 
 class TestProviderA1111 : public QObject {
@@ -92,11 +106,8 @@ private Q_SLOTS:
     void oneJobAtATime();
     void garbage();
     void breakerOpensAndCloses();
-    void fakeFollowsWebUi();
-    void foreignJobProgressIsNotOurs();
-    void cancelWhileWaitingForLock();
     void interruptedByOther();
-    void skippedByOther();
+    void longErrorIsCutOnce();
     void recurringErrorIsPermanent();
     void validationError();
 };
@@ -438,106 +449,7 @@ void TestProviderA1111::breakerOpensAndCloses()
     QVERIFY2(breakerGauge(f).endsWith(" 0"), breakerGauge(f).constData());
 }
 
-namespace {
-/// GET /sdapi/v1/progress on the fake, as JSON.
-QJsonObject fakeProgress(const FakeA1111 &fake)
-{
-    const ProviderResponse answer = ProviderHttp(nullptr, 5).get(fake.url() + QStringLiteral("/sdapi/v1/progress"));
-    return QJsonDocument::fromJson(answer.body).object();
-}
 
-/// The request's task id (force_task_id) of the fake's last txt2img.
-QString lastTaskId(const FakeA1111 &fake)
-{
-    return fake.lastTxt2Img().value(QStringLiteral("force_task_id")).toString();
-}
-
-GenerationRequest smallRequest()
-{
-    GenerationRequest request;
-    request.generationId = QStringLiteral("gen-1");
-    request.prompt = QStringLiteral("a red fox");
-    request.resolution = 256;
-    return request;
-}
-} // namespace
-
-void TestProviderA1111::fakeFollowsWebUi()
-{
-    // The web UI's shared state while a person's job holds the lock: job_count -1 while it sets up,
-    // then n_iter; its job name, timestamp and task; after it, idle with the flags and timestamp kept.
-    m_fake.startForeignJob(700);
-    QJsonObject now = fakeProgress(m_fake);
-    QJsonObject state = now.value(QStringLiteral("state")).toObject();
-    QCOMPARE(state.value(QStringLiteral("job_count")).toInt(), -1);
-    QCOMPARE(state.value(QStringLiteral("job")).toString(), QStringLiteral("txt2img"));
-    QCOMPARE(now.value(QStringLiteral("current_task")).toString(), FakeA1111::foreignTaskId());
-    const QString timestamp = state.value(QStringLiteral("job_timestamp")).toString();
-    QCOMPARE(timestamp.size(), 14); // yyyyMMddHHmmss: two jobs in one second share it
-    QThread::msleep(350);
-    state = fakeProgress(m_fake).value(QStringLiteral("state")).toObject();
-    QCOMPARE(state.value(QStringLiteral("job_count")).toInt(), 1);
-    QVERIFY(state.value(QStringLiteral("sampling_step")).toInt() > 0);
-    QThread::msleep(500);
-    now = fakeProgress(m_fake);
-    QCOMPARE(now.value(QStringLiteral("state")).toObject().value(QStringLiteral("job_count")).toInt(), 0);
-    QVERIFY(now.value(QStringLiteral("current_task")).isNull());
-    QCOMPARE(now.value(QStringLiteral("state")).toObject().value(QStringLiteral("job_timestamp")).toString(), timestamp);
-
-    // pydantic's 422 for a mistyped field, and PNGs that carry the infotext.
-    ProviderHttp http(nullptr, 5);
-    const ProviderResponse refused = http.post(m_fake.url() + QStringLiteral("/sdapi/v1/txt2img"), R"({"prompt":"x","width":"wide"})");
-    QCOMPARE(refused.status, 422);
-    QVERIFY2(refused.body.contains(R"("loc":["body","width"])"), refused.body.constData());
-    const ProviderResponse made = http.post(m_fake.url() + QStringLiteral("/sdapi/v1/txt2img"), R"({"prompt":"a red fox","width":64,"height":64})");
-    QCOMPARE(made.status, 200);
-    const QByteArray png = QByteArray::fromBase64(QJsonDocument::fromJson(made.body).object().value(QStringLiteral("images")).toArray().at(0).toString().toLatin1());
-    QVERIFY(png.startsWith("\x89PNG") && png.contains("parameters"));
-}
-
-void TestProviderA1111::foreignJobProgressIsNotOurs()
-{
-    // A person's job runs 1.5 s before ours: none of its progress may show as ours.
-    m_fake.startForeignJob(1500);
-    const qint64 foreignEnds = QDateTime::currentMSecsSinceEpoch() + 1500;
-    m_fake.setDelayMs(900);
-    A1111Provider provider = inProcessProvider();
-    RecordingSink sink;
-    const ProviderResult result = provider.generate(smallRequest(), sink);
-    QVERIFY2(result.ok, qPrintable(result.errorMessage));
-    QVERIFY(!sink.seen.isEmpty());
-    for (int i = 0; i < sink.seen.size(); ++i) {
-        QVERIFY2(sink.at.at(i) >= foreignEnds, qPrintable(QStringLiteral("%1 % shown %2 ms before our job began")
-                                                                .arg(sink.seen.at(i).first).arg(foreignEnds - sink.at.at(i))));
-        if (i > 0)
-            QVERIFY(sink.seen.at(i).first >= sink.seen.at(i - 1).first);
-    }
-    QVERIFY(m_fake.interruptedTasks().isEmpty());
-}
-
-void TestProviderA1111::cancelWhileWaitingForLock()
-{
-    // Cancelled while a person's job holds the lock: theirs runs on untouched, the cancel answers at
-    // once, and ours is interrupted the moment it starts instead of running with nobody waiting.
-    m_fake.startForeignJob(1500);
-    m_fake.setDelayMs(5000);
-    A1111Provider provider = inProcessProvider();
-    RecordingSink sink;
-    std::thread stopper([&sink] {
-        QThread::msleep(500);
-        sink.stop = true;
-    });
-    QElapsedTimer timer;
-    timer.start();
-    const ProviderResult result = provider.generate(smallRequest(), sink);
-    stopper.join();
-    QCOMPARE(result.errorCode, QStringLiteral("CANCELLED"));
-    QVERIFY2(timer.elapsed() < 1400, qPrintable(QString::number(timer.elapsed())));
-    QVERIFY2(m_fake.interruptedTasks().isEmpty(), qPrintable(m_fake.interruptedTasks().join(u',')));
-    QTRY_COMPARE_WITH_TIMEOUT(m_fake.interruptedTasks(), QStringList{lastTaskId(m_fake)}, 5000);
-    QVERIFY(lastTaskId(m_fake).startsWith(QStringLiteral("vesper-")));
-    QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed()))); // right when ours began
-}
 
 void TestProviderA1111::interruptedByOther()
 {
@@ -553,22 +465,6 @@ void TestProviderA1111::interruptedByOther()
     QVERIFY2(done.value(QStringLiteral("outputs")).toArray().isEmpty(), qPrintable(json(done)));
     QCOMPARE(m_fake.txt2imgTimes().size(), 1);
     QCOMPARE(m_fake.interrupts(), 0);
-}
-
-void TestProviderA1111::skippedByOther()
-{
-    // Skip, and a short job that ends between two readings: the kept flags still tell.
-    for (const int delay : {1200, 150}) {
-        m_fake.reset();
-        m_fake.setScenario(FakeA1111::Scenario::SkippedByOther);
-        m_fake.setDelayMs(delay);
-        A1111Provider provider = inProcessProvider();
-        RecordingSink sink;
-        const ProviderResult result = provider.generate(smallRequest(), sink);
-        QVERIFY2(!result.ok && result.errorCode == QLatin1String("INTERRUPTED"), qPrintable(QString::number(delay) + result.errorMessage));
-        QVERIFY2(result.errorMessage.contains(QStringLiteral("Skip")), qPrintable(result.errorMessage));
-        QVERIFY(result.images.isEmpty());
-    }
 }
 
 void TestProviderA1111::recurringErrorIsPermanent()
@@ -604,6 +500,25 @@ void TestProviderA1111::validationError()
     QCOMPARE(result.transient, false);
     QVERIFY2(result.errorMessage.contains(QStringLiteral("HTTP 422): steps: ensure this value is less than or equal to 150")),
              qPrintable(result.errorMessage));
+}
+
+void TestProviderA1111::longErrorIsCutOnce()
+{
+    // A 3000-character exception: the adapter cuts it once, within what a generation stores, with
+    // "…"; the store's own cut (for any provider) also says so.
+    m_fake.setScenario(FakeA1111::Scenario::LongError);
+    const qint64 before = m_f.credits(m_f.owner);
+    QJsonObject done;
+    expectFailedAndRefunded(submit(), before, QStringLiteral("PROVIDER_ERROR"), &done);
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.startsWith(QStringLiteral("Stable Diffusion web UI failed with HTTP 500: RuntimeError: shape mismatch: 777")), qPrintable(message));
+    QVERIFY2(message.endsWith(QStringLiteral("7…")) && message.size() <= GenerationSettlement::kMessageLimit, qPrintable(QString::number(message.size())));
+    QCOMPARE(m_fake.txt2imgTimes().size(), 1); // a RuntimeError recurs: permanent
+
+    const QString stored = GenerationSettlement::storedMessage(QString(1500, QLatin1Char('x')));
+    QCOMPARE(stored.size(), GenerationSettlement::kMessageLimit);
+    QVERIFY(stored.endsWith(QStringLiteral("x…")));
+    QCOMPARE(GenerationSettlement::storedMessage(QStringLiteral("short")), QStringLiteral("short"));
 }
 
 QTEST_GUILESS_MAIN(TestProviderA1111)

@@ -1,16 +1,23 @@
 // The ComfyUI adapter called in-process against the fake ComfyUI, for what is easier to see
 // without a server: a websocket that drops mid-run, a cancel while the prompt still waits in the
 // queue, a workflow file with placeholders, workflow files that cannot be used, a pre-2024 ComfyUI
-// (progress without prompt_id), a history written late, and an error followed by executing {node: null}.
+// (progress without prompt_id), a history written late, an error followed by executing {node: null},
+// events only on the queuing client's websocket (the `status` broadcast on all), and a run
+// interrupted on ComfyUI's own page.
 #include "fakecomfyui.h"
 
 #include "backend/providers/provider.h"
 #include "backend/providers/comfyuiprovider.h"
 #include "backend/config/providersettings.h"
+#include "backend/providers/providerhttp.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QThread>
+#include <QWebSocket>
+#include <thread>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +56,8 @@ private Q_SLOTS:
     void lateHistoryUsesTheExecutedImages();
     void errorThenExecutingNullIsAFailure();
     void cachedRunReportsItsImages();
+    void eventsGoOnlyToTheQueuingClient();
+    void serverInterruptEndsTheRun();
 };
 
 void TestProviderComfyUiInProcess::initTestCase()
@@ -296,6 +305,97 @@ void TestProviderComfyUiInProcess::cachedRunReportsItsImages()
     QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
     QCOMPARE(result.images.size(), 2);
     QCOMPARE(QSize(result.images.at(0).width, result.images.at(0).height), QSize(512, 512));
+}
+
+void TestProviderComfyUiInProcess::eventsGoOnlyToTheQueuingClient()
+{
+    // A person's browser tab on the same ComfyUI, with a prompt of its own running alongside ours:
+    // it gets the queue's status broadcasts and its own prompt's events, never ours; ours ends well.
+    const QString person = QStringLiteral("person-browser");
+    QWebSocket tab;
+    QList<QJsonObject> texts;
+    int binaryFrames = 0;
+    connect(&tab, &QWebSocket::textMessageReceived, this,
+            [&texts](const QString &message) { texts.append(QJsonDocument::fromJson(message.toUtf8()).object()); });
+    connect(&tab, &QWebSocket::binaryMessageReceived, this, [&binaryFrames](const QByteArray &) { ++binaryFrames; });
+    QString ws = m_fake.baseUrl();
+    ws.replace(QStringLiteral("http://"), QStringLiteral("ws://"));
+    tab.open(QUrl(ws + QStringLiteral("/ws?clientId=") + person));
+    QTRY_VERIFY_WITH_TIMEOUT(!texts.isEmpty(), 5000); // the greeting
+    QCOMPARE(texts.at(0).value(QStringLiteral("data")).toObject().value(QStringLiteral("sid")).toString(), person);
+
+    m_fake.setScenario(Scenario::Slow);
+    const QJsonObject graph{{QStringLiteral("5"), QJsonObject{{QStringLiteral("class_type"), QStringLiteral("EmptyLatentImage")},
+                                                              {QStringLiteral("inputs"), QJsonObject{{QStringLiteral("width"), 64},
+                                                                                                     {QStringLiteral("height"), 64},
+                                                                                                     {QStringLiteral("batch_size"), 1}}}}}};
+    const ProviderResponse queued = ProviderHttp(nullptr, 5).post(
+        m_fake.baseUrl() + QStringLiteral("/prompt"),
+        QJsonDocument(QJsonObject{{QStringLiteral("prompt"), graph}, {QStringLiteral("client_id"), person}}).toJson(QJsonDocument::Compact));
+    QCOMPARE(queued.status, 200);
+    const QString theirs = QJsonDocument::fromJson(queued.body).object().value(QStringLiteral("prompt_id")).toString();
+    const int promptsBefore = m_fake.prompts().size();
+
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    DeadlineSink sink(15000);
+    const ProviderResult result = provider.generate(request, sink);
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY2(result.ok, qPrintable(result.errorCode + QLatin1Char(' ') + result.errorMessage));
+    const QString ours = m_fake.prompts().at(promptsBefore).promptId;
+    QVERIFY(!ours.isEmpty() && ours != theirs);
+    for (int i = 1; i < sink.reports.size(); ++i)
+        QVERIFY(sink.reports.at(i).first >= sink.reports.at(i - 1).first);
+
+    // Both runs have ended: the tab saw its own prompt through, and the broadcasts of ours.
+    auto count = [&texts](const QString &type, const QString &promptId) {
+        int n = 0;
+        for (const QJsonObject &message : std::as_const(texts)) {
+            const QJsonObject data = message.value(QStringLiteral("data")).toObject();
+            if (message.value(QStringLiteral("type")).toString() == type
+                && (promptId.isNull() || data.value(QStringLiteral("prompt_id")).toString() == promptId))
+                ++n;
+        }
+        return n;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("execution_success"), theirs) == 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("status"), QString()) >= 5, 5000); // greeting + start and end of both runs
+    QVERIFY(count(QStringLiteral("progress"), theirs) >= 5);
+    for (const QJsonObject &message : std::as_const(texts)) {
+        QVERIFY2(message.value(QStringLiteral("data")).toObject().value(QStringLiteral("prompt_id")).toString() != ours,
+                 qPrintable(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    }
+    QCOMPARE(binaryFrames, 10); // the previews of its own prompt's steps only
+    tab.close();
+}
+
+void TestProviderComfyUiInProcess::serverInterruptEndsTheRun()
+{
+    // Someone presses Cancel on ComfyUI's page while our prompt runs (POST /interrupt, no body):
+    // execution_interrupted, then executing {node: null}. The run ends at once, as a transient failure.
+    ComfyUiProvider provider(quickSettings(m_fake.baseUrl()));
+    GenerationRequest request;
+    request.prompt = QStringLiteral("a quiet harbour");
+    request.resolution = 512;
+    m_fake.setScenario(Scenario::Hang);
+    std::thread person([url = m_fake.baseUrl()] {
+        QThread::msleep(600);
+        ProviderHttp(nullptr, 5).post(url + QStringLiteral("/interrupt"), QByteArray());
+    });
+    DeadlineSink sink(15000);
+    QElapsedTimer timer;
+    timer.start();
+    const ProviderResult result = provider.generate(request, sink);
+    const qint64 took = timer.elapsed();
+    person.join();
+    m_fake.setScenario(Scenario::Success);
+    QVERIFY(!result.ok);
+    QVERIFY2(result.transient, qPrintable(result.errorMessage));
+    QVERIFY2(result.errorMessage.contains(QStringLiteral("interrupted")), qPrintable(result.errorMessage));
+    QVERIFY2(took < 3000, qPrintable(QString::number(took))); // not the 15 s timeout
+    QVERIFY(m_fake.interrupted().contains(QString())); // the person's interrupt, not one of ours
 }
 
 QTEST_MAIN(TestProviderComfyUiInProcess)

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void jpegIsServedAsJpeg();
     void quotaWaitFromRetryInfo();
     void quotaBeyondTheBudgetSaysWhen();
+    void quotaOnTheLastAttemptSaysItGaveUp();
     void rateLimitsDoNotOpenTheBreaker();
     void unavailableIsRetried();
     void refusalsAreWordedTruthfully();
@@ -517,6 +518,23 @@ void TestProviderGemini::quotaBeyondTheBudgetSaysWhen()
     QCOMPARE(done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
              QStringLiteral("Gemini's quota is used up for now: retry in 39 s"));
     QCOMPARE(m_fake.calls().size(), 1);
+}
+
+void TestProviderGemini::quotaOnTheLastAttemptSaysItGaveUp()
+{
+    // RetryInfo asks for 1 s on every call: the wait is honoured, and when the last attempt (of 2)
+    // is rate limited too the message says it gave up, not that a retry is coming.
+    m_fake.setScenario(FakeGemini::Scenario::QuotaAlways);
+    const TestUser user = m_f.newUser(QStringLiteral("quota-last"));
+    const qint64 before = m_f.credits(user);
+    const QJsonObject done = m_f.waitFinished(user, submit(user, 1));
+    expectFailed(user, before, done, QStringLiteral("RATE_LIMITED"));
+    const QString message = done.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QCOMPARE(message, QStringLiteral("Gemini's quota is used up for now (it asked for a 1 s wait); gave up after 2 attempts"));
+    QVERIFY2(!message.contains(QStringLiteral("retrying")), qPrintable(message));
+    const QList<FakeGemini::Call> calls = m_fake.calls();
+    QCOMPARE(calls.size(), 2);
+    QVERIFY2(calls.at(1).atMs - calls.at(0).answerAtMs >= 950, qPrintable(QString::number(calls.at(1).atMs - calls.at(0).answerAtMs)));
 }
 
 void TestProviderGemini::rateLimitsDoNotOpenTheBreaker()

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void cancel();
     void garbage();
     void throttledPolls();
+    void throttledPollWithoutRetryAfter();
     void nsfwPartial();
     void aborted();
     void createLost();
@@ -353,6 +354,29 @@ void TestProviderReplicate::throttledPolls()
     QCOMPARE(m_f.credits(m_f.owner), before - 3);
 }
 
+void TestProviderReplicate::throttledPollWithoutRetryAfter()
+{
+    // A 429 without Retry-After: the next poll waits the 10 s Replicate's docs name, however short
+    // the poll interval, and the prediction is still followed to its images.
+    m_fake.throttlePolls(1, 0);
+    ProviderSettings settings;
+    settings.replicateUrl = m_fake.url();
+    settings.replicateToken = FakeReplicate::kToken;
+    settings.pollMs = 50;
+    settings.timeoutSeconds = 30;
+    PlainSink sink;
+    GenerationRequest request;
+    request.generationId = QStringLiteral("throttled-1");
+    request.prompt = QStringLiteral("p");
+    const ProviderResult result = ReplicateProvider(settings).generate(request, sink);
+    QVERIFY2(result.ok, qPrintable(result.errorMessage));
+    const QList<qint64> polls = m_fake.pollTimes();
+    QVERIFY2(polls.size() >= 2, qPrintable(QString::number(polls.size())));
+    QVERIFY2(polls.at(1) - polls.at(0) >= 9950, qPrintable(QStringLiteral("polled again after %1 ms").arg(polls.at(1) - polls.at(0))));
+    QCOMPARE(m_fake.createTimes().size(), 1);
+    QCOMPARE(m_fake.cancels(), 0);
+}
+
 void TestProviderReplicate::nsfwPartial()
 {
     // FLUX withholds the second image and succeeds with one: that one is kept (and paid for), the
@@ -371,7 +395,8 @@ void TestProviderReplicate::nsfwPartial()
     QCOMPARE(m_f.ledger(m_f.owner), m_f.credits(m_f.owner));
     QCOMPARE(m_fake.createTimes().size(), 1);
 
-    // The reason travels with the result (the server logs it; see README on where it is shown).
+    // In-process: the reason travels with the provider's result, which the job runner writes into
+    // the completed generation's `error` (checked above).
     ProviderSettings settings;
     settings.replicateUrl = m_fake.url();
     settings.replicateToken = FakeReplicate::kToken;

@@ -76,16 +76,22 @@ void FakeA1111::setScenario(Scenario scenario)
     m_scenario = scenario;
 }
 
+void FakeA1111::setLaunch(Launch launch)
+{
+    QMutexLocker lock(&m_mutex);
+    m_launch = launch;
+}
+
 void FakeA1111::setDelayMs(int ms)
 {
     QMutexLocker lock(&m_mutex);
     m_delayMs = ms;
 }
 
-void FakeA1111::startForeignJob(int durationMs)
+void FakeA1111::startForeignJob(int durationMs, const QString &taskId)
 {
     QMutexLocker lock(&m_mutex);
-    queueJob(foreignTaskId(), QStringLiteral("txt2img"), durationMs, 20, 1);
+    queueJob(taskId, QStringLiteral("txt2img"), durationMs, 20, 1);
 }
 
 QJsonObject FakeA1111::lastTxt2Img() const
@@ -110,6 +116,7 @@ void FakeA1111::reset()
 {
     QMutexLocker lock(&m_mutex);
     m_scenario = Scenario::Success;
+    m_launch = Launch::WebUi;
     m_delayMs = 300;
     m_last = {};
     m_times.clear();
@@ -145,6 +152,8 @@ FakeResponse FakeA1111::handle(const FakeRequest &r)
         return progress();
     if (r.method == "POST" && r.path == QLatin1String("/sdapi/v1/interrupt"))
         return interrupt();
+    if (r.method == "POST" && r.path == QLatin1String("/internal/progress"))
+        return taskProgress(r);
     return FakeResponse::json(404, {{QStringLiteral("detail"), QStringLiteral("Not Found")}});
 }
 
@@ -189,6 +198,8 @@ FakeResponse FakeA1111::txt2img(const FakeRequest &r)
                                         "setting the \"Upcast cross attention layer to float32\" option in Settings > Stable Diffusion or "
                                         "using the --no-half commandline argument to fix this. Use --disable-nan-check commandline "
                                         "argument to disable this check."));
+    case Scenario::LongError:
+        return exception(QStringLiteral("RuntimeError"), QStringLiteral("shape mismatch: ") + QString(3000, QLatin1Char('7')));
     case Scenario::Invalid:
         return invalidField(QStringLiteral("steps"), QStringLiteral("ensure this value is less than or equal to 150"),
                             QStringLiteral("value_error.number.not_le"));
@@ -280,40 +291,96 @@ FakeResponse FakeA1111::progress()
         state.insert(QStringLiteral("skipped"), stopped && lastBegun->skipped);
         state.insert(QStringLiteral("job_timestamp"), lastBegun->timestamp);
     }
-    if (!running) // progressapi's early answer when job_count == 0: no current_task
-        return FakeResponse::json(200, {{QStringLiteral("progress"), 0.0},
-                                        {QStringLiteral("eta_relative"), 0.0},
-                                        {QStringLiteral("state"), state},
-                                        {QStringLiteral("current_image"), QJsonValue()},
-                                        {QStringLiteral("textinfo"), QJsonValue()},
-                                        {QStringLiteral("current_task"), QJsonValue()}});
+    QJsonObject answer{{QStringLiteral("progress"), 0.0},
+                       {QStringLiteral("eta_relative"), 0.0},
+                       {QStringLiteral("state"), state},
+                       {QStringLiteral("current_image"), QJsonValue()},
+                       {QStringLiteral("textinfo"), QJsonValue()},
+                       // api.py's `from modules.progress import current_task` copied None at load.
+                       {QStringLiteral("current_task"), QJsonValue()}};
+    if (m_launch == Launch::Forge)
+        answer.remove(QStringLiteral("current_task"));
+    if (!running) // progressapi's early answer when job_count == 0
+        return FakeResponse::json(200, answer);
     state.insert(QStringLiteral("job"), running->name);
-    int jobCount = -1, jobNo = 0, step = 0, steps = 0;
-    if (t - running->start >= kSetupMs) {
-        const qint64 sampling = qMax<qint64>(1, running->end - running->start - kSetupMs);
-        const qint64 stepAt = running->stoppedAt > 0 ? qMin(t, running->stoppedAt) : t;
-        const double done = qBound(0.0, double(stepAt - running->start - kSetupMs) / double(sampling), 0.999);
-        jobCount = running->nIter;
-        jobNo = int(done * running->nIter);
-        steps = running->steps;
-        step = int((done * running->nIter - jobNo) * steps);
-    }
-    state.insert(QStringLiteral("job_count"), jobCount);
-    state.insert(QStringLiteral("job_no"), jobNo);
-    state.insert(QStringLiteral("sampling_step"), step);
-    state.insert(QStringLiteral("sampling_steps"), steps);
+    const Sampling s = samplingOf(*running, t);
+    state.insert(QStringLiteral("job_count"), s.jobCount);
+    state.insert(QStringLiteral("job_no"), s.jobNo);
+    state.insert(QStringLiteral("sampling_step"), s.step);
+    state.insert(QStringLiteral("sampling_steps"), s.steps);
     double progress = 0.01; // progressapi's own arithmetic, -1 job_count and all
-    if (jobCount > 0)
-        progress += double(jobNo) / jobCount;
-    if (steps > 0)
-        progress += 1.0 / jobCount * step / steps;
-    progress = qMin(progress, 1.0);
-    return FakeResponse::json(200, {{QStringLiteral("progress"), progress},
-                                    {QStringLiteral("eta_relative"), double(running->end - t) / 1000.0},
-                                    {QStringLiteral("state"), state},
-                                    {QStringLiteral("current_image"), QJsonValue()},
-                                    {QStringLiteral("textinfo"), QJsonValue()},
-                                    {QStringLiteral("current_task"), running->taskId}});
+    if (s.jobCount > 0)
+        progress += double(s.jobNo) / s.jobCount;
+    if (s.steps > 0)
+        progress += 1.0 / s.jobCount * s.step / s.steps;
+    answer.insert(QStringLiteral("progress"), qMin(progress, 1.0));
+    answer.insert(QStringLiteral("eta_relative"), double(running->end - t) / 1000.0);
+    answer.insert(QStringLiteral("state"), state);
+    return FakeResponse::json(200, answer);
+}
+
+FakeA1111::Sampling FakeA1111::samplingOf(const Job &job, qint64 t)
+{
+    Sampling s;
+    if (t - job.start < kSetupMs)
+        return s; // job_count -1 until process_images sets n_iter
+    const qint64 sampling = qMax<qint64>(1, job.end - job.start - kSetupMs);
+    const qint64 stepAt = job.stoppedAt > 0 ? qMin(t, job.stoppedAt) : t;
+    const double done = qBound(0.0, double(stepAt - job.start - kSetupMs) / double(sampling), 0.999);
+    s.jobCount = job.nIter;
+    s.jobNo = int(done * job.nIter);
+    s.steps = job.steps;
+    s.step = int((done * job.nIter - s.jobNo) * s.steps);
+    return s;
+}
+
+FakeResponse FakeA1111::taskProgress(const FakeRequest &r)
+{
+    // modules/progress.py's progressapi: about one task by id, from the module's own current_task,
+    // pending_tasks (add_task_to_queue .. start_task) and finished_tasks (finish_task).
+    QMutexLocker lock(&m_mutex);
+    if (m_launch == Launch::NoWebUi) // setup_progress_api runs only in webui(), not in api_only()
+        return FakeResponse::json(404, {{QStringLiteral("detail"), QStringLiteral("Not Found")}});
+    const QJsonValue id = r.json().value(QStringLiteral("id_task"));
+    if (!id.isUndefined() && !id.isNull() && !id.isString())
+        return invalidField(QStringLiteral("id_task"), QStringLiteral("str type expected"), QStringLiteral("type_error.str"));
+    const qint64 t = now();
+    const Job *mine = nullptr;
+    int queuedAhead = 0, queuedAll = 0;
+    for (const Job &job : std::as_const(m_jobs)) {
+        if (job.taskId == id.toString())
+            mine = &job;
+        if (t < job.start) {
+            ++queuedAll;
+            if (!mine)
+                ++queuedAhead;
+        }
+    }
+    const bool active = mine && mine->start <= t && t < mine->end;
+    const bool queued = mine && t < mine->start;
+    const bool completed = mine && t >= mine->end;
+    QJsonObject answer{{QStringLiteral("active"), active},
+                       {QStringLiteral("queued"), queued},
+                       {QStringLiteral("completed"), completed},
+                       {QStringLiteral("progress"), QJsonValue()},
+                       {QStringLiteral("eta"), QJsonValue()},
+                       {QStringLiteral("live_preview"), QJsonValue()},
+                       {QStringLiteral("id_live_preview"), -1},
+                       {QStringLiteral("textinfo"), queued ? QStringLiteral("In queue: %1/%2").arg(queuedAhead + 1).arg(queuedAll)
+                                                           : QStringLiteral("Waiting...")}};
+    if (!active)
+        return FakeResponse::json(200, answer);
+    const Sampling s = samplingOf(*mine, t);
+    double progress = 0; // no 0.01 here, and nothing while job_count is -1
+    if (s.jobCount > 0)
+        progress += double(s.jobNo) / s.jobCount;
+    if (s.steps > 0 && s.jobCount > 0)
+        progress += 1.0 / s.jobCount * s.step / s.steps;
+    answer.insert(QStringLiteral("progress"), qMin(progress, 1.0));
+    const qint64 elapsed = t - mine->start;
+    answer.insert(QStringLiteral("eta"), progress > 0 ? QJsonValue(elapsed / progress / 1000.0 - elapsed / 1000.0) : QJsonValue());
+    answer.insert(QStringLiteral("textinfo"), QJsonValue());
+    return FakeResponse::json(200, answer);
 }
 
 } // namespace vesper::test

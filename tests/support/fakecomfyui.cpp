@@ -255,14 +255,10 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
             QMutexLocker lock(&m_mutex);
             m_runs[id].running = true;
         }
-        send(id, QStringLiteral("status"), {{QStringLiteral("status"), QJsonObject{{QStringLiteral("exec_info"),
-                                                                                    QJsonObject{{QStringLiteral("queue_remaining"), 1}}}}}});
+        broadcastStatus(1);
         send(id, QStringLiteral("execution_start"), event(id));
         send(id, QStringLiteral("execution_cached"), event(id, {{QStringLiteral("nodes"), QJsonArray{}}}));
         send(id, QStringLiteral("executing"), event(id, {{QStringLiteral("node"), QStringLiteral("3")}}));
-        // Another client's prompt finishing: not ours, must not move our bar.
-        send(id, QStringLiteral("progress"), {{QStringLiteral("value"), 25}, {QStringLiteral("max"), 25},
-                                              {QStringLiteral("prompt_id"), QStringLiteral("someone-else")}, {QStringLiteral("node"), QStringLiteral("3")}});
     });
     const int lastStep = scenario == Scenario::Hang ? 1 : scenario == Scenario::ExecutionError ? 2 : steps;
     for (int i = 1; i <= lastStep; ++i) {
@@ -288,6 +284,14 @@ void FakeComfyUi::play(const QString &id, Scenario scenario)
         return;
     const int end = 20 + (lastStep + 1) * gap;
     m_http->later(end, [this, id, scenario] { scenario == Scenario::ExecutionError ? fail(id) : finish(id); });
+}
+
+void FakeComfyUi::broadcastStatus(int queueRemaining)
+{
+    // server.py's queue_updated: send_sync("status", ..., sid=None) goes to every websocket.
+    const QJsonObject status{{QStringLiteral("status"), QJsonObject{{QStringLiteral("exec_info"),
+                                                                     QJsonObject{{QStringLiteral("queue_remaining"), queueRemaining}}}}}};
+    m_http->sendWebSocketText(QString(), text({{QStringLiteral("type"), QStringLiteral("status")}, {QStringLiteral("data"), status}}));
 }
 
 void FakeComfyUi::send(const QString &promptId, const QString &type, QJsonObject data)
@@ -354,6 +358,7 @@ void FakeComfyUi::finish(const QString &id)
         });
     }
     send(id, QStringLiteral("executing"), {{QStringLiteral("node"), QJsonValue::Null}, {QStringLiteral("prompt_id"), id}});
+    broadcastStatus(0);
 }
 
 void FakeComfyUi::fail(const QString &id)

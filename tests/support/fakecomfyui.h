@@ -1,7 +1,8 @@
 #pragma once
 // ComfyUI's HTTP and websocket protocol on a loopback port, for the comfyui adapter's tests:
 // POST /prompt queues a run whose events (execution_start, progress, executing, executed, ...)
-// follow over the websocket of the client that queued it; /history and /view serve real PNGs;
+// follow over the websocket of the client that queued it, and only that one (the queue's `status`
+// goes to every websocket); /history and /view serve real PNGs;
 // /interrupt and /queue stop and dequeue. As ComfyUI's main.py does, executing {node: null} follows
 // every run, failed and interrupted ones too; previews come as binary frames holding a real JPEG.
 // A scenario switch makes it fail in the ways ComfyUI does, or speak the pre-2024 protocol.
@@ -82,7 +83,10 @@ private:
     FakeResponse history(const QString &promptId);
     FakeResponse view(const FakeRequest &request);
     void play(const QString &promptId, Scenario scenario);
+    /// Sends data to the websocket of the client that queued promptId, and only to it.
     void send(const QString &promptId, const QString &type, QJsonObject data);
+    /// The queue's `status`, which ComfyUI sends to every open websocket.
+    void broadcastStatus(int queueRemaining);
     void finish(const QString &promptId);
     void fail(const QString &promptId);
     void interrupt(const QString &promptId);

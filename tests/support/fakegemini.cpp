@@ -243,6 +243,8 @@ FakeResponse FakeGemini::answer(const FakeRequest &request)
             break;
         case Scenario::QuotaExhausted:
             return FakeResponse::json(429, quotaError(QStringLiteral("38.417s")));
+        case Scenario::QuotaAlways:
+            return FakeResponse::json(429, quotaError(QStringLiteral("1s")));
         case Scenario::ProhibitedContent:
             return FakeResponse::json(200, {{QStringLiteral("promptFeedback"), QJsonObject{{QStringLiteral("blockReason"), QStringLiteral("PROHIBITED_CONTENT")}}},
                                             {QStringLiteral("usageMetadata"), usage()}});

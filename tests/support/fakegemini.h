@@ -37,6 +37,7 @@ public:
         UnavailableOnce,  // 503 UNAVAILABLE "The model is overloaded" for the first call, then Success
         QuotaRetryOnce,   // 429 RESOURCE_EXHAUSTED with RetryInfo retryDelay "2s" (no Retry-After) once, then Success
         QuotaExhausted,   // 429 RESOURCE_EXHAUSTED with RetryInfo retryDelay "38s" on every call
+        QuotaAlways,      // 429 RESOURCE_EXHAUSTED with RetryInfo retryDelay "1s" on every call
         Thoughts,         // thought parts (text and a draft image, thought: true) before the final image
         ProhibitedContent, // promptFeedback.blockReason PROHIBITED_CONTENT, no candidates
         NoImage,          // a candidate with finishReason NO_IMAGE, a finishMessage and no image

@@ -177,7 +177,8 @@ protected:
             head += name + ": " + value + "\r\n";
         if (response.delayMs > 0) {
             // The socket is the timer's context: a client that went away cancels the answer.
-            QTimer::singleShot(response.delayMs, socket, [socket, bytes = QByteArray(head + "\r\n" + response.body)] { socket->write(bytes); });
+            // Precise: a coarse timer may fire 5 % early, before the work the delay stands for is done.
+            QTimer::singleShot(response.delayMs, Qt::PreciseTimer, socket, [socket, bytes = QByteArray(head + "\r\n" + response.body)] { socket->write(bytes); });
             return true;
         }
         socket->write(head + "\r\n" + response.body);

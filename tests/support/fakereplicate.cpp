@@ -285,9 +285,11 @@ FakeResponse FakeReplicate::poll(const QString &id, const Prediction &p)
     m_pollTimes.append(QDateTime::currentMSecsSinceEpoch());
     if (m_throttledPolls > 0) {
         --m_throttledPolls;
-        return problem(429, QStringLiteral("Too Many Requests"),
-                       QStringLiteral("Request was throttled. Your rate limit resets in ~%1s.").arg(m_retryAfter))
-            .header("Retry-After", QByteArray::number(m_retryAfter));
+        FakeResponse throttled = problem(429, QStringLiteral("Too Many Requests"),
+                                         QStringLiteral("Request was throttled. Your rate limit resets in ~%1s.").arg(qMax(m_retryAfter, 10)));
+        if (m_retryAfter > 0)
+            throttled.header("Retry-After", QByteArray::number(m_retryAfter));
+        return throttled;
     }
     if (m_scenario == Scenario::NotJson)
         return FakeResponse::bytes(200, "<html><body>502 Bad Gateway</body></html>", "text/html");

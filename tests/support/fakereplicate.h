@@ -44,6 +44,7 @@ public:
     void setDurationMs(int ms);
     void setLogs(bool on);
     /// The next `count` polls of a prediction answer 429 with Retry-After: retryAfterSeconds.
+    /// The next count polls answer 429 with Retry-After: retryAfterSeconds (no header when 0).
     void throttlePolls(int count, int retryAfterSeconds);
     void reset();
 

@@ -256,9 +256,14 @@ void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &res
         m_queue.retryLater(claimed.generationId, m_owner, delay, result.errorCode);
         return;
     }
+    QString message = result.errorMessage.isEmpty() ? QStringLiteral("the provider failed") : result.errorMessage;
+    if (result.transient && result.errorCode == QLatin1String("RATE_LIMITED")) {
+        // The provider's wait ends after the last attempt: say that nothing waits for it any more.
+        message += claimed.attempts == 1 ? QStringLiteral("; gave up after 1 attempt")
+                                         : QStringLiteral("; gave up after %1 attempts").arg(claimed.attempts);
+    }
     GenerationSettlement::finishUnsuccessful(m_database, m_store, claimed.generationId, GenerationStatus::Failed,
-                                             result.errorCode.isEmpty() ? QStringLiteral("PROVIDER_ERROR") : result.errorCode,
-                                             result.errorMessage.isEmpty() ? QStringLiteral("the provider failed") : result.errorMessage);
+                                             result.errorCode.isEmpty() ? QStringLiteral("PROVIDER_ERROR") : result.errorCode, message);
 }
 
 } // namespace vesper::backend

@@ -100,7 +100,7 @@ void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &ima
     done.bind(QStringLiteral(":status"), generationStatusName(status)).bind(QStringLiteral(":now"), now).bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), job.id).exec();
     if (!note.isEmpty() && int(stored.size()) < requested) {
         SqlQuery why(db, QStringLiteral("UPDATE generations SET error_code = 'PROVIDER_ERROR', error_message = :m WHERE id = :g"));
-        why.bind(QStringLiteral(":m"), note.left(500)).bind(QStringLiteral(":g"), job.id).exec();
+        why.bind(QStringLiteral(":m"), GenerationSettlement::storedMessage(note)).bind(QStringLiteral(":g"), job.id).exec();
     }
     JobQueue::remove(db, job.id);
     // Fewer images than paid for (a custom workflow, say, or a cancel midway) charge only for those made.

@@ -1,5 +1,6 @@
 #include "backend/providers/a1111errors.h"
 #include "backend/providers/a1111protocol.h"
+#include "backend/repositories/generationsettlement.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,8 +9,9 @@
 
 namespace vesper::backend::a1111 {
 namespace {
-// Long enough for the web UI's longest own messages (the NaN check's advice is ~420 characters).
-constexpr int kMessageLimit = 2000;
+// Long enough for the web UI's longest own messages (the NaN check's advice is ~420 characters),
+// and short enough that, with our words before it, the generation stores the message whole.
+constexpr int kMessageLimit = GenerationSettlement::kMessageLimit - 200;
 
 /// pydantic's 422 list ({"detail":[{"loc":["body","steps"],"msg":"..."}]}) as "steps: msg; ...".
 QString validationText(const QJsonArray &errors)

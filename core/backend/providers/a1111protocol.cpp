@@ -38,6 +38,28 @@ QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size, 
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
+QByteArray taskProgressBody(const QString &taskId)
+{
+    const QJsonObject body{{QStringLiteral("id_task"), taskId},
+                           {QStringLiteral("id_live_preview"), -1},
+                           {QStringLiteral("live_preview"), false}};
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+TaskProgress taskProgress(const QByteArray &body)
+{
+    TaskProgress out;
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    if (!o.value(QStringLiteral("active")).isBool())
+        return out;
+    out.valid = true;
+    out.active = o.value(QStringLiteral("active")).toBool();
+    out.queued = o.value(QStringLiteral("queued")).toBool();
+    out.completed = o.value(QStringLiteral("completed")).toBool();
+    out.progress = o.value(QStringLiteral("progress")).toDouble(0); // null when not active
+    return out;
+}
+
 ProgressState progressState(const QByteArray &body)
 {
     ProgressState out;
@@ -46,7 +68,6 @@ ProgressState progressState(const QByteArray &body)
     if (!o.value(QStringLiteral("progress")).isDouble() || state.isEmpty())
         return out;
     out.valid = true;
-    out.namesTasks = o.contains(QStringLiteral("current_task"));
     out.currentTask = o.value(QStringLiteral("current_task")).toString();
     out.job = state.value(QStringLiteral("job")).toString();
     out.jobTimestamp = state.value(QStringLiteral("job_timestamp")).toString();
@@ -61,6 +82,12 @@ ProgressState progressState(const QByteArray &body)
 
 int progressPercent(const ProgressState &state)
 {
+    if (state.task.valid) {
+        // progressapi's own sum of job_no and sampling_step: 0 until n_iter is set, no 0.01 added.
+        if (!state.task.active || !std::isfinite(state.task.progress) || state.task.progress <= 0)
+            return -1;
+        return qBound(1, int(std::lround(state.task.progress * 100)), 99);
+    }
     // job_count is -1 until process_images sets n_iter; the 0.01 the web UI reports then is not progress.
     if (!state.valid || state.jobCount <= 0 || !std::isfinite(state.progress) || state.progress <= 0.01)
         return -1;

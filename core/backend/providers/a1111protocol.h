@@ -14,11 +14,25 @@ QString providerName();
 /// /progress can tell our job from the others on the same web UI.
 QByteArray txt2imgBody(const GenerationRequest &request, const ImageSize &size, const QString &taskId);
 
-/// The web UI's shared state as GET /sdapi/v1/progress shows it (modules/shared_state.py).
+/// One task as POST /internal/progress shows it (modules/progress.py): the web UI serves it with its
+/// interface, not with --nowebui. It reads the running task that /sdapi/v1/progress cannot name.
+struct TaskProgress {
+    bool valid = false;          // the answer was the progress object
+    bool active = false;         // the task holds the queue lock now
+    bool queued = false;         // the task waits for the lock
+    bool completed = false;      // the task has finished (the last 16 are remembered)
+    double progress = 0;         // 0..1 while active (0 while it sets up)
+};
+/// POST /internal/progress body asking about taskId, without a live preview.
+QByteArray taskProgressBody(const QString &taskId);
+TaskProgress taskProgress(const QByteArray &body);
+
+/// The web UI's shared state as GET /sdapi/v1/progress shows it (modules/shared_state.py), plus our
+/// task's own answer when the web UI has one.
 struct ProgressState {
     bool valid = false;          // the answer was the progress object
-    bool namesTasks = false;     // it has current_task (web UI 1.6 and later)
-    QString currentTask;         // the task holding the queue lock; empty when idle
+    TaskProgress task;           // valid when read per task (POST /internal/progress)
+    QString currentTask;         // current_task when a web UI fills it in; A1111's is always null, Forge has none
     QString job;                 // "scripts_txt2img" for API calls
     QString jobTimestamp;        // when the last job began, to the second
     int jobCount = 0;            // 0 idle, -1 while a job sets up, then its n_iter
@@ -29,7 +43,8 @@ struct ProgressState {
     double progress = 0;
 };
 ProgressState progressState(const QByteArray &body);
-/// Percent done of the running job; -1 when it says nothing usable (idle, or still setting up).
+/// Percent done of the running job (of our task when read per task); -1 when it says nothing usable
+/// (idle, or still setting up).
 int progressPercent(const ProgressState &state);
 /// job_timestamp from a txt2img answer's info (empty when absent).
 QString jobTimestampOf(const QByteArray &body);

@@ -5,6 +5,7 @@
 #include "backend/providers/providerhttp.h"
 #include "common/logging.h"
 
+#include <QUrl>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,6 +42,22 @@ struct Txt2ImgCall {
     }
 };
 
+} // namespace
+
+QString A1111Provider::endpointKey(const QString &url)
+{
+    QUrl parsed(url.trimmed());
+    if (!parsed.isValid() || parsed.host().isEmpty())
+        return url.trimmed();
+    QString path = parsed.path();
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    const QString scheme = parsed.scheme().toLower();
+    const int port = parsed.port(scheme == QLatin1String("https") ? 443 : 80);
+    return QStringLiteral("%1://%2:%3%4").arg(scheme, parsed.host().toLower()).arg(port).arg(path);
+}
+
+namespace {
 /// A web UI runs one txt2img at a time: a second job of ours would only wait on its queue lock,
 /// holding a worker and a connection. One job per URL at a time; the others wait in our queue.
 std::mutex &webUiLock(const QString &url)
@@ -77,7 +94,7 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         invalid.errorMessage = QStringLiteral("this size or count cannot be made by %1").arg(a1111::providerName());
         return invalid;
     }
-    std::unique_lock busy(webUiLock(m_settings.a1111Url), std::try_to_lock);
+    std::unique_lock busy(webUiLock(exclusiveEndpoint()), std::try_to_lock);
     if (!busy.owns_lock()) {
         ProviderResult waiting;
         waiting.busy = true;
@@ -85,11 +102,11 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         waiting.errorMessage = QStringLiteral("%1 is busy with another generation").arg(a1111::providerName());
         return waiting;
     }
-    const QString base = m_settings.a1111Url + QStringLiteral("/sdapi/v1/");
     const int timeout = m_settings.timeoutSeconds;
-    A1111Task task(base, m_settings.pollMs, timeout);
+    A1111Task task(m_settings.a1111Url, m_settings.pollMs, timeout);
+    const QString base = task.apiBase();
     ProviderHttp poll(&sink, qMin(timeout, kPollTimeoutSeconds));
-    task.noteBefore(task.read(poll));
+    task.noteBefore(poll);
     const QByteArray body = a1111::txt2imgBody(request, size, task.id());
 
     // txt2img blocks until the images are done, so it runs on a second thread while this one
@@ -118,7 +135,7 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         if (waitedMs < m_settings.pollMs)
             continue;
         waitedMs = 0;
-        // The web UI shows whichever job holds its lock: a person's, or ours once it is our turn.
+        // Our task, asked about by id; the shared state only while it is ours.
         const a1111::ProgressState state = task.read(poll);
         if (!task.ours(state))
             continue;
@@ -149,10 +166,12 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
         return a1111::failedTxt2Img(response);
     }
     if (!stopped.valid) {
-        // Stopped between our last reading and the answer: the flags stay until the next job begins.
-        const a1111::ProgressState after = task.read(poll);
-        const QString ourTimestamp = ourLast.valid ? ourLast.jobTimestamp : a1111::jobTimestampOf(response.body);
-        const bool nextBegun = after.namesTasks && !after.currentTask.isEmpty() && after.currentTask != task.id();
+        // Stopped between our last reading and the answer: the flags stay until the next job begins
+        // (job_count is 0 between jobs: state.end() ran before our answer was sent).
+        const a1111::ProgressState after = task.readWebUi(poll);
+        const QString ourTimestamp = ourLast.valid && !ourLast.jobTimestamp.isEmpty() ? ourLast.jobTimestamp
+                                                                                       : a1111::jobTimestampOf(response.body);
+        const bool nextBegun = after.jobCount != 0;
         if (after.valid && (after.interrupted || after.skipped) && !nextBegun && !ourTimestamp.isEmpty() && after.jobTimestamp == ourTimestamp) {
             stopped = after;
             stopped.samplingStep = ourLast.samplingStep;

@@ -65,6 +65,13 @@ private:
     std::list<Entry> m_entries;
 };
 
+QString withSlash(QString url)
+{
+    while (url.endsWith(QLatin1Char('/')))
+        url.chop(1);
+    return url + QLatin1Char('/');
+}
+
 void interrupt(const QString &base, const QString &task)
 {
     const ProviderResponse answer = ProviderHttp(nullptr, 10).post(base + QStringLiteral("interrupt"), QByteArray());
@@ -75,36 +82,62 @@ void interrupt(const QString &base, const QString &task)
 }
 } // namespace
 
-A1111Task::A1111Task(const QString &baseUrl, int pollMs, int timeoutSeconds)
-    : m_base(baseUrl)
+A1111Task::A1111Task(const QString &rootUrl, int pollMs, int timeoutSeconds)
+    : m_root(withSlash(rootUrl))
+    , m_base(m_root + QStringLiteral("sdapi/v1/"))
     , m_id(QStringLiteral("vesper-%1").arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0')))
     , m_pollMs(qMax(kSliceMs, pollMs))
     , m_timeoutSeconds(timeoutSeconds)
 {
 }
 
-a1111::ProgressState A1111Task::read(ProviderHttp &http) const
+a1111::ProgressState A1111Task::readWebUi(ProviderHttp &http) const
 {
     const ProviderResponse answer = http.get(m_base + QStringLiteral("progress?skip_current_image=true"));
     return answer.ok() ? a1111::progressState(answer.body) : a1111::ProgressState{};
 }
 
-void A1111Task::noteBefore(const a1111::ProgressState &state)
+a1111::ProgressState A1111Task::read(ProviderHttp &http) const
 {
-    if (!state.valid)
-        return;
-    m_namesTasks = state.namesTasks;
-    m_timestampBefore = state.jobTimestamp;
+    if (!m_perTask)
+        return readWebUi(http);
+    const ProviderResponse answer = http.post(m_root + QStringLiteral("internal/progress"), a1111::taskProgressBody(m_id));
+    const a1111::TaskProgress task = answer.ok() ? a1111::taskProgress(answer.body) : a1111::TaskProgress{};
+    if (!task.valid)
+        return {};
+    // Read after our task was seen active: a job that began before this reading cannot be another's
+    // that ended just before ours, so interrupted/skipped here are ours (or the next job's, reset).
+    a1111::ProgressState state = task.active ? readWebUi(http) : a1111::ProgressState{};
+    if (task.active && !state.valid)
+        return {};
+    state.valid = true;
+    state.task = task;
+    return state;
+}
+
+void A1111Task::noteBefore(ProviderHttp &http)
+{
+    const ProviderResponse answer = http.post(m_root + QStringLiteral("internal/progress"), a1111::taskProgressBody(m_id));
+    m_perTask = answer.ok() && a1111::taskProgress(answer.body).valid;
+    if (!m_perTask)
+        qCInfo(lcProvider) << "a1111: no per-task progress (HTTP" << answer.status << "); telling jobs apart by name and start";
+    const a1111::ProgressState state = readWebUi(http);
+    if (state.valid)
+        m_timestampBefore = state.jobTimestamp;
 }
 
 bool A1111Task::ours(const a1111::ProgressState &state) const
 {
-    if (!state.valid || state.jobCount == 0)
+    if (!state.valid)
         return false;
-    if (state.namesTasks)
+    if (state.task.valid)
+        return state.task.active;
+    if (state.jobCount == 0)
+        return false;
+    if (!state.currentTask.isEmpty()) // a web UI that does fill it in
         return state.currentTask == m_id;
-    // Before 1.6: the API's job name and a job that began after our call was sent. Another API
-    // client's job that was waiting for the lock before ours looks just the same.
+    // No per-task answers (--nowebui): the API's job name and a job that began after our call was
+    // sent. Another API client's job that was waiting for the lock before ours looks just the same.
     return state.job == QLatin1String("scripts_txt2img") && state.jobTimestamp != m_timestampBefore;
 }
 
@@ -115,11 +148,13 @@ void A1111Task::stop(ProviderHttp &http) const
         interrupt(m_base, m_id);
         return;
     }
-    if (!m_namesTasks || (now.valid && !now.namesTasks)) {
-        qCWarning(lcProvider) << "a1111: task" << m_id << "is not running and this web UI names no tasks; it may still run";
+    if (!m_perTask) {
+        qCWarning(lcProvider) << "a1111: task" << m_id << "is not running and this web UI does not answer per task; it may still run";
         return;
     }
-    // Not started yet (waiting behind someone's job), or already done: watch for it to start.
+    if (now.task.completed)
+        return;
+    // Not started yet (waiting behind someone's job, or not yet arrived): watch for it to start.
     qCInfo(lcProvider) << "a1111: task" << m_id << "waits for the web UI; it is interrupted when it starts";
     Watchers::instance().start([task = *this](ProgressSink &stopping) {
         ProviderHttp http(&stopping, 5);
@@ -127,10 +162,13 @@ void A1111Task::stop(ProviderHttp &http) const
         while (!stopping.cancelled() && QDateTime::currentMSecsSinceEpoch() < deadline) {
             for (int waited = 0; waited < task.m_pollMs && !stopping.cancelled(); waited += kSliceMs)
                 std::this_thread::sleep_for(std::chrono::milliseconds(kSliceMs));
-            if (task.ours(task.read(http))) {
+            const a1111::ProgressState state = task.read(http);
+            if (task.ours(state)) {
                 interrupt(task.m_base, task.m_id);
                 return;
             }
+            if (state.task.completed)
+                return;
         }
     });
 }

@@ -1,7 +1,8 @@
 #pragma once
-// One txt2img of ours on a web UI that people and other programs use too. Its /progress and
-// /interrupt are about whichever job holds the queue lock, so each reading is checked against our
-// task id (force_task_id) before it is shown, and an interrupt is only sent while our job runs.
+// One txt2img of ours on a web UI that people and other programs use too. Its /sdapi/v1/progress and
+// /interrupt are about whichever job holds the queue lock (and its current_task is always null), so
+// our task (force_task_id) is asked about by id on /internal/progress before a reading is shown, and
+// an interrupt is only sent while our job runs. Without that route (--nowebui) a heuristic is used.
 #include "backend/providers/a1111protocol.h"
 #include "backend/providers/providerhttp.h"
 
@@ -11,29 +12,39 @@ namespace vesper::backend {
 
 class A1111Task {
 public:
-    /// baseUrl ends in "/sdapi/v1/"; pollMs paces the watcher, timeoutSeconds bounds it.
-    A1111Task(const QString &baseUrl, int pollMs, int timeoutSeconds);
+    /// rootUrl is the web UI's address (what VESPER_A1111_URL names); pollMs paces the watcher,
+    /// timeoutSeconds bounds it.
+    A1111Task(const QString &rootUrl, int pollMs, int timeoutSeconds);
 
     QString id() const { return m_id; }
-    /// The web UI's state now (invalid when it cannot be read).
+    /// The API's base, ending in "sdapi/v1/".
+    QString apiBase() const { return m_base; }
+    /// Before our call is sent: finds out whether the web UI answers per task (/internal/progress)
+    /// and remembers the shared state, so that without it a job that began after this one and runs
+    /// as an API txt2img is read as ours.
+    void noteBefore(ProviderHttp &http);
+    /// True when the web UI tells our task apart (/internal/progress answered).
+    bool perTask() const { return m_perTask; }
+    /// Our task and the web UI's state now (invalid when it cannot be read). Per task, the shared
+    /// state is read only while our task is active, after it, so its flags are ours.
     a1111::ProgressState read(ProviderHttp &http) const;
-    /// Remembers the state before our call is sent: a web UI that names no tasks (before 1.6) is
-    /// then read as running ours when a job that began after this one runs.
-    void noteBefore(const a1111::ProgressState &state);
+    /// The web UI's shared state now (GET /sdapi/v1/progress), whoever's job it shows.
+    a1111::ProgressState readWebUi(ProviderHttp &http) const;
     /// True when the job running in state is ours.
     bool ours(const a1111::ProgressState &state) const;
     /// Stops our job and no other: an interrupt when it runs now; when it still waits for the lock,
-    /// a watcher interrupts it the moment it starts (until the job's timeout has passed). A web UI
-    /// that names no tasks gets no interrupt at all then: ours cannot be told from others.
+    /// a watcher interrupts it the moment it starts (until it completes or the job's timeout has
+    /// passed). Without per-task answers a waiting job gets no interrupt: ours cannot be told apart.
     void stop(ProviderHttp &http) const;
 
 private:
-    QString m_base;
+    QString m_root; // ends in "/"
+    QString m_base; // m_root + "sdapi/v1/"
     QString m_id;
     int m_pollMs;
     int m_timeoutSeconds;
     QString m_timestampBefore;
-    bool m_namesTasks = true;
+    bool m_perTask = false;
 };
 
 } // namespace vesper::backend

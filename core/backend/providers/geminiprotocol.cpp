@@ -195,7 +195,8 @@ ProviderResult failed(const ProviderResponse &response, int budgetSeconds)
         result.transient = false;
         result.errorMessage = QStringLiteral("Gemini's quota is used up for now: retry in %1 s").arg(delay);
     } else if (delay > 0) {
-        result.errorMessage = QStringLiteral("Gemini's quota is used up for now: retrying in %1 s").arg(delay);
+        // Shown only if no attempt is left to wait for it (the runner then says it gave up).
+        result.errorMessage = QStringLiteral("Gemini's quota is used up for now (it asked for a %1 s wait)").arg(delay);
     }
     return result;
 }

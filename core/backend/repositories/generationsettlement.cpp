@@ -14,6 +14,11 @@ QString forUpdate(const Database &d)
 }
 } // namespace
 
+QString GenerationSettlement::storedMessage(const QString &message)
+{
+    return message.size() <= kMessageLimit ? message : message.left(kMessageLimit - 1) + QStringLiteral("…");
+}
+
 bool GenerationSettlement::isFinished(const QString &status)
 {
     const std::optional<GenerationStatus> known = generationStatusFromName(status);
@@ -64,7 +69,7 @@ bool GenerationSettlement::finishUnsuccessful(Database &database, ObjectStore &s
         SqlQuery update(db, QStringLiteral("UPDATE generations SET status = :s, error_code = :c, error_message = :m, finished_at = %1, "
                                            "rev = :rev WHERE id = :g").arg(database.timeParam(QStringLiteral(":now"))));
         update.bind(QStringLiteral(":s"), generationStatusName(status)).bind(QStringLiteral(":c"), errorCode.isEmpty() ? nullText : QVariant(errorCode))
-            .bind(QStringLiteral(":m"), errorCode.isEmpty() ? nullText : QVariant(errorMessage.left(1000)))
+            .bind(QStringLiteral(":m"), errorCode.isEmpty() ? nullText : QVariant(storedMessage(errorMessage)))
             .bind(QStringLiteral(":now"), nowMicros()).bind(QStringLiteral(":rev"), tx.allocateRevs(1))
             .bind(QStringLiteral(":g"), generationId).exec();
         refund(database, db, userId, generationId, cost);

@@ -21,6 +21,10 @@ struct GenerationFolder {
 
 class GenerationSettlement {
 public:
+    /// The most characters of an error message a generation keeps; providers word theirs within it.
+    static constexpr int kMessageLimit = 1000;
+    /// message as stored: cut at kMessageLimit with "…" when longer.
+    static QString storedMessage(const QString &message);
     /// Ends an unfinished generation as failed or cancelled with a refund and deletes its job, in
     /// one transaction; false when it had already finished or is gone (then only the job is removed).
     /// Files an earlier attempt left are removed afterwards.
