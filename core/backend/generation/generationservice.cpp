@@ -96,12 +96,25 @@ SubmitResult GenerationService::submit(const QString &userId, const SessionAcces
 {
     const Database &d = m_database;
     QSqlDatabase db = m_database.connection();
+    // The resend lookup and the rate limit (a round trip to the shared store on PostgreSQL) come
+    // before BEGIN, which takes the rev counter's lock every writer queues on: a refused or resent
+    // request never holds it. A twin may commit in between, so the lookup is repeated inside.
+    if (auto existing = findByClient(db, userId, request.clientId, access.sessionId))
+        return *existing;
+    if (admit) {
+        try {
+            admit();
+        } catch (const DomainError &) {
+            // A twin with this clientId may have been accepted since the lookup: it is answered.
+            if (auto existing = findByClient(db, userId, request.clientId, access.sessionId))
+                return *existing;
+            throw;
+        }
+    }
     try {
         Transaction tx(m_database, db);
         if (auto existing = findByClient(db, userId, request.clientId, access.sessionId))
             return *existing;
-        if (admit)
-            admit();
         requireOwnUploads(db, userId, request.referenceUploadIds);
         const QString id = newUuidV7();
         const qint64 now = nowMicros();
