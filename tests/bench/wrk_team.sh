@@ -8,7 +8,8 @@
 #   tests/bench/wrk_team.sh postgres://postgres@127.0.0.1:55900/postgres
 #
 # Settings from the environment: VESPER_SERVER, PORT (first instance's port, 18790), VESPER_THREADS
-# (4 per instance), WRK_CONNECTIONS (16 in all), WRK_DURATION (10s), SEED_ARGS.
+# (4 per instance), WRK_CONNECTIONS (16 in all), WRK_DURATION (10s), SEED_ARGS, GENERATE_RATE_LIMIT
+# (0: off; a large value keeps the shared limit store in each generate without ever refusing one).
 set -euo pipefail
 
 admin=${1:?usage: $0 POSTGRES_ADMIN_URL}
@@ -46,13 +47,14 @@ psql "$db" -qc "UPDATE profiles SET credits = 1000000000 WHERE email = 'user0@se
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 
 # n instances on the database and one shared object store; limits off (measure the work, not the
-# manners; the shared store's own cost is bench_ratelimit's), workers off (the accept path only).
+# manners; the shared store's own cost is bench_ratelimit's) unless GENERATE_RATE_LIMIT is set,
+# workers off (the accept path only).
 start_team() {
     local n=$1
     for i in $(seq 0 $((n - 1))); do
         mkdir -p "$work/i$i"
         VESPER_JWT_SECRET=$secret VESPER_ACCESS_LOG=0 VESPER_RATE_LIMIT=0 VESPER_AUTH_RATE_LIMIT=0 \
-        VESPER_GENERATE_RATE_LIMIT=0 VESPER_WORKERS=0 VESPER_THREADS=${VESPER_THREADS:-4} \
+        VESPER_GENERATE_RATE_LIMIT=${GENERATE_RATE_LIMIT:-0} VESPER_WORKERS=0 VESPER_THREADS=${VESPER_THREADS:-4} \
         VESPER_DEFAULT_CREDITS=1000000000 VESPER_MODEL_COSTS=sketch=1 VESPER_STORAGE=$work/storage \
             "$server" serve --db "$db" --listen "127.0.0.1:$((port0 + i))" --data-dir "$work/i$i" >"$work/i$i/server.log" 2>&1 &
         pids+=($!)

@@ -3,6 +3,8 @@
 # backend's and the client's, so backend and client never include each other, and the UI sits on the
 # client only. Run as: cmake -DSOURCE_DIR=<repo> -P check_layers.cmake (CTest does; see CMakeLists.txt).
 # A folder not listed in any stack is an error too, so a new folder has to be placed on purpose.
+# A second rule: the SQL of rows lives in backend/repositories (and the folders below the services);
+# the services, the HTTP layer, the routes and the composition root run no query of their own.
 
 set(shared_bottom common common/net common/sql domain skills)
 set(backend_stack ${shared_bottom}
@@ -13,6 +15,10 @@ set(client_stack ${shared_bottom}
   client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/assistant client/workspace
   client/cli client/models
   ui)
+
+# Folders that may not run SQL: a query type or the query header named in their sources is refused.
+set(sql_free_folders backend/generation backend/context backend/http backend/live backend/routes backend/server)
+set(sql_query_pattern "(SqlQuery|QSqlQuery|backend/db/sqlquery\\.h)")
 
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "check_layers: pass -DSOURCE_DIR=<repository root>")
@@ -63,6 +69,16 @@ foreach(source IN LISTS sources)
     math(EXPR violations "${violations} + 1")
     continue()
   endif()
+  foreach(sql_free IN LISTS sql_free_folders)
+    if(from STREQUAL sql_free OR from MATCHES "^${sql_free}/")
+      file(STRINGS "${source}" queries REGEX "${sql_query_pattern}")
+      foreach(line IN LISTS queries)
+        string(STRIP "${line}" line)
+        message("${rel}: runs SQL in ${from} (\"${line}\"); put the query in a repository (backend/repositories)")
+        math(EXPR violations "${violations} + 1")
+      endforeach()
+    endif()
+  endforeach()
   file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"]+\"")
   foreach(line IN LISTS includes)
     string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*$" "\\1" header "${line}")
@@ -97,6 +113,7 @@ foreach(source IN LISTS sources)
 endforeach()
 
 if(violations GREATER 0)
-  message(FATAL_ERROR "check_layers: ${violations} upward or cross-stack include(s) in ${source_count} files")
+  message(FATAL_ERROR "check_layers: ${violations} upward or cross-stack include(s) or SQL outside repositories in ${source_count} files")
 endif()
-message("check_layers: ${source_count} files, no upward include")
+string(REPLACE ";" ", " sql_free_list "${sql_free_folders}")
+message("check_layers: ${source_count} files, no upward include, no SQL in ${sql_free_list}")

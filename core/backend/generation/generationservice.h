@@ -55,7 +55,8 @@ public:
 
     /// Inserts generation, debit, ledger row and job in one transaction; 402 when credits are short.
     /// A clientId seen before answers with its generation; only a new one calls `admit` first (the
-    /// rate limit, which throws to refuse), so a resend is never limited.
+    /// rate limit, which throws to refuse), so a resend is never limited. The lookup and `admit` run
+    /// before the transaction (and its rev counter lock) opens; the lookup is repeated inside it.
     SubmitResult submit(const QString &userId, const SessionAccess &access, const GenerateRequest &request, int maxAttempts,
                         const std::function<void()> &admit = {});
     /// The generation if the caller can see it; 404 otherwise (also for a malformed id).

@@ -5,6 +5,8 @@
 #include "common/jsonwriter.h"
 
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace vesper::backend {
 
@@ -115,6 +117,92 @@ GenerationPage GenerationRepository::listImages(const QString &projectId, bool i
     w.endArray();
     page.data = w.take();
     return page;
+}
+
+std::optional<GenerationRow> GenerationRepository::find(const QString &generationId)
+{
+    SqlQuery q(m_database.connection(), QStringLiteral("SELECT id, session_id, user_id, status, cost FROM generations WHERE id = :g"));
+    q.bind(QStringLiteral(":g"), generationId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return GenerationRow{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4)};
+}
+
+std::optional<ClientGeneration> GenerationRepository::findByClient(const QSqlDatabase &db, const QString &userId, const QString &clientId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT g.id, g.status, g.cost, p.credits, g.session_id FROM generations g "
+                                  "JOIN profiles p ON p.id = g.user_id WHERE g.user_id = :u AND g.client_id = :c"));
+    q.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":c"), clientId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return ClientGeneration{q.text(0), q.text(4), q.text(1), q.int64(2), q.int64(3)};
+}
+
+std::optional<GenerationAsk> GenerationRepository::ask(const QSqlDatabase &db, const QString &generationId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT model_id, parameters FROM generations WHERE id = :g"));
+    q.bind(QStringLiteral(":g"), generationId).exec();
+    if (!q.next())
+        return std::nullopt;
+    const int outputs = QJsonDocument::fromJson(q.text(1).toUtf8()).object().value(QStringLiteral("numOutputs")).toInt(1);
+    return GenerationAsk{q.text(0), qMax(1, outputs)};
+}
+
+QByteArray GenerationRepository::readVisible(const QString &userId, const QStringList &ids, const QString &visibleSql)
+{
+    if (ids.isEmpty())
+        return QByteArrayLiteral("[]");
+    const Database &d = m_database;
+    QStringList names;
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        names << QStringLiteral(":g%1").arg(i);
+    SqlQuery q(m_database.connection(),
+               QStringLiteral("SELECT %1 FROM generations g JOIN sessions s ON s.id = g.session_id JOIN projects p ON p.id = g.project_id "
+                              "LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :u "
+                              "WHERE g.id IN (%2) AND %3")
+                   .arg(rowcodec::generationColumns(d), names.join(QLatin1Char(',')), visibleSql));
+    q.bind(QStringLiteral(":u"), userId);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        q.bind(names.at(i), ids.at(i));
+    q.exec();
+    QList<QByteArray> generations;
+    QStringList found;
+    while (q.next()) {
+        JsonWriter g(1024);
+        rowcodec::generationFields(g, q, userId);
+        generations.append(g.take());
+        found << q.text(0);
+    }
+    return withOutputs(generations, found);
+}
+
+void GenerationRepository::insert(const QSqlDatabase &db, const NewGeneration &row)
+{
+    const Database &d = m_database;
+    SqlQuery insert(db, QStringLiteral("INSERT INTO generations (id, session_id, project_id, user_id, client_id, model_id, prompt, "
+                                       "negative_prompt, parameters, status, progress, progress_is_estimate, cost, created_at, rev) "
+                                       "VALUES (:id, :s, :p, :u, :c, :m, :prompt, :neg, %1, 'queued', 0, :est, :cost, %2, :rev)")
+                            .arg(d.jsonParam(QStringLiteral(":params")), d.timeParam(QStringLiteral(":now"))));
+    insert.bind(QStringLiteral(":id"), row.id).bind(QStringLiteral(":s"), row.sessionId)
+        .bind(QStringLiteral(":p"), row.projectId).bind(QStringLiteral(":u"), row.userId)
+        .bind(QStringLiteral(":c"), row.clientId).bind(QStringLiteral(":m"), row.modelId)
+        .bind(QStringLiteral(":prompt"), row.prompt).bind(QStringLiteral(":neg"), row.negativePrompt)
+        .bind(QStringLiteral(":params"), row.parametersJson)
+        .bind(QStringLiteral(":est"), false).bind(QStringLiteral(":cost"), row.cost)
+        .bind(QStringLiteral(":now"), row.createdAt).bind(QStringLiteral(":rev"), row.rev).exec();
+}
+
+void GenerationRepository::remove(const QSqlDatabase &db, const QString &generationId)
+{
+    SqlQuery del(db, QStringLiteral("DELETE FROM generations WHERE id = :g"));
+    del.bind(QStringLiteral(":g"), generationId).exec();
+}
+
+bool GenerationRepository::sessionExists(const QSqlDatabase &db, const QString &sessionId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT 1 FROM sessions WHERE id = :s"));
+    q.bind(QStringLiteral(":s"), sessionId).exec();
+    return q.next();
 }
 
 } // namespace vesper::backend

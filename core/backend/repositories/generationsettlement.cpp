@@ -127,4 +127,52 @@ void GenerationSettlement::refund(Database &database, const QSqlDatabase &db, co
         .bind(QStringLiteral(":now"), nowMicros()).exec();
 }
 
+std::optional<qint64> GenerationSettlement::debit(Database &database, const QSqlDatabase &db, const QString &userId,
+                                                  const QString &generationId, qint64 cost)
+{
+    // A new rev puts the caller's balance in their changes feed (kind "profile").
+    SqlQuery debit(db, QStringLiteral("UPDATE profiles SET credits = credits - :c, rev = :rev WHERE id = :u AND credits >= :c RETURNING credits"));
+    debit.bind(QStringLiteral(":c"), cost).bind(QStringLiteral(":u"), userId)
+        .bind(QStringLiteral(":rev"), Transaction::allocateRevs(db, 1)).exec();
+    if (!debit.next())
+        return std::nullopt;
+    const qint64 credits = debit.int64(0);
+    SqlQuery ledger(db, QStringLiteral("INSERT INTO credit_ledger (user_id, generation_id, amount, reason, created_at) "
+                                       "VALUES (:u, :g, :a, 'generation', %1)").arg(database.timeParam(QStringLiteral(":now"))));
+    ledger.bind(QStringLiteral(":u"), userId).bind(QStringLiteral(":g"), generationId).bind(QStringLiteral(":a"), -cost)
+        .bind(QStringLiteral(":now"), nowMicros()).exec();
+    return credits;
+}
+
+qint64 GenerationSettlement::balance(const QSqlDatabase &db, const QString &userId)
+{
+    SqlQuery balance(db, QStringLiteral("SELECT credits FROM profiles WHERE id = :u"));
+    balance.bind(QStringLiteral(":u"), userId).exec();
+    return balance.next() ? balance.int64(0) : 0;
+}
+
+std::optional<LockedGeneration> GenerationSettlement::lock(const Database &database, const QSqlDatabase &db, const QString &generationId)
+{
+    SqlQuery q(db, QStringLiteral("SELECT status, cost FROM generations WHERE id = :g%1").arg(forUpdate(database)));
+    q.bind(QStringLiteral(":g"), generationId).exec();
+    if (!q.next())
+        return std::nullopt;
+    return LockedGeneration{q.text(0), q.int64(1)};
+}
+
+void GenerationSettlement::finishWithImages(const Database &database, const QSqlDatabase &db, const QString &generationId,
+                                            GenerationStatus status, qint64 finishedAt, qint64 rev, const QString &note)
+{
+    // A cancelled generation keeps the progress it had when it stopped.
+    const bool completed = status == GenerationStatus::Completed;
+    SqlQuery done(db, QStringLiteral("UPDATE generations SET status = :status%1, finished_at = %2, rev = :rev WHERE id = :g")
+                          .arg(completed ? QStringLiteral(", progress = 100") : QString(), database.timeParam(QStringLiteral(":now"))));
+    done.bind(QStringLiteral(":status"), generationStatusName(status)).bind(QStringLiteral(":now"), finishedAt)
+        .bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), generationId).exec();
+    if (!note.isEmpty()) {
+        SqlQuery why(db, QStringLiteral("UPDATE generations SET error_code = 'PROVIDER_ERROR', error_message = :m WHERE id = :g"));
+        why.bind(QStringLiteral(":m"), storedMessage(note)).bind(QStringLiteral(":g"), generationId).exec();
+    }
+}
+
 } // namespace vesper::backend

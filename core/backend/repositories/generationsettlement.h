@@ -1,12 +1,14 @@
 #pragma once
-// How a generation's rows are settled when its work ends without images or its session or project
-// goes: status, refund with a ledger row, job removed, files removed after the commit. The workers,
-// the generation service and the session and project repositories all end generations through here.
+// How a generation's rows and credits are settled: the debit when it is accepted; its end with
+// images (status, finish time) or without them (status, refund with a ledger row, job removed, files
+// removed after the commit); its session or project going. The workers, the generation service and
+// the session and project repositories all end generations through here.
 #include "domain/generationstatus.h"
 
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <optional>
 
 namespace vesper::backend {
 
@@ -17,6 +19,12 @@ class ObjectStore;
 struct GenerationFolder {
     QString userId;
     QString generationId;
+};
+
+/// A generation's state, read with its row locked (FOR UPDATE on PostgreSQL).
+struct LockedGeneration {
+    QString status;
+    qint64 cost = 0;
 };
 
 class GenerationSettlement {
@@ -39,6 +47,19 @@ public:
     static void removeFolders(ObjectStore &store, const QList<GenerationFolder> &folders);
     /// Gives cost back to the user with a ledger row; call inside the caller's transaction.
     static void refund(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId, qint64 cost);
+    /// Takes cost from the user's credits (one statement, so two requests cannot both spend the same
+    /// credits) with a new rev and a ledger row; returns the balance after, nullopt when it is short.
+    /// Call inside the transaction that inserts the generation.
+    static std::optional<qint64> debit(Database &database, const QSqlDatabase &db, const QString &userId, const QString &generationId,
+                                       qint64 cost);
+    /// The user's credits now (0 for an unknown user).
+    static qint64 balance(const QSqlDatabase &db, const QString &userId);
+    /// Locks the generation's row for a change of state and reads it; nullopt when it is gone.
+    static std::optional<LockedGeneration> lock(const Database &database, const QSqlDatabase &db, const QString &generationId);
+    /// Ends a locked generation whose job made images: status, finish time and rev (progress 100
+    /// when completed); `note` (why fewer images came back) stored as its error message when not empty.
+    static void finishWithImages(const Database &database, const QSqlDatabase &db, const QString &generationId, GenerationStatus status,
+                                 qint64 finishedAt, qint64 rev, const QString &note);
     /// Whether a stored status is final (an unknown one is not).
     static bool isFinished(const QString &status);
     /// Whether the generation's folder may hold files that matter: it still runs, or it kept outputs.

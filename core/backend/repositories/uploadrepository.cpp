@@ -97,6 +97,41 @@ UploadRemoval UploadRepository::removeOwn(const QString &userId, const QString &
     return UploadRemoval::Removed;
 }
 
+void UploadRepository::insert(const NewUpload &row, const std::function<void(const UploadUsage &)> &checkQuota)
+{
+    QSqlDatabase db = m_database.connection();
+    Transaction tx(m_database, db, Transaction::WithoutRevs);
+    if (!m_database.isSqlite()) { // SQLite's write lock already serializes; Postgres locks the uploader
+        SqlQuery lock(db, QStringLiteral("SELECT id FROM profiles WHERE id = :u FOR UPDATE"));
+        lock.bind(QStringLiteral(":u"), row.userId).exec();
+    }
+    if (checkQuota)
+        checkQuota(usage(db, row.userId));
+    SqlQuery insert(db, QStringLiteral("INSERT INTO uploads (id, user_id, storage_key, mime, bytes, sha256, width, height, created_at) "
+                                       "VALUES (:id, :u, :k, :m, :b, :sha, :w, :h, %1)")
+                            .arg(m_database.timeParam(QStringLiteral(":now"))));
+    insert.bind(QStringLiteral(":id"), row.id).bind(QStringLiteral(":u"), row.userId).bind(QStringLiteral(":k"), row.storageKey)
+        .bind(QStringLiteral(":m"), row.mime).bind(QStringLiteral(":b"), row.bytes)
+        .bind(QStringLiteral(":sha"), row.sha256).bind(QStringLiteral(":w"), row.width).bind(QStringLiteral(":h"), row.height)
+        .bind(QStringLiteral(":now"), row.createdAt).exec();
+    tx.commit();
+}
+
+qint64 UploadRepository::countOwned(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds)
+{
+    if (uploadIds.isEmpty())
+        return 0;
+    QStringList names;
+    for (qsizetype i = 0; i < uploadIds.size(); ++i)
+        names << QStringLiteral(":up%1").arg(i);
+    SqlQuery q(db, QStringLiteral("SELECT COUNT(*) FROM uploads WHERE user_id = :u AND id IN (%1)").arg(names.join(QLatin1Char(','))));
+    q.bind(QStringLiteral(":u"), userId);
+    for (qsizetype i = 0; i < uploadIds.size(); ++i)
+        q.bind(names.at(i), uploadIds.at(i));
+    q.exec();
+    return q.next() ? q.int64(0) : 0;
+}
+
 void UploadRepository::linkToGeneration(const QSqlDatabase &db, const QString &generationId, const QStringList &uploadIds)
 {
     SqlQuery insert(db, QStringLiteral("INSERT INTO generation_uploads (upload_id, generation_id) VALUES (:up, :g)"));

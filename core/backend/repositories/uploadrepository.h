@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace vesper::backend {
@@ -34,6 +35,19 @@ struct UploadPage {
 
 enum class UploadRemoval { Removed, Missing, Referenced };
 
+/// An upload's row as it is stored (its file already written under storageKey).
+struct NewUpload {
+    QString id;
+    QString userId;
+    QString storageKey;
+    QString mime;
+    qint64 bytes = 0;
+    QString sha256;
+    int width = 0;
+    int height = 0;
+    qint64 createdAt = 0;
+};
+
 class UploadRepository {
 public:
     explicit UploadRepository(Database &database);
@@ -47,6 +61,12 @@ public:
     /// Deletes the user's own upload and hands back its row for the file removal; Missing for
     /// someone else's (indistinguishable from none), Referenced while a generation uses it.
     UploadRemoval removeOwn(const QString &userId, const QString &uploadId, UploadRef *removed);
+    /// Inserts the row in its own transaction (no rev: uploads are not synced), the uploader locked
+    /// on PostgreSQL so two uploads of one user are counted one after the other; `checkQuota` sees
+    /// the user's usage inside it and refuses by throwing.
+    void insert(const NewUpload &row, const std::function<void(const UploadUsage &)> &checkQuota);
+    /// How many of uploadIds are the user's own (a generation's references are checked with it).
+    static qint64 countOwned(const QSqlDatabase &db, const QString &userId, const QStringList &uploadIds);
     /// Inside the transaction that inserts a generation: records the uploads it references.
     static void linkToGeneration(const QSqlDatabase &db, const QString &generationId, const QStringList &uploadIds);
     /// The key of an upload's thumbnail, made next to the original on first request.

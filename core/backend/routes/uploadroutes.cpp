@@ -5,8 +5,6 @@
 // thumbnail) back; GET /api/uploads lists the caller's own and DELETE /api/uploads/{id} removes one.
 #include "backend/access/uploadaccess.h"
 #include "backend/db/database.h"
-#include "backend/db/sqlquery.h"
-#include "backend/db/transaction.h"
 #include "domain/domainerror.h"
 #include "backend/http/fileresponse.h"
 #include "backend/http/idempotentcreate.h"
@@ -103,21 +101,8 @@ HttpResponse upload(ServerContext &context, RequestContext &rc)
     const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(encoded.bytes, QCryptographicHash::Sha256).toHex());
     const qint64 now = nowMicros();
     const auto insertRow = [&] {
-        QSqlDatabase db = context.db.connection();
-        Transaction tx(context.db, db, Transaction::WithoutRevs);
-        if (!context.db.isSqlite()) { // SQLite's write lock already serializes; Postgres locks the uploader
-            SqlQuery lock(db, QStringLiteral("SELECT id FROM profiles WHERE id = :u FOR UPDATE"));
-            lock.bind(QStringLiteral(":u"), rc.userId).exec();
-        }
-        checkQuota(context, UploadRepository::usage(db, rc.userId), qint64(encoded.bytes.size()));
-        SqlQuery insert(db, QStringLiteral("INSERT INTO uploads (id, user_id, storage_key, mime, bytes, sha256, width, height, created_at) "
-                                           "VALUES (:id, :u, :k, :m, :b, :sha, :w, :h, %1)")
-                                .arg(context.db.timeParam(QStringLiteral(":now"))));
-        insert.bind(QStringLiteral(":id"), id).bind(QStringLiteral(":u"), rc.userId).bind(QStringLiteral(":k"), key)
-            .bind(QStringLiteral(":m"), encoded.mime).bind(QStringLiteral(":b"), qint64(encoded.bytes.size()))
-            .bind(QStringLiteral(":sha"), sha256).bind(QStringLiteral(":w"), width).bind(QStringLiteral(":h"), height)
-            .bind(QStringLiteral(":now"), now).exec();
-        tx.commit();
+        const NewUpload row{id, rc.userId, key, encoded.mime, qint64(encoded.bytes.size()), sha256, width, height, now};
+        UploadRepository(context.db).insert(row, [&](const UploadUsage &usage) { checkQuota(context, usage, row.bytes); });
         return jsonResponse(201, QJsonObject{{QStringLiteral("id"), id},
                                              {QStringLiteral("mime"), encoded.mime},
                                              {QStringLiteral("bytes"), qint64(encoded.bytes.size())},
