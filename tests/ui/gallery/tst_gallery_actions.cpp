@@ -57,8 +57,10 @@ bool pressAndAnswer(QWidget *target, int key, const std::function<void(QWidget *
 void typeName(QWidget *dialog, const QString &name)
 {
     auto *input = qobject_cast<QInputDialog *>(dialog);
-    if (!input)
-        return dialog->close();
+    if (!input) {
+        dialog->close();
+        return;
+    }
     input->setTextValue(name);
     input->accept();
 }
@@ -67,8 +69,10 @@ void typeName(QWidget *dialog, const QString &name)
 void clickButton(QWidget *dialog, const QString &text)
 {
     auto *box = qobject_cast<QMessageBox *>(dialog);
-    if (!box)
-        return dialog->close();
+    if (!box) {
+        dialog->close();
+        return;
+    }
     for (QAbstractButton *button : box->buttons()) {
         if (button->text().remove(QLatin1Char('&')) == text)
             return button->click();

@@ -236,7 +236,7 @@ private Q_SLOTS:
         const QStringList imageMenu = listed(image);
         for (const char *entry : {"Reuse prompt (R)", "Reuse all settings (Shift+R)", "Copy image (Ctrl+C)", "Delete (Del)", "Fit (0)",
                                   "100 % (1)", "Zoom in (+)", "Zoom out (-)", "Save as… (Ctrl+S)"})
-            QVERIFY2(imageMenu.contains(QLatin1String(entry)), qPrintable(imageMenu.join(QStringLiteral("; "))));
+            QVERIFY2(imageMenu.contains(QString::fromUtf8(entry)), qPrintable(imageMenu.join(QStringLiteral("; "))));
         QVERIFY(!image->isEnabled()); // on the session page there is no image on show
 
         // Each place the focus goes: the projects grid, the session list, the gallery, the prompt,
