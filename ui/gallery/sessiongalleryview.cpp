@@ -78,7 +78,7 @@ void SessionGalleryView::workspaceChanged()
 {
     if (m_model && m_ctx->isSameCache()) {
         m_model->rebindCache(m_ctx->workspace()->cache());
-    applyCache(); // the new workspace's thumbnail cache
+        applyCache(); // the new workspace's thumbnail cache
         return;
     }
     rebuildModel();

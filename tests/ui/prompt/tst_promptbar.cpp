@@ -1,9 +1,11 @@
-// PromptBar against a real vesper-server: Generate stays disabled (with the reason) until a session,
-// an available model and a prompt are there; Ctrl+Return queues the request in the outbox — a pending
+// PromptBar against a real vesper-server: Generate stays disabled (with the reason — on this team
+// server an unavailable model is its administrator's to set up) until a session, an available model
+// and a prompt are there; Ctrl+Return queues the request in the outbox — a pending
 // row in the cache at once — and sends it, the server has the generation and the tracker brings it
 // home completed. A PNG added as a reference is uploaded and its id goes with the request. setPrompt
 // and applySettings are undoable and complete; the last choices are remembered. The viewer then shows
-// the real full image. Screenshots of both land in /tmp.
+// the real full image. Screenshots of both land in /tmp. Cancel on a running card's button: the
+// server reports the generation cancelled and the card shows it.
 #include "fakegemini.h"
 #include "testclient.h"
 #include "testserver.h"
