@@ -28,6 +28,7 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <cstdio>
+#include <string>
 #include <memory>
 
 using namespace vesper;
@@ -177,7 +178,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!hasDisplay()) {
-        std::fputs("vesper: no display found; run it under a virtual display: xvfb-run -a vesper, or use vesper-server and vesper-cli\n", stderr);
+        // The command as the user typed it (./build/dev/app/desktop/vesper, or vesper from the PATH),
+        // so the line can be copied as it stands.
+        std::string self = argc > 0 && argv[0] && *argv[0] ? argv[0] : "vesper";
+        if (self.find_first_of(" \t'\"") != std::string::npos)
+            self = "'" + self + "'";
+        std::fprintf(stderr, "vesper: no display found; run it under a virtual display: xvfb-run -a %s, or use vesper-server and vesper-cli\n",
+                     self.c_str());
         return kNoDisplayExit;
     }
 

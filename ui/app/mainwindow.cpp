@@ -19,6 +19,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPointer>
 #include <QSettings>
 #include <QSplitter>
@@ -223,6 +224,29 @@ void MainWindow::installViews(const MainWindowViews &views)
     swapActions(m_newProject, views.projectActions);
     swapActions(m_newSession, views.sessionActions);
     addActions(views.extraActions);
+    // Session: New session, Generate, then the rest of the session's actions. The same QAction
+    // objects as elsewhere, so a key is never held twice.
+    if (!views.extraActions.isEmpty()) {
+        QAction *before = nullptr;
+        const QList<QAction *> listed = m_sessionMenu->actions();
+        const int newAt = views.sessionActions.isEmpty() ? -1 : int(listed.indexOf(views.sessionActions.first()));
+        if (newAt >= 0 && newAt + 1 < listed.size())
+            before = listed.at(newAt + 1);
+        QAction *separator = m_sessionMenu->insertSeparator(before);
+        m_sessionMenu->insertActions(separator, views.extraActions);
+    }
+    if (!views.imageActions.isEmpty()) {
+        for (QAction *action : views.imageActions) {
+            if (action)
+                m_imageMenu->addAction(action);
+            else
+                m_imageMenu->addSeparator();
+        }
+        m_imageMenu->menuAction()->setVisible(true);
+        m_imageMenu->setEnabled(currentPage() == Page::Viewer);
+        // The image actions are about the picture on show: off while the viewer is not.
+        connect(this, &MainWindow::pageChanged, m_imageMenu, [this](Page shown) { m_imageMenu->setEnabled(shown == Page::Viewer); });
+    }
     const QSettings settings;
     m_sessionSplitter->restoreState(settings.value(QStringLiteral("window/sessionSplitter")).toByteArray());
     if (!m_galleryAndPrompt->restoreState(settings.value(QStringLiteral("window/galleryAndPrompt")).toByteArray()) && views.promptBar)

@@ -14,6 +14,7 @@
 class QAction;
 class QDockWidget;
 class QLineEdit;
+class QMenu;
 class QSplitter;
 class QStackedWidget;
 class QVBoxLayout;
@@ -33,8 +34,9 @@ struct MainWindowViews {
     QWidget *promptBar = nullptr;      // PromptBar: below the session gallery
     QWidget *viewer = nullptr;         // ViewerView: the viewer page (it handles its own Esc: closed())
     QList<QAction *> projectActions;   // ProjectGalleryView::actions(): replace File ▸ New project
-    QList<QAction *> sessionActions;   // SessionPanel::actions(): replace File ▸ New session
-    QList<QAction *> extraActions;     // e.g. PromptBar::generateAction(): listed in the Session menu
+    QList<QAction *> sessionActions;   // SessionPanel::actions(): replace File ▸ New session; the Session menu
+    QList<QAction *> extraActions;     // e.g. PromptBar::generateAction(): in the Session menu after New session
+    QList<QAction *> imageActions;     // the viewer's: the Image menu (a null entry is a separator)
 };
 
 class MainWindow : public QMainWindow {
@@ -71,6 +73,13 @@ public:
     QString lastSessionId() const { return m_sessionId; }
 
     int thumbnailSize() const { return m_thumbnailSize; }
+    /// View ▸ Bigger / Smaller thumbnails (Ctrl+=, Ctrl+-): the one pair of zoom keys in the window;
+    /// the galleries put these in their context menus instead of their own.
+    QAction *biggerThumbnailsAction() const { return m_bigger; }
+    QAction *smallerThumbnailsAction() const { return m_smaller; }
+    /// The Session and Image menus (filled by installViews).
+    QMenu *sessionMenu() const { return m_sessionMenu; }
+    QMenu *imageMenu() const { return m_imageMenu; }
     /// Clamped to 64..512 in steps of 32; thumbnailSizeChanged follows.
     void setThumbnailSize(int px);
 
@@ -115,6 +124,10 @@ private:
     QAction *m_newProject = nullptr;
     QAction *m_newSession = nullptr;
     QAction *m_back = nullptr;
+    QAction *m_bigger = nullptr;
+    QAction *m_smaller = nullptr;
+    QMenu *m_sessionMenu = nullptr;
+    QMenu *m_imageMenu = nullptr;
     QList<Page> m_history;
     QString m_projectId;
     QString m_sessionId;

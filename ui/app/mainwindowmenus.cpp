@@ -111,9 +111,19 @@ void MainWindow::createMenus()
     connect(session, &QAction::triggered, this, [this] { showPage(Page::Session); });
     m_back = makeAction(this, tr("&Back"), QKeySequence(Qt::Key_Escape));
     connect(m_back, &QAction::triggered, this, &MainWindow::goBack);
-    QAction *bigger = makeAction(this, tr("&Bigger thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_Equal));
+    // The one pair of zoom keys in the window (the galleries use these actions, not their own).
+    // QKeySequence::ZoomIn adds Ctrl++; ZoomOut is Ctrl+- already, and one key listed twice on one
+    // action is an ambiguous shortcut that triggers nothing.
+    QAction *bigger = m_bigger = makeAction(this, tr("&Bigger thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_Equal));
+    QAction *smaller = m_smaller = makeAction(this, tr("S&maller thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    const auto addKey = [](QAction *action, const QKeySequence &key) {
+        QList<QKeySequence> keys = action->shortcuts();
+        if (!key.isEmpty() && !keys.contains(key))
+            action->setShortcuts(keys << key);
+    };
+    addKey(bigger, QKeySequence(QKeySequence::ZoomIn));
+    addKey(smaller, QKeySequence(QKeySequence::ZoomOut));
     connect(bigger, &QAction::triggered, this, [this] { setThumbnailSize(m_thumbnailSize + 32); });
-    QAction *smaller = makeAction(this, tr("S&maller thumbnails"), QKeySequence(Qt::CTRL | Qt::Key_Minus));
     connect(smaller, &QAction::triggered, this, [this] { setThumbnailSize(m_thumbnailSize - 32); });
     QAction *assistant = m_assistant->toggleViewAction();
     assistant->setText(tr("&Assistant"));
@@ -127,6 +137,12 @@ void MainWindow::createMenus()
     view->addAction(smaller);
     view->addSeparator();
     view->addAction(assistant);
+
+    // Filled by installViews: the session's actions with Generate, and the viewer's actions.
+    m_sessionMenu = menuBar()->addMenu(tr("&Session"));
+    m_sessionMenu->addAction(m_newSession);
+    m_imageMenu = menuBar()->addMenu(tr("&Image"));
+    m_imageMenu->menuAction()->setVisible(false); // until a viewer is installed
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = makeAction(this, tr("&About Vesper Studio"));

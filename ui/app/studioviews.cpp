@@ -89,7 +89,15 @@ StudioViews installStudioViews(MainWindow *window)
     views.projectActions.append(offline);
     views.sessionActions = v.sessions->actions();
     views.extraActions = {v.promptBar->generateAction()};
+    // The Image menu: the viewer's own actions (their keys work in the viewer; the menu names them).
+    const auto viewerAction = [&v](const char *name) { return v.viewer->action(QLatin1String(name)); };
+    views.imageActions = {viewerAction("previous"), viewerAction("next"), nullptr, viewerAction("fit"), viewerAction("actualSize"),
+                          viewerAction("zoomIn"), viewerAction("zoomOut"), nullptr, viewerAction("star"), viewerAction("reusePrompt"),
+                          viewerAction("reuseAll"), viewerAction("useAsReference"), nullptr, viewerAction("copy"),
+                          viewerAction("saveAs"), nullptr, viewerAction("delete"), viewerAction("undo")};
     window->installViews(views);
+    v.projects->useZoomActions(window->biggerThumbnailsAction(), window->smallerThumbnailsAction());
+    v.gallery->useZoomActions(window->biggerThumbnailsAction(), window->smallerThumbnailsAction());
 
     v.projects->setThumbnailSize(window->thumbnailSize());
     v.gallery->setThumbnailSize(window->thumbnailSize());

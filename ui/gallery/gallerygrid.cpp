@@ -58,12 +58,19 @@ void GalleryGrid::setModel(QAbstractItemModel *newModel)
                         m_anchored = false;
                 });
         connect(newModel, &QAbstractItemModel::rowsRemoved, this, [this] { restoreAnchor(); });
+        // A row moving (an updated project going to the top) shifts every card between its old and
+        // new place: anchor on a card that stays, not on the one that moves.
+        connect(newModel, &QAbstractItemModel::rowsAboutToBeMoved, this,
+                [this](const QModelIndex &, int start, int end) { recordAnchor(start, end); });
         connect(newModel, &QAbstractItemModel::modelReset, this, [this] {
             m_anchored = false;
             m_pill->hide();
         });
     }
     QListView::setModel(newModel);
+    // After QListView's own handler (which only schedules a layout): restoreAnchor lays out now.
+    if (newModel)
+        connect(newModel, &QAbstractItemModel::rowsMoved, this, [this] { restoreAnchor(); });
 }
 
 void GalleryGrid::setThumbnailSize(int px)
@@ -109,18 +116,25 @@ void GalleryGrid::updateCellSize()
     setIconSize(QSize(m_thumbnailSize, m_thumbnailSize));
 }
 
-void GalleryGrid::recordAnchor()
+void GalleryGrid::recordAnchor(int skipFirst, int skipLast)
 {
     m_anchored = false;
     if (!model() || verticalScrollBar()->value() == 0)
         return; // at the top: new rows simply appear
     executeDelayedItemsLayout();
     // The card the user is looking at: the current one when on screen, else the top-left one.
+    // Rows skipFirst..skipLast are about to move: they cannot be the anchor.
+    const auto skipped = [skipFirst, skipLast](const QModelIndex &index) { return index.row() >= skipFirst && index.row() <= skipLast; };
     QModelIndex anchor = currentIndex();
-    if (!anchor.isValid() || !viewport()->rect().intersects(visualRect(anchor))) {
+    if (!anchor.isValid() || skipped(anchor) || !viewport()->rect().intersects(visualRect(anchor))) {
         anchor = QModelIndex();
-        for (int y = 1; y < gridSize().height() && !anchor.isValid(); y += 4)
-            anchor = indexAt(QPoint(CellPadding + 1, y));
+        for (int y = 1; y < viewport()->height() && !anchor.isValid(); y += 4) {
+            for (int x = CellPadding + 1; x < viewport()->width() && !anchor.isValid(); x += gridSize().width()) {
+                const QModelIndex at = indexAt(QPoint(x, y));
+                if (at.isValid() && !skipped(at))
+                    anchor = at;
+            }
+        }
     }
     if (!anchor.isValid())
         return;

@@ -1,6 +1,6 @@
 #pragma once
 // The card grid both galleries use: a QListView in icon mode whose cells follow a thumbnail-size
-// setting, that keeps the user's place when rows arrive or leave above the viewport (anchoring the
+// setting, that keeps the user's place when rows arrive, leave or move above the viewport (anchoring the
 // selected or top-visible card at its pixel offset), shows a "New images ↑" pill when new rows arrived
 // out of sight at the top, and paints a teaching text while the model is empty.
 #include <QListView>
@@ -46,7 +46,8 @@ protected:
     void scrollContentsBy(int dx, int dy) override;
 
 private:
-    void recordAnchor();
+    /// Remembers the card the user looks at and its offset; rows skipFirst..skipLast are not chosen.
+    void recordAnchor(int skipFirst = -1, int skipLast = -2);
     void restoreAnchor();
     void updateCellSize();
     void placePill();

@@ -180,6 +180,16 @@ void ProjectGalleryView::setThumbnailSize(int px)
     m_grid->setThumbnailSize(px);
 }
 
+void ProjectGalleryView::useZoomActions(QAction *bigger, QAction *smaller)
+{
+    if (!bigger || !smaller)
+        return;
+    delete m_zoomIn; // removed from this widget with it
+    delete m_zoomOut;
+    m_zoomIn = bigger;
+    m_zoomOut = smaller;
+}
+
 int ProjectGalleryView::thumbnailSize() const
 {
     return m_grid->thumbnailSize();
@@ -299,6 +309,9 @@ void ProjectGalleryView::showContextMenu(const QPoint &pos)
         menu.addSeparator();
         menu.addAction(m_delete);
     }
+    menu.addSeparator();
+    menu.addAction(m_zoomIn);
+    menu.addAction(m_zoomOut);
     menu.exec(m_grid->viewport()->mapToGlobal(pos));
 }
 

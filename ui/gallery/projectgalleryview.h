@@ -35,6 +35,10 @@ public:
     /// New project (Ctrl+Shift+N), Rename (F2), Share (checkable), Members…, Delete — for the menus.
     QList<QAction *> actions() const;
     /// Picture edge in pixels (96..512).
+    /// The window's zoom actions (View ▸ Bigger/Smaller thumbnails) replace the view's own Ctrl+= and
+    /// Ctrl+- ones: one action per key in the window, or neither key would trigger. The context menu
+    /// lists these from then on.
+    void useZoomActions(QAction *bigger, QAction *smaller);
     void setThumbnailSize(int px);
     int thumbnailSize() const;
 

@@ -100,6 +100,30 @@ void QuickLook::paintEvent(QPaintEvent *)
     p.drawText(captionRect, Qt::AlignCenter, metrics.elidedText(m_caption, Qt::ElideRight, captionRect.width()));
 }
 
+bool QuickLook::event(QEvent *event)
+{
+    // The window's shortcuts (Esc is its Back) are matched before a key reaches keyPressEvent:
+    // claiming these keys here keeps Esc closing the look rather than leaving the page under it.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->modifiers() == Qt::NoModifier || key->modifiers() == Qt::KeypadModifier) {
+            switch (key->key()) {
+            case Qt::Key_Space:
+            case Qt::Key_Escape:
+            case Qt::Key_Left:
+            case Qt::Key_Right:
+            case Qt::Key_Up:
+            case Qt::Key_Down:
+                event->accept();
+                return true;
+            default:
+                break;
+            }
+        }
+    }
+    return QWidget::event(event);
+}
+
 void QuickLook::keyPressEvent(QKeyEvent *event)
 {
     switch (event->key()) {

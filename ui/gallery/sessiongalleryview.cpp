@@ -15,6 +15,7 @@
 #include <QItemSelectionModel>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 namespace vesper::ui {
@@ -37,9 +38,9 @@ SessionGalleryView::SessionGalleryView(UiContext *ctx, QWidget *parent)
     m_binder = new ThumbnailBinder(m_grid, [](const QModelIndex &index) { return index.data(Model::OutputIdsRole).toStringList(); }, this);
 
     m_zoomIn = new QAction(tr("Larger thumbnails"), this);
-    m_zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
+    m_zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)});
     m_zoomOut = new QAction(tr("Smaller thumbnails"), this);
-    m_zoomOut->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence::ZoomOut});
+    m_zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus)); // QKeySequence::ZoomOut is this key again: ambiguous
     for (QAction *a : {m_zoomIn, m_zoomOut}) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         a->setToolTip(QStringLiteral("%1 (%2)").arg(a->text(), a->shortcut().toString(QKeySequence::NativeText)));
@@ -77,7 +78,7 @@ void SessionGalleryView::workspaceChanged()
 {
     if (m_model && m_ctx->isSameCache()) {
         m_model->rebindCache(m_ctx->workspace()->cache());
-    applyCache(); // the new workspace's thumbnail cache
+        applyCache(); // the new workspace's thumbnail cache
         return;
     }
     rebuildModel();
@@ -123,6 +124,7 @@ void SessionGalleryView::setSession(const QString &id)
         return;
     m_sessionId = id;
     m_searchText.clear();
+    m_sessionPlace = {};
     if (m_model)
         m_model->showSession(id);
     updateEmptyText();
@@ -130,14 +132,59 @@ void SessionGalleryView::setSession(const QString &id)
 
 void SessionGalleryView::showSearch(const QString &text)
 {
-    m_searchText = text.trimmed();
+    const QString trimmed = text.trimmed();
+    if (trimmed == m_searchText)
+        return; // the same search (or none): nothing to reload, the place stays
+    if (m_searchText.isEmpty())
+        m_sessionPlace = savePlace(); // leaving the session for a search: where to come back to
+    m_searchText = trimmed;
     if (m_model) {
-        if (m_searchText.isEmpty())
+        if (m_searchText.isEmpty()) {
             m_model->showSession(m_sessionId);
-        else
+            restorePlace(m_sessionPlace);
+        } else {
             m_model->showSearch(m_searchText);
+        }
     }
     updateEmptyText();
+}
+
+SessionGalleryView::Place SessionGalleryView::savePlace() const
+{
+    Place place;
+    if (!m_model)
+        return place;
+    place.currentId = currentGenerationId();
+    place.scroll = m_grid->verticalScrollBar()->value();
+    // The card the user looks at: the current one when on screen, else the top-left one.
+    QModelIndex anchor = m_grid->currentIndex();
+    if (!anchor.isValid() || !m_grid->viewport()->rect().intersects(m_grid->visualRect(anchor)))
+        anchor = m_grid->indexAt(QPoint(m_grid->gridSize().width() / 2, 1));
+    if (anchor.isValid()) {
+        place.anchorId = anchor.data(Model::IdRole).toString();
+        place.anchorTop = m_grid->visualRect(anchor).top();
+    }
+    return place;
+}
+
+void SessionGalleryView::restorePlace(const Place &place)
+{
+    if (!m_model || (place.currentId.isEmpty() && place.anchorId.isEmpty()))
+        return;
+    // The rows the place needs, loaded as scrolling there would have loaded them.
+    const auto loaded = [this](const QString &id) { return id.isEmpty() || m_model->rowOf(id) >= 0; };
+    while ((!loaded(place.currentId) || !loaded(place.anchorId)) && m_model->canFetchMore({}))
+        m_model->fetchMore({});
+    if (const int row = place.currentId.isEmpty() ? -1 : m_model->rowOf(place.currentId); row >= 0)
+        m_grid->selectionModel()->setCurrentIndex(m_model->index(row, 0), QItemSelectionModel::ClearAndSelect);
+    m_grid->doItemsLayout();
+    const int anchorRow = place.anchorId.isEmpty() ? -1 : m_model->rowOf(place.anchorId);
+    if (anchorRow < 0) {
+        m_grid->verticalScrollBar()->setValue(place.scroll);
+        return;
+    }
+    const int top = m_grid->visualRect(m_model->index(anchorRow, 0)).top();
+    m_grid->verticalScrollBar()->setValue(m_grid->verticalScrollBar()->value() + top - place.anchorTop);
 }
 
 void SessionGalleryView::updateEmptyText()
@@ -155,6 +202,16 @@ void SessionGalleryView::updateEmptyText()
 void SessionGalleryView::setThumbnailSize(int px)
 {
     m_grid->setThumbnailSize(px);
+}
+
+void SessionGalleryView::useZoomActions(QAction *bigger, QAction *smaller)
+{
+    if (!bigger || !smaller)
+        return;
+    delete m_zoomIn; // removed from this widget with it
+    delete m_zoomOut;
+    m_zoomIn = bigger;
+    m_zoomOut = smaller;
 }
 
 int SessionGalleryView::thumbnailSize() const

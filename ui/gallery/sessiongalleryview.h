@@ -34,7 +34,8 @@ public:
     /// Shows a session's generations (empty: none); leaves search mode.
     void setSession(const QString &id);
     QString sessionId() const { return m_sessionId; }
-    /// Shows generations whose prompts match text; an empty text goes back to the session.
+    /// Shows generations whose prompts match text; an empty text goes back to the session, at the
+    /// card and scroll place it had before the search. The same text again is a no-op.
     void showSearch(const QString &text);
     /// The model behind the grid (null without a workspace); the viewer walks it.
     client::GenerationListModel *model() const { return m_model; }
@@ -47,6 +48,10 @@ public:
     void selectGeneration(const QString &generationId);
     /// Zoom in/out actions (Ctrl+=, Ctrl+-) for the View menu.
     QList<QAction *> actions() const;
+    /// The window's zoom actions (View ▸ Bigger/Smaller thumbnails) replace the view's own Ctrl+= and
+    /// Ctrl+- ones: one action per key in the window, or neither key would trigger. The context menu
+    /// lists these from then on.
+    void useZoomActions(QAction *bigger, QAction *smaller);
 
     /// Uses cache instead of the workspace's thumbnails (tests, benchmarks); null: the workspace's.
     void setThumbnailCache(client::ThumbnailCache *cache);
@@ -59,6 +64,15 @@ Q_SIGNALS:
     void thumbnailSizeChanged(int px);
 
 private:
+    /// Where the user was in the session: the current card, and a card on screen with its offset.
+    struct Place {
+        QString currentId;
+        QString anchorId;
+        int anchorTop = 0;
+        int scroll = 0;
+    };
+    Place savePlace() const;
+    void restorePlace(const Place &place);
     void rebuildModel();
     /// Rebinds the model to the new workspace's cache when it is the same cache; else rebuilds.
     void workspaceChanged();
@@ -80,6 +94,7 @@ private:
     QAction *m_zoomOut;
     QString m_sessionId;
     QString m_searchText;
+    Place m_sessionPlace; // saved when a search starts, restored when it is cleared
 };
 
 } // namespace vesper::ui

@@ -18,9 +18,30 @@ QString ModelPicker::costText(qint64 cost)
     return cost == 1 ? tr("1 credit per image") : tr("%1 credits per image").arg(cost);
 }
 
-QString ModelPicker::unavailableReason(const ModelInfo &model)
+QString ModelPicker::unavailableReason(const ModelInfo &model, bool onTeamServer)
 {
+    // Settings ▸ Providers sets up the embedded backend only: on a team server it changes nothing.
+    if (onTeamServer)
+        return tr("%1 is unavailable: the server's administrator has not configured its provider, or the provider is failing.").arg(model.name);
     return tr("%1 is unavailable: its provider is not configured or is failing; see Settings ▸ Providers.").arg(model.name);
+}
+
+void ModelPicker::setOnTeamServer(bool team)
+{
+    if (team == m_teamServer)
+        return;
+    m_teamServer = team;
+    updateToolTips();
+}
+
+void ModelPicker::updateToolTips()
+{
+    auto *items = qobject_cast<QStandardItemModel *>(model());
+    for (int i = 0; items && i < m_models.size() && i < count(); ++i) {
+        const ModelInfo &info = m_models.at(i);
+        if (QStandardItem *item = items->item(i))
+            item->setToolTip(info.available ? info.description : unavailableReason(info, m_teamServer));
+    }
 }
 
 void ModelPicker::setModels(const QList<ModelInfo> &models)
@@ -37,13 +58,10 @@ void ModelPicker::setModels(const QList<ModelInfo> &models)
         QStandardItem *item = items ? items->item(count() - 1) : nullptr;
         if (!item)
             continue;
-        if (info.available) {
-            item->setToolTip(info.description);
-        } else {
+        if (!info.available)
             item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
-            item->setToolTip(unavailableReason(info));
-        }
     }
+    updateToolTips();
     int index = findData(chosen);
     if (index < 0) { // the first model that can run
         for (int i = 0; i < m_models.size() && index < 0; ++i)

@@ -2,6 +2,8 @@
 // The prompt bar's model choice: every model the server offers with its cost per image ("free" at
 // 0); the ones that cannot run now are greyed out, and their tooltip says why and where to fix it,
 // rather than being hidden (a user looking for a model should learn it needs a provider set up).
+// Where to fix it depends on whose server it is: the local library's Settings ▸ Providers, or a team
+// server's administrator.
 #include "domain/modelinfo.h"
 
 #include <QComboBox>
@@ -23,14 +25,20 @@ public:
     std::optional<ModelInfo> currentModel() const;
     /// "free" or "N credits per image".
     static QString costText(qint64 cost);
-    /// Why a model cannot be used now.
-    static QString unavailableReason(const ModelInfo &model);
+    /// Whether the models come from a team server (their providers are its administrator's to set
+    /// up) rather than the local library (Settings ▸ Providers). Updates the tooltips.
+    void setOnTeamServer(bool team);
+    bool isOnTeamServer() const { return m_teamServer; }
+    /// Why a model cannot be used now, and who can change that.
+    static QString unavailableReason(const ModelInfo &model, bool onTeamServer);
 
 Q_SIGNALS:
     void modelChanged(const QString &modelId);
 
 private:
+    void updateToolTips();
     QList<ModelInfo> m_models;
+    bool m_teamServer = false;
 };
 
 } // namespace vesper::ui

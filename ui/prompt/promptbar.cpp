@@ -174,6 +174,7 @@ void PromptBar::buildLayout()
 void PromptBar::reloadModels()
 {
     client::Workspace *ws = m_ctx->workspace();
+    m_models->setOnTeamServer(ws && !m_ctx->isLocalLibrary());
     m_models->setModels(ws && ws->isOpen() ? ws->cache().models() : QList<ModelInfo>{});
     updateState();
 }
@@ -227,7 +228,7 @@ void PromptBar::updateState()
     else if (!model)
         m_reason = tr("No model to generate with yet.");
     else if (!model->available)
-        m_reason = ModelPicker::unavailableReason(*model);
+        m_reason = ModelPicker::unavailableReason(*model, m_models->isOnTeamServer());
     else if (prompt().trimmed().isEmpty())
         m_reason = tr("Write a prompt first.");
     else if (m_references->uploadingCount() > 0)

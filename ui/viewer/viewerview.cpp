@@ -170,14 +170,18 @@ void ViewerView::open(client::GenerationListModel *model, const QString &generat
     }
     disconnect(m_thumbConnection);
     disconnect(m_failConnection);
-    if (client::ThumbnailCache *thumbs = m_ctx->thumbnails()) {
+    m_copyWhenLoaded.clear();
+    if (client::ThumbnailCache *thumbs = thumbnails()) {
         m_thumbConnection = connect(thumbs, &client::ThumbnailCache::thumbnailReady, this, &ViewerView::thumbnailReady);
         m_failConnection = connect(thumbs, &client::ThumbnailCache::thumbnailFailed, this,
                                    [this](const QString &outputId, const QString &variant, const QString &reason) {
+                                       if (variant == kFull && outputId == m_copyWhenLoaded) {
+                                           m_copyWhenLoaded.clear();
+                                           m_ctx->reportError(tr("The image was not copied: its full size could not be loaded."), reason);
+                                       }
                                        // Only when nothing stands in: a thumbnail on screen beats an error.
                                        if (outputId == m_current.outputId && m_canvas->image().isNull())
                                            m_canvas->clear(tr("The image could not be loaded (%1).").arg(reason));
-                                       Q_UNUSED(variant)
                                    });
     }
     m_modelNames.clear();
@@ -192,6 +196,16 @@ void ViewerView::open(client::GenerationListModel *model, const QString &generat
     refreshHidden();
     showPosition(m_walker.nearest({generationId, outputId}));
     m_canvas->setFocus();
+}
+
+void ViewerView::setThumbnailCache(client::ThumbnailCache *cache)
+{
+    m_cacheOverride = cache;
+}
+
+client::ThumbnailCache *ViewerView::thumbnails() const
+{
+    return m_cacheOverride ? m_cacheOverride.data() : m_ctx->thumbnails();
 }
 
 std::optional<Generation> ViewerView::currentGeneration() const
@@ -236,7 +250,7 @@ void ViewerView::showImage()
         m_canvas->clear(tr("No image here any more."));
         return;
     }
-    client::ThumbnailCache *thumbs = m_ctx->thumbnails();
+    client::ThumbnailCache *thumbs = thumbnails();
     const QImage full = thumbs ? thumbs->cached(m_current.outputId, kFull) : QImage();
     const std::optional<Output> output = currentOutput();
     const bool actual = !m_canvas->isFit();
@@ -260,6 +274,11 @@ void ViewerView::showImage()
 
 void ViewerView::thumbnailReady(const QString &outputId, const QString &variant, const QImage &image)
 {
+    if (variant == kFull && outputId == m_copyWhenLoaded) {
+        m_copyWhenLoaded.clear();
+        QGuiApplication::clipboard()->setImage(image);
+        m_ctx->reportInfo(tr("Image copied."));
+    }
     if (outputId != m_current.outputId)
         return;
     if (variant == kFull)
@@ -377,13 +396,22 @@ void ViewerView::undoDelete()
 
 void ViewerView::copyImage()
 {
-    client::ThumbnailCache *thumbs = m_ctx->thumbnails();
+    if (!m_current.isValid())
+        return;
+    // Never the thumbnail in the full image's place: a pasted preview would pass for the picture.
+    client::ThumbnailCache *thumbs = thumbnails();
     const QImage full = thumbs ? thumbs->cached(m_current.outputId, kFull) : QImage();
-    const QImage image = full.isNull() ? m_canvas->image() : full;
-    if (image.isNull())
+    if (!full.isNull()) {
+        m_copyWhenLoaded.clear();
+        QGuiApplication::clipboard()->setImage(full);
+        m_ctx->reportInfo(tr("Image copied."));
+        return;
+    }
+    if (!thumbs)
         return m_ctx->report(UiContext::Severity::Warning, tr("The image has not loaded yet; copy it again in a moment."));
-    QGuiApplication::clipboard()->setImage(image);
-    m_ctx->reportInfo(tr("Image copied."));
+    m_copyWhenLoaded = m_current.outputId; // copied by thumbnailReady, or an error by thumbnailFailed
+    thumbs->request(m_current.outputId, kFull);
+    m_ctx->reportInfo(tr("The full image is loading; it will be copied as soon as it is in."));
 }
 
 void ViewerView::saveAs()
@@ -426,9 +454,16 @@ void ViewerView::saveTo(const QString &path)
 
 void ViewerView::startDragOut()
 {
-    client::ThumbnailCache *thumbs = m_ctx->thumbnails();
-    const QImage full = thumbs ? thumbs->cached(m_current.outputId, kFull) : QImage();
-    const QImage image = full.isNull() ? m_canvas->image() : full;
+    if (!m_current.isValid())
+        return;
+    // The file dropped must be the picture itself, not the thumbnail standing in for it.
+    client::ThumbnailCache *thumbs = thumbnails();
+    const QImage image = thumbs ? thumbs->cached(m_current.outputId, kFull) : QImage();
+    if (image.isNull()) {
+        if (thumbs)
+            thumbs->request(m_current.outputId, kFull);
+        return m_ctx->report(UiContext::Severity::Info, tr("The full image is still loading; drag it out again in a moment."));
+    }
     if (!m_dragDir)
         m_dragDir = std::make_unique<QTemporaryDir>();
     const QString path = outputfiles::writeDragFile(image, m_dragDir->path(), m_current.outputId);

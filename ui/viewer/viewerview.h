@@ -17,6 +17,7 @@ class QToolBar;
 
 namespace vesper::client {
 class GenerationListModel;
+class ThumbnailCache;
 }
 
 namespace vesper::ui {
@@ -49,6 +50,8 @@ public:
     /// Writes the shown output's full file to path off the GUI thread (Save as… without the dialog);
     /// saved or saveFailed follows.
     void saveTo(const QString &path);
+    /// Uses cache instead of the workspace's thumbnails (tests); null: the workspace's. Before open().
+    void setThumbnailCache(client::ThumbnailCache *cache);
     DeferredDeletes *deferredDeletes() const { return m_deletes; }
     ImageCanvas *canvas() const { return m_canvas; }
     MetadataPanel *metadata() const { return m_metadata; }
@@ -81,6 +84,7 @@ private:
     void thumbnailReady(const QString &outputId, const QString &variant, const QImage &image);
     void refreshHidden();
     std::optional<Output> currentOutput() const;
+    client::ThumbnailCache *thumbnails() const;
     QSize fullSizeOf(const std::optional<Output> &output, const QImage &stand) const;
 
     UiContext *m_ctx;
@@ -98,6 +102,8 @@ private:
     QMetaObject::Connection m_thumbConnection;
     QMetaObject::Connection m_failConnection;
     std::unique_ptr<QTemporaryDir> m_dragDir;
+    QPointer<client::ThumbnailCache> m_cacheOverride;
+    QString m_copyWhenLoaded; // Copy pressed before the full image was in: copied when it arrives
     QToolBar *m_toolbar;
     ImageCanvas *m_canvas;
     MetadataPanel *m_metadata;

@@ -1,4 +1,5 @@
-// The vesper binary as a user starts it: with no display it says so in one line and exits 2 (before
+// The vesper binary as a user starts it: with no display it says so in one line (naming the binary
+// as it was started) and exits 2 (before
 // any window or backend exists); with --screenshot on the offscreen platform it starts its embedded
 // backend on a fresh data folder, paints the first gallery and writes a PNG of the window.
 #include <QImage>
@@ -22,8 +23,9 @@ private Q_SLOTS:
         QCOMPARE(vesper.exitStatus(), QProcess::NormalExit);
         QCOMPARE(vesper.exitCode(), 2);
         const QString out = QString::fromUtf8(vesper.readAllStandardError() + vesper.readAllStandardOutput()).trimmed();
-        QCOMPARE(out, QStringLiteral("vesper: no display found; run it under a virtual display: xvfb-run -a vesper, "
-                                     "or use vesper-server and vesper-cli"));
+        // The line names the binary as it was started, so it can be pasted as it stands.
+        QCOMPARE(out, QStringLiteral("vesper: no display found; run it under a virtual display: xvfb-run -a %1, "
+                                     "or use vesper-server and vesper-cli").arg(QStringLiteral(VESPER_BINARY)));
     }
 
     void screenshotOffscreen()

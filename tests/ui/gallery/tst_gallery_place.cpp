@@ -1,16 +1,21 @@
 // The session gallery keeps the user's place: with 2,000 generations scrolled to the middle and one
 // selected, new generations at the top, a deletion above and an update to the selected row leave
-// that card at the same viewport offset and selected (and new ones show the pill). The thumbnail
-// binder asks only for what is on screen, and scrolling drops the requests that scrolled away.
+// that card at the same viewport offset and selected (and new ones show the pill); so does a search
+// and its clearing. The project grid keeps its place when a project above moves to the top. The
+// thumbnail binder asks only for what is on screen, and scrolling drops the requests that scrolled away.
+#include "client/cache/cachestore.h"
 #include "client/models/generationlistmodel.h"
+#include "client/models/projectlistmodel.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "galleryfixture.h"
 #include "synthfeed.h"
 #include "ui/gallery/gallerygrid.h"
+#include "ui/gallery/projectgalleryview.h"
 #include "ui/gallery/sessiongalleryview.h"
 #include "ui/gallery/thumbnailbinder.h"
 
 #include <QItemSelectionModel>
+#include <QJsonArray>
 #include <QPointer>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -165,6 +170,112 @@ private Q_SLOTS:
         QVERIFY(model.isNull()); // the old model was deleted, a new one built
         twin.reset();
         QVERIFY(view.model()->rowCount() > 0);
+    }
+
+    // Searching and clearing the search brings the session back where the user was: the same card
+    // current and at the same offset in the viewport (not the top of the session).
+    void searchThenClearKeepsThePlace()
+    {
+        GalleryFixture fx;
+        QVERIFY(fx.ok());
+        const Session session = fx.addProjectAndSession();
+        const QList<Generation> generations = fx.addGenerations(session, 600, 10'000);
+
+        PngServer png;
+        client::ThumbnailCache thumbnails(png.function());
+        ui::SessionGalleryView view(&fx.ctx());
+        view.setThumbnailCache(&thumbnails);
+        view.resize(900, 700);
+        view.setSession(session.id);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        while (view.model()->canFetchMore({}))
+            view.model()->fetchMore({});
+        const QString selected = generations.at(300).id;
+        view.selectGeneration(selected);
+        view.grid()->scrollTo(view.model()->index(view.model()->rowOf(selected), 0), QAbstractItemView::PositionAtCenter);
+        QCoreApplication::processEvents();
+        const Place before = placeOf(view, selected);
+        QVERIFY(view.grid()->verticalScrollBar()->value() > 0);
+
+        view.showSearch(QStringLiteral("study 42"));
+        QVERIFY(view.model()->rowCount() < 600);
+        view.showSearch(QString());
+        QCOMPARE(view.sessionId(), session.id);
+        QVERIFY(isSelected(view, selected));
+        const Place after = placeOf(view, selected);
+        QVERIFY2(qAbs(after.top - before.top) <= 1, qPrintable(QStringLiteral("%1 vs %2").arg(after.top).arg(before.top)));
+
+        // The same text again is no new search (the window's debounced empty text after a session
+        // switch must not reset the gallery).
+        QSignalSpy resets(view.model(), &QAbstractItemModel::modelReset);
+        view.showSearch(QString());
+        QCOMPARE(resets.count(), 0);
+    }
+
+    // The project grid scrolled down with a project selected: a project near the top is updated by a
+    // sync and moves to the top (newest first); the selected card stays where it was on screen.
+    void projectGridKeepsItsPlaceWhenAProjectMoves()
+    {
+        GalleryFixture fx;
+        QVERIFY(fx.ok());
+        QList<Project> projects;
+        QJsonArray page;
+        for (int i = 0; i < 300; ++i) {
+            Project p = synthProject(QStringLiteral("Project %1").arg(i), 1000 + i);
+            projects << p;
+            page << upsertChange(fx.nextRev(), QStringLiteral("project"), p.toJson());
+        }
+        QVERIFY(fx.apply(page));
+
+        PngServer png;
+        client::ThumbnailCache thumbnails(png.function());
+        ui::ProjectGalleryView view(&fx.ctx());
+        view.setThumbnailCache(&thumbnails);
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        while (view.model()->canFetchMore({}))
+            view.model()->fetchMore({});
+        QCOMPARE(view.model()->rowCount(), 300);
+        const auto topOf = [&view](const QString &id) {
+            const int row = view.model()->rowOf(id);
+            return row < 0 ? INT_MIN : view.grid()->visualRect(view.model()->index(row, 0)).top();
+        };
+
+        // The selected card in the last column: a row moving from below it to the top pushes it to the
+        // next line of the grid unless the view follows.
+        const int columns = view.grid()->viewport()->width() / view.grid()->gridSize().width();
+        QVERIFY(columns >= 2);
+        const int rowBefore = 150 + (columns - 1 - 150 % columns);
+        const QString selected = view.model()->index(rowBefore, 0).data(client::ProjectListModel::IdRole).toString();
+        view.selectProject(selected);
+        view.grid()->scrollTo(view.model()->index(rowBefore, 0), QAbstractItemView::PositionAtCenter);
+        QCoreApplication::processEvents();
+        const int before = topOf(selected);
+        QVERIFY(view.grid()->verticalScrollBar()->value() > 0);
+        QVERIFY(before > 0 && before < view.grid()->viewport()->height());
+
+        // A project below the selected one (older) is renamed: it moves above it, to the top.
+        Project moved = projects.at(20);
+        moved.name = QStringLiteral("Renamed");
+        moved.updatedAt = 90'000;
+        QVERIFY(fx.apply({upsertChange(fx.nextRev(), QStringLiteral("project"), moved.toJson())}));
+        QCOMPARE(view.model()->rowOf(moved.id), 0);
+        QCOMPARE(view.model()->rowOf(selected), rowBefore + 1);
+        QVERIFY2(qAbs(topOf(selected) - before) <= 1, qPrintable(QStringLiteral("%1 vs %2").arg(topOf(selected)).arg(before)));
+        QCOMPARE(view.currentProjectId(), selected);
+
+        // The selected project itself is updated and moves to the top: the view does not follow it
+        // there; it stays among the cards the user was looking at.
+        const int scrolled = view.grid()->verticalScrollBar()->value();
+        Project self = *fx.workspace().cache().project(selected);
+        self.updatedAt = 95'000;
+        self.name = QStringLiteral("Renamed too");
+        QVERIFY(fx.apply({upsertChange(fx.nextRev(), QStringLiteral("project"), self.toJson())}));
+        QCOMPARE(view.model()->rowOf(selected), 0);
+        QVERIFY2(qAbs(view.grid()->verticalScrollBar()->value() - scrolled) <= view.grid()->gridSize().height(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(view.grid()->verticalScrollBar()->value()).arg(scrolled)));
     }
 
     void binderRequestsOnlyVisibleOutputs()

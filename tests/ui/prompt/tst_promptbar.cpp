@@ -1,9 +1,11 @@
-// PromptBar against a real vesper-server: Generate stays disabled (with the reason) until a session,
-// an available model and a prompt are there; Ctrl+Return queues the request in the outbox — a pending
+// PromptBar against a real vesper-server: Generate stays disabled (with the reason — on this team
+// server an unavailable model is its administrator's to set up) until a session, an available model
+// and a prompt are there; Ctrl+Return queues the request in the outbox — a pending
 // row in the cache at once — and sends it, the server has the generation and the tracker brings it
 // home completed. A PNG added as a reference is uploaded and its id goes with the request. setPrompt
 // and applySettings are undoable and complete; the last choices are remembered. The viewer then shows
-// the real full image. Screenshots of both land in /tmp.
+// the real full image. Screenshots of both land in /tmp. Cancel on a running card's button: the
+// server reports the generation cancelled and the card shows it.
 #include "fakegemini.h"
 #include "testclient.h"
 #include "testserver.h"
@@ -16,6 +18,9 @@
 #include "client/tracking/generationtracker.h"
 #include "client/workspace/workspace.h"
 #include "ui/app/uicontext.h"
+#include "ui/gallery/gallerygrid.h"
+#include "ui/gallery/generationcarddelegate.h"
+#include "ui/gallery/sessiongalleryview.h"
 #include "ui/prompt/modelpicker.h"
 #include "ui/prompt/promptbar.h"
 #include "ui/prompt/referencestrip.h"
@@ -27,6 +32,7 @@
 #include <QComboBox>
 #include <QJsonArray>
 #include <QPlainTextEdit>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -120,7 +126,9 @@ private Q_SLOTS:
         QVERIFY(bar.modelPicker()->selectModel(QStringLiteral("replicate-flux")));
         bar.setPrompt(QStringLiteral("anything"));
         QVERIFY(!bar.generateAction()->isEnabled());
-        QVERIFY2(bar.disabledReason().contains(QStringLiteral("Settings ▸ Providers")), qPrintable(bar.disabledReason()));
+        // This is a team server: its administrator sets providers up, not this app's Settings ▸ Providers.
+        QVERIFY2(bar.disabledReason().contains(QStringLiteral("administrator")), qPrintable(bar.disabledReason()));
+        QVERIFY2(!bar.disabledReason().contains(QStringLiteral("Settings")), qPrintable(bar.disabledReason()));
         const int row = bar.modelPicker()->findData(QStringLiteral("replicate-flux"));
         QVERIFY(bar.modelPicker()->itemData(row, Qt::ToolTipRole).toString().contains(QStringLiteral("not configured")));
         QVERIFY(bar.modelPicker()->itemText(bar.modelPicker()->findData(QStringLiteral("sketch"))).contains(QStringLiteral("free")));
@@ -179,6 +187,47 @@ private Q_SLOTS:
         viewer.saveTo(target);
         QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, 20000);
         QCOMPARE(QImage(target).size(), QSize(int(*done->outputs->first().width), int(*done->outputs->first().height)));
+    }
+
+    // Cancel on a running card: the card's button asks the server, which reports the generation
+    // cancelled, and the card shows it (the fake Gemini holds its answer so the work is still running).
+    void cancelOnARunningCard()
+    {
+        m_gemini.setDelayMs(15000);
+        const auto restore = qScopeGuard([this] { m_gemini.setDelayMs(0); });
+        PromptBar bar(&m_ctx);
+        bar.setSession(m_sessionId);
+        QVERIFY(bar.modelPicker()->selectModel(QStringLiteral("gemini-image")));
+        const QString prompt = QStringLiteral("a slow lighthouse to cancel");
+        bar.setPrompt(prompt);
+        QVERIFY2(bar.generateAction()->isEnabled(), qPrintable(bar.disabledReason()));
+        bar.generateAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!onServer(prompt).id.isEmpty(), 20000);
+        const QString serverId = onServer(prompt).id;
+        QVERIFY(onServer(prompt).status == GenerationStatus::Queued || onServer(prompt).status == GenerationStatus::Processing);
+
+        ui::SessionGalleryView view(&m_ctx);
+        view.setSession(m_sessionId);
+        view.resize(700, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowOf(serverId) >= 0, 20000);
+        const QModelIndex card = view.model()->index(view.model()->rowOf(serverId), 0);
+        view.grid()->scrollTo(card);
+        auto *delegate = qobject_cast<ui::GenerationCardDelegate *>(view.grid()->itemDelegate());
+        QVERIFY(delegate);
+        QStyleOptionViewItem option;
+        option.initFrom(view.grid()->viewport());
+        option.rect = view.grid()->visualRect(card);
+        option.font = view.grid()->font();
+        const QRect button = delegate->buttonRect(option, card);
+        QVERIFY(!button.isEmpty());
+        QTest::mouseMove(view.grid()->viewport(), button.center());
+        QTest::mouseClick(view.grid()->viewport(), Qt::LeftButton, {}, button.center());
+
+        QTRY_VERIFY_WITH_TIMEOUT(onServer(prompt).status == GenerationStatus::Cancelled, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(view.model()->index(view.model()->rowOf(serverId), 0).data(GenerationListModel::StatusRole).toString()
+                                     == QLatin1String("cancelled"), 20000);
     }
 
     void referenceUploadGoesWithTheRequest()

@@ -1,12 +1,14 @@
 // ViewerView over a real cache (a Workspace whose server is unreachable, fed a synthetic feed page):
 // Right/Left walk every output of the model in order across generations, R / Shift+R hand the shown
 // generation out, Delete hides the output and moves on with an undo toast, Ctrl+Z brings it back, and
-// only after the grace period is the delete queued in the outbox; S queues a star; Esc closes.
+// only after the grace period is the delete queued in the outbox; S queues a star; Esc closes. Copy
+// and drag-out never hand out the thumbnail for the picture: they wait for (or ask for) the full image.
 #include "synthfeed.h"
 
 #include "client/cache/cachestore.h"
 #include "client/models/generationlistmodel.h"
 #include "client/sync/outbox.h"
+#include "client/thumbnails/thumbnailcache.h"
 #include "client/workspace/workspace.h"
 #include "ui/app/uicontext.h"
 #include "ui/viewer/deferreddeletes.h"
@@ -16,11 +18,18 @@
 #include "ui/viewer/viewerview.h"
 
 #include <QAction>
+#include <QBuffer>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QImage>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <atomic>
 
 using namespace vesper;
 using namespace vesper::client;
@@ -34,6 +43,17 @@ int countOutbox(Outbox &outbox, const QString &kind, const QString &id)
     for (const OutboxEntry &e : outbox.pending())
         n += e.kind == kind && e.path.endsWith(id) ? 1 : 0;
     return n;
+}
+/// PNG bytes of a plain picture of size.
+QByteArray pngOf(const QSize &size)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(QColor(40, 120, 200));
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
 }
 } // namespace
 
@@ -190,6 +210,61 @@ private Q_SLOTS:
         QCOMPARE(countOutbox(outbox, QStringLiteral("output.star"), m_walk.at(4)), 1);
         QVERIFY(view.action(QStringLiteral("star"))->isChecked()); // shown at once, before any sync
         view.grab().save(QStringLiteral("/tmp/promptviewer-viewer-offline.png"));
+    }
+
+    // Copy before the full image is in: nothing (least of all the thumbnail) goes to the clipboard and
+    // the message says the copy waits; when the full image arrives it is copied, at its full size.
+    // Drag-out before the full image starts no drag with the thumbnail: it says to try again.
+    void copyAndDragOutWaitForTheFullImage()
+    {
+        std::atomic<bool> fullOpen{false};
+        client::ThumbnailCache thumbnails([&fullOpen](const QString &, const QString &variant) {
+            client::ThumbnailFetch fetch;
+            if (variant == QLatin1String("full")) {
+                while (!fullOpen.load())
+                    QThread::msleep(2);
+                fetch.bytes = pngOf(QSize(800, 600));
+            } else {
+                fetch.bytes = pngOf(QSize(80, 60));
+            }
+            return fetch;
+        });
+        const auto release = qScopeGuard([&fullOpen] { fullOpen = true; }); // a failed check must not leave a fetch blocked
+        GenerationListModel model(m_ws->cache());
+        model.showSession(m_sessionId);
+        ViewerView view(&m_ctx);
+        view.setThumbnailCache(&thumbnails);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy messages(&m_ctx, &UiContext::message);
+        view.open(&model, m_made.at(2).id, m_walk.first());
+        QTRY_VERIFY(!view.canvas()->image().isNull()); // the thumbnail stands in
+        QCOMPARE(view.canvas()->image().size(), QSize(80, 60));
+
+        QGuiApplication::clipboard()->clear();
+        view.action(QStringLiteral("copy"))->trigger();
+        QVERIFY(QGuiApplication::clipboard()->image().isNull());
+        QVERIFY(!messages.isEmpty());
+        QVERIFY2(!messages.last().at(1).toString().contains(QStringLiteral("Image copied")), qPrintable(messages.last().at(1).toString()));
+
+        // Drag-out now would drop the thumbnail as the file: it is refused with a reason instead.
+        messages.clear();
+        Q_EMIT view.canvas()->dragOutRequested();
+        QCOMPARE(messages.size(), 1);
+        QVERIFY2(messages.last().at(1).toString().contains(QStringLiteral("still loading")), qPrintable(messages.last().at(1).toString()));
+
+        messages.clear();
+        fullOpen = true;
+        QTRY_VERIFY(!QGuiApplication::clipboard()->image().isNull());
+        QCOMPARE(QGuiApplication::clipboard()->image().size(), QSize(800, 600));
+        QVERIFY(!messages.isEmpty());
+        QCOMPARE(messages.last().at(1).toString(), QStringLiteral("Image copied."));
+
+        // With the full image in, Copy is immediate.
+        QGuiApplication::clipboard()->clear();
+        view.action(QStringLiteral("copy"))->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->image().size(), QSize(800, 600));
     }
 };
 
