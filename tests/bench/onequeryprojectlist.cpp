@@ -29,17 +29,17 @@ QString OneQueryProjectList::sql(bool withCursor) const
     const QString latest = QStringLiteral("SELECT o2.id FROM outputs o2 JOIN sessions s ON s.id = o2.session_id "
                                           "WHERE o2.project_id = x.id AND o2.file_type = 'image' AND %1 "
                                           "ORDER BY o2.created_at DESC, o2.id DESC LIMIT 1").arg(visible);
-    // Both count and latest go in the "all" and the "shared" slots of the read model's columns,
-    // so rowcodec::projectFields writes the same JSON for whichever role it is given.
+    // Both count and latest go in the "all" and the "shared" slots of the read model's columns (the
+    // revs are the project's own), so rowcodec::projectFields writes the same JSON for either role.
     const QString columns = QStringLiteral("p.id, p.name, p.description, p.owner_id, p.is_shared, %1, %2, o.display_name, o.username")
                                 .arg(d.timeColumn(QStringLiteral("p.created_at")), d.timeColumn(QStringLiteral("p.updated_at")));
     if (d.isSqlite()) {
-        return QStringLiteral("SELECT %1, sc, sc, li, li, x.role FROM (SELECT x.*, (%2) AS sc, (%3) AS li FROM (%4) AS x) AS x "
+        return QStringLiteral("SELECT %1, sc, sc, li, li, p.rev, p.shared_rev, x.role FROM (SELECT x.*, (%2) AS sc, (%3) AS li FROM (%4) AS x) AS x "
                               "JOIN projects p ON p.id = x.id JOIN profiles o ON o.id = p.owner_id "
                               "ORDER BY x.updated_at DESC, x.id DESC")
             .arg(columns, count, latest, page);
     }
-    return QStringLiteral("SELECT %1, sc.n, sc.n, li.id, li.id, x.role FROM (%2) AS x "
+    return QStringLiteral("SELECT %1, sc.n, sc.n, li.id, li.id, p.rev, p.shared_rev, x.role FROM (%2) AS x "
                           "JOIN projects p ON p.id = x.id JOIN profiles o ON o.id = p.owner_id "
                           "LEFT JOIN LATERAL (%3) AS sc(n) ON TRUE LEFT JOIN LATERAL (%4) AS li(id) ON TRUE "
                           "ORDER BY x.updated_at DESC, x.id DESC")

@@ -27,6 +27,7 @@ struct VisibleProject {
     QString ownerName;
     QVariant username;
     QString role;
+    qint64 rev = 0;
     qint64 sessions = 0;
     QString latestId;
     qint64 latestAt = -1;
@@ -67,7 +68,8 @@ QByteArray WebAppProjectList::page(const QString &userId, int limit, const std::
     m_rowsRead = 0;
 
     // 1. Every project the user can see.
-    const QString columns = QStringLiteral("p.id, p.name, p.description, p.owner_id, p.is_shared, %1, %2, o.display_name, o.username")
+    const QString columns = QStringLiteral("p.id, p.name, p.description, p.owner_id, p.is_shared, %1, %2, o.display_name, o.username, "
+                                           "p.rev, p.shared_rev")
                                 .arg(d.timeColumn(QStringLiteral("p.created_at")), d.timeColumn(QStringLiteral("p.updated_at")));
     backend::SqlQuery q1(db, QStringLiteral("SELECT %1, 'owner' FROM projects p JOIN profiles o ON o.id = p.owner_id WHERE p.owner_id = :u "
                                             "UNION ALL SELECT %1, m.role FROM project_members m JOIN projects p ON p.id = m.project_id "
@@ -88,7 +90,9 @@ QByteArray WebAppProjectList::page(const QString &userId, int limit, const std::
         p.updatedAt = q1.int64(6);
         p.ownerName = q1.text(7);
         p.username = q1.value(8);
-        p.role = q1.text(9);
+        p.role = q1.text(11);
+        // Members see the rev of what they can see (DESIGN §3), owners the project's own.
+        p.rev = q1.int64(p.role == QLatin1String("owner") ? 9 : 10);
         byId.insert(p.id, projects.size());
         projectIds.append(p.id);
         projects.append(std::move(p));
@@ -161,6 +165,7 @@ QByteArray WebAppProjectList::page(const QString &userId, int limit, const std::
             w.nullField("thumbnailUrl");
         else
             w.field("thumbnailUrl", backend::rowcodec::thumbnailUrl(p.latestId));
+        w.field("rev", p.rev);
         w.endObject();
         ++count;
     }
