@@ -3,6 +3,8 @@
 # backend's and the client's, so backend and client never include each other, and the UI sits on the
 # client only. Run as: cmake -DSOURCE_DIR=<repo> -P check_layers.cmake (CTest does; see CMakeLists.txt).
 # A folder not listed in any stack is an error too, so a new folder has to be placed on purpose.
+# Both include spellings are read: "backend/http/x.h" and <backend/http/x.h>. A planted upward
+# include in tests/layering/planted/ proves the check fails (ctest layering_includes_planted).
 
 set(shared_bottom common common/net common/sql domain skills)
 set(backend_stack ${shared_bottom}
@@ -13,6 +15,9 @@ set(client_stack ${shared_bottom}
   client client/net client/auth client/cache client/sync client/thumbnails client/tracking client/assistant client/workspace
   client/cli client/models
   ui)
+
+# The first folder of every project include, as a regex alternation (for angle-bracket includes).
+set(project_roots "(common|domain|skills|backend|client|ui)")
 
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "check_layers: pass -DSOURCE_DIR=<repository root>")
@@ -63,9 +68,12 @@ foreach(source IN LISTS sources)
     math(EXPR violations "${violations} + 1")
     continue()
   endif()
-  file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"]+\"")
+  # Quoted includes, and angle-bracket ones that name a project folder (<backend/...>): the latter
+  # resolve through the same include path, so they must not slip past. Other angle-bracket includes
+  # (<QString>, <openssl/evp.h>) are libraries.
+  file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*(\"[^\"]+\"|<${project_roots}/[^>]+>)")
   foreach(line IN LISTS includes)
-    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*$" "\\1" header "${line}")
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[\"<]([^\">]+)[\">].*$" "\\1" header "${line}")
     get_filename_component(to "${header}" DIRECTORY)
     if(to STREQUAL "" OR to STREQUAL from)
       continue() # its own folder (or a generated file beside it)
