@@ -11,7 +11,7 @@ namespace {
 double valueOf(const QByteArray &scrape, const QByteArray &name)
 {
     for (const QByteArray &line : scrape.split('\n')) {
-        if (line.startsWith(name + ' '))
+        if (line.startsWith(QByteArray(name + ' ')))
             return line.mid(name.size() + 1).toDouble();
     }
     return qQNaN();
