@@ -43,16 +43,24 @@ void MetricsRegistry::observe(const QString &name, const QString &labels, double
     h.sum += seconds;
 }
 
-void MetricsRegistry::addCallbackGauge(const QString &name, std::function<double()> read)
+quint64 MetricsRegistry::addCallbackGauge(const QString &name, std::function<double()> read)
 {
     QMutexLocker lock(&m_mutex);
-    m_callbacks.insert(name, std::move(read));
+    const quint64 id = ++m_nextCallbackId;
+    m_callbacks[name].insert(id, std::move(read));
+    return id;
 }
 
-void MetricsRegistry::removeCallbackGauge(const QString &name)
+void MetricsRegistry::removeCallbackGauge(quint64 id)
 {
     QMutexLocker lock(&m_mutex);
-    m_callbacks.remove(name);
+    for (auto it = m_callbacks.begin(); it != m_callbacks.end(); ++it) {
+        if (it->remove(id) > 0) {
+            if (it->isEmpty())
+                m_callbacks.erase(it);
+            return;
+        }
+    }
 }
 
 void MetricsRegistry::describe(const QString &name, const QString &type, const QString &help)
@@ -83,7 +91,10 @@ QByteArray MetricsRegistry::render() const
     }
     for (auto it = m_callbacks.begin(); it != m_callbacks.end(); ++it) {
         header(it.key(), "gauge");
-        out += it.key() + QLatin1Char(' ') + QString::number(it.value()(), 'g', 17) + QLatin1Char('\n');
+        double sum = 0;
+        for (const auto &read : *it)
+            sum += read();
+        out += it.key() + QLatin1Char(' ') + QString::number(sum, 'g', 17) + QLatin1Char('\n');
     }
     for (auto it = m_histograms.begin(); it != m_histograms.end(); ++it) {
         header(it.key(), "histogram");

@@ -1,6 +1,8 @@
 #pragma once
 // A small Prometheus registry: counters, gauges and latency histograms with labels, rendered in the
-// text exposition format for GET /metrics.
+// text exposition format for GET /metrics. One per process (two embedded backends add to the same
+// series); a callback gauge is owned by the source that added it, so one backend stopping never
+// drops another's.
 #include <QByteArray>
 #include <QMap>
 #include <QMutex>
@@ -17,10 +19,12 @@ public:
     void addCounter(const QString &name, const QString &labels, double delta = 1.0);
     void setGauge(const QString &name, const QString &labels, double value);
     void observe(const QString &name, const QString &labels, double seconds);
-    /// A gauge computed when scraped (queue depth and the like).
-    void addCallbackGauge(const QString &name, std::function<double()> read);
-    /// Drops a callback gauge (its source is going away).
-    void removeCallbackGauge(const QString &name);
+    /// A gauge computed when scraped (queue depth and the like); returns the id that removes it.
+    /// Several sources may add the same name (two backends in one process): a scrape shows their sum.
+    quint64 addCallbackGauge(const QString &name, std::function<double()> read);
+    /// Drops the callback gauge addCallbackGauge returned `id` for (its source is going away); other
+    /// sources of the same name stay.
+    void removeCallbackGauge(quint64 id);
     void describe(const QString &name, const QString &type, const QString &help);
 
     QByteArray render() const;
@@ -35,7 +39,8 @@ private:
     QMap<QString, QMap<QString, double>> m_counters;
     QMap<QString, QMap<QString, double>> m_gauges;
     QMap<QString, QMap<QString, Histogram>> m_histograms;
-    QMap<QString, std::function<double()>> m_callbacks;
+    QMap<QString, QMap<quint64, std::function<double()>>> m_callbacks; // name -> source id -> read
+    quint64 m_nextCallbackId = 0;
     QMap<QString, QPair<QString, QString>> m_help;
 };
 

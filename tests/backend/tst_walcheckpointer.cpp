@@ -3,11 +3,11 @@
 // connection that outlives its checkpointer still commits; after a write burst, a quiet database's
 // WAL file shrinks back to nothing (issue 13: a 477 MB WAL that never shrank).
 #include "backend/db/walcheckpointer.h"
-#include "backend/db/writegate.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMutexLocker>
+#include <QRecursiveMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -17,6 +17,9 @@
 using namespace vesper::backend;
 
 namespace {
+/// The write gate a Database would own (Database::writeGate): one for the whole test file.
+QRecursiveMutex s_writeGate;
+
 QSqlDatabase openWal(const QString &path, const QString &name)
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
@@ -36,7 +39,7 @@ QSqlDatabase openWal(const QString &path, const QString &name)
 /// One small write transaction through the write gate, as every Transaction commits.
 void commitOne(const QSqlDatabase &db, int i)
 {
-    QMutexLocker gate(&WriteGate::mutex());
+    QMutexLocker gate(&s_writeGate);
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO t (payload) VALUES (?)"));
     q.addBindValue(QStringLiteral("row %1 of a steady stream of small commits").arg(i));
@@ -65,7 +68,7 @@ void TestWalCheckpointer::walStartsOverUnderSteadyCommits()
     const QString path = dir.filePath(QStringLiteral("steady.db"));
     {
         QSqlDatabase db = openWal(path, QStringLiteral("steady"));
-        WalCheckpointer checkpointer(path);
+        WalCheckpointer checkpointer(path, s_writeGate);
         const std::shared_ptr<void> hook = checkpointer.attach(db);
         QVERIFY(hook);
         // 40,000 commits of three or four pages each: without a WAL that starts over this is
@@ -101,7 +104,7 @@ void TestWalCheckpointer::quietDatabaseIsCheckpointed()
     const QString path = dir.filePath(QStringLiteral("quiet.db"));
     {
         QSqlDatabase db = openWal(path, QStringLiteral("quiet"));
-        WalCheckpointer checkpointer(path);
+        WalCheckpointer checkpointer(path, s_writeGate);
         const std::shared_ptr<void> hook = checkpointer.attach(db);
         for (int i = 0; i < 200; ++i)
             commitOne(db, i); // well under the size that wakes it: only the quiet round runs
@@ -125,7 +128,7 @@ void TestWalCheckpointer::connectionOutlivesCheckpointer()
         QSqlDatabase db = openWal(path, QStringLiteral("outlives"));
         std::shared_ptr<void> hook;
         {
-            WalCheckpointer checkpointer(path);
+            WalCheckpointer checkpointer(path, s_writeGate);
             hook = checkpointer.attach(db);
             commitOne(db, 0);
         }
@@ -145,12 +148,12 @@ void TestWalCheckpointer::walShrinksWhenQuietAfterBurst()
     const QString path = dir.filePath(QStringLiteral("burst.db"));
     {
         QSqlDatabase db = openWal(path, QStringLiteral("burst"));
-        WalCheckpointer checkpointer(path);
+        WalCheckpointer checkpointer(path, s_writeGate);
         const std::shared_ptr<void> hook = checkpointer.attach(db);
         QVERIFY(hook);
         // A burst: one large transaction (a bulk import, say) and a run of small commits after it.
         {
-            QMutexLocker gate(&WriteGate::mutex());
+            QMutexLocker gate(&s_writeGate);
             QVERIFY(db.transaction());
             QSqlQuery q(db);
             q.prepare(QStringLiteral("INSERT INTO t (payload) VALUES (?)"));

@@ -5,6 +5,8 @@
 # A folder not listed in any stack is an error too, so a new folder has to be placed on purpose.
 # A second rule: the SQL of rows lives in backend/repositories (and the folders below the services);
 # the services, the HTTP layer, the routes and the composition root run no query of their own.
+# Both include spellings are read: "backend/http/x.h" and <backend/http/x.h>. A planted upward
+# include in tests/layering/planted/ proves the check fails (ctest layering_includes_planted).
 
 set(shared_bottom common common/net common/sql domain skills)
 set(backend_stack ${shared_bottom}
@@ -19,6 +21,8 @@ set(client_stack ${shared_bottom}
 # Folders that may not run SQL: a query type or the query header named in their sources is refused.
 set(sql_free_folders backend/generation backend/context backend/http backend/live backend/routes backend/server)
 set(sql_query_pattern "(SqlQuery|QSqlQuery|backend/db/sqlquery\\.h)")
+# The first folder of every project include, as a regex alternation (for angle-bracket includes).
+set(project_roots "(common|domain|skills|backend|client|ui)")
 
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "check_layers: pass -DSOURCE_DIR=<repository root>")
@@ -79,9 +83,12 @@ foreach(source IN LISTS sources)
       endforeach()
     endif()
   endforeach()
-  file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"]+\"")
+  # Quoted includes, and angle-bracket ones that name a project folder (<backend/...>): the latter
+  # resolve through the same include path, so they must not slip past. Other angle-bracket includes
+  # (<QString>, <openssl/evp.h>) are libraries.
+  file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*(\"[^\"]+\"|<${project_roots}/[^>]+>)")
   foreach(line IN LISTS includes)
-    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*$" "\\1" header "${line}")
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[\"<]([^\">]+)[\">].*$" "\\1" header "${line}")
     get_filename_component(to "${header}" DIRECTORY)
     if(to STREQUAL "" OR to STREQUAL from)
       continue() # its own folder (or a generated file beside it)

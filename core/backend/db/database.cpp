@@ -107,7 +107,7 @@ Database::Database(DbConfig config)
     static std::once_flag registered;
     std::call_once(registered, [] { qAddPostRoutine(markQtGone); });
     if (isSqlite())
-        m_checkpointer = std::make_unique<WalCheckpointer>(m_config.sqlitePath);
+        m_checkpointer = std::make_unique<WalCheckpointer>(m_config.sqlitePath, m_writeGate);
     // Before SQLite initializes (on the first open): every connection stays on the thread that
     // opened it, so SQLite's per-connection mutexes and its global allocation statistics (a mutex
     // taken on every malloc) are pure overhead. Too late once initialized: then it is a no-op.

@@ -3,6 +3,7 @@
 // must stay on the thread that opened them), opened with the dialect's settings.
 #include "backend/db/dbconfig.h"
 
+#include <QRecursiveMutex>
 #include <QSqlDatabase>
 #include <QString>
 #include <atomic>
@@ -34,6 +35,9 @@ public:
     bool truncateWal();
     /// Who hears about commits and progress on this database (change streams); see ChangeNotifier.
     ChangeNotifier &changes() { return *m_changes; }
+    /// The mutex that queues this database's SQLite writers (WriteGate takes it; the WAL
+    /// checkpointer holds it for its short gated steps). Another Database has its own.
+    QRecursiveMutex &writeGate() const { return m_writeGate; }
 
     // Dialect fragments, so one SQL text serves both databases.
     /// A bound time parameter (integer microseconds) as the column type.
@@ -48,6 +52,7 @@ private:
 
     DbConfig m_config;
     int m_instance;
+    mutable QRecursiveMutex m_writeGate; // before the checkpointer, which holds on to it
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
     std::unique_ptr<ChangeNotifier> m_changes;
     static std::atomic<int> s_instances;

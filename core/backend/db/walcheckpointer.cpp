@@ -1,5 +1,4 @@
 #include "backend/db/walcheckpointer.h"
-#include "backend/db/writegate.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 
@@ -91,8 +90,9 @@ bool sameSqlite(const QSqlDatabase &db)
 }
 } // namespace
 
-WalCheckpointer::WalCheckpointer(QString path)
+WalCheckpointer::WalCheckpointer(QString path, QRecursiveMutex &writeGate)
     : m_path(std::move(path))
+    , m_writeGate(writeGate)
     , m_state(std::make_shared<State>())
 {
     MetricsRegistry &metrics = MetricsRegistry::instance();
@@ -213,7 +213,7 @@ bool WalCheckpointer::round()
         // RESTART copies what is left (a few frames, unless commits outran sixteen passes) and
         // waits briefly for readers to leave the WAL, so the next commit starts it over.
         pass(SQLITE_CHECKPOINT_RESTART, &walFrames, &copied);
-        WriteGate::mutex().unlock();
+        m_writeGate.unlock();
         ++passes;
         gated = true;
     }
@@ -233,15 +233,15 @@ bool WalCheckpointer::round()
 
 bool WalCheckpointer::truncateWhenQuiet()
 {
-    // Only when no writer of this process is at work (the gate is free): a commit that comes
+    // Only when no writer of this database is at work (its gate is free): a commit that comes
     // meanwhile waits for this one short step. Readers still on the WAL make it busy; the next
     // quiet interval tries again.
-    if (!WriteGate::mutex().tryLock())
+    if (!m_writeGate.tryLock())
         return false;
     int walFrames = -1;
     int copied = -1;
     const int rc = pass(SQLITE_CHECKPOINT_TRUNCATE, &walFrames, &copied);
-    WriteGate::mutex().unlock();
+    m_writeGate.unlock();
     if (rc != SQLITE_OK)
         return false;
     MetricsRegistry::instance().addCounter(QStringLiteral("vesper_sqlite_checkpoints_total"), QStringLiteral("kind=\"truncate\""));
@@ -254,7 +254,7 @@ bool WalCheckpointer::lockWriters(int *walFrames, int *copied, int *passes)
 {
     // Waits out a long write transaction (a bulk seed, say) with free passes meanwhile, and gives
     // up when asked to stop: the thread destroying this checkpointer may itself hold the gate.
-    while (!WriteGate::mutex().tryLock(20)) {
+    while (!m_writeGate.tryLock(20)) {
         {
             std::lock_guard lock(m_state->mutex);
             if (m_state->stop)

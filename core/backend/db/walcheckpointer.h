@@ -14,6 +14,7 @@
 // checkpoint under the write gate, taken only if free), so the disk a burst took comes back.
 // When the checkpointer cannot work (it cannot open the file, checkpoints keep failing,
 // or Qt's driver is another SQLite build) connections checkpoint on their own, as by default.
+#include <QRecursiveMutex>
 #include <QSqlDatabase>
 #include <QString>
 #include <memory>
@@ -26,7 +27,8 @@ namespace vesper::backend {
 /// The background checkpointer of one SQLite database file (see the header comment).
 class WalCheckpointer {
 public:
-    explicit WalCheckpointer(QString path);
+    /// Checkpoints the file at path; writeGate is its Database's write gate (must outlive this).
+    WalCheckpointer(QString path, QRecursiveMutex &writeGate);
     ~WalCheckpointer();
     WalCheckpointer(const WalCheckpointer &) = delete;
     WalCheckpointer &operator=(const WalCheckpointer &) = delete;
@@ -57,6 +59,7 @@ private:
     bool truncateWhenQuiet(); // true once the WAL file is empty
 
     QString m_path;
+    QRecursiveMutex &m_writeGate; // the owning Database's (WriteGate)
     std::shared_ptr<State> m_state;
     ::sqlite3 *m_db = nullptr; // the checkpointer thread's own connection
     std::thread m_thread;

@@ -76,7 +76,7 @@ void JobRunner::run(const ClaimedJob &job) noexcept
         qCWarning(lcServer) << "job failed inside the worker" << job.generationId << e.what();
         try {
             ProviderResult failure;
-            failure.errorCode = QStringLiteral("INTERNAL_ERROR");
+            failure.errorCode = errorCodeName(ErrorCode::Internal);
             failure.errorMessage = QStringLiteral("the server failed while running this generation");
             failure.transient = true;
             retryOrFail(job, failure);
@@ -89,7 +89,7 @@ void JobRunner::run(const ClaimedJob &job) noexcept
 
 bool JobRunner::settleBeforeRun(const ClaimedJob &claimed, const JobTarget &job, const JobRecord &record, int numOutputs)
 {
-    if (GenerationSettlement::isFinished(record.status)) {
+    if (vesper::isFinished(record.status)) {
         const WriteGate gate(m_database); // every SQLite write goes through the gate (writegate.h)
         JobQueue::remove(m_database.connection(), job.id); // a worker died after committing the result
         return true;
@@ -99,7 +99,7 @@ bool JobRunner::settleBeforeRun(const ClaimedJob &claimed, const JobTarget &job,
         return true;
     }
     if (claimed.attempts > claimed.maxAttempts) {
-        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, QStringLiteral("PROVIDER_ERROR"),
+        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, errorCodeName(ErrorCode::ProviderError),
                                                  QStringLiteral("the generation did not finish after %1 attempts").arg(claimed.maxAttempts));
         return true;
     }
@@ -120,7 +120,7 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     const std::shared_ptr<const ProviderSettings> settings = m_providers.snapshot();
     std::unique_ptr<Provider> provider = ProviderRegistry::create(job.modelId, *settings);
     if (!provider) {
-        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, QStringLiteral("UNAVAILABLE"),
+        GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, errorCodeName(ErrorCode::Unavailable),
                                                  QStringLiteral("this model is not available on this server"));
         return;
     }
@@ -136,7 +136,7 @@ void JobRunner::runJob(const ClaimedJob &claimed)
     const ReferenceImages references = loadReferenceImages(m_database, m_store, job.userId, referenceIds, settings->referenceFetchLimit);
     if (!references.ok) {
         GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed,
-                                                 QStringLiteral("REFERENCE_MISSING"), references.error);
+                                                 failureCodeName(FailureCode::ReferenceMissing), references.error);
         return;
     }
     request.referenceImages = references.images;
@@ -218,7 +218,7 @@ void JobRunner::runProvider(const ClaimedJob &claimed, const JobTarget &job, Pro
         return;
     }
     if (stop == JobSink::Stop::TimedOut) {
-        result.errorCode = QStringLiteral("TIMEOUT");
+        result.errorCode = failureCodeName(FailureCode::Timeout);
         result.errorMessage = QStringLiteral("the provider did not finish within %1 seconds").arg(m_settings.timeoutSeconds);
         result.transient = true;
     }
@@ -232,7 +232,7 @@ void JobRunner::recordHealth(const QString &providerId, const ProviderResult &re
 {
     // A quota is not an outage: a 429 says nothing about the provider's health either way (a half-open
     // breaker's probe slot goes back through ProbeSlot), so rate-limited calls never open a breaker.
-    if (!result.ok && result.errorCode == QLatin1String("RATE_LIMITED"))
+    if (!result.ok && result.errorCode == errorCodeName(ErrorCode::RateLimited))
         return;
     const QString labels = QStringLiteral("provider=\"%1\"").arg(providerId);
     if (result.ok || !result.transient) {
@@ -263,7 +263,7 @@ void JobRunner::retryOrFail(const ClaimedJob &claimed, const ProviderResult &res
                                          : QStringLiteral("; gave up after %1 attempts").arg(claimed.attempts);
     }
     GenerationSettlement::finishUnsuccessful(m_database, m_store, claimed.generationId, GenerationStatus::Failed,
-                                             result.errorCode.isEmpty() ? QStringLiteral("PROVIDER_ERROR") : result.errorCode, message);
+                                             result.errorCode.isEmpty() ? errorCodeName(ErrorCode::ProviderError) : result.errorCode, message);
 }
 
 } // namespace vesper::backend

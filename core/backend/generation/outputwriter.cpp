@@ -43,7 +43,7 @@ void OutputWriter::finish(const JobTarget &job, const QList<GeneratedImage> &ima
                                                       : makeThumbnail(image.image, ThumbnailSide, &error);
         if (thumb.isEmpty()) {
             ProviderResult bad;
-            bad.errorCode = QStringLiteral("BAD_RESPONSE");
+            bad.errorCode = failureCodeName(FailureCode::BadResponse);
             bad.errorMessage = QStringLiteral("the provider returned an image that does not decode");
             GenerationSettlement::finishUnsuccessful(m_database, m_store, job.id, GenerationStatus::Failed, bad.errorCode, bad.errorMessage);
             return;

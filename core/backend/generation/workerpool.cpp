@@ -54,9 +54,10 @@ void WorkerPool::start()
         if (settings->configured(provider))
             metrics.setGauge(QStringLiteral("vesper_provider_breaker_open"), QStringLiteral("provider=\"%1\"").arg(provider), 0);
     }
-    // The registry is the process's; with two backends in one process the last started one reports.
+    // The registry is the process's: with two backends in one process the gauge is their sum, and
+    // each removes only its own source when it stops.
     Database *database = &m_database;
-    metrics.addCallbackGauge(kQueueDepth, [database] {
+    m_depthGauge = metrics.addCallbackGauge(kQueueDepth, [database] {
         try {
             return double(JobQueue(*database).depth());
         } catch (const std::exception &) {
@@ -75,7 +76,7 @@ void WorkerPool::stop()
     m_stopping = true;
     notify();
     m_pool.waitForDone();
-    MetricsRegistry::instance().removeCallbackGauge(kQueueDepth);
+    MetricsRegistry::instance().removeCallbackGauge(m_depthGauge);
 }
 
 void WorkerPool::notify()

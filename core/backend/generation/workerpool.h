@@ -48,6 +48,7 @@ private:
     QString m_owner;
     std::atomic<bool> m_stopping{false};
     bool m_started = false;
+    quint64 m_depthGauge = 0; // this pool's vesper_queue_depth source in the process's registry
     QMutex m_wakeMutex;
     QWaitCondition m_wake;
     QThreadPool m_pool;

@@ -141,11 +141,13 @@ bool HttpServer::listen(const QString &host, quint16 port, const HttpServerLimit
     ConnectionWatch *watch = m_watch.get();
     BodyBudget *memory = m_memory.get();
     BodyBudget *spool = m_spool.get();
-    metrics.addCallbackGauge(QStringLiteral("vesper_http_open_connections"), [watch] { return double(watch->openConnections()); });
-    metrics.addCallbackGauge(QStringLiteral("vesper_http_deadline_cuts"), [watch] { return double(watch->cutConnections()); });
-    metrics.addCallbackGauge(QStringLiteral("vesper_http_body_memory_bytes"), [memory] { return double(memory->used()); });
-    metrics.addCallbackGauge(QStringLiteral("vesper_http_upload_spool_bytes"), [spool] { return double(spool->used()); });
-    metrics.addCallbackGauge(QStringLiteral("vesper_http_open_streams"), [this] { return double(openStreams()); });
+    m_gauges = {
+        metrics.addCallbackGauge(QStringLiteral("vesper_http_open_connections"), [watch] { return double(watch->openConnections()); }),
+        metrics.addCallbackGauge(QStringLiteral("vesper_http_deadline_cuts"), [watch] { return double(watch->cutConnections()); }),
+        metrics.addCallbackGauge(QStringLiteral("vesper_http_body_memory_bytes"), [memory] { return double(memory->used()); }),
+        metrics.addCallbackGauge(QStringLiteral("vesper_http_upload_spool_bytes"), [spool] { return double(spool->used()); }),
+        metrics.addCallbackGauge(QStringLiteral("vesper_http_open_streams"), [this] { return double(openStreams()); }),
+    };
     return true;
 }
 
@@ -161,9 +163,9 @@ void HttpServer::stop()
         MHD_stop_daemon(m_daemon);
         m_daemon = nullptr;
         auto &metrics = MetricsRegistry::instance();
-        for (const char *name : {"vesper_http_open_connections", "vesper_http_deadline_cuts", "vesper_http_body_memory_bytes",
-                                 "vesper_http_upload_spool_bytes", "vesper_http_open_streams"})
-            metrics.removeCallbackGauge(QLatin1String(name));
+        for (const quint64 gauge : std::as_const(m_gauges))
+            metrics.removeCallbackGauge(gauge); // this server's only: another in the process keeps its own
+        m_gauges.clear();
     }
     m_watch.reset(); // after the daemon: its last callbacks still use it
     m_memory.reset();

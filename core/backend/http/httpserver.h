@@ -7,6 +7,7 @@
 #include "backend/http/addressset.h"
 #include "backend/http/httpmessage.h"
 
+#include <QList>
 #include <QString>
 #include <functional>
 #include <memory>
@@ -96,6 +97,7 @@ private:
     mutable std::mutex m_streamsMutex;
     std::unordered_set<ResponseStream *> m_streams;
     MHD_Daemon *m_daemon = nullptr;
+    QList<quint64> m_gauges; // this server's callback gauges in the process's metrics registry
     quint16 m_port = 0;
 };
 

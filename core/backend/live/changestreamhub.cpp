@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "domain/domainerror.h"
+#include "domain/generationstatus.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,7 +43,7 @@ ChangeStreamHub::ChangeStreamHub(Database &database, ChangeStreamSettings settin
     auto &metrics = MetricsRegistry::instance();
     metrics.describe(QStringLiteral("vesper_change_stream_reads_total"), QStringLiteral("counter"),
                      QStringLiteral("Feed pages read for change streams (one per user and position per wake-up)."));
-    metrics.addCallbackGauge(QStringLiteral("vesper_change_streams_open"), [this] { return double(openStreams()); });
+    m_openGauge = metrics.addCallbackGauge(QStringLiteral("vesper_change_streams_open"), [this] { return double(openStreams()); });
 }
 
 ChangeStreamHub::~ChangeStreamHub()
@@ -55,7 +56,7 @@ void ChangeStreamHub::stop()
     if (!m_thread.joinable())
         return;
     m_database.changes().unsubscribe(m_listener);
-    MetricsRegistry::instance().removeCallbackGauge(QStringLiteral("vesper_change_streams_open"));
+    MetricsRegistry::instance().removeCallbackGauge(m_openGauge);
     QList<SubscriberPtr> all;
     {
         std::lock_guard lock(m_mutex);
@@ -143,7 +144,7 @@ void ChangeStreamHub::onProgress(const ProgressTick &tick)
     }
     if (streams.isEmpty())
         return;
-    const QJsonObject data{{QStringLiteral("id"), tick.generationId}, {QStringLiteral("status"), QStringLiteral("processing")},
+    const QJsonObject data{{QStringLiteral("id"), tick.generationId}, {QStringLiteral("status"), generationStatusName(GenerationStatus::Processing)},
                            {QStringLiteral("progress"), tick.progress}, {QStringLiteral("progressIsEstimate"), tick.estimate}};
     const QByteArray event = SseEvent{{}, "progress", QJsonDocument(data).toJson(QJsonDocument::Compact), -1}.encode();
     for (const auto &stream : streams)

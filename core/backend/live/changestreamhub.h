@@ -74,6 +74,7 @@ private:
     bool m_everyone = false;  // a commit: every stream reads
     bool m_stopping = false;
     int m_listener = 0;
+    quint64 m_openGauge = 0; // this hub's vesper_change_streams_open source in the metrics registry
     QThreadPool m_readers;
     std::thread m_thread;
 };

@@ -76,7 +76,7 @@ std::mutex &webUiLock(const QString &url)
 ProviderResult stoppedByOther(const a1111::ProgressState &seen)
 {
     ProviderResult result;
-    result.errorCode = QStringLiteral("INTERRUPTED");
+    result.errorCode = failureCodeName(FailureCode::Interrupted);
     const QString where = seen.samplingSteps > 0 ? QStringLiteral(" at step %1 of %2").arg(seen.samplingStep).arg(seen.samplingSteps) : QString();
     result.errorMessage = QStringLiteral("%1 stopped this generation%2 (%3 on the web UI); the unfinished image was not kept")
                               .arg(a1111::providerName(), where, seen.skipped ? QStringLiteral("Skip pressed") : QStringLiteral("Interrupt pressed"));
@@ -90,7 +90,7 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
     const ImageSize size = imageSizeFor(request.aspectRatio, request.resolution);
     if (size.width <= 0 || request.numOutputs < 1) {
         ProviderResult invalid;
-        invalid.errorCode = QStringLiteral("INVALID_REQUEST");
+        invalid.errorCode = failureCodeName(FailureCode::InvalidRequest);
         invalid.errorMessage = QStringLiteral("this size or count cannot be made by %1").arg(a1111::providerName());
         return invalid;
     }
@@ -98,7 +98,7 @@ ProviderResult A1111Provider::generate(const GenerationRequest &request, Progres
     if (!busy.owns_lock()) {
         ProviderResult waiting;
         waiting.busy = true;
-        waiting.errorCode = QStringLiteral("PROVIDER_BUSY");
+        waiting.errorCode = failureCodeName(FailureCode::ProviderBusy);
         waiting.errorMessage = QStringLiteral("%1 is busy with another generation").arg(a1111::providerName());
         return waiting;
     }

@@ -17,6 +17,10 @@ constexpr int kSliceMs = 50;
 
 /// Watchers of abandoned tasks. They end on their own at their deadline; at exit they are told to
 /// stop (their calls end at once through the sink) and joined, so none outlives the process's statics.
+/// One set per process on purpose, not per backend: a watcher holds no backend state (only the web
+/// UI's address and our task id), and it must outlive the backend that abandoned the task, since
+/// the task may still start on the web UI after that backend stopped (a stopped backend's watchers
+/// dying with it would let the task run unasked on a web UI that other people and programs share).
 class Watchers {
 public:
     static Watchers &instance()

@@ -49,7 +49,7 @@ ProviderResult ComfyUiProvider::generate(const GenerationRequest &request, Progr
 {
     const ImageSize size = imageSizeFor(request.aspectRatio, request.resolution);
     if (size.width == 0)
-        return failure(QStringLiteral("PROVIDER_ERROR"), QStringLiteral("the aspect ratio or resolution is not valid"));
+        return failure(errorCodeName(ErrorCode::ProviderError), QStringLiteral("the aspect ratio or resolution is not valid"));
     const ComfyUiInputs inputs{request.prompt, request.negativePrompt, size.width, size.height,
                                qMax(1, request.numOutputs), request.seed, m_settings.comfyUiCheckpoint};
     QString error;
@@ -58,7 +58,7 @@ ProviderResult ComfyUiProvider::generate(const GenerationRequest &request, Progr
         : ComfyUiWorkflow::fromFile(m_settings.comfyUiWorkflow, inputs, &error);
     if (graph.isEmpty()) {
         qCWarning(lcProvider) << "ComfyUI workflow unusable:" << error;
-        return failure(QStringLiteral("PROVIDER_ERROR"), error);
+        return failure(errorCodeName(ErrorCode::ProviderError), error);
     }
     if (!request.referenceImages.isEmpty())
         qCInfo(lcProvider) << "ComfyUI: reference images are not used by a text-to-image workflow";
@@ -77,7 +77,7 @@ ProviderResult ComfyUiProvider::generate(const GenerationRequest &request, Progr
         if (queued.failure == ProviderResponse::Failure::Cancelled || sink.cancelled())
             return stoppedResult();
         if (queued.failure == ProviderResponse::Failure::None && queued.status == 400)
-            return failure(QStringLiteral("PROVIDER_ERROR"),
+            return failure(errorCodeName(ErrorCode::ProviderError),
                            QStringLiteral("ComfyUI refused the workflow: %1").arg(refusalMessage(queued.body)));
         return failedCall(queued, kName);
     }
@@ -150,9 +150,9 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
                     ended = true;
                 } else if (type == QLatin1String("execution_error")) {
                     qCWarning(lcProvider) << "ComfyUI prompt failed" << promptId;
-                    return failure(QStringLiteral("PROVIDER_ERROR"), executionErrorMessage(data));
+                    return failure(errorCodeName(ErrorCode::ProviderError), executionErrorMessage(data));
                 } else if (type == QLatin1String("execution_interrupted")) {
-                    return failure(QStringLiteral("PROVIDER_ERROR"), QStringLiteral("ComfyUI's run was interrupted on its server"), true);
+                    return failure(errorCodeName(ErrorCode::ProviderError), QStringLiteral("ComfyUI's run was interrupted on its server"), true);
                 }
             }
             if (ended) {
@@ -189,9 +189,9 @@ ProviderResult ComfyUiProvider::waitForRun(const QString &promptId, ComfyUiSocke
         case ComfyUiOutcome::State::Succeeded:
             return ok;
         case ComfyUiOutcome::State::Failed:
-            return failure(QStringLiteral("PROVIDER_ERROR"), outcome->message);
+            return failure(errorCodeName(ErrorCode::ProviderError), outcome->message);
         case ComfyUiOutcome::State::Interrupted:
-            return failure(QStringLiteral("PROVIDER_ERROR"), outcome->message, true);
+            return failure(errorCodeName(ErrorCode::ProviderError), outcome->message, true);
         case ComfyUiOutcome::State::Unreadable:
             return badResponse(kName, outcome->message);
         case ComfyUiOutcome::State::Pending:

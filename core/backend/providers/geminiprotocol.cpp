@@ -52,7 +52,7 @@ ProviderResult declined(const QString &reason, bool promptBlocked, const QString
     else
         what = QStringLiteral("Gemini stopped without an image (%1)");
     ProviderResult result;
-    result.errorCode = QStringLiteral("PROVIDER_ERROR");
+    result.errorCode = errorCodeName(ErrorCode::ProviderError);
     result.errorMessage = what.arg(code);
     const QString detail = boundedText(finishMessage, 240);
     if (!detail.isEmpty())
@@ -150,7 +150,7 @@ bool readImage(const QByteArray &answer, GeneratedImage *image, ProviderResult *
     } else if (hasText) {
         // Gemini sometimes answers with words instead of a picture; its text may quote the prompt,
         // so it is not passed on.
-        failure->errorCode = QStringLiteral("PROVIDER_ERROR");
+        failure->errorCode = errorCodeName(ErrorCode::ProviderError);
         failure->errorMessage = QStringLiteral("Gemini answered with text but no image; rephrasing the prompt may help");
         failure->transient = false;
     } else {
@@ -189,7 +189,7 @@ ProviderResult failed(const ProviderResponse &response, int budgetSeconds)
     // A quota, not an outage: the wait Gemini names is the retry's delay. One longer than the job
     // may take (a daily quota) fails now and says when to try again.
     const int delay = qMax(result.retryAfterSeconds, retryDelaySeconds(response.body));
-    result.errorCode = QStringLiteral("RATE_LIMITED");
+    result.errorCode = errorCodeName(ErrorCode::RateLimited);
     result.retryAfterSeconds = qMax(delay, 0);
     if (delay > budgetSeconds) {
         result.transient = false;

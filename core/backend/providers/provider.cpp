@@ -99,7 +99,7 @@ bool decodeProviderImage(const QByteArray &bytes, GeneratedImage *image)
 ProviderResult stoppedResult()
 {
     ProviderResult result;
-    result.errorCode = QStringLiteral("CANCELLED");
+    result.errorCode = failureCodeName(FailureCode::Cancelled);
     result.errorMessage = QStringLiteral("the generation was stopped");
     return result;
 }

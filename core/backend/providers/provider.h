@@ -2,6 +2,9 @@
 // One interface for every image provider (sketch, a1111, comfyui, gemini, replicate). A provider
 // runs on a worker thread, reports progress through the sink, checks the sink for cancellation, and
 // returns its images or a classified error as a value (no exceptions cross it).
+#include "domain/errorcode.h"
+#include "domain/failurecode.h"
+
 #include <QByteArray>
 #include <QImage>
 #include <QList>
@@ -38,7 +41,7 @@ struct GeneratedImage {
 struct ProviderResult {
     bool ok = false;
     QList<GeneratedImage> images;
-    QString errorCode;     // e.g. PROVIDER_ERROR, TIMEOUT, CANCELLED, RATE_LIMITED, BAD_RESPONSE
+    QString errorCode;     // an ErrorCode name (PROVIDER_ERROR, RATE_LIMITED) or a FailureCode one (TIMEOUT, BAD_RESPONSE)
     QString errorMessage;  // readable, safe to show the user; never contains the prompt or keys
     bool transient = false;
     int retryAfterSeconds = 0;

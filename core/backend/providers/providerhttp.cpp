@@ -53,25 +53,25 @@ ProviderResult failedCall(const ProviderResponse &response, const QString &provi
     result.transient = true;
     switch (response.failure) {
     case ProviderResponse::Failure::Cancelled:
-        result.errorCode = QStringLiteral("CANCELLED");
+        result.errorCode = failureCodeName(FailureCode::Cancelled);
         result.errorMessage = QStringLiteral("the generation was stopped");
         result.transient = false;
         return result;
     case ProviderResponse::Failure::Timeout:
-        result.errorCode = QStringLiteral("TIMEOUT");
+        result.errorCode = failureCodeName(FailureCode::Timeout);
         result.errorMessage = QStringLiteral("%1 did not answer in time").arg(provider);
         return result;
     case ProviderResponse::Failure::Network:
-        result.errorCode = QStringLiteral("PROVIDER_UNREACHABLE");
+        result.errorCode = failureCodeName(FailureCode::ProviderUnreachable);
         result.errorMessage = QStringLiteral("%1 could not be reached: %2").arg(provider, response.error);
         return result;
     case ProviderResponse::Failure::Setup:
-        result.errorCode = QStringLiteral("PROVIDER_ERROR");
+        result.errorCode = errorCodeName(ErrorCode::ProviderError);
         result.errorMessage = QStringLiteral("%1 cannot be called as configured: %2").arg(provider, response.error);
         result.transient = false;
         return result;
     case ProviderResponse::Failure::TooLarge:
-        result.errorCode = QStringLiteral("BAD_RESPONSE");
+        result.errorCode = failureCodeName(FailureCode::BadResponse);
         result.errorMessage = QStringLiteral("%1 sent %2").arg(provider, response.error);
         result.transient = false;
         return result;
@@ -81,14 +81,14 @@ ProviderResult failedCall(const ProviderResponse &response, const QString &provi
     const QString detail = providerMessage(response.body);
     const QString suffix = detail.isEmpty() ? QString() : QStringLiteral(": ") + detail;
     if (response.status == 429) {
-        result.errorCode = QStringLiteral("RATE_LIMITED");
+        result.errorCode = errorCodeName(ErrorCode::RateLimited);
         result.errorMessage = QStringLiteral("%1 is rate limiting requests%2").arg(provider, suffix);
         result.retryAfterSeconds = retryAfterSeconds(response.headers.value("retry-after"));
     } else if (response.status >= 500 || response.status == 408) {
-        result.errorCode = QStringLiteral("PROVIDER_ERROR");
+        result.errorCode = errorCodeName(ErrorCode::ProviderError);
         result.errorMessage = QStringLiteral("%1 failed with HTTP %2%3").arg(provider).arg(response.status).arg(suffix);
     } else {
-        result.errorCode = QStringLiteral("PROVIDER_ERROR");
+        result.errorCode = errorCodeName(ErrorCode::ProviderError);
         result.errorMessage = QStringLiteral("%1 refused the request (HTTP %2)%3").arg(provider).arg(response.status).arg(suffix);
         result.transient = false;
     }
@@ -98,7 +98,7 @@ ProviderResult failedCall(const ProviderResponse &response, const QString &provi
 ProviderResult badResponse(const QString &provider, const QString &what)
 {
     ProviderResult result;
-    result.errorCode = QStringLiteral("BAD_RESPONSE");
+    result.errorCode = failureCodeName(FailureCode::BadResponse);
     result.errorMessage = QStringLiteral("%1 sent an answer Vesper cannot use: %2").arg(provider, what);
     return result;
 }

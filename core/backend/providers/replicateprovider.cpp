@@ -20,7 +20,7 @@ constexpr int kListDelayMs = 500;        // before looking for what an unanswere
 ProviderResult stopped()
 {
     ProviderResult result;
-    result.errorCode = QStringLiteral("CANCELLED");
+    result.errorCode = failureCodeName(FailureCode::Cancelled);
     result.errorMessage = QStringLiteral("the generation was stopped");
     return result;
 }
@@ -28,7 +28,7 @@ ProviderResult stopped()
 ProviderResult finalError(const QString &message)
 {
     ProviderResult result;
-    result.errorCode = QStringLiteral("PROVIDER_ERROR");
+    result.errorCode = errorCodeName(ErrorCode::ProviderError);
     result.errorMessage = message;
     return result;
 }
@@ -178,7 +178,7 @@ ProviderResult ReplicateProvider::generate(const GenerationRequest &request, Pro
     const replicate::Create create = replicate::createCall(m_settings.replicateModel, request);
     if (!create.valid) {
         ProviderResult invalid;
-        invalid.errorCode = QStringLiteral("UNAVAILABLE");
+        invalid.errorCode = errorCodeName(ErrorCode::Unavailable);
         invalid.errorMessage = QStringLiteral("the Replicate model is not set as owner/name on this server");
         return invalid;
     }

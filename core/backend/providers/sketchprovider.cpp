@@ -220,13 +220,13 @@ ProviderResult SketchProvider::generate(const GenerationRequest &request, Progre
     ProviderResult result;
     const ImageSize size = imageSizeFor(request.aspectRatio, request.resolution);
     if (size.width == 0 || request.numOutputs < 1 || request.numOutputs > MaxOutputs) {
-        result.errorCode = QStringLiteral("INVALID_REQUEST");
+        result.errorCode = failureCodeName(FailureCode::InvalidRequest);
         result.errorMessage = QStringLiteral("Unsupported aspect ratio, resolution or number of outputs.");
         return result;
     }
     const auto cancelled = [&result] {
         result.images.clear();
-        result.errorCode = QStringLiteral("CANCELLED");
+        result.errorCode = failureCodeName(FailureCode::Cancelled);
         result.errorMessage = QStringLiteral("The generation was cancelled.");
         return result;
     };
@@ -255,7 +255,7 @@ ProviderResult SketchProvider::generate(const GenerationRequest &request, Progre
         output.bytes = encodePng(image);
         if (output.bytes.isEmpty()) {
             result.images.clear();
-            result.errorCode = QStringLiteral("PROVIDER_ERROR");
+            result.errorCode = errorCodeName(ErrorCode::ProviderError);
             result.errorMessage = QStringLiteral("The image could not be encoded.");
             return result;
         }

@@ -160,7 +160,9 @@ std::optional<JobRecord> JobQueue::load(const QString &generationId)
     r.prompt = q.text(4);
     r.negativePrompt = q.text(5);
     r.parametersJson = q.text(6);
-    r.status = q.text(7);
+    // The column admits only known names (CHECK); an unknown one counts as unfinished, as in
+    // GenerationSettlement::isFinished.
+    r.status = generationStatusFromName(q.text(7)).value_or(GenerationStatus::Processing);
     r.cancelRequested = q.boolean(8);
     return r;
 }

@@ -2,6 +2,8 @@
 // The generation queue in the jobs table (DESIGN §5). Workers claim a job with a lease that they
 // extend while they run; a worker that dies leaves a lease that expires and the job runs again.
 // PostgreSQL claims with FOR UPDATE SKIP LOCKED, SQLite in one short write transaction.
+#include "domain/generationstatus.h"
+
 #include <QHash>
 #include <QSqlDatabase>
 #include <QStringList>
@@ -27,7 +29,7 @@ struct JobRecord {
     QString prompt;
     QString negativePrompt;
     QString parametersJson; // the stored parameters object
-    QString status;
+    GenerationStatus status = GenerationStatus::Queued;
     bool cancelRequested = false;
 };
 

@@ -43,7 +43,7 @@ HttpResponse grantError(const QString &error, const QString &description, const 
     return jsonResponse(400, QJsonObject{{QStringLiteral("error"), error},
                                          {QStringLiteral("error_description"), description},
                                          {QStringLiteral("error_code"), errorCode},
-                                         {QStringLiteral("code"), QStringLiteral("VALIDATION_ERROR")}});
+                                         {QStringLiteral("code"), errorCodeName(ErrorCode::Validation)}});
 }
 
 HttpResponse invalidCredentials()

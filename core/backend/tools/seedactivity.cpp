@@ -2,6 +2,7 @@
 #include "backend/tools/seedgraph.h"
 #include "backend/tools/seedrandom.h"
 #include "backend/tools/seedwriter.h"
+#include "domain/errorcode.h"
 
 #include <cmath>
 
@@ -10,6 +11,7 @@ namespace {
 constexpr qint64 kMilli = 1000;
 constexpr qint64 kSecond = 1000000;
 constexpr qint64 kDay = 86400 * kSecond;
+const QByteArray kFailedCode = errorCodeName(ErrorCode::ProviderError).toLatin1(); // a seeded failure's error_code
 
 struct Aspect {
     const char *ratio;
@@ -137,7 +139,7 @@ void SeedActivity::write(SeedWriter &writer, const std::function<void(qint64)> &
                     .text(model).text(prompt).text(negative).text(parameters).text(status)
                     .integer(completed ? 100 : queued ? 0 : m_random.between(0, 90)).boolean(!completed && !queued);
                 if (status[0] == 'f')
-                    writer.text("PROVIDER_ERROR").text("placeholder: the provider timed out");
+                    writer.text(kFailedCode).text("placeholder: the provider timed out");
                 else
                     writer.null().null();
                 writer.integer(0).time(createdAt);
