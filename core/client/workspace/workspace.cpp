@@ -10,6 +10,7 @@
 #include "client/thumbnails/thumbnailcache.h"
 #include "client/tracking/generationtracker.h"
 #include "client/workspace/apithumbnailfetch.h"
+#include "client/workspace/clientfolders.h"
 #include "client/workspace/knownaccounts.h"
 
 #include <QDir>
@@ -23,6 +24,10 @@ Workspace::Workspace(WorkspaceOptions options, QObject *parent)
 {
     if (m_options.accountKey.isEmpty())
         m_options.accountKey = m_options.serverUrl;
+    if (m_options.cacheRoot.isEmpty())
+        m_options.cacheRoot = folders::cacheRoot();
+    if (m_options.configDir.isEmpty())
+        m_options.configDir = folders::configDir();
     m_http = std::make_unique<HttpClient>();
     m_api = std::make_unique<ApiClient>(m_http.get(), m_options.serverUrl);
     m_auth = std::make_unique<AuthSession>(m_http.get(), m_options.serverUrl);

@@ -34,8 +34,8 @@ struct WorkspaceOptions {
     QString fixedToken;       // the local library's token (no sign-in, no keychain); empty: AuthSession
     QString fixedUserId;      // with fixedToken
     bool offline = false;     // never open a socket; read the cache of the last account
-    QString cacheRoot;        // <cache>/vesper
-    QString configDir;        // <config>/vesper
+    QString cacheRoot;        // empty: folders::cacheRoot() ($XDG_CACHE_HOME/vesper), as the app and CLI share
+    QString configDir;        // empty: folders::configDir() ($XDG_CONFIG_HOME/vesper)
     QString keychainService = QStringLiteral("vesper");
     /// Sync in the background after each write that reached the server and when the network comes
     /// back (the app); off where the caller syncs itself, in order (the CLI).
