@@ -7,6 +7,8 @@
 #include "client/net/httpclient.h"
 #include "client/sync/outbox.h"
 #include "client/sync/syncengine.h"
+#include "client/clientlogging.h"
+#include "client/thumbnails/diskthumbnailstore.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "client/tracking/generationtracker.h"
 #include "client/workspace/apithumbnailfetch.h"
@@ -14,6 +16,7 @@
 #include "client/workspace/knownaccounts.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace vesper::client {
@@ -45,6 +48,7 @@ Workspace::~Workspace()
         m_sync->shutdown();
     m_tracker.reset();
     m_sync.reset();
+    m_disk.reset();
     m_outbox.reset();
     m_assistant.reset();
     m_store.reset();
@@ -111,6 +115,7 @@ ApiError Workspace::signOut(bool clearCache)
         m_thumbnails.reset();
         m_tracker.reset();
         m_sync.reset();
+        m_disk.reset();
         m_outbox.reset();
         m_assistant.reset();
         m_store.reset();
@@ -144,6 +149,15 @@ ApiError Workspace::openCache()
     connect(m_sync.get(), &SyncEngine::liveChanged, m_tracker.get(), &GenerationTracker::setStreamed);
     connect(m_sync.get(), &SyncEngine::changed, m_tracker.get(), &GenerationTracker::noteChanges);
     connect(m_sync.get(), &SyncEngine::generationProgress, m_tracker.get(), &GenerationTracker::noteProgress);
+    // Tombstones take their pictures off the disk on the sync's thread, as each page lands, whether
+    // or not anything showed a thumbnail in this run (the store is thread-safe; the memory tier is
+    // thumbnails()'s own connection).
+    connect(m_sync.get(), &SyncEngine::changed, this, [this](const CacheChanges &changes) {
+        if (changes.removedOutputs.isEmpty())
+            return;
+        if (const std::shared_ptr<DiskThumbnailStore> disk = diskThumbnails(false))
+            disk->removeOutputs(changes.removedOutputs);
+    }, Qt::DirectConnection);
     if (m_options.backgroundSync) {
         // The sync runs after each write that reached the server and when the network comes back.
         connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);
@@ -173,10 +187,9 @@ ThumbnailCache &Workspace::thumbnails()
 {
     if (!m_thumbnails) {
         ThumbnailCacheOptions options;
-        if (m_options.diskThumbnails && !m_cacheDir.isEmpty())
-            options.diskDir = m_cacheDir + QStringLiteral("/thumbnails");
+        options.diskStore = diskThumbnails(true);
         m_thumbnails = std::make_unique<ThumbnailCache>(apiThumbnailFetch(*m_api), options);
-        // Tombstones take their pictures with them: a revoked project leaves nothing on disk.
+        // Tombstones take their pictures with them (the disk's go in openCache's connection).
         if (m_sync) {
             connect(m_sync.get(), &SyncEngine::changed, m_thumbnails.get(), [this](const CacheChanges &changes) {
                 if (!changes.removedOutputs.isEmpty())
@@ -185,6 +198,24 @@ ThumbnailCache &Workspace::thumbnails()
         }
     }
     return *m_thumbnails;
+}
+
+std::shared_ptr<DiskThumbnailStore> Workspace::diskThumbnails(bool create)
+{
+    QMutexLocker locker(&m_diskLock);
+    if (m_disk || !m_options.diskThumbnails || m_cacheDir.isEmpty())
+        return m_disk;
+    const QString dir = m_cacheDir + QStringLiteral("/thumbnails");
+    if (!create && !QFileInfo::exists(dir))
+        return nullptr; // nothing was ever stored: nothing to remove
+    auto disk = std::make_shared<DiskThumbnailStore>(dir, ThumbnailCacheOptions().diskBudgetBytes);
+    QString error;
+    if (!disk->open(&error)) {
+        qCWarning(lcClientThumbs).noquote() << error << "Thumbnails are kept in memory only.";
+        return nullptr;
+    }
+    m_disk = std::move(disk);
+    return m_disk;
 }
 
 } // namespace vesper::client

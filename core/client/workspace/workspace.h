@@ -11,6 +11,7 @@
 #include "client/net/apierror.h"
 
 #include <QFuture>
+#include <QMutex>
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -22,6 +23,7 @@ class AssistantStore;
 class AuthSession;
 class CacheDatabase;
 class CacheStore;
+class DiskThumbnailStore;
 class GenerationTracker;
 class HttpClient;
 class Outbox;
@@ -80,6 +82,10 @@ public:
     GenerationTracker &tracker() { return *m_tracker; }
     /// Made on first use, on the calling thread (the GUI's): its signals arrive there.
     ThumbnailCache &thumbnails();
+    /// The disk tier of thumbnails (<cacheDir>/thumbnails), opened on first need: by thumbnails(), or
+    /// by a tombstone when the folder exists (so the CLI, or an app that showed no picture yet, still
+    /// takes a revoked project's pictures off the disk). Null without a disk tier. Any thread.
+    std::shared_ptr<DiskThumbnailStore> diskThumbnails(bool create);
     /// Runs the cache's full check on a pool thread (with deferCacheCheck); cacheDamaged follows on
     /// this thread when it fails. Runs once per workspace; later calls do nothing.
     void checkCacheInBackground();
@@ -106,6 +112,8 @@ private:
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<GenerationTracker> m_tracker;
     std::unique_ptr<ThumbnailCache> m_thumbnails;
+    QMutex m_diskLock; // guards m_disk: tombstones arrive on the sync's thread
+    std::shared_ptr<DiskThumbnailStore> m_disk;
     QFuture<void> m_check; // the deferred cache check; waited for before the database goes
     bool m_checkStarted = false;
 };
