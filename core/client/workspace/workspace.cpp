@@ -101,15 +101,18 @@ ApiError Workspace::signIn(const QString &email, const QString &password)
 ApiError Workspace::signOut(bool clearCache)
 {
     ApiError error;
+    const std::optional<KnownAccount> last = KnownAccounts(m_options.configDir).lastFor(m_options.accountKey);
     if (m_options.fixedToken.isEmpty()) {
         if (!m_auth->isSignedIn() && !m_options.offline) {
-            const std::optional<KnownAccount> last = KnownAccounts(m_options.configDir).lastFor(m_options.accountKey);
             if (last && !last->email.isEmpty())
                 m_auth->restore(last->email); // to revoke it on the server; a dead session is fine too
         }
         error = m_auth->signOut(clearCache);
     }
     KnownAccounts(m_options.configDir).forget(m_options.accountKey);
+    // `vesper-cli logout` never opened the cache: its folder is the last account's.
+    if (m_cacheDir.isEmpty() && last && !last->userId.isEmpty())
+        m_cacheDir = KnownAccounts::cacheFolder(m_options.cacheRoot, m_options.accountKey, last->userId);
     if (clearCache && !m_cacheDir.isEmpty()) {
         m_check.waitForFinished();
         m_thumbnails.reset();
