@@ -272,6 +272,7 @@ int main(int argc, char **argv)
         });
     }
 
+    window->connections()->adoptOlderAppFolders();
     if (!serverUrl.isEmpty())
         window->connections()->openServer(serverUrl);
     else

@@ -7,6 +7,7 @@
 #include "client/thumbnails/diskthumbnailstore.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "client/tracking/generationtracker.h"
+#include "client/workspace/clientfolders.h"
 #include "client/workspace/knownaccounts.h"
 #include "client/workspace/workspace.h"
 #include "ui/app/accountcalls.h"
@@ -43,8 +44,8 @@ ConnectionManager::ConnectionManager(UiContext *context, std::optional<LocalLibr
     : QObject(parent)
     , m_context(context)
     , m_local(std::move(local))
-    , m_cacheRoot(QStandardPaths::writableLocation(QStandardPaths::CacheLocation))
-    , m_configDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+    , m_cacheRoot(client::folders::cacheRoot())
+    , m_configDir(client::folders::configDir())
 {
     m_retry.setSingleShot(true);
     m_retry.setInterval(kSyncIntervalMs);
@@ -63,6 +64,13 @@ void ConnectionManager::setPaths(const QString &cacheRoot, const QString &config
 {
     m_cacheRoot = cacheRoot;
     m_configDir = configDir;
+}
+
+void ConnectionManager::adoptOlderAppFolders()
+{
+    // Before the shared folders the app kept "~/.cache/<organisation>/vesper/<account>/".
+    client::folders::adoptOldFolders(QStandardPaths::writableLocation(QStandardPaths::CacheLocation),
+                                     QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation), m_cacheRoot, m_configDir);
 }
 
 void ConnectionManager::openLast()

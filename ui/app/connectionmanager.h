@@ -31,8 +31,13 @@ public:
     /// Never open a socket (--offline): the last connection's cache is read, nothing syncs.
     void setOffline(bool offline) { m_offline = offline; }
     bool isOffline() const { return m_offline; }
-    /// Where caches and the known-accounts file go (defaults: CacheLocation, AppConfigLocation).
+    /// Where caches and the known-accounts file go (defaults: client::folders::cacheRoot() and
+    /// configDir(), the folders vesper-cli uses, so both open one cache per account).
     void setPaths(const QString &cacheRoot, const QString &configDir);
+    /// Moves the caches and known accounts that app versions before the shared folders kept under
+    /// the organisation's name (QStandardPaths::CacheLocation, AppConfigLocation) into the current
+    /// paths; their outboxes may hold unsent writes. Call once at start, before opening anything.
+    void adoptOlderAppFolders();
     /// The keychain service of server sessions ("vesper"; tests use their own).
     void setKeychainService(const QString &service) { m_keychainService = service; }
 

@@ -11,8 +11,6 @@
 #include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QStandardPaths>
-#include <QUrl>
 #include <map>
 
 namespace vesper::client {
@@ -81,19 +79,6 @@ QString describe(const QSqlError &error)
     return error.text();
 }
 } // namespace
-
-QString CacheDatabase::folderFor(const QString &serverUrl, const QString &userId)
-{
-    const QUrl url(serverUrl);
-    QString name = QStringLiteral("%1_%2-%3").arg(url.host().isEmpty() ? QStringLiteral("local") : url.host())
-                       .arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80)).arg(userId);
-    // Only characters that are safe in a folder name on every platform.
-    for (QChar &c : name) {
-        if (!c.isLetterOrNumber() && c != QLatin1Char('-') && c != QLatin1Char('_') && c != QLatin1Char('.'))
-            c = QLatin1Char('_');
-    }
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)).filePath(QStringLiteral("vesper/") + name);
-}
 
 CacheDatabase::CacheDatabase(QString dir)
     : m_dir(std::move(dir))

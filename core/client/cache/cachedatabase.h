@@ -50,9 +50,6 @@ public:
     /// alone and open() fails saying so.
     void setMinFreeBytesForRebuild(qint64 bytes) { m_minFreeBytes = bytes; }
 
-    /// The cache folder for a server and user: $XDG_CACHE_HOME/vesper/<host>_<port>-<userId>/.
-    static QString folderFor(const QString &serverUrl, const QString &userId);
-
 private:
     enum class Outcome { Ok, Damaged, Failed };
     Outcome tryOpen(QString *error, Check check);

@@ -64,6 +64,11 @@ CacheStore::CacheStore(CacheDatabase &database)
 {
 }
 
+QString CacheStore::directory() const
+{
+    return m_database.directory();
+}
+
 QString CacheStore::syncPosition(QString *error)
 {
     QString local;

@@ -24,6 +24,8 @@ class CacheDatabase;
 class CacheStore {
 public:
     explicit CacheStore(CacheDatabase &database);
+    /// The cache folder (for files kept beside the database, like the outbox's lock).
+    QString directory() const;
 
     // ---- sync ------------------------------------------------------------------------------------
     /// The feed position applied last, as the server wrote it; "0" before the first page.

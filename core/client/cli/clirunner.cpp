@@ -9,7 +9,6 @@
 #include "client/workspace/workspace.h"
 
 #include <QJsonObject>
-#include <QStandardPaths>
 
 namespace vesper::client::cli {
 
@@ -20,10 +19,9 @@ WorkspaceOptions workspaceOptions(const CliOptions &o, const std::optional<Local
     WorkspaceOptions w;
     w.offline = o.offline;
     w.backgroundSync = false; // each command syncs itself, in order, before it prints
-    w.cacheRoot = !o.cacheDir.isEmpty() ? o.cacheDir
-                                        : QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/vesper");
-    w.configDir = !o.configDir.isEmpty() ? o.configDir
-                                         : QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/vesper");
+    // Empty: the folders the desktop app uses too (client/workspace/clientfolders.h).
+    w.cacheRoot = o.cacheDir;
+    w.configDir = o.configDir;
     if (!o.server.isEmpty()) {
         w.serverUrl = o.server;
         while (w.serverUrl.endsWith(QLatin1Char('/')))

@@ -29,9 +29,19 @@ std::variant<QJsonObject, int> sendNow(CliContext &c, const OutboxWrite &write, 
     const FlushReport flushed = c.workspace.outbox().flush();
     if (flushed.answers.contains(write.localId))
         return flushed.answers.value(write.localId);
+    bool stillPending = false;
     for (const OutboxEntry &e : c.workspace.outbox().pending()) {
-        if (e.id == write.entryId && e.state != OutboxState::Queued)
+        if (e.id != write.entryId)
+            continue;
+        stillPending = true;
+        if (e.state != OutboxState::Queued)
             return c.fail(QStringLiteral("%1 refused: %2").arg(what, e.reason), ExitCode::Failed);
+    }
+    if (!stillPending) {
+        // The desktop app's flush on the same cache took it first: sent once, by that process.
+        c.out.line(QStringLiteral("%1 %2 was sent by another vesper process on this cache; `vesper-cli sync` shows it").arg(what, write.localId));
+        c.out.document(QJsonObject{{QStringLiteral("id"), write.localId}, {QStringLiteral("pending"), false}, {QStringLiteral("sentElsewhere"), true}});
+        return int(ExitCode::Done);
     }
     const QString why = flushed.stoppedBy.ok() ? QStringLiteral("an earlier queued write is still waiting") : flushed.stoppedBy.message;
     c.out.error(QStringLiteral("%1 queued as %2 but not sent (%3); `vesper-cli sync` sends it").arg(what, write.localId, why),

@@ -1,17 +1,23 @@
 #include "client/sync/outbox.h"
 #include "client/clientlogging.h"
 #include "client/net/apiclient.h"
+#include "client/sync/outboxsendlock.h"
 #include "common/clock.h"
 
 #include "domain/memberrole.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QUuid>
 
 namespace vesper::client {
 
 namespace {
+
+// How long a flush waits for another one (the app's, or the CLI's) to finish sending its entry: one
+// send with its retries and a Retry-After, with room to spare.
+constexpr int kClaimWaitMs = 180000;
 
 QString newKey()
 {
@@ -41,9 +47,12 @@ Outbox::Outbox(ApiClient &api, CacheStore &cache, QObject *parent)
     : QObject(parent)
     , m_api(api)
     , m_cache(cache)
+    , m_sendLock(std::make_unique<OutboxSendLock>(cache.directory()))
 {
     qRegisterMetaType<vesper::client::CacheChanges>();
 }
+
+Outbox::~Outbox() = default;
 
 OutboxWrite Outbox::queue(OutboxEntry entry, const QString &pendingKind, const QJsonObject &pendingRow, const QString &localId)
 {
@@ -236,6 +245,15 @@ FlushReport Outbox::flush(const std::function<bool()> &cancelled)
     FlushReport report;
     QString error;
     while (!(cancelled && cancelled())) {
+        // The claim covers picking, sending and marking: a flush elsewhere then sees it sent.
+        if (!m_sendLock->acquire(kClaimWaitMs, cancelled, &error)) {
+            if (!(cancelled && cancelled())) {
+                report.stoppedBy.kind = ApiError::Kind::Timeout;
+                report.stoppedBy.message = error;
+            }
+            break;
+        }
+        const auto releaseClaim = qScopeGuard([this] { m_sendLock->release(); });
         const std::optional<OutboxEntry> next = m_cache.nextQueuedOutbox(&error);
         if (!next)
             break;

@@ -2,8 +2,9 @@
 // Writes that must survive being offline (DESIGN §6): each is stored in the cache's outbox with its
 // idempotency key (or If-Match rev) before anything is sent, shown as a pending row meanwhile, and
 // sent in order when the server is reachable — so a retry, a crash or a second flush never does a
-// write twice. A 412 (someone changed the row since) or a refusal keeps the entry, marked with the
-// reason, instead of dropping the user's intent silently.
+// write twice — not even when the app and vesper-cli flush the same cache at once (OutboxSendLock
+// claims each entry while it is picked, sent and marked). A 412 (someone changed the row since) or a
+// refusal keeps the entry, marked with the reason, instead of dropping the user's intent silently.
 //
 //     Outbox outbox(api, cache);
 //     const OutboxWrite w = outbox.createProject(QStringLiteral("Posters"));
@@ -16,10 +17,12 @@
 #include <QMutex>
 #include <QObject>
 #include <functional>
+#include <memory>
 
 namespace vesper::client {
 
 class ApiClient;
+class OutboxSendLock;
 
 /// What queuing a write gave: the entry and, for creates, the id the pending row has until the
 /// server's row replaces it (a generation's is its clientId).
@@ -44,6 +47,7 @@ class Outbox : public QObject {
     Q_OBJECT
 public:
     Outbox(ApiClient &api, CacheStore &cache, QObject *parent = nullptr);
+    ~Outbox() override;
 
     /// withFirstSession false: the server makes no "Session 1" (the caller queues its own session).
     OutboxWrite createProject(const QString &name, const QString &description = {}, bool withFirstSession = true);
@@ -62,7 +66,8 @@ public:
     OutboxWrite remove(const QString &kind, const QString &id, const QString &ifMatchRev);
 
     /// Sends queued writes in order until none is left or one cannot be sent now. Blocking; one flush
-    /// at a time (a second caller waits).
+    /// at a time (a second caller waits). Another process's flush of the same cache takes turns with
+    /// this one entry by entry; an entry it sent is not sent here.
     FlushReport flush(const std::function<bool()> &cancelled = {});
     /// Entries not sent yet, with the reason of those refused.
     QList<OutboxEntry> pending();
@@ -81,6 +86,7 @@ private:
     ApiClient &m_api;
     CacheStore &m_cache;
     QMutex m_flushLock;
+    std::unique_ptr<OutboxSendLock> m_sendLock;
 };
 
 } // namespace vesper::client

@@ -47,7 +47,9 @@ ThumbnailCache::ThumbnailCache(ThumbnailFetchFunction fetch, const ThumbnailCach
       m_maxConcurrent(qMax(1, options.maxConcurrentLoads)),
       m_prefetchParallelism(qMax(1, options.prefetchParallelism))
 {
-    if (!options.diskDir.isEmpty()) {
+    if (options.diskStore) {
+        m_disk = options.diskStore;
+    } else if (!options.diskDir.isEmpty()) {
         auto disk = std::make_shared<DiskThumbnailStore>(options.diskDir, options.diskBudgetBytes);
         if (disk->open(&m_diskError))
             m_disk = std::move(disk);

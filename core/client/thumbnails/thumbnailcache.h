@@ -27,10 +27,14 @@ struct ThumbnailCacheOptions {
     QString diskDir;                          // empty: no disk tier
     qint64 diskBudgetBytes = 2LL << 30;       // 2 GiB
     // 128 decoded 512-pixel thumbnails (1 MiB each): five screens of cards, scrolling back is a
-    // memory hit; at 256 MiB the gallery alone went past its 400 MB budget at 100k generations.
+    // memory hit. At 256 MiB the gallery would pass its 400 MB budget at 100k generations (README,
+    // Measured: 390 MB after a full scroll, 128 MB of it this tier).
     qint64 memoryBudgetBytes = 128LL << 20;   // 128 MiB
     int maxConcurrentLoads = 4;               // on-screen loads (disk read, fetch, decode) at once
     int prefetchParallelism = 6;              // downloads at once per prefetch job
+    /// An open disk tier to use instead of opening diskDir (the Workspace's, which tombstones
+    /// reach whether or not this cache was made).
+    std::shared_ptr<DiskThumbnailStore> diskStore = nullptr;
 };
 
 class ThumbnailCache : public QObject {

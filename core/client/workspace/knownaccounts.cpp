@@ -53,6 +53,27 @@ void KnownAccounts::forget(const QString &serverUrl)
     settings.sync();
 }
 
+int KnownAccounts::adoptMissing(const KnownAccounts &other)
+{
+    QSettings theirs(other.m_file, QSettings::IniFormat);
+    QSettings mine(m_file, QSettings::IniFormat);
+    const QStringList have = mine.childGroups();
+    int adopted = 0;
+    for (const QString &group : theirs.childGroups()) {
+        if (have.contains(group))
+            continue;
+        theirs.beginGroup(group);
+        mine.beginGroup(group);
+        for (const QString &key : theirs.childKeys())
+            mine.setValue(key, theirs.value(key));
+        mine.endGroup();
+        theirs.endGroup();
+        ++adopted;
+    }
+    mine.sync();
+    return adopted;
+}
+
 QString KnownAccounts::cacheFolder(const QString &cacheRoot, const QString &serverUrl, const QString &userId)
 {
     const QUrl url(serverUrl);

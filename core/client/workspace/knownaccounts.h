@@ -24,9 +24,12 @@ public:
     std::optional<KnownAccount> lastFor(const QString &serverUrl) const;
     void remember(const QString &serverUrl, const KnownAccount &account);
     void forget(const QString &serverUrl);
+    /// Copies the servers other knows and this file does not (an older app's file); how many.
+    int adoptMissing(const KnownAccounts &other);
 
     /// The cache folder of one server and account: <cacheRoot>/<host-port>-<userId>, readable and safe
-    /// as a file name whatever the URL holds.
+    /// as a file name whatever the URL holds. The one place that names it (app, CLI and tests);
+    /// cacheRoot is folders::cacheRoot() unless a caller chose another.
     static QString cacheFolder(const QString &cacheRoot, const QString &serverUrl, const QString &userId);
 
 private:

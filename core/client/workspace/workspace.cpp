@@ -7,12 +7,16 @@
 #include "client/net/httpclient.h"
 #include "client/sync/outbox.h"
 #include "client/sync/syncengine.h"
+#include "client/clientlogging.h"
+#include "client/thumbnails/diskthumbnailstore.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "client/tracking/generationtracker.h"
 #include "client/workspace/apithumbnailfetch.h"
+#include "client/workspace/clientfolders.h"
 #include "client/workspace/knownaccounts.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace vesper::client {
@@ -23,6 +27,10 @@ Workspace::Workspace(WorkspaceOptions options, QObject *parent)
 {
     if (m_options.accountKey.isEmpty())
         m_options.accountKey = m_options.serverUrl;
+    if (m_options.cacheRoot.isEmpty())
+        m_options.cacheRoot = folders::cacheRoot();
+    if (m_options.configDir.isEmpty())
+        m_options.configDir = folders::configDir();
     m_http = std::make_unique<HttpClient>();
     m_api = std::make_unique<ApiClient>(m_http.get(), m_options.serverUrl);
     m_auth = std::make_unique<AuthSession>(m_http.get(), m_options.serverUrl);
@@ -66,6 +74,7 @@ Workspace::~Workspace()
         m_sync->shutdown();
     m_tracker.reset();
     m_sync.reset();
+    m_disk.reset();
     m_outbox.reset();
     m_assistant.reset();
     m_store.reset();
@@ -121,9 +130,9 @@ ApiError Workspace::signIn(const QString &email, const QString &password)
 ApiError Workspace::signOut(bool clearCache)
 {
     ApiError error;
+    const std::optional<KnownAccount> last = KnownAccounts(m_options.configDir).lastFor(m_options.accountKey);
     if (m_options.fixedToken.isEmpty()) {
         if (!m_auth->isSignedIn() && !m_options.offline) {
-            const std::optional<KnownAccount> last = KnownAccounts(m_options.configDir).lastFor(m_options.accountKey);
             useRememberedAuthPlace(last);
             if (last && !last->email.isEmpty())
                 m_auth->restore(last->email); // to revoke it on the server; a dead session is fine too
@@ -131,11 +140,15 @@ ApiError Workspace::signOut(bool clearCache)
         error = m_auth->signOut(clearCache);
     }
     KnownAccounts(m_options.configDir).forget(m_options.accountKey);
+    // `vesper-cli logout` never opened the cache: its folder is the last account's.
+    if (m_cacheDir.isEmpty() && last && !last->userId.isEmpty())
+        m_cacheDir = KnownAccounts::cacheFolder(m_options.cacheRoot, m_options.accountKey, last->userId);
     if (clearCache && !m_cacheDir.isEmpty()) {
         m_check.waitForFinished();
         m_thumbnails.reset();
         m_tracker.reset();
         m_sync.reset();
+        m_disk.reset();
         m_outbox.reset();
         m_assistant.reset();
         m_store.reset();
@@ -169,6 +182,15 @@ ApiError Workspace::openCache()
     connect(m_sync.get(), &SyncEngine::liveChanged, m_tracker.get(), &GenerationTracker::setStreamed);
     connect(m_sync.get(), &SyncEngine::changed, m_tracker.get(), &GenerationTracker::noteChanges);
     connect(m_sync.get(), &SyncEngine::generationProgress, m_tracker.get(), &GenerationTracker::noteProgress);
+    // Tombstones take their pictures off the disk on the sync's thread, as each page lands, whether
+    // or not anything showed a thumbnail in this run (the store is thread-safe; the memory tier is
+    // thumbnails()'s own connection).
+    connect(m_sync.get(), &SyncEngine::changed, this, [this](const CacheChanges &changes) {
+        if (changes.removedOutputs.isEmpty())
+            return;
+        if (const std::shared_ptr<DiskThumbnailStore> disk = diskThumbnails(false))
+            disk->removeOutputs(changes.removedOutputs);
+    }, Qt::DirectConnection);
     if (m_options.backgroundSync) {
         // The sync runs after each write that reached the server and when the network comes back.
         connect(m_outbox.get(), &Outbox::entrySent, m_sync.get(), &SyncEngine::requestSync);
@@ -198,10 +220,9 @@ ThumbnailCache &Workspace::thumbnails()
 {
     if (!m_thumbnails) {
         ThumbnailCacheOptions options;
-        if (m_options.diskThumbnails && !m_cacheDir.isEmpty())
-            options.diskDir = m_cacheDir + QStringLiteral("/thumbnails");
+        options.diskStore = diskThumbnails(true);
         m_thumbnails = std::make_unique<ThumbnailCache>(apiThumbnailFetch(*m_api), options);
-        // Tombstones take their pictures with them: a revoked project leaves nothing on disk.
+        // Tombstones take their pictures with them (the disk's go in openCache's connection).
         if (m_sync) {
             connect(m_sync.get(), &SyncEngine::changed, m_thumbnails.get(), [this](const CacheChanges &changes) {
                 if (!changes.removedOutputs.isEmpty())
@@ -210,6 +231,24 @@ ThumbnailCache &Workspace::thumbnails()
         }
     }
     return *m_thumbnails;
+}
+
+std::shared_ptr<DiskThumbnailStore> Workspace::diskThumbnails(bool create)
+{
+    QMutexLocker locker(&m_diskLock);
+    if (m_disk || !m_options.diskThumbnails || m_cacheDir.isEmpty())
+        return m_disk;
+    const QString dir = m_cacheDir + QStringLiteral("/thumbnails");
+    if (!create && !QFileInfo::exists(dir))
+        return nullptr; // nothing was ever stored: nothing to remove
+    auto disk = std::make_shared<DiskThumbnailStore>(dir, ThumbnailCacheOptions().diskBudgetBytes);
+    QString error;
+    if (!disk->open(&error)) {
+        qCWarning(lcClientThumbs).noquote() << error << "Thumbnails are kept in memory only.";
+        return nullptr;
+    }
+    m_disk = std::move(disk);
+    return m_disk;
 }
 
 } // namespace vesper::client

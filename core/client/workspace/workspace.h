@@ -12,6 +12,7 @@
 #include "client/workspace/knownaccounts.h"
 
 #include <QFuture>
+#include <QMutex>
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -24,6 +25,7 @@ class AssistantStore;
 class AuthSession;
 class CacheDatabase;
 class CacheStore;
+class DiskThumbnailStore;
 class GenerationTracker;
 class HttpClient;
 class Outbox;
@@ -36,8 +38,8 @@ struct WorkspaceOptions {
     QString fixedToken;       // the local library's token (no sign-in, no keychain); empty: AuthSession
     QString fixedUserId;      // with fixedToken
     bool offline = false;     // never open a socket; read the cache of the last account
-    QString cacheRoot;        // <cache>/vesper
-    QString configDir;        // <config>/vesper
+    QString cacheRoot;        // empty: folders::cacheRoot() ($XDG_CACHE_HOME/vesper), as the app and CLI share
+    QString configDir;        // empty: folders::configDir() ($XDG_CONFIG_HOME/vesper)
     QString keychainService = QStringLiteral("vesper");
     /// A server whose accounts live in a Supabase project: sign-in and refresh go to this URL
     /// ("https://xyz.supabase.co"; a trailing /auth/v1 is fine) with authApiKey (the anon key) as
@@ -90,6 +92,10 @@ public:
     GenerationTracker &tracker() { return *m_tracker; }
     /// Made on first use, on the calling thread (the GUI's): its signals arrive there.
     ThumbnailCache &thumbnails();
+    /// The disk tier of thumbnails (<cacheDir>/thumbnails), opened on first need: by thumbnails(), or
+    /// by a tombstone when the folder exists (so the CLI, or an app that showed no picture yet, still
+    /// takes a revoked project's pictures off the disk). Null without a disk tier. Any thread.
+    std::shared_ptr<DiskThumbnailStore> diskThumbnails(bool create);
     /// Runs the cache's full check on a pool thread (with deferCacheCheck); cacheDamaged follows on
     /// this thread when it fails. Runs once per workspace; later calls do nothing.
     void checkCacheInBackground();
@@ -119,6 +125,8 @@ private:
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<GenerationTracker> m_tracker;
     std::unique_ptr<ThumbnailCache> m_thumbnails;
+    QMutex m_diskLock; // guards m_disk: tombstones arrive on the sync's thread
+    std::shared_ptr<DiskThumbnailStore> m_disk;
     QFuture<void> m_check; // the deferred cache check; waited for before the database goes
     bool m_checkStarted = false;
 };

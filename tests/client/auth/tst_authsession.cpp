@@ -1,9 +1,13 @@
 // AuthSession against a real vesper-server with 30 s access tokens and no refresh-token reuse
 // interval: sign-in saved to a real Secret Service and restored by a second session, one refresh for
-// many concurrent requests, a reused refresh token signing out cleanly, no token string in any
-// folder or log, and (without a secret service) one clear sentence and a session kept in memory.
+// many concurrent requests, a reused refresh token signing out cleanly, no token string in the cache,
+// config or log a whole Workspace wrote, and (without a secret service) one clear sentence and a session kept in memory.
 #include "client/auth/authsession.h"
+#include "client/cache/cachestore.h"
 #include "client/net/apiclient.h"
+#include "client/sync/outbox.h"
+#include "client/sync/syncengine.h"
+#include "client/workspace/workspace.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -151,27 +155,38 @@ private Q_SLOTS:
         QVERIFY(!second.isSignedIn());
     }
 
+    // The whole client core as the app and CLI use it (a Workspace on the default folders, which are
+    // this test's XDG ones): sign-in, sync, a write sent through the outbox, a refresh and another
+    // sync, so the cache, its WAL and accounts.ini are really written; then no token string is in any
+    // file under the data, cache and config folders, in the server's log or in the client's log.
     void noTokenStringsLeak()
     {
         const test::TestUser user = signUp(QStringLiteral("leak"));
+        QString cacheFile;
         {
-            AuthSession session(&m_http, m_server.baseUrl());
-            session.setKeychainService(m_service);
-            QVERIFY(session.signIn(user.email, user.password).ok());
+            WorkspaceOptions options; // cacheRoot and configDir empty: $XDG_CACHE_HOME/vesper, $XDG_CONFIG_HOME/vesper
+            options.serverUrl = m_server.baseUrl();
+            options.keychainService = m_service;
+            options.backgroundSync = false;
+            Workspace workspace(options);
+            QVERIFY(workspace.signIn(user.email, user.password).ok());
             const QString key = KeychainStore::accountKey(m_server.baseUrl(), user.email);
-            remember(session.accessToken(), KeychainStore(m_service).read(key).secret);
-            QVERIFY(session.refreshNow().ok());
-            remember(session.accessToken(), KeychainStore(m_service).read(key).secret);
-            ApiClient api(&m_http, m_server.baseUrl());
-            api.setTokenSource(&session);
-            QVERIFY(api.bootstrap().ok());
+            remember(workspace.auth().accessToken(), KeychainStore(m_service).read(key).secret);
+            QVERIFY(workspace.sync().syncNow().ok());
+            QVERIFY(workspace.outbox().createProject(QStringLiteral("Leak check")).ok());
+            QCOMPARE(workspace.outbox().flush().sent, 1);
+            QVERIFY(workspace.auth().refreshNow().ok());
+            remember(workspace.auth().accessToken(), KeychainStore(m_service).read(key).secret);
+            QVERIFY(workspace.sync().syncNow().ok());
+            QCOMPARE(workspace.cache().counts().projects, 1);
+            cacheFile = workspace.cacheDir() + QStringLiteral("/cache.sqlite");
         }
         QVERIFY(m_tokens.size() >= 4);
         QStringList places;
         for (const char *name : {"XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"})
             places << qEnvironmentVariable(name);
         places << m_server.dataDir() + QStringLiteral("/server.stderr.log");
-        int filesRead = 0;
+        QStringList scanned;
         for (const QString &place : places) {
             QDirIterator it(place, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
             QStringList files = QFileInfo(place).isFile() ? QStringList{place} : QStringList();
@@ -181,12 +196,17 @@ private Q_SLOTS:
                 QFile file(path);
                 QVERIFY(file.open(QIODevice::ReadOnly));
                 const QByteArray bytes = file.readAll();
-                ++filesRead;
+                scanned << path;
                 for (const QString &token : std::as_const(m_tokens))
                     QVERIFY2(!bytes.contains(token.toUtf8()), qPrintable(QStringLiteral("a token in %1").arg(path)));
             }
         }
-        QVERIFY(filesRead >= 1);
+        // The scan read what the client wrote, not empty folders.
+        QVERIFY2(cacheFile.startsWith(qEnvironmentVariable("XDG_CACHE_HOME")), qPrintable(cacheFile));
+        QVERIFY2(scanned.contains(cacheFile), qPrintable(scanned.join(QLatin1Char(' '))));
+        QVERIFY(scanned.contains(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/vesper/accounts.ini")));
+        QVERIFY(scanned.contains(m_server.dataDir() + QStringLiteral("/server.stderr.log")));
+        QVERIFY(QFileInfo(cacheFile).size() > 0);
         QMutexLocker lock(&g_logMutex);
         QVERIFY2(g_log.size() >= 3, "the client logged its sign-ins"); // so the check below looks at something
         const QString log = g_log.join(QLatin1Char('\n'));

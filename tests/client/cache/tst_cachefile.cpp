@@ -129,12 +129,6 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(db.brokenPath()));
     }
 
-    void folderNamesServerAndUser()
-    {
-        const QString folder = CacheDatabase::folderFor(QStringLiteral("http://127.0.0.1:8787"), QStringLiteral("u/1"));
-        QVERIFY2(folder.endsWith(QLatin1String("/vesper/127.0.0.1_8787-u_1")), qPrintable(folder));
-    }
-
     void healthyFileIsKept()
     {
         QTemporaryDir dir;

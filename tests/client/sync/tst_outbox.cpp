@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
+#include <thread>
 
 using namespace vesper;
 using namespace vesper::client;
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void replayAfterCrashCreatesNothingTwice();
     void staleRenameIsAConflict();
     void refusedWriteKeepsItsReason();
+    void twoOutboxesOnOneFolderSendEachOnce();
 
 private:
     struct Client {
@@ -37,15 +39,16 @@ private:
         CacheStore cache;
         Outbox outbox;
         SyncEngine sync;
-        Client(const QString &base, const QString &token)
-            : api(&http, base), database(dir.path()), cache(database), outbox(api, cache), sync(api, cache)
+        /// folder: another client's cache folder to share (empty: a folder of its own).
+        Client(const QString &base, const QString &token, const QString &folder = {})
+            : api(&http, base), database(folder.isEmpty() ? dir.path() : folder), cache(database), outbox(api, cache), sync(api, cache)
         {
             api.setFixedToken(token);
         }
     };
-    std::unique_ptr<Client> newClient(const TestUser &user)
+    std::unique_ptr<Client> newClient(const TestUser &user, const QString &folder = {})
     {
-        auto c = std::make_unique<Client>(m_server.baseUrl(), user.accessToken);
+        auto c = std::make_unique<Client>(m_server.baseUrl(), user.accessToken, folder);
         QString error;
         if (!c->database.open(&error))
             qWarning() << error;
@@ -167,6 +170,37 @@ void TestOutbox::refusedWriteKeepsItsReason()
     QCOMPARE(pending.first().state, OutboxState::Failed);
     QVERIFY(!pending.first().reason.isEmpty());
     QCOMPARE(c->outbox.flush().failed, 0); // not retried
+}
+
+// The app and vesper-cli share one cache: two outboxes on the same folder flushing at once send each
+// entry once. Each entry is a rename with If-Match, so one sent twice would come back a 412 conflict.
+void TestOutbox::twoOutboxesOnOneFolderSendEachOnce()
+{
+    auto first = newClient(m_user);
+    auto second = newClient(m_user, first->database.directory());
+    constexpr int kRenames = 24;
+    QStringList ids;
+    for (int i = 0; i < kRenames; ++i) {
+        const ApiResult<Project> created = first->api.createProject(QStringLiteral("Shared %1").arg(i));
+        QVERIFY(created.ok() && created.value.rev);
+        ids << created.value.id;
+        QVERIFY(first->outbox.updateProject(created.value.id, QJsonObject{{QStringLiteral("name"), QStringLiteral("Renamed %1").arg(i)}},
+                                            QString::number(*created.value.rev)).ok());
+    }
+    QCOMPARE(second->outbox.pending().size(), kRenames);
+    FlushReport a;
+    FlushReport b;
+    std::thread other([&] { b = second->outbox.flush(); });
+    a = first->outbox.flush();
+    other.join();
+    QVERIFY2(a.stoppedBy.ok() && b.stoppedBy.ok(), qPrintable(a.stoppedBy.message + b.stoppedBy.message));
+    QCOMPARE(a.conflicts + b.conflicts, 0);
+    QCOMPARE(a.failed + b.failed, 0);
+    QCOMPARE(a.sent + b.sent, kRenames);
+    QVERIFY(first->outbox.pending().isEmpty());
+    for (int i = 0; i < kRenames; ++i)
+        QCOMPARE(first->api.project(ids.at(i)).value.name, QStringLiteral("Renamed %1").arg(i));
+    qInfo("sent by the first outbox: %d, by the second: %d", a.sent, b.sent);
 }
 
 QTEST_GUILESS_MAIN(TestOutbox)

@@ -1,6 +1,7 @@
 // The sync engine against a real vesper-server: three users write at random at the same time while
 // their clients sync; afterwards every client's cache holds exactly what the server's lists show
-// that user. A revoked membership and a session made private disappear from the member's cache.
+// that user, row by row and field by field (names, sharing, privacy, roles and members, status,
+// outputs and stars). A revoked membership and a session made private disappear from the member's cache.
 #include "client/cache/cachedatabase.h"
 #include "client/cache/cachestore.h"
 #include "client/net/apiclient.h"
@@ -12,6 +13,8 @@
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QTemporaryDir>
@@ -72,10 +75,35 @@ QJsonArray allRows(TestClient &client, const QString &path, const QString &token
     return rows;
 }
 
-/// What the server's lists show the user, as sets of ids per kind.
+/// What the server's lists show the user: per kind, each row's id with the fields the app shows
+/// (projects: name, isShared, role and members; sessions: name, isPrivate; generations: status,
+/// output count and which outputs are starred), so a row that arrived but missed an update differs.
 struct Visible {
-    QSet<QString> projects, sessions, generations;
+    QMap<QString, QJsonObject> projects, sessions, generations;
 };
+
+QJsonArray sortedStrings(QStringList list)
+{
+    list.sort();
+    return QJsonArray::fromStringList(list);
+}
+
+QJsonObject projectFields(const QJsonValue &name, const QJsonValue &isShared, const QJsonValue &role, const QStringList &members)
+{
+    return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("isShared"), isShared}, {QStringLiteral("role"), role},
+                       {QStringLiteral("members"), sortedStrings(members)}};
+}
+
+QJsonObject sessionFields(const QJsonValue &name, const QJsonValue &isPrivate)
+{
+    return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("isPrivate"), isPrivate}};
+}
+
+QJsonObject generationFields(const QString &status, qsizetype outputs, const QStringList &starred)
+{
+    return QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("outputs"), qint64(outputs)},
+                       {QStringLiteral("starred"), sortedStrings(starred)}};
+}
 
 Visible serverView(TestClient &client, const QString &token, int *unfinished = nullptr)
 {
@@ -83,17 +111,32 @@ Visible serverView(TestClient &client, const QString &token, int *unfinished = n
     if (unfinished)
         *unfinished = 0;
     const QJsonArray projects = allRows(client, QStringLiteral("/api/projects/with-thumbnails?scope=all&limit=50"), token);
-    v.projects = ids(projects);
-    for (const QString &p : std::as_const(v.projects)) {
-        const Reply sessions = client.get(QStringLiteral("/api/sessions?projectId=") + p, token);
-        for (const QString &s : ids(sessions.data())) {
-            v.sessions.insert(s);
+    for (const QJsonValue &pv : projects) {
+        const QJsonObject p = pv.toObject();
+        const QString projectId = p.value(QStringLiteral("id")).toString();
+        QStringList members;
+        for (const QJsonValue &m : client.get(QStringLiteral("/api/projects/%1/members").arg(projectId), token).data())
+            members << m[QStringLiteral("userId")].toString() + QLatin1Char(':') + m[QStringLiteral("role")].toString();
+        v.projects.insert(projectId, projectFields(p.value(QStringLiteral("name")), p.value(QStringLiteral("isShared")),
+                                                   p.value(QStringLiteral("role")), members));
+        const Reply sessions = client.get(QStringLiteral("/api/sessions?projectId=") + projectId, token);
+        for (const QJsonValue &sv : sessions.data()) {
+            const QJsonObject session = sv.toObject();
+            const QString s = session.value(QStringLiteral("id")).toString();
+            v.sessions.insert(s, sessionFields(session.value(QStringLiteral("name")), session.value(QStringLiteral("isPrivate"))));
             const QJsonArray generations = allRows(client, QStringLiteral("/api/generations?limit=50&sessionId=") + s, token);
-            v.generations += ids(generations);
-            for (const QJsonValue &g : generations) {
-                const QString status = g.toObject().value(QStringLiteral("status")).toString();
+            for (const QJsonValue &gv : generations) {
+                const QJsonObject g = gv.toObject();
+                const QString status = g.value(QStringLiteral("status")).toString();
                 if (unfinished && (status == QLatin1String("queued") || status == QLatin1String("processing")))
                     ++*unfinished;
+                const QJsonArray outputs = g.value(QStringLiteral("outputs")).toArray();
+                QStringList starred;
+                for (const QJsonValue &o : outputs) {
+                    if (o[QStringLiteral("isStarred")].toBool())
+                        starred << o[QStringLiteral("id")].toString();
+                }
+                v.generations.insert(g.value(QStringLiteral("id")).toString(), generationFields(status, outputs.size(), starred));
             }
         }
     }
@@ -107,17 +150,29 @@ Visible cacheView(CacheStore &cache)
     do {
         const CachePage<Project> projects = cache.projects(200, cursor);
         for (const Project &p : projects.rows) {
-            v.projects.insert(p.id);
+            QStringList members;
+            for (const Member &m : cache.members(p.id))
+                members << m.userId + QLatin1Char(':') + memberRoleName(m.role);
+            const QJsonObject json = p.toJson();
+            v.projects.insert(p.id, projectFields(json.value(QStringLiteral("name")), json.value(QStringLiteral("isShared")),
+                                                  json.value(QStringLiteral("role")), members));
             QString sc;
             do {
                 const CachePage<Session> sessions = cache.sessions(p.id, 200, sc);
                 for (const Session &s : sessions.rows) {
-                    v.sessions.insert(s.id);
+                    v.sessions.insert(s.id, sessionFields(s.name, s.isPrivate));
                     QString gc;
                     do {
                         const CachePage<Generation> gens = cache.generations(s.id, 200, gc);
-                        for (const Generation &g : gens.rows)
-                            v.generations.insert(g.id);
+                        for (const Generation &g : gens.rows) {
+                            QStringList starred;
+                            const QList<Output> outputs = g.outputs.value_or(QList<Output>());
+                            for (const Output &o : outputs) {
+                                if (o.isStarred)
+                                    starred << o.id;
+                            }
+                            v.generations.insert(g.id, generationFields(generationStatusName(g.status), outputs.size(), starred));
+                        }
                         gc = gens.nextCursor;
                     } while (!gc.isEmpty());
                 }
@@ -127,6 +182,23 @@ Visible cacheView(CacheStore &cache)
         cursor = projects.nextCursor;
     } while (!cursor.isEmpty());
     return v;
+}
+
+/// The first difference between the cache's and the server's rows of one kind, or empty.
+QString firstDifference(const QString &kind, const QMap<QString, QJsonObject> &cached, const QMap<QString, QJsonObject> &server)
+{
+    for (auto it = server.cbegin(); it != server.cend(); ++it) {
+        if (!cached.contains(it.key()))
+            return QStringLiteral("%1 %2 is on the server but not in the cache").arg(kind, it.key());
+        if (cached.value(it.key()) != it.value())
+            return QStringLiteral("%1 %2: cache %3, server %4").arg(kind, it.key(), QString::fromUtf8(QJsonDocument(cached.value(it.key())).toJson(QJsonDocument::Compact)),
+                                                                   QString::fromUtf8(QJsonDocument(it.value()).toJson(QJsonDocument::Compact)));
+    }
+    for (auto it = cached.cbegin(); it != cached.cend(); ++it) {
+        if (!server.contains(it.key()))
+            return QStringLiteral("%1 %2 is in the cache but not on the server").arg(kind, it.key());
+    }
+    return {};
 }
 
 /// One random write by `me`, through the typed API (as the app would make it). An invitation is
@@ -154,8 +226,28 @@ void randomWrite(ApiClient &api, TestClient &raw, const QList<TestUser> &everyon
         if (!list.isEmpty())
             api.updateSession(list.first().id, QJsonObject{{QStringLiteral("isPrivate"), !list.first().isPrivate}});
         break;
-    case 6:
     case 7:
+        if (!list.isEmpty()) {
+            // Star (mostly) or unstar an output of a recent generation that has any, in any session.
+            bool starred = false;
+            for (const Session &session : list) {
+                const ApiResult<Page<Generation>> gens = api.generations(session.id, 5);
+                for (const Generation &g : gens.ok() ? gens.value.items : QList<Generation>()) {
+                    if (g.outputs && !g.outputs->isEmpty()) {
+                        const Output &o = g.outputs->at(int(random.bounded(qsizetype(g.outputs->size()))));
+                        api.setStarred(o.id, random.bounded(4) != 0);
+                        starred = true;
+                        break;
+                    }
+                }
+                if (starred)
+                    break;
+            }
+            if (starred)
+                break;
+        }
+        [[fallthrough]];
+    case 6:
         if (!list.isEmpty()) {
             GenerateParams params;
             params.sessionId = list.last().id;
@@ -173,6 +265,31 @@ void randomWrite(ApiClient &api, TestClient &raw, const QList<TestUser> &everyon
             api.deleteProject(p.id);
         break;
     }
+}
+
+/// Stars (mostly) or unstars outputs of generations `me` can see, while the generations are done:
+/// the random writes above run faster than the sketch model, so they seldom find an output to star.
+/// How many stars changed.
+int starSome(ApiClient &api, QRandomGenerator &random)
+{
+    int changed = 0;
+    const ApiResult<Page<Project>> projects = api.projects(50);
+    for (const Project &p : projects.ok() ? projects.value.items : QList<Project>()) {
+        const ApiResult<QList<Session>> sessions = api.sessions(p.id);
+        for (const Session &s : sessions.ok() ? sessions.value : QList<Session>()) {
+            const ApiResult<Page<Generation>> gens = api.generations(s.id, 10);
+            for (const Generation &g : gens.ok() ? gens.value.items : QList<Generation>()) {
+                for (const Output &o : g.outputs.value_or(QList<Output>())) {
+                    if (random.bounded(3) == 0)
+                        continue;
+                    // A member who neither owns the project nor made the generation gets a 403.
+                    if (api.setStarred(o.id, random.bounded(4) != 0).ok())
+                        ++changed;
+                }
+            }
+        }
+    }
+    return changed;
 }
 
 } // namespace
@@ -246,16 +363,41 @@ void TestSyncConvergence::threeUsersConverge()
         QTest::qWait(100);
     }
 
+    // Stars on the finished outputs, by every user at once while the others sync.
+    std::atomic<int> stars{0};
+    threads.clear();
+    for (int i = 0; i < 3; ++i) {
+        threads.emplace_back([&, i] {
+            QRandomGenerator random(quint32(2000 + i));
+            UserClient &me = *clients[size_t(i)];
+            stars += starSome(me.api, random);
+            me.sync.syncNow();
+            me.database.closeThreadConnection();
+        });
+    }
+    for (std::thread &t : threads)
+        t.join();
+    QVERIFY(stars > 0);
+
     for (auto &c : clients) {
         const SyncReport report = c->sync.syncNow();
         QVERIFY2(report.ok(), qPrintable(describe(report.error)));
         TestClient reader(m_server.baseUrl());
         const Visible server = serverView(reader, c->user.accessToken);
         const Visible cached = cacheView(c->cache);
-        QCOMPARE(cached.projects, server.projects);
-        QCOMPARE(cached.sessions, server.sessions);
-        QCOMPARE(cached.generations, server.generations);
+        for (const QString &difference : {firstDifference(QStringLiteral("project"), cached.projects, server.projects),
+                                          firstDifference(QStringLiteral("session"), cached.sessions, server.sessions),
+                                          firstDifference(QStringLiteral("generation"), cached.generations, server.generations)})
+            QVERIFY2(difference.isEmpty(), qPrintable(c->user.email + QStringLiteral(": ") + difference));
         QVERIFY(!server.projects.isEmpty());
+        qint64 members = 0, starred = 0;
+        for (const QJsonObject &p : std::as_const(server.projects))
+            members += p.value(QStringLiteral("members")).toArray().size();
+        for (const QJsonObject &g : std::as_const(server.generations))
+            starred += g.value(QStringLiteral("starred")).toArray().size();
+        qInfo("%s: %lld projects (%lld memberships), %lld sessions, %lld generations (%lld starred outputs) match field by field",
+              qPrintable(c->user.email), qint64(server.projects.size()), members, qint64(server.sessions.size()),
+              qint64(server.generations.size()), starred);
     }
 }
 

@@ -3,6 +3,7 @@
 // requests never fetched (and newest first), tombstones removing files, prefetch that resumes, and
 // broken bytes, missing pictures and damaged files handled without a crash or a fetch loop.
 #include "client/thumbnails/diskthumbnailstore.h"
+#include "client/thumbnails/memorythumbnailcache.h"
 #include "client/thumbnails/thumbnailcache.h"
 #include "curlthumbnailfetch.h"
 #include "generationfixture.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void missingPictureFails();
     void damagedFileIsFetchedAgain();
     void noDiskTier();
+    void memoryTierEvictsByBytes();
 };
 
 QImage TestThumbnailCache::waitFor(ThumbnailCache &cache, const QString &outputId, QString *failure)
@@ -372,6 +374,42 @@ void TestThumbnailCache::noDiskTier()
     QVERIFY(finished.wait(5000));
     QCOMPARE(job->fetchedCount(), 0);
     QCOMPARE(log->calls.load(), 1);
+}
+
+// The memory tier is bounded in bytes, not pictures: 1 MiB thumbnails in a 3.5 MiB tier keep three,
+// the least recently used goes first, small ones fit many to the same budget, and one larger than
+// the whole budget is not kept. The default is the 128 MiB the README's gallery figures justify.
+void TestThumbnailCache::memoryTierEvictsByBytes()
+{
+    QCOMPARE(ThumbnailCacheOptions().memoryBudgetBytes, 128LL << 20);
+    const qint64 budget = (7LL << 20) / 2;
+    MemoryThumbnailCache memory(budget);
+    const auto picture = [](int side) {
+        QImage image(side, side, QImage::Format_ARGB32);
+        image.fill(Qt::darkCyan);
+        return image;
+    };
+    const auto key = [](int i) { return ThumbnailKey{QStringLiteral("out-%1").arg(i), ThumbnailCache::Thumb}; };
+    QCOMPARE(picture(512).sizeInBytes(), qsizetype(1) << 20);
+    for (int i = 0; i < 3; ++i)
+        memory.insert(key(i), picture(512));
+    QCOMPARE(memory.totalBytes(), 3LL << 20);
+    QVERIFY(!memory.find(key(0)).isNull()); // 0 is now the most recently used; 1 the least
+    memory.insert(key(3), picture(512));
+    QVERIFY(memory.totalBytes() <= budget);
+    QVERIFY(!memory.contains(key(1)));
+    QVERIFY(memory.contains(key(0)) && memory.contains(key(2)) && memory.contains(key(3)));
+
+    // A quarter-size picture costs a sixteenth: the same budget holds far more of them.
+    MemoryThumbnailCache small(budget);
+    for (int i = 0; i < 40; ++i)
+        small.insert(key(i), picture(128));
+    QCOMPARE(small.totalBytes(), 40LL * 128 * 128 * 4);
+    QVERIFY(small.contains(key(0)));
+
+    memory.insert(key(9), picture(1024)); // 4 MiB: more than the whole tier
+    QVERIFY(!memory.contains(key(9)));
+    QVERIFY(memory.totalBytes() <= budget);
 }
 
 QTEST_GUILESS_MAIN(TestThumbnailCache)

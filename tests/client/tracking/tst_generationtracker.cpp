@@ -1,6 +1,7 @@
 // The generation tracker against a real vesper-server: it resumes what the cache holds in flight,
 // keeps polling while nothing moves, backs off while the server is away, and when the job finally
-// runs it writes the finished generation (with its outputs) to the cache, says so, and goes idle.
+// runs it writes the finished generation (with its outputs) to the cache, says so, and goes idle —
+// and idle means idle: no status poll is sent for several intervals afterwards.
 #include "client/cache/cachedatabase.h"
 #include "client/cache/cachestore.h"
 #include "client/net/apiclient.h"
@@ -85,6 +86,11 @@ void TestGenerationTracker::resumesBacksOffAndFinishes()
     QTRY_VERIFY(idle.size() >= 1);
     QVERIFY(tracker.inFlight().isEmpty());
     QCOMPARE(tracker.currentIntervalMs(), 200); // back to normal after a good poll
+    // Nothing in flight: the polls stop (five intervals of 200 ms pass without one).
+    const int pollsWhenIdle = tracker.polls();
+    QVERIFY(pollsWhenIdle >= 2);
+    QTest::qWait(1000);
+    QCOMPARE(tracker.polls(), pollsWhenIdle);
     const std::optional<Generation> cached = cache.generation(generated.value.id);
     QVERIFY(cached);
     QCOMPARE(cached->status, GenerationStatus::Completed);

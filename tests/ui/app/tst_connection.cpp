@@ -14,7 +14,10 @@
 #include "client/net/apiclient.h"
 #include "client/sync/outbox.h"
 
+#include <QJsonObject>
 #include <QLineEdit>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QPushButton>
 #include <QSettings>
 #include <QTreeWidget>
@@ -198,6 +201,53 @@ private Q_SLOTS:
         remove->click();
         QTRY_VERIFY_WITH_TIMEOUT(workspace->api().projectInvitations(projectId).value.isEmpty(), 20000);
         QCOMPARE(list->topLevelItemCount(), 0);
+    }
+
+    // With no paths set, the app's workspace and vesper-cli's (run as a user runs it, no --cache-dir)
+    // open the same folder under $XDG_CACHE_HOME/vesper and read the same known accounts.
+    void appAndCliOpenOneCache()
+    {
+        QString reason;
+        if (!test::TestServer::available(&reason))
+            QSKIP(qPrintable(reason));
+        test::TestServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        const QString email = QStringLiteral("shared-cache@example.com");
+        const QString password = QStringLiteral("correct horse battery");
+        QVERIFY(signUpAccount(server.baseUrl(), email, password).ok);
+        const QString xdgCache = m_dir.filePath(QStringLiteral("xdg-cache"));
+        const QString xdgConfig = m_dir.filePath(QStringLiteral("xdg-config"));
+        qputenv("XDG_CACHE_HOME", xdgCache.toUtf8());
+        qputenv("XDG_CONFIG_HOME", xdgConfig.toUtf8());
+        const auto restoreEnv = qScopeGuard([] {
+            qunsetenv("XDG_CACHE_HOME");
+            qunsetenv("XDG_CONFIG_HOME");
+        });
+
+        UiContext context;
+        ConnectionManager connections(&context, std::nullopt); // no setPaths: the defaults
+        connections.setKeychainService(QStringLiteral("vesper-test-shared"));
+        QSignalSpy finished(&connections, &ConnectionManager::signInFinished);
+        connections.signIn(server.baseUrl(), email, password);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.takeFirst().first().toString(), QString());
+        const QString appCache = connections.workspace()->cacheDir();
+        QVERIFY2(appCache.startsWith(xdgCache + QStringLiteral("/vesper/")), qPrintable(appCache));
+        QTRY_VERIFY_WITH_TIMEOUT(connections.workspace()->cache().profile().has_value(), 20000);
+
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), xdgCache);
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), xdgConfig);
+        cli.setProcessEnvironment(env);
+        cli.start(QStringLiteral(VESPER_CLI_BIN), {QStringLiteral("--offline"), QStringLiteral("--json"), QStringLiteral("--server"),
+                                                   server.baseUrl(), QStringLiteral("status")});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const QJsonObject status = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        QCOMPARE(status.value(QStringLiteral("cacheDir")).toString(), appCache);
+        QSettings().setValue(QStringLiteral("connection/last"), QStringLiteral("local"));
     }
 
 private:
