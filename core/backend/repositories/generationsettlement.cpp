@@ -5,6 +5,7 @@
 #include "backend/repositories/jobqueue.h"
 #include "backend/storage/objectstore.h"
 #include "common/clock.h"
+#include "domain/errorcode.h"
 
 namespace vesper::backend {
 namespace {
@@ -170,8 +171,8 @@ void GenerationSettlement::finishWithImages(const Database &database, const QSql
     done.bind(QStringLiteral(":status"), generationStatusName(status)).bind(QStringLiteral(":now"), finishedAt)
         .bind(QStringLiteral(":rev"), rev).bind(QStringLiteral(":g"), generationId).exec();
     if (!note.isEmpty()) {
-        SqlQuery why(db, QStringLiteral("UPDATE generations SET error_code = 'PROVIDER_ERROR', error_message = :m WHERE id = :g"));
-        why.bind(QStringLiteral(":m"), storedMessage(note)).bind(QStringLiteral(":g"), generationId).exec();
+        SqlQuery why(db, QStringLiteral("UPDATE generations SET error_code = :c, error_message = :m WHERE id = :g"));
+        why.bind(QStringLiteral(":c"), errorCodeName(ErrorCode::ProviderError)).bind(QStringLiteral(":m"), storedMessage(note)).bind(QStringLiteral(":g"), generationId).exec();
     }
 }
 
