@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QLockFile>
 #include <QFileInfo>
 #include <QMutexLocker>
 #include <QSaveFile>
@@ -38,7 +39,38 @@ DiskThumbnailStore::DiskThumbnailStore(QString dir, qint64 budgetBytes)
 {
 }
 
-DiskThumbnailStore::~DiskThumbnailStore() = default;
+namespace {
+// The folder locks this process holds, shared by its stores of one folder.
+QMutex lockRegistryMutex;
+QHash<QString, std::weak_ptr<QLockFile>> lockRegistry;
+} // namespace
+
+std::shared_ptr<QLockFile> DiskThumbnailStore::folderLock(const QString &dir, QString *error)
+{
+    const QString path = QDir(dir).absoluteFilePath(QStringLiteral("store.lock"));
+    QMutexLocker registry(&lockRegistryMutex);
+    if (std::shared_ptr<QLockFile> held = lockRegistry.value(path).lock())
+        return held;
+    auto lock = std::make_shared<QLockFile>(path);
+    lock->setStaleLockTime(0); // stale only when its process is gone (a crash), never by age
+    if (!lock->tryLock(0)) {
+        if (error)
+            *error = lock->error() == QLockFile::LockFailedError
+                ? QStringLiteral("The thumbnail folder %1 is in use by another Vesper program.").arg(dir)
+                : QStringLiteral("The thumbnail folder %1 cannot be locked.").arg(dir);
+        return nullptr;
+    }
+    lockRegistry.insert(path, lock);
+    return lock;
+}
+
+DiskThumbnailStore::~DiskThumbnailStore()
+{
+    // The journal is closed before the lock goes, so the next opener replays all of it.
+    QMutexLocker lock(&m_mutex);
+    m_journal.close();
+    m_lock.reset();
+}
 
 bool DiskThumbnailStore::open(QString *error)
 {
@@ -48,6 +80,9 @@ bool DiskThumbnailStore::open(QString *error)
             *error = QStringLiteral("The thumbnail folder %1 cannot be created.").arg(m_dir);
         return false;
     }
+    m_lock = folderLock(m_dir, error);
+    if (!m_lock)
+        return false;
     replayJournal();
     // A journal much longer than the index (use marks, replaced and dropped entries) is rewritten.
     if (m_journalLines > 2 * qint64(m_entries.size()) + 1024)

@@ -2,7 +2,11 @@
 // The disk tier of the thumbnail cache: files named by the SHA-256 of their bytes in sharded folders
 // (so equal pictures are stored once and a damaged file is detected on read), an index from
 // (output, variant) to hash, size and last use kept in an append-only journal that is replayed at
-// start, and a byte budget enforced by dropping the least recently used entries. Thread-safe.
+// start, and a byte budget enforced by dropping the least recently used entries. Thread-safe. One
+// process at a time: the app and vesper-cli share a cache folder, and a second index over the same
+// journal would lose the first's entries when either rewrote it (files nobody evicts), so open()
+// takes a lock file and another process's opener keeps its thumbnails in memory. Stores of one
+// process share the lock (a workspace shares one store; tests open a second to look inside).
 #include "client/thumbnails/thumbnailtypes.h"
 
 #include <QFile>
@@ -11,7 +15,10 @@
 #include <QSet>
 #include <QString>
 #include <map>
+#include <memory>
 #include <optional>
+
+class QLockFile;
 
 namespace vesper::client {
 
@@ -23,7 +30,8 @@ public:
     DiskThumbnailStore(const DiskThumbnailStore &) = delete;
     DiskThumbnailStore &operator=(const DiskThumbnailStore &) = delete;
 
-    /// Creates the folders and replays the journal; false with a reason when the folder is unusable.
+    /// Creates the folders, takes the folder's lock and replays the journal; false with a reason
+    /// when the folder is unusable or another store (in this or another process) has it open.
     bool open(QString *error);
 
     /// The stored bytes of key, checked against their hash, marking them recently used; nullopt when
@@ -62,9 +70,13 @@ private:
     void compactJournalLocked();
     void appendLocked(const QByteArray &line);
     void dropIfHash(const ThumbnailKey &key, const QByteArray &hash);
+    /// This process's lock of dir: shared when one of its stores holds it, else taken now; null
+    /// with *error when another process holds it.
+    static std::shared_ptr<QLockFile> folderLock(const QString &dir, QString *error);
 
     const QString m_dir;
     const qint64 m_budget;
+    std::shared_ptr<QLockFile> m_lock;
     mutable QMutex m_mutex;
     QHash<ThumbnailKey, Entry> m_entries;
     std::map<quint64, ThumbnailKey> m_lru;  // tick -> key, oldest first

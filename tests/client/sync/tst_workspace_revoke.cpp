@@ -26,11 +26,11 @@ namespace {
 qint64 imageFilesUnder(const QString &dir)
 {
     qint64 count = 0;
-    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    // The pictures are the files under objects/ (beside them: the journal and the folder's lock).
+    QDirIterator it(dir + QStringLiteral("/objects"), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
-        const QString path = it.next();
-        if (!path.endsWith(QLatin1String(".journal")) && !path.contains(QLatin1String("index")))
-            ++count;
+        it.next();
+        ++count;
     }
     return count;
 }

@@ -15,7 +15,11 @@
 #include <QJsonArray>
 #include <QSemaphore>
 #include <QSignalSpy>
+#include <QLockFile>
+#include <QProcess>
 #include <QTemporaryDir>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <QTest>
 #include <QUuid>
 
@@ -50,6 +54,8 @@ private Q_SLOTS:
     void damagedFileIsFetchedAgain();
     void noDiskTier();
     void memoryTierEvictsByBytes();
+    void oneStorePerFolder();
+    void openFromAnotherProcess();
 };
 
 QImage TestThumbnailCache::waitFor(ThumbnailCache &cache, const QString &outputId, QString *failure)
@@ -410,6 +416,75 @@ void TestThumbnailCache::memoryTierEvictsByBytes()
     memory.insert(key(9), picture(1024)); // 4 MiB: more than the whole tier
     QVERIFY(!memory.contains(key(9)));
     QVERIFY(memory.totalBytes() <= budget);
+}
+
+// The app and vesper-cli share a cache folder: one process's disk store has it at a time (a second
+// index over the same journal would lose entries); another process's opener is refused and says
+// why; a lock left by a process that died is taken over.
+void TestThumbnailCache::oneStorePerFolder()
+{
+    QTemporaryDir dir;
+    const ThumbnailKey key{m_outputs[0], ThumbnailCache::Thumb};
+    // This test binary again, running only openFromAnotherProcess on the folder: its exit code.
+    const auto openInAnotherProcess = [&](const QString &expect) {
+        QProcess other;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("VESPER_TEST_STORE_DIR"), dir.path());
+        env.insert(QStringLiteral("VESPER_TEST_STORE_EXPECT"), expect);
+        env.insert(QStringLiteral("VESPER_TEST_STORE_KEY"), key.outputId);
+        other.setProcessEnvironment(env);
+        other.start(QCoreApplication::applicationFilePath(), {QStringLiteral("openFromAnotherProcess")});
+        if (!other.waitForFinished(30000))
+            return -1;
+        if (other.exitCode() != 0)
+            qWarning().noquote() << other.readAllStandardOutput();
+        return other.exitCode();
+    };
+    auto first = std::make_unique<DiskThumbnailStore>(dir.path(), 1 << 20);
+    QString error;
+    QVERIFY2(first->open(&error), qPrintable(error));
+    QVERIFY(first->put(key, QByteArrayLiteral("the first store's bytes")));
+    QCOMPARE(openInAnotherProcess(QStringLiteral("refused")), 0);
+    {
+        DiskThumbnailStore sameProcess(dir.path(), 1 << 20); // shares this process's lock
+        QVERIFY2(sameProcess.open(&error), qPrintable(error));
+    }
+    QCOMPARE(openInAnotherProcess(QStringLiteral("refused")), 0); // still held by the first
+    first.reset();
+    QCOMPARE(openInAnotherProcess(QStringLiteral("opened")), 0); // let go: opened, journal whole
+
+    // A process that took the lock and died without letting go (kill -9 or a crash).
+    const pid_t child = fork();
+    if (child == 0) {
+        QLockFile lock(dir.filePath(QStringLiteral("store.lock")));
+        lock.setStaleLockTime(0);
+        _exit(lock.tryLock(0) ? 0 : 1); // no destructor runs: the lock file stays behind
+    }
+    int status = 0;
+    QCOMPARE(waitpid(child, &status, 0), child);
+    QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("store.lock"))));
+    DiskThumbnailStore afterCrash(dir.path(), 1 << 20);
+    QVERIFY2(afterCrash.open(&error), qPrintable(error));
+    QVERIFY(afterCrash.contains(key));
+}
+
+// The other process of oneStorePerFolder (skipped when run on its own).
+void TestThumbnailCache::openFromAnotherProcess()
+{
+    const QString dir = qEnvironmentVariable("VESPER_TEST_STORE_DIR");
+    if (dir.isEmpty())
+        QSKIP("run by oneStorePerFolder");
+    DiskThumbnailStore store(dir, 1 << 20);
+    QString error;
+    const bool opened = store.open(&error);
+    if (qEnvironmentVariable("VESPER_TEST_STORE_EXPECT") == QLatin1String("refused")) {
+        QVERIFY(!opened);
+        QVERIFY2(error.contains(QStringLiteral("in use by another Vesper program")), qPrintable(error));
+    } else {
+        QVERIFY2(opened, qPrintable(error));
+        QVERIFY(store.contains({qEnvironmentVariable("VESPER_TEST_STORE_KEY"), ThumbnailCache::Thumb}));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestThumbnailCache)
