@@ -22,7 +22,7 @@ OutputRef OutputService::find(const QString &userId, const QString &outputId)
     const std::optional<OutputRow> row = OutputRepository(m_database).find(outputId.toLower());
     if (!row)
         throw DomainError::notFound(QStringLiteral("output"));
-    OutputRef ref{row->id, row->generationId, row->creatorId, row->storageKey, row->thumbKey, row->sha256, {}};
+    OutputRef ref{*row, {}};
     try {
         ref.access = AccessControl(m_database).session(m_database.connection(), userId, row->sessionId);
     } catch (const DomainError &) {

@@ -1,6 +1,7 @@
 #pragma once
 // Single outputs: finding one the caller can see (for its file), starring and deleting it.
 #include "backend/access/accesscontrol.h"
+#include "backend/repositories/outputrepository.h"
 
 #include <QByteArray>
 #include <QString>
@@ -11,13 +12,8 @@ namespace vesper::backend {
 class Database;
 class ObjectStore;
 
-struct OutputRef {
-    QString id;
-    QString generationId;
-    QString creatorId; // the generation's user
-    QString storageKey;
-    QString thumbKey;
-    QString sha256;
+/// The row and what the caller may do in its session.
+struct OutputRef : OutputRow {
     SessionAccess access;
 };
 

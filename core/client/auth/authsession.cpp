@@ -39,7 +39,10 @@ AuthSession::~AuthSession() = default;
 
 void AuthSession::setAuthBaseUrl(const QString &url)
 {
-    m_authBase = trimmedBase(url);
+    // A Supabase project's auth URL is often given whole ("…/auth/v1"); the calls add that path.
+    m_authBase = trimmedBase(url.trimmed());
+    if (m_authBase.endsWith(QLatin1String("/auth/v1")))
+        m_authBase = trimmedBase(m_authBase.chopped(8));
 }
 
 void AuthSession::setApiKey(const QByteArray &key)

@@ -24,7 +24,8 @@ public:
     AuthSession(HttpClient *http, const QString &serverUrl, QObject *parent = nullptr);
     ~AuthSession() override;
 
-    /// A Supabase project's auth URL ("https://xyz.supabase.co"); calls go to <authBase>/auth/v1/...
+    /// A Supabase project's auth URL ("https://xyz.supabase.co", a trailing /auth/v1 is fine); calls
+    /// go to <authBase>/auth/v1/...
     void setAuthBaseUrl(const QString &url);
     /// Sent as `apikey` on auth calls (Supabase's anon key); empty for Vesper's own server.
     void setApiKey(const QByteArray &key);

@@ -39,19 +39,9 @@ Workspace::Workspace(WorkspaceOptions options, QObject *parent)
         useAuthPlace(m_options.authUrl, m_options.authApiKey);
 }
 
-QString authBaseOf(const QString &authUrl)
-{
-    QString base = authUrl.trimmed();
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    if (base.endsWith(QLatin1String("/auth/v1")))
-        base.chop(8);
-    return base;
-}
-
 void Workspace::useAuthPlace(const QString &authUrl, const QString &apiKey)
 {
-    m_options.authUrl = authBaseOf(authUrl);
+    m_options.authUrl = authUrl;
     m_options.authApiKey = apiKey;
     m_auth->setAuthBaseUrl(m_options.authUrl.isEmpty() ? m_options.serverUrl : m_options.authUrl);
     m_auth->setApiKey(apiKey.toUtf8());

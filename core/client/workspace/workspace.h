@@ -56,9 +56,6 @@ struct WorkspaceOptions {
     bool deferCacheCheck = false;
 };
 
-/// authUrl without a trailing slash or "/auth/v1" (AuthSession adds the path); empty stays empty.
-QString authBaseOf(const QString &authUrl);
-
 class Workspace : public QObject {
     Q_OBJECT
 public:
